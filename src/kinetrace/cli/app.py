@@ -1,0 +1,85 @@
+"""The `kinetrace` command: one Typer app; each command group lives in its own module.
+
+Errors: a `KinetraceError` is caught once, here. Input errors print `Error: <message>` on stderr and exit 2;
+anything else exits 1. `--debug` shows the traceback (never with local variables).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from kinetrace.errors import InputError, KinetraceError
+
+__all__ = ["app", "main"]
+
+# Command-group modules; each defines `register(app)`. Heavy imports stay inside the commands.
+GROUP_MODULES: tuple[str, ...] = (
+    "kinetrace.cli.assess",
+    "kinetrace.cli.kb",
+    "kinetrace.cli.posture",
+    "kinetrace.cli.movement",
+    "kinetrace.cli.serve",
+    "kinetrace.cli.report",
+    "kinetrace.cli.batch",
+)
+
+app = typer.Typer(
+    name="kinetrace",
+    help="Trace neck and back pain through the kinetic chain: triage, findings, ranked contributors, plan.\n\n"
+    "Start with `kinetrace demo`, then `kinetrace assess examples/seed_003_hip_ir_rotation.yaml`.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
+    _state["debug"] = debug
+
+
+def _register_groups() -> None:
+    for name in GROUP_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # the group is not written yet
+                continue
+            raise
+        module.register(app)
+
+
+_register_groups()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; map Kinetrace errors to exit codes 2 (input) and 1 (other)."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        app(args=argv, standalone_mode=False)
+    except KinetraceError as exc:
+        if debug:
+            raise
+        typer.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        raise SystemExit(1) from None
+    except (typer.BadParameter, typer.Exit) as exc:  # pragma: no cover - click handles most of these
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive as click exceptions
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        raise

@@ -1,0 +1,244 @@
+"""The result of `assess`: triage, findings, ranking with paths, what was not tested, plan.
+
+Every surface (CLI, web, reports, exports, batch) shows these values; none recomputes them. The JSON form is
+`Assessment.model_dump(mode="json", by_alias=True)` and is described by `schemas/assessment.schema.json`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kinetrace.knowledge.schema import ActionLevel
+
+__all__ = [
+    "ASSESSMENT_SCHEMA",
+    "ActivityMapping",
+    "Assessment",
+    "Claim",
+    "FindingResult",
+    "FindingState",
+    "Flag",
+    "ImpairmentStatus",
+    "LinkExplanation",
+    "NextTest",
+    "NotTested",
+    "Path",
+    "PlanItem",
+    "QuantitativeNote",
+    "RankedItem",
+    "TargetState",
+    "Triage",
+]
+
+ASSESSMENT_SCHEMA = "kinetrace.assessment/1"
+
+FindingState = Literal["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Flag(_Out):
+    """A red-flag rule that fired."""
+
+    rule_id: str
+    condition_id: str
+    suspected: str
+    action: ActionLevel
+    reason: str = Field(description="which answers or findings made it fire")
+    whom: str
+    how_soon: str
+    advice: str
+    refs: list[str]
+    grade: str
+
+
+class Triage(_Out):
+    """Safety screen outcome: runs before anything else."""
+
+    action: ActionLevel
+    flags: list[Flag] = Field(default_factory=list)
+    missing_questions: list[dict[str, str]] = Field(default_factory=list, description="{id, text}")
+    follow_up_questions: list[dict[str, str]] = Field(default_factory=list, description="{id, text}")
+    summary: str
+    plan_suppressed: bool
+    chain_suppressed: bool
+    pending_medical_review: bool = False
+
+
+class TargetState(_Out):
+    """What one test result says about one impairment."""
+
+    target: str
+    role: str
+    state: FindingState
+    reason: str
+    rule: str
+    grade: str
+
+
+class FindingResult(_Out):
+    """One test's result in this case, normalised."""
+
+    test_id: str
+    name: str
+    unit: str
+    left: float | str | None = None
+    right: float | str | None = None
+    value: float | str | None = None
+    method: str | None = None
+    source: str | None = None
+    uncertainty: float | None = None
+    error_gate: float | None = None
+    targets: list[TargetState] = Field(default_factory=list)
+    conflict_resolution: str | None = None
+    discarded: list[dict[str, str]] = Field(default_factory=list, description="entries set aside in a conflict")
+
+
+class ImpairmentStatus(_Out):
+    """Combined status of one impairment across its tests (§C conventions)."""
+
+    id: str
+    name: str
+    kind: str
+    state: FindingState
+    evidence: list[str] = Field(description="test ids that set it")
+    reason: str
+
+
+class LinkExplanation(_Out):
+    """One edge of a path, with its grades and sources."""
+
+    edge_id: str
+    cause: str
+    effect: str
+    mechanism: str
+    mech_grade: str
+    pain_grade: str
+    grade: str = Field(description="the lower of the two, which the text must reflect")
+    refs: list[str]
+    profile: str
+
+
+class Path(_Out):
+    """A chain from a ranked item to a painful region."""
+
+    region: str
+    nodes: list[str]
+    links: list[LinkExplanation]
+    strength: float
+    grade: str
+    text: str
+
+
+class RankedItem(_Out):
+    """A local source, remote contributor, red-flag condition or modifier, with its probability."""
+
+    id: str
+    name: str
+    kind: Literal["local", "remote", "red_flag", "modifier"]
+    probability: float = Field(ge=0, le=1)
+    prior: float | None = None
+    state: FindingState = "not_tested"
+    paths: list[Path] = Field(default_factory=list)
+    behaviour_matches: list[str] = Field(default_factory=list)
+    behaviour_mismatches: list[str] = Field(default_factory=list)
+    may_rank_first: bool = True
+    explanation: str
+
+
+class Claim(_Out):
+    """A link the evidence contradicts or does not support: shown, never ranked."""
+
+    id: str
+    edges: list[str]
+    claim: str
+    status: str
+    grade: str
+    statement: str
+    refs: list[str]
+
+
+class NotTested(_Out):
+    """A test not done that bears on the ranking."""
+
+    test_id: str
+    name: str
+    informs: list[str]
+    could_change_top: bool
+    reason: str
+
+
+class NextTest(_Out):
+    """The untested test with the highest expected information gain."""
+
+    test_id: str
+    name: str
+    informs: list[str]
+    expected_information_gain_bits: float
+    reason: str
+
+
+class PlanItem(_Out):
+    """One plan item, citing the finding and rule that chose it."""
+
+    intervention_id: str
+    name: str
+    kind: str
+    layer: Literal["specific", "general"]
+    targets: list[str]
+    description: str
+    dosage: str | None
+    progression: str = ""
+    grade: str
+    refs: list[str]
+    because: str = Field(description="the finding and rule that chose it")
+    cautions: str = ""
+    profile: str = "literature"
+
+
+class ActivityMapping(_Out):
+    """How a free-text aggravating or easing activity was mapped to the controlled vocabulary."""
+
+    field: str
+    text: str
+    activity: str | None
+    keyword: str | None
+
+
+class QuantitativeNote(_Out):
+    """A modelled quantity used in explanations (§F), always labelled as modelled."""
+
+    id: str
+    title: str
+    text: str
+    values: dict[str, float]
+    refs: list[str]
+
+
+class Assessment(_Out):
+    """The whole result of one assessment."""
+
+    schema_: str = Field(ASSESSMENT_SCHEMA, alias="schema")
+    kb_version: str
+    profile: Literal["evidence", "seed"]
+    profile_label: str
+    case_id: str | None = None
+    triage: Triage
+    findings: list[FindingResult] = Field(default_factory=list)
+    impairments: list[ImpairmentStatus] = Field(default_factory=list)
+    ranking: list[RankedItem] = Field(default_factory=list)
+    remote_summary: str = ""
+    claims_you_may_have_heard: list[Claim] = Field(default_factory=list)
+    not_tested: list[NotTested] = Field(default_factory=list)
+    next_test: NextTest | None = None
+    plan: list[PlanItem] = Field(default_factory=list)
+    safety_net: list[str] = Field(default_factory=list)
+    activity_mapping: list[ActivityMapping] = Field(default_factory=list)
+    quantitative: list[QuantitativeNote] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
