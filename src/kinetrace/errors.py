@@ -35,7 +35,8 @@ class KinetraceError(Exception):
 class InputError(KinetraceError):
     """Bad user input: names the field, the value received and what was expected."""
 
-    def __init__(self, field: str, value: Any = None, expected: str = "", *, message: str | None = None) -> None:
+    def __init__(self, field: str, value: Any = None, expected: str = "", *, message: str | None = None,
+                 problems: Sequence[str] | None = None) -> None:
         self.field = field
         self.value = value
         self.expected = expected
@@ -43,6 +44,8 @@ class InputError(KinetraceError):
             got = "" if value is None else f"got {value!r}; "
             message = f"{field}: {got}expected {expected}." if expected else f"{field}: {got}".rstrip("; ")
         self.message = message
+        # every problem found when several were gathered (the message shows the first)
+        self.problems: list[str] = list(problems) if problems else [message]
         super().__init__(message)
 
 
