@@ -29,6 +29,7 @@ __all__ = [
     "MeasurementError",
     "Method",
     "ModelParameters",
+    "QuantitativeFacts",
     "NodeKind",
     "Question",
     "RedFlagRule",
@@ -143,6 +144,7 @@ class EdgeKind(StrEnum):
     COMPENSATION = "compensation"
     REFERRAL = "referral"
     VISCERAL = "visceral"
+    PROGNOSTIC = "prognostic"  # modifier → persistence of pain (E29); shown, not a chain link
 
 
 class Grades(_Entry):
@@ -159,7 +161,7 @@ class Edge(_Entry):
     name: str
     kind: EdgeKind
     cause: list[str] = Field(min_length=1, description="node ids (impairments, states, modifiers)")
-    effect: str = Field(description="a node id, or a region id meaning 'pain in that region'")
+    effect: list[str] = Field(min_length=1, description="node ids, or region ids meaning 'pain in that region'")
     via: list[str] = Field(default_factory=list, description="states the seed or literature says lie between")
     mechanism: str
     behaviour: list[str] = Field(default_factory=list, description="behaviour signature ids that fit this edge")
@@ -483,4 +485,27 @@ class ModelParameters(_Entry):
     display_threshold: float = Field(gt=0, lt=1)
     remote_stands_out_probability: float = Field(gt=0, lt=1)
     behaviours: dict[str, str] = Field(description="behaviour signature id → meaning")
+    local_behaviours: dict[str, list[str]] = Field(
+        default_factory=dict, description="local source id → behaviour signatures it commonly produces")
+    local_behaviour_link: float = Field(0.3, gt=0, le=1)
+    radiation: dict[str, list[str]] = Field(
+        default_factory=dict, description="pain radiation id → local sources it is evidence for")
+    radiation_link: float = Field(0.6, gt=0, le=1)
+    radiation_leak: float = Field(0.05, gt=0, lt=1)
+    quantitative: QuantitativeFacts
     refs: list[str]
+
+
+class QuantitativeFacts(_Entry):
+    """Numbers of §F used in explanations (modelled, labelled as such)."""
+
+    hansraj_flexion_deg: list[float]
+    hansraj_load_kg: list[float]
+    head_weight_n: float
+    head_lever_m: float
+    hjc_fraction_of_iasis: float = Field(gt=0, lt=1)
+    iasis_mm_default: list[float]
+    refs: list[str]
+
+
+ModelParameters.model_rebuild()

@@ -1,0 +1,250 @@
+"""Cross-file rules of the knowledge base: ids resolve, references exist, ranges make sense.
+
+Each rule returns problem strings naming file, entry id, field and value. A deliberate exception is listed by
+rule and id in `exceptions.yaml` with its reason; rules are never switched off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from kinetrace.knowledge.schema import Condition, EdgeKind, NodeKind
+
+if TYPE_CHECKING:
+    from kinetrace.knowledge.load import KnowledgeBase
+
+__all__ = ["RULES", "check_integrity"]
+
+
+def _refs(kb: KnowledgeBase) -> list[str]:
+    problems = []
+
+    def need(file: str, entry: str, field: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key not in kb.references:
+                problems.append(f"{file}: entry {entry!r}, field {field}: reference {key!r} is not in references.yaml")
+
+    for r in kb.regions.values():
+        need("regions.yaml", r.id, "refs", r.refs)
+    for i in kb.impairments.values():
+        need("impairments.yaml", i.id, "refs", i.refs)
+        for n, link in enumerate(i.local_to):
+            need("impairments.yaml", i.id, f"local_to.{n}.refs", link.refs)
+    for e in kb.edges.values():
+        need("edges.yaml", e.id, "refs", e.refs)
+    for t in kb.tests.values():
+        need("tests.yaml", t.id, "refs", t.refs)
+        if t.measurement_error:
+            need("tests.yaml", t.id, "measurement_error.refs", t.measurement_error.refs)
+        for n, rule in enumerate(t.informs):
+            need("tests.yaml", t.id, f"informs.{n}.refs", rule.refs)
+            if rule.accuracy:
+                need("tests.yaml", t.id, f"informs.{n}.accuracy.refs", rule.accuracy.refs)
+    for iv in kb.interventions.values():
+        need("interventions.yaml", iv.id, "refs", iv.refs)
+        if iv.dosage:
+            need("interventions.yaml", iv.id, "dosage.refs", iv.dosage.refs)
+    for rf in kb.red_flags.values():
+        need("red_flags.yaml", rf.id, "refs", rf.refs)
+    for c in kb.seed_claims.values():
+        need("seed_claims.yaml", c.id, "refs", c.refs)
+    need("model.yaml", "model", "refs", kb.model.refs)
+    return problems
+
+
+def _node_ids(kb: KnowledgeBase) -> set[str]:
+    return set(kb.impairments)
+
+
+def _impairments(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for i in kb.impairments.values():
+        for region in i.regions:
+            if region not in kb.regions:
+                problems.append(f"impairments.yaml: entry {i.id!r}, field regions: unknown region {region!r}")
+        for n, link in enumerate(i.local_to):
+            if link.region not in kb.regions:
+                problems.append(f"impairments.yaml: entry {i.id!r}, field local_to.{n}.region: "
+                                f"unknown region {link.region!r}")
+        if i.kind != NodeKind.LOCAL and i.local_to and i.id != "hip_joint_pathology":
+            problems.append(f"impairments.yaml: entry {i.id!r}: only local sources take local_to")
+    return problems
+
+
+def _edges(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    nodes = _node_ids(kb)
+    conditions = kb.red_flag_conditions()
+    behaviours = set(kb.model.behaviours)
+    for e in kb.edges.values():
+        allowed_causes = nodes | conditions if e.kind == EdgeKind.VISCERAL else nodes
+        for cause in e.cause:
+            if cause not in allowed_causes:
+                problems.append(f"edges.yaml: entry {e.id!r}, field cause: {cause!r} is not a known node "
+                                "(dangling edge)")
+        for effect in e.effect:
+            if effect not in nodes and effect not in kb.regions:
+                problems.append(f"edges.yaml: entry {e.id!r}, field effect: {effect!r} is neither a node nor a "
+                                "region (dangling edge)")
+        for v in e.via:
+            if v not in nodes:
+                problems.append(f"edges.yaml: entry {e.id!r}, field via: unknown node {v!r}")
+        for b in e.behaviour:
+            if b not in behaviours:
+                problems.append(f"edges.yaml: entry {e.id!r}, field behaviour: unknown signature {b!r}; "
+                                f"expected one of {sorted(behaviours)}")
+        for c in e.seed_claims:
+            if c not in kb.seed_claims:
+                problems.append(f"edges.yaml: entry {e.id!r}, field seed_claims: unknown claim {c!r}")
+        if e.grades.mech == "—" and e.grades.pain == "—" and e.kind != EdgeKind.VISCERAL:
+            problems.append(f"edges.yaml: entry {e.id!r}, field grades: both grades are '—'; "
+                            "an edge needs at least one grade")
+    return problems
+
+
+def _tests(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for t in kb.tests.values():
+        where = f"tests.yaml: entry {t.id!r}"
+        if t.region not in kb.regions:
+            problems.append(f"{where}, field region: unknown region {t.region!r}")
+        vr = t.valid_range
+        for n, rule in enumerate(t.informs):
+            if rule.target not in kb.impairments:
+                problems.append(f"{where}, field informs.{n}.target: unknown impairment {rule.target!r}")
+            for name, value in (("threshold", rule.threshold), ("borderline", rule.borderline)):
+                if vr is not None and value is not None and rule.when in {"below", "above"} and not (
+                        vr.min <= value <= vr.max):
+                    problems.append(f"{where}, field informs.{n}.{name}: {value} lies outside the valid range "
+                                    f"{vr.min}…{vr.max} (impossible range)")
+            if rule.when == "below_age_norm" and not t.age_norms:
+                problems.append(f"{where}, field informs.{n}.when: below_age_norm needs age_norms on the test")
+        bands = sorted(t.age_norms, key=lambda a: (a.sex, a.age_min))
+        for a in bands:
+            if a.age_min > a.age_max:
+                problems.append(f"{where}, field age_norms: band {a.age_min}–{a.age_max} is reversed")
+        for a, b in zip(bands, bands[1:], strict=False):
+            if a.sex == b.sex and b.age_min <= a.age_max:
+                problems.append(f"{where}, field age_norms: bands {a.age_min}–{a.age_max} and "
+                                f"{b.age_min}–{b.age_max} overlap")
+        if vr is not None and t.measurement_error and t.measurement_error.gate > (vr.max - vr.min) / 2:
+            problems.append(f"{where}, field measurement_error.gate: {t.measurement_error.gate} is larger than half "
+                            "the valid range (impossible range)")
+    return problems
+
+
+def _interventions(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    conditions = kb.red_flag_conditions()
+    for iv in kb.interventions.values():
+        where = f"interventions.yaml: entry {iv.id!r}"
+        for target in iv.targets:
+            if target not in kb.impairments:
+                problems.append(f"{where}, field targets: unknown impairment {target!r}")
+        for region in iv.regions:
+            if region not in kb.regions:
+                problems.append(f"{where}, field regions: unknown region {region!r}")
+        for c in iv.contraindicated_by:
+            if c not in conditions:
+                problems.append(f"{where}, field contraindicated_by: unknown red-flag condition {c!r}")
+        if iv.layer == "specific" and not iv.targets:
+            problems.append(f"{where}, field targets: a specific plan item must point at an impairment")
+        if not iv.recommended and not iv.not_recommended_reason:
+            problems.append(f"{where}, field not_recommended_reason: say why it is not recommended")
+    return problems
+
+
+def _condition_ids(cond: Condition) -> Iterable[tuple[str, str]]:
+    for key in ("yes", "unknown"):
+        value = getattr(cond, key)
+        if value is not None:
+            yield "question", value
+    if cond.pain_in:
+        for region in cond.pain_in:
+            yield "region", region
+    if cond.finding_at_least:
+        for test in cond.finding_at_least:
+            yield "test", test
+    for child in [*(cond.any or []), *(cond.all or [])]:
+        yield from _condition_ids(child)
+    if cond.not_ is not None:
+        yield from _condition_ids(cond.not_)
+    if cond.count_at_least is not None:
+        for child in cond.count_at_least.of:
+            yield from _condition_ids(child)
+
+
+def _red_flags(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    tables = {"question": kb.questions, "region": kb.regions, "test": kb.tests}
+    for rf in kb.red_flags.values():
+        conds = [("when", rf.when)] + ([("escalate_when", rf.escalate_when)] if rf.escalate_when else [])
+        for field, cond in conds:
+            for kind, ident in _condition_ids(cond):
+                if ident not in tables[kind]:
+                    problems.append(f"red_flags.yaml: entry {rf.id!r}, field {field}: unknown {kind} {ident!r}")
+        for q in rf.follow_up_questions:
+            if q not in kb.questions:
+                problems.append(f"red_flags.yaml: entry {rf.id!r}, field follow_up_questions: unknown question {q!r}")
+    for q in kb.questions.values():
+        for region in q.required_for:
+            if region not in kb.regions:
+                problems.append(f"questions.yaml: entry {q.id!r}, field required_for: unknown region {region!r}")
+    return problems
+
+
+def _claims_and_seeds(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for c in kb.seed_claims.values():
+        for e in c.edges:
+            if e not in kb.edges:
+                problems.append(f"seed_claims.yaml: entry {c.id!r}, field edges: unknown edge {e!r}")
+    for s in kb.seeds.values():
+        for field, table in (("chains", kb.edges), ("tests", kb.tests), ("remedies", kb.interventions),
+                             ("claims", kb.seed_claims)):
+            for ident in getattr(s, field):
+                if ident not in table:
+                    problems.append(f"seeds.yaml: entry {s.id!r}, field {field}: unknown id {ident!r}")
+    return problems
+
+
+def _activities_and_model(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    behaviours = set(kb.model.behaviours)
+    seen: dict[str, str] = {}
+    for a in kb.activities.values():
+        if a.behaviour is not None and a.behaviour not in behaviours:
+            problems.append(f"activities.yaml: entry {a.id!r}, field behaviour: unknown signature {a.behaviour!r}")
+        for kw in a.keywords:
+            if kw.lower() in seen and seen[kw.lower()] != a.id:
+                problems.append(f"activities.yaml: entry {a.id!r}, field keywords: {kw!r} is also a keyword of "
+                                f"{seen[kw.lower()]!r}")
+            seen[kw.lower()] = a.id
+    for grade in ("A", "B", "C", "EO"):
+        if grade not in kb.model.grade_weights:
+            problems.append(f"model.yaml: field grade_weights: grade {grade!r} has no weight")
+    return problems
+
+
+RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
+    "references_exist": _refs,
+    "impairment_ids_resolve": _impairments,
+    "edges_resolve": _edges,
+    "tests_resolve_and_ranges": _tests,
+    "interventions_resolve": _interventions,
+    "red_flags_resolve": _red_flags,
+    "claims_and_seeds_resolve": _claims_and_seeds,
+    "activities_and_model": _activities_and_model,
+}
+
+
+def check_integrity(kb: KnowledgeBase) -> list[str]:
+    """Run every cross-file rule and return all problems not excused in exceptions.yaml."""
+    excused = {(e.get("rule"), e.get("id")) for e in kb.exceptions}
+    problems: list[str] = []
+    for name, rule in RULES.items():
+        for problem in rule(kb):
+            if not any(r == name and i and f"'{i}'" in problem for r, i in excused):
+                problems.append(problem)
+    return problems

@@ -1,0 +1,189 @@
+"""Knowledge-base files → one frozen `KnowledgeBase`; every problem is gathered before failing.
+
+The loader reads the YAML files shipped in `knowledge/data/` (or another folder, for tests), validates each
+entry with its schema model, refuses duplicate ids, then runs the cross-file rules of `integrity.py`. Problems
+name the file, the entry id, the field path, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from kinetrace.errors import KnowledgeError
+from kinetrace.knowledge.schema import (
+    Activity,
+    ClinicalTest,
+    Edge,
+    Impairment,
+    Intervention,
+    ModelParameters,
+    Question,
+    RedFlagRule,
+    Reference,
+    Region,
+    SeedArticle,
+    SeedClaim,
+)
+
+__all__ = ["KB_FILES", "KnowledgeBase", "load_knowledge"]
+
+M = TypeVar("M", bound=BaseModel)
+
+# file name → (attribute, entry model)
+KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "references.yaml": ("references", Reference),
+    "regions.yaml": ("regions", Region),
+    "impairments.yaml": ("impairments", Impairment),
+    "edges.yaml": ("edges", Edge),
+    "tests.yaml": ("tests", ClinicalTest),
+    "interventions.yaml": ("interventions", Intervention),
+    "red_flags.yaml": ("red_flags", RedFlagRule),
+    "questions.yaml": ("questions", Question),
+    "seed_claims.yaml": ("seed_claims", SeedClaim),
+    "seeds.yaml": ("seeds", SeedArticle),
+    "activities.yaml": ("activities", Activity),
+}
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The whole validated knowledge base; entries by id, in file order."""
+
+    version: str
+    references: Mapping[str, Reference]
+    regions: Mapping[str, Region]
+    impairments: Mapping[str, Impairment]
+    edges: Mapping[str, Edge]
+    tests: Mapping[str, ClinicalTest]
+    interventions: Mapping[str, Intervention]
+    red_flags: Mapping[str, RedFlagRule]
+    questions: Mapping[str, Question]
+    seed_claims: Mapping[str, SeedClaim]
+    seeds: Mapping[str, SeedArticle]
+    activities: Mapping[str, Activity]
+    model: ModelParameters
+    exceptions: tuple[dict[str, str], ...] = ()
+
+    def red_flag_conditions(self) -> set[str]:
+        """Return the public red-flag condition ids used by the rules."""
+        return {rule.condition_id for rule in self.red_flags.values()}
+
+    def name_of(self, node_id: str) -> str:
+        """Return a readable name for any id (impairment, region, test, condition)."""
+        for table in (self.impairments, self.regions, self.tests, self.interventions):
+            if node_id in table:
+                return str(table[node_id].name)  # type: ignore[attr-defined]
+        for rule in self.red_flags.values():
+            if rule.condition_id == node_id:
+                return rule.suspected
+        return node_id.replace("_", " ")
+
+
+def _default_dir() -> Path:
+    return Path(str(resources.files("kinetrace.knowledge") / "data"))
+
+
+def _format_error(file: str, entry_id: str, err: Mapping[str, Any]) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    value = err.get("input")
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    where = f"{file}: entry {entry_id!r}" + (f", field {loc}" if loc else "")
+    return f"{where}: got {shown}; {err.get('msg', 'invalid')}"
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file is missing")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        problems.append(f"{path.name}:{line} is not valid YAML ({getattr(exc, 'problem', exc)})")
+    return None
+
+
+def _load_entries(path: Path, model: type[M], problems: list[str]) -> dict[str, M]:
+    raw = _read_yaml(path, problems)
+    entries: dict[str, M] = {}
+    if raw is None:
+        return entries
+    if not isinstance(raw, list):
+        problems.append(f"{path.name}: expected a list of entries, got {type(raw).__name__}")
+        return entries
+    for index, item in enumerate(raw):
+        entry_id = str(item.get("id", f"#{index}")) if isinstance(item, dict) else f"#{index}"
+        try:
+            entry = model.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(_format_error(path.name, entry_id, e) for e in exc.errors())
+            continue
+        if entry_id in entries:
+            problems.append(f"{path.name}: entry {entry_id!r} is defined twice (ids must be unique)")
+            continue
+        entries[entry_id] = entry
+    return entries
+
+
+def _load_model(path: Path, problems: list[str]) -> ModelParameters | None:
+    raw = _read_yaml(path, problems)
+    if raw is None:
+        return None
+    try:
+        return ModelParameters.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_format_error(path.name, "model", e) for e in exc.errors())
+        return None
+
+
+def _version(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_knowledge(folder: Path | str | None = None, *, check: Callable[[KnowledgeBase], list[str]] | None = None
+                   ) -> KnowledgeBase:
+    """Load and validate the knowledge base (the shipped one by default).
+
+    Raises:
+        KnowledgeError: listing every problem found, each naming file, entry, field, value and expectation.
+    """
+    if folder is None:
+        return _load_default()
+    return _load(Path(folder), check)
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> KnowledgeBase:
+    return _load(_default_dir(), None)
+
+
+def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> KnowledgeBase:
+    from kinetrace.knowledge.integrity import check_integrity
+
+    problems: list[str] = []
+    tables = {attr: _load_entries(folder / name, model, problems) for name, (attr, model) in KB_FILES.items()}
+    model = _load_model(folder / "model.yaml", problems)
+    exceptions_raw = _read_yaml(folder / "exceptions.yaml", []) if (folder / "exceptions.yaml").exists() else []
+    if model is None:
+        raise KnowledgeError(problems or ["model.yaml: missing"])
+    kb = KnowledgeBase(version=_version(folder), model=model,
+                       exceptions=tuple(exceptions_raw or ()), **tables)  # type: ignore[arg-type]
+    problems.extend((check or check_integrity)(kb))
+    if problems:
+        raise KnowledgeError(problems)
+    return kb
