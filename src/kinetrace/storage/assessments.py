@@ -1,0 +1,206 @@
+"""Assessments of one clinic: drafts saved step by step, then completed in a single transaction.
+
+Completing writes the result snapshot, the knowledge-base version, the measurements and the plan together,
+so a crash at any moment leaves either the untouched draft or the complete assessment: never anything between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kinetrace.errors import ConflictError, NotFoundError
+from kinetrace.storage.database import utcnow
+from kinetrace.storage.records import AssessmentRecord, PlanRecord, Scope
+from kinetrace.storage.tables import AssessmentRow, MeasurementRow, PatientRow, PlanRow
+
+__all__ = [
+    "complete_assessment",
+    "create_draft",
+    "get_assessment",
+    "get_plan",
+    "list_assessments",
+    "release_assessment",
+    "update_draft",
+]
+
+_EDITABLE = ("draft",)
+
+
+def _record(row: AssessmentRow) -> AssessmentRecord:
+    return AssessmentRecord(
+        id=row.id,
+        patient_id=row.patient_id,
+        origin=row.origin,
+        status=row.status,  # type: ignore[arg-type]
+        case_data=dict(row.case_data),
+        result_data=None if row.result_data is None else dict(row.result_data),
+        kb_version=row.kb_version,
+        profile=row.profile,
+        action_level=row.action_level,
+        is_released=row.is_released,
+        version=row.version,
+        created_at=row.created_at,
+        completed_at=row.completed_at,
+    )
+
+
+def _row(session: Session, scope: Scope, assessment_id: int, *, for_update: bool = False) -> AssessmentRow:
+    stmt = select(AssessmentRow).where(
+        AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session.scalar(stmt)
+    if row is None:
+        raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
+    return row
+
+
+def create_draft(
+    session: Session, scope: Scope, patient_id: int, *, case_data: dict[str, Any], origin: str = "clinic"
+) -> AssessmentRecord:
+    """Start a draft assessment for a patient of the caller's clinic."""
+    owner = session.scalar(
+        select(PatientRow.id).where(PatientRow.id == patient_id, PatientRow.clinic_id == scope.clinic_id)
+    )
+    if owner is None:
+        raise NotFoundError("patient_id", patient_id, "the id of a patient of your clinic")
+    now = utcnow()
+    row = AssessmentRow(
+        clinic_id=scope.clinic_id,
+        patient_id=patient_id,
+        created_by=scope.user_id,
+        origin=origin,
+        status="draft",
+        case_data=case_data,
+        result_data=None,
+        profile="evidence",
+        is_released=False,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _record(row)
+
+
+def get_assessment(session: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
+    """Return one assessment of the caller's clinic, or raise NotFoundError."""
+    return _record(_row(session, scope, assessment_id))
+
+
+def list_assessments(session: Session, scope: Scope, patient_id: int) -> list[AssessmentRecord]:
+    """Return a patient's assessments, oldest first (the timeline order)."""
+    rows = session.scalars(
+        select(AssessmentRow)
+        .where(
+            AssessmentRow.patient_id == patient_id,
+            AssessmentRow.clinic_id == scope.clinic_id,
+        )
+        .order_by(AssessmentRow.created_at, AssessmentRow.id)
+    )
+    return [_record(r) for r in rows]
+
+
+def update_draft(
+    session: Session,
+    scope: Scope,
+    assessment_id: int,
+    *,
+    case_data: dict[str, Any],
+    status: str = "draft",
+    expected_version: int | None = None,
+) -> AssessmentRecord:
+    """Replace a draft's case; a finished assessment or a stale version raises ConflictError."""
+    row = _row(session, scope, assessment_id, for_update=True)
+    if row.status not in _EDITABLE:
+        raise ConflictError(f"assessment {assessment_id} is {row.status}; start a reassessment to change it.")
+    if expected_version is not None and expected_version != row.version:
+        raise ConflictError(
+            f"assessment {assessment_id} was changed elsewhere (version {row.version}, "
+            f"you edited {expected_version}); reload and try again."
+        )
+    row.case_data = case_data
+    row.status = status
+    row.version += 1
+    row.updated_at = utcnow()
+    session.flush()
+    return _record(row)
+
+
+def complete_assessment(
+    session: Session,
+    scope: Scope,
+    assessment_id: int,
+    *,
+    case_data: dict[str, Any],
+    result_data: dict[str, Any],
+    status: str = "complete",
+) -> AssessmentRecord:
+    """Store the result snapshot, measurements and plan with the case, in the caller's transaction."""
+    row = _row(session, scope, assessment_id, for_update=True)
+    if row.status not in _EDITABLE:
+        raise ConflictError(f"assessment {assessment_id} is already {row.status}.")
+    now = utcnow()
+    row.case_data = case_data
+    row.result_data = result_data
+    row.kb_version = str(result_data.get("kb_version", ""))
+    row.profile = str(result_data.get("profile", "evidence"))
+    row.action_level = str(result_data.get("triage", {}).get("action", "")) or None
+    row.status = status
+    row.version += 1
+    row.updated_at = row.completed_at = now
+    for test_id, raw in (case_data.get("findings") or {}).items():
+        for entry in raw if isinstance(raw, list) else [raw]:
+            session.add(
+                MeasurementRow(
+                    clinic_id=scope.clinic_id,
+                    assessment_id=row.id,
+                    test_id=test_id,
+                    entry=dict(entry),
+                    method=entry.get("method"),
+                )
+            )
+    if status == "complete":
+        session.add(
+            PlanRow(
+                clinic_id=scope.clinic_id,
+                assessment_id=row.id,
+                items={"items": list(result_data.get("plan", []))},
+                clinician_note="",
+                created_at=now,
+            )
+        )
+    session.flush()
+    return _record(row)
+
+
+def release_assessment(
+    session: Session, scope: Scope, assessment_id: int, *, is_released: bool
+) -> AssessmentRecord:
+    """Mark whether the patient may see this assessment's result and plan."""
+    row = _row(session, scope, assessment_id, for_update=True)
+    row.is_released = is_released
+    row.version += 1
+    session.flush()
+    return _record(row)
+
+
+def get_plan(session: Session, scope: Scope, assessment_id: int) -> PlanRecord | None:
+    """Return the stored plan of an assessment of the caller's clinic, or None if it has none."""
+    _row(session, scope, assessment_id)
+    row = session.scalar(
+        select(PlanRow).where(PlanRow.assessment_id == assessment_id, PlanRow.clinic_id == scope.clinic_id)
+    )
+    if row is None:
+        return None
+    return PlanRecord(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        items=list(row.items.get("items", [])),
+        clinician_note=row.clinician_note,
+    )

@@ -1,0 +1,107 @@
+"""Clinics and users: creation, lookup by email for sign-in, listing within a clinic."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kinetrace.errors import ConflictError, InputError, NotFoundError
+from kinetrace.storage.database import utcnow
+from kinetrace.storage.records import ClinicRecord, Role, Scope, UserRecord
+from kinetrace.storage.tables import ClinicRow, UserRow
+
+__all__ = [
+    "count_users",
+    "create_clinic",
+    "create_user",
+    "find_user_for_sign_in",
+    "get_clinic",
+    "get_user",
+    "list_users",
+    "set_password_hash",
+]
+
+
+def _user(row: UserRow) -> UserRecord:
+    return UserRecord(
+        id=row.id,
+        clinic_id=row.clinic_id,
+        email=row.email,
+        name=row.name,
+        role=row.role,
+        is_active=row.is_active,
+    )  # type: ignore[arg-type]
+
+
+def create_clinic(session: Session, name: str) -> ClinicRecord:
+    """Create a clinic and return it."""
+    if not name.strip():
+        raise InputError("clinic.name", name, "a non-empty clinic name")
+    row = ClinicRow(name=name.strip(), created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return ClinicRecord(id=row.id, name=row.name)
+
+
+def get_clinic(session: Session, clinic_id: int) -> ClinicRecord:
+    """Return one clinic or raise NotFoundError."""
+    row = session.get(ClinicRow, clinic_id)
+    if row is None:
+        raise NotFoundError("clinic", clinic_id, "an existing clinic id")
+    return ClinicRecord(id=row.id, name=row.name)
+
+
+def create_user(
+    session: Session, clinic_id: int, *, email: str, name: str, role: Role, password_hash: str
+) -> UserRecord:
+    """Create a user in a clinic; the email is unique across all clinics."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise InputError("email", email, "an email address such as name@clinic.org")
+    if role not in ("clinician", "admin"):
+        raise InputError("role", role, "clinician or admin")
+    taken = session.scalar(select(UserRow.id).where(UserRow.email == email))
+    if taken is not None:
+        raise ConflictError(f"email: {email!r} already has an account.")
+    row = UserRow(
+        clinic_id=clinic_id,
+        email=email,
+        name=name.strip() or email,
+        role=role,
+        password_hash=password_hash,
+        is_active=True,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _user(row)
+
+
+def find_user_for_sign_in(session: Session, email: str) -> tuple[UserRecord, str] | None:
+    """Return (user, password hash) for an active user with this email, or None."""
+    row = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower(), UserRow.is_active))
+    return None if row is None else (_user(row), row.password_hash)
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    """Replace a user's password hash (after a rehash with newer parameters)."""
+    row = session.get(UserRow, user_id)
+    if row is not None:
+        row.password_hash = password_hash
+
+
+def get_user(session: Session, user_id: int) -> UserRecord | None:
+    """Return an active user by id (for the signed-in session), or None."""
+    row = session.get(UserRow, user_id)
+    return None if row is None or not row.is_active else _user(row)
+
+
+def list_users(session: Session, scope: Scope) -> list[UserRecord]:
+    """Return the users of the caller's clinic."""
+    rows = session.scalars(select(UserRow).where(UserRow.clinic_id == scope.clinic_id).order_by(UserRow.id))
+    return [_user(r) for r in rows]
+
+
+def count_users(session: Session) -> int:
+    """Return how many users exist in the whole database (0 means first start)."""
+    return int(session.scalar(select(func.count(UserRow.id))) or 0)
