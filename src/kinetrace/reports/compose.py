@@ -1,0 +1,55 @@
+"""Assemble a full report model: the pure model plus charts and, on reassessment, the progress section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kinetrace.intake.case import Case
+from kinetrace.progress import compare_assessments
+from kinetrace.reports.build import build_report
+from kinetrace.reports.model import Audience, PhotoPair, PhotoView, ReportModel
+from kinetrace.reports.plots import findings_chart_svg, progress_chart_svg
+from kinetrace.reports.reassessment import progress_view
+from kinetrace.result import Assessment
+
+__all__ = ["compose_report"]
+
+
+def compose_report(
+    assessment: Assessment,
+    *,
+    audience: Audience,
+    generated_on: str,
+    kb: Any = None,
+    case: Case | None = None,
+    photos: Sequence[PhotoView] = (),
+    previous: Assessment | None = None,
+    photo_pairs: Sequence[PhotoPair] = (),
+) -> ReportModel:
+    """Return the report model with its charts; with `previous`, add the reassessment comparison.
+
+    `kb` is the loaded knowledge base (names, thresholds, error figures, references); without it the report
+    still renders, with ids for names and no threshold chart.
+    """
+    model = build_report(
+        assessment, audience=audience, generated_on=generated_on, kb=kb, case=case, photos=photos
+    )
+    tests = getattr(kb, "tests", {}) if kb is not None else {}
+    update: dict[str, Any] = {}
+    if audience == "clinician" and tests:
+        update["findings_chart_svg"] = findings_chart_svg(assessment.findings, tests)
+    if previous is not None:
+        progress = compare_assessments(previous, assessment, kb if kb is not None else _NoTests())
+        update["progress"] = progress_view(
+            progress,
+            before_label=previous.case_id or "first visit",
+            after_label=assessment.case_id or "this visit",
+            photo_pairs=photo_pairs,
+            chart_svg=progress_chart_svg(progress.changes),
+        )
+    return model.model_copy(update=update) if update else model
+
+
+class _NoTests:
+    tests: dict[str, Any] = {}  # noqa: RUF012 - read-only stand-in when no knowledge base is given

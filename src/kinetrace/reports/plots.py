@@ -1,0 +1,234 @@
+"""Report charts drawn with matplotlib's object API (no pyplot, no global backend), returned as SVG text.
+
+Each chart is made inside its function, so importing this module does no work. Thresholds, borderline
+bands and error bands come from the knowledge base's test entries; nothing here is a clinical number.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kinetrace.result import FindingResult
+
+__all__ = ["ChartRow", "findings_chart_svg", "progress_chart_svg", "threshold_rows"]
+
+_INK = "#26303d"
+_MUTED = "#8a93a0"
+_LEFT = "#2f7fb5"
+_RIGHT = "#c0583a"
+_ABNORMAL = "#f3d3cf"
+_BORDER = "#fbeacb"
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One finding on a number line: values, the rule's threshold and bands, in the test's unit."""
+
+    label: str
+    unit: str
+    values: dict[str, float]  # "left" / "right" / "value" → number
+    threshold: float
+    abnormal_below: bool
+    borderline: float | None
+    error: float | None
+    lo: float
+    hi: float
+
+
+def threshold_rows(findings: Sequence[FindingResult], tests: Mapping[str, Any]) -> list[ChartRow]:
+    """Chart rows for numeric findings whose test reads them against a threshold (below/above rules)."""
+    rows = []
+    for f in findings:
+        test = tests.get(f.test_id)
+        rule = _primary_threshold_rule(test)
+        values = {
+            k: float(v) for k in ("left", "right", "value") if isinstance(v := getattr(f, k), int | float)
+        }
+        if test is None or rule is None or not values:
+            continue
+        error = test.measurement_error.gate if test.measurement_error is not None else None
+        span = [*values.values(), rule.threshold] + ([rule.borderline] if rule.borderline is not None else [])
+        pad = max(5.0, 0.25 * (max(span) - min(span)), 1.5 * (error or 0))
+        rows.append(
+            ChartRow(
+                label=f.name,
+                unit=f.unit,
+                values=values,
+                threshold=rule.threshold,
+                abnormal_below=rule.when == "below",
+                borderline=rule.borderline,
+                error=error,
+                lo=min(span) - pad,
+                hi=max(span) + pad,
+            )
+        )
+    return rows
+
+
+def _primary_threshold_rule(test: Any) -> Any:
+    if test is None:
+        return None
+    return next((r for r in test.informs if r.role == "primary" and r.when in {"below", "above"}), None)
+
+
+def _figure(n_rows: int, *, row_in: float = 0.62, width_in: float = 7.0) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, 0.35 + row_in * n_rows))
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def _svg(fig: Any) -> str:
+    import matplotlib as mpl
+
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "kinetrace"}):
+        fig.savefig(buf, format="svg", transparent=True)
+    text = buf.getvalue()
+    # Drop the XML prologue and fixed pt size so the SVG scales to its container in the page.
+    text = text[text.index("<svg") :]
+    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 width="100%"', text, count=1)
+
+
+def _style_axis(ax: Any, row: ChartRow) -> None:
+    ax.set_xlim(row.lo, row.hi)
+    ax.set_yticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_color(_MUTED)
+    ax.tick_params(axis="x", labelsize=7, colors=_MUTED, length=2)
+    ax.set_ylim(-1, 1)
+    suffix = "°" if row.unit == "deg" else f" {row.unit}"
+    ax.set_title(f"{row.label} ({suffix.strip()})", loc="left", fontsize=8, color=_INK, pad=2)
+
+
+def findings_chart_svg(findings: Sequence[FindingResult], tests: Mapping[str, Any]) -> str:
+    """SVG: each thresholded finding on a number line with its abnormal zone, borderline band and error band.
+
+    Returns "" when no finding has a threshold to draw against.
+    """
+    rows = threshold_rows(findings, tests)
+    if not rows:
+        return ""
+    fig = _figure(len(rows))
+    axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
+    for ax, row in zip(axes, rows, strict=True):
+        _style_axis(ax, row)
+        edge = row.lo if row.abnormal_below else row.hi
+        ax.axvspan(min(edge, row.threshold), max(edge, row.threshold), color=_ABNORMAL, lw=0)
+        if row.borderline is not None:
+            ax.axvspan(
+                min(row.borderline, row.threshold), max(row.borderline, row.threshold), color=_BORDER, lw=0
+            )
+        if row.error:
+            ax.axvspan(
+                row.threshold - row.error,
+                row.threshold + row.error,
+                fill=False,
+                hatch="////",
+                edgecolor=_MUTED,
+                lw=0,
+            )
+        ax.axvline(row.threshold, color=_INK, lw=1)
+        for key, value in row.values.items():
+            colour, marker, y = {
+                "left": (_LEFT, "o", 0.35),
+                "right": (_RIGHT, "s", -0.35),
+                "value": (_INK, "D", 0.0),
+            }[key]
+            ax.plot([value], [y], marker=marker, color=colour, ms=6, ls="none")
+            tag = {"left": "L", "right": "R", "value": ""}[key]
+            ax.annotate(
+                f"{tag} {value:g}".strip(),
+                (value, y),
+                xytext=(6, -3),
+                textcoords="offset points",
+                fontsize=7,
+                color=colour,
+            )
+    return _svg(fig)
+
+
+@dataclass(frozen=True)
+class _ProgressRow:
+    label: str
+    unit: str
+    before: float
+    after: float
+    error: float | None
+    verdict: str
+
+
+_VERDICT_COLOURS = {
+    "improved": "#2e8b57",
+    "worsened": "#c0392b",
+    "within_measurement_error": _MUTED,
+    "changed": "#d08a1f",
+    "unchanged": _MUTED,
+    "not_comparable": _MUTED,
+}
+
+
+def progress_chart_svg(changes: Sequence[Any]) -> str:
+    """SVG dumbbell chart: before (grey) → after (coloured by verdict), with the detectable-change band.
+
+    `changes` are `kinetrace.progress.TestChange` values; rows without numbers are left out.
+    Returns "" if none.
+    """
+    rows = [
+        _ProgressRow(
+            label=_part_label(c),
+            unit=c.unit,
+            before=float(c.before),
+            after=float(c.after),
+            error=c.detectable_change,
+            verdict=c.verdict,
+        )
+        for c in changes
+        if isinstance(c.before, int | float)
+        and isinstance(c.after, int | float)
+        and c.verdict in {"improved", "worsened", "within_measurement_error"}
+    ]
+    if not rows:
+        return ""
+    fig = _figure(len(rows), row_in=0.5)
+    axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
+    for ax, row in zip(axes, rows, strict=True):
+        pad = max(3.0, 0.3 * abs(row.after - row.before), 1.3 * (row.error or 0))
+        chart = ChartRow(
+            label=row.label,
+            unit=row.unit,
+            values={},
+            threshold=0,
+            abnormal_below=True,
+            borderline=None,
+            error=row.error,
+            lo=min(row.before, row.after) - pad,
+            hi=max(row.before, row.after) + pad,
+        )
+        _style_axis(ax, chart)
+        if row.error:
+            ax.axvspan(row.before - row.error, row.before + row.error, color="#e6e9ee", lw=0)
+        colour = _VERDICT_COLOURS.get(row.verdict, _MUTED)
+        ax.plot([row.before, row.after], [0, 0], color=colour, lw=2)
+        ax.plot([row.before], [0], marker="o", color=_MUTED, ms=6)
+        ax.plot([row.after], [0], marker="o", color=colour, ms=7)
+        ax.annotate(
+            f"{row.before:g} → {row.after:g}",
+            (row.after, 0),
+            xytext=(7, -3),
+            textcoords="offset points",
+            fontsize=7,
+            color=colour,
+        )
+    return _svg(fig)
+
+
+def _part_label(change: Any) -> str:
+    suffix = {"left": " — left", "right": " — right", "value": "", "asymmetry": " — L/R difference"}
+    return f"{change.name}{suffix.get(change.part, '')}"
