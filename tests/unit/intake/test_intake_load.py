@@ -25,7 +25,11 @@ findings:
 
 
 def _minimal(**extra: object) -> dict[str, object]:
-    return {"patient": {"age": 40}, "pain": [{"region": "lumbar", "intensity": 4, "duration_weeks": 6}], **extra}
+    return {
+        "patient": {"age": 40},
+        "pain": [{"region": "lumbar", "intensity": 4, "duration_weeks": 6}],
+        **extra,
+    }
 
 
 def test_readme_example_loads_with_yaml_booleans_read_as_answers(tmp_path: Path) -> None:
@@ -33,8 +37,13 @@ def test_readme_example_loads_with_yaml_booleans_read_as_answers(tmp_path: Path)
     path.write_text(README_CASE)
     case = load_case(path)
     assert case.patient.age == 38
-    assert case.red_flags == {"saddle_numbness": "no", "bladder_bowel_change": "no", "cancer_history": "no",
-                              "fever": "no", "trauma": "unknown"}
+    assert case.red_flags == {
+        "saddle_numbness": "no",
+        "bladder_bowel_change": "no",
+        "cancer_history": "no",
+        "fever": "no",
+        "trauma": "unknown",
+    }
     assert case.finding_list("hip_ir_prone")[0].left == 22
     assert case.pain[0].aggravating == ["trunk_rotation", "prolonged_standing"]
 
@@ -110,9 +119,11 @@ def test_file_source_prefixes_the_message(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_listed_and_the_message_is_one_line() -> None:
-    data = {"patient": {"age": 300, "sex": "f"},
-            "pain": [{"region": "lumbar", "intensity": -1, "duration_weeks": "long"}],
-            "red_flags": {"fever": "maybe"}}
+    data = {
+        "patient": {"age": 300, "sex": "f"},
+        "pain": [{"region": "lumbar", "intensity": -1, "duration_weeks": "long"}],
+        "red_flags": {"fever": "maybe"},
+    }
     with pytest.raises(InputError) as info:
         parse_case(data)
     problems = info.value.problems
@@ -126,7 +137,9 @@ def test_every_problem_is_listed_and_the_message_is_one_line() -> None:
 
 
 def test_missing_required_field_says_what_is_expected() -> None:
-    with pytest.raises(InputError, match=r"patient\.age: is missing; expected a whole number from 0 to 120\."):
+    with pytest.raises(
+        InputError, match=r"patient\.age: is missing; expected a whole number from 0 to 120\."
+    ):
         parse_case({"patient": {"sex": "male"}})
 
 
@@ -148,9 +161,13 @@ def test_top_level_must_be_a_mapping() -> None:
 
 
 def test_finding_problems_have_clean_paths() -> None:
-    data = _minimal(findings={"hip_ir_prone": {"left": {"x": 1}},
-                              "leg_length_difference": [{"value": 12, "unit": "mm"}, {"unit": "mm"}],
-                              "craniovertebral_angle": 49})
+    data = _minimal(
+        findings={
+            "hip_ir_prone": {"left": {"x": 1}},
+            "leg_length_difference": [{"value": 12, "unit": "mm"}, {"unit": "mm"}],
+            "craniovertebral_angle": 49,
+        }
+    )
     with pytest.raises(InputError) as info:
         parse_case(data)
     assert info.value.problems == [
@@ -168,12 +185,21 @@ def test_yaml_yes_no_per_side_become_words() -> None:
 
 
 def test_boolean_value_is_not_silently_read_as_one() -> None:
-    with pytest.raises(InputError, match=r"findings\.ankle_sprain_history\.value: got 'yes'; expected a number"):
+    with pytest.raises(
+        InputError, match=r"findings\.ankle_sprain_history\.value: got 'yes'; expected a number"
+    ):
         parse_case(_minimal(findings={"ankle_sprain_history": {"value": True}}))
 
 
 def test_several_methods_for_one_test_keep_their_order() -> None:
-    case = parse_case(_minimal(findings={"leg_length_difference": [
-        {"value": 12, "unit": "mm", "side": "left", "method": "tape"},
-        {"value": 4, "unit": "mm", "side": "left", "method": "lifts"}]}))
+    case = parse_case(
+        _minimal(
+            findings={
+                "leg_length_difference": [
+                    {"value": 12, "unit": "mm", "side": "left", "method": "tape"},
+                    {"value": 4, "unit": "mm", "side": "left", "method": "lifts"},
+                ]
+            }
+        )
+    )
     assert [e.method for e in case.finding_list("leg_length_difference")] == ["tape", "lifts"]
