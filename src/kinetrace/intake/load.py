@@ -18,7 +18,7 @@ from kinetrace.errors import InputError, NotFoundError
 from kinetrace.intake._messages import Problem, from_pydantic, problem, raise_problems, show
 from kinetrace.intake.case import CASE_SCHEMA, Case, FindingInput
 
-__all__ = ["load_case", "parse_case"]
+__all__ = ["load_case", "parse_case", "read_case_data"]
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 _PER_SIDE = ("left", "right")
@@ -34,10 +34,18 @@ def load_case(path: str | Path) -> Case:
         InputError: the file is not valid YAML/JSON (with line and column) or the case breaks the schema
             (the message names the field path, e.g. `pain[0].intensity`).
     """
+    return parse_case(read_case_data(path), source=str(path))
+
+
+def read_case_data(path: str | Path) -> Any:
+    """Read a case file into plain data (before schema checks), e.g. to merge photo findings into it.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        InputError: the file is not valid YAML/JSON.
+    """
     file = Path(path)
-    text = _read_text(file)
-    data = _parse_text(text, file)
-    return parse_case(data, source=str(path))
+    return _parse_text(_read_text(file), file)
 
 
 def parse_case(data: Any, *, source: str = "case") -> Case:

@@ -54,7 +54,7 @@ KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     """The whole validated knowledge base; entries by id, in file order."""
 

@@ -478,8 +478,10 @@ class ModelParameters(_Entry):
     behaviour_leak: float = Field(gt=0, lt=1)
     behaviour_link: float = Field(gt=0, le=1)
     seed_profile_weight: float = Field(gt=0, le=1)
-    default_likelihoods: dict[str, dict[str, float]] = Field(
-        description="role → finding state → P(state | impairment present) / P(state | absent) pair as LR")
+    default_likelihoods: dict[Literal["primary", "supporting"], dict[
+        Literal["abnormal", "possible", "normal"], tuple[Annotated[float, Field(ge=0, le=1)],
+                                                         Annotated[float, Field(ge=0, le=1)]]]] = Field(
+        description="role → reading → [P(reading | impairment present), P(reading | absent)]")
     status_likelihood_ratio: dict[str, float]
     max_chain_length: int = Field(ge=1, le=6)
     display_threshold: float = Field(gt=0, lt=1)
@@ -494,6 +496,15 @@ class ModelParameters(_Entry):
     radiation_leak: float = Field(0.05, gt=0, lt=1)
     quantitative: QuantitativeFacts
     refs: list[str]
+
+    @model_validator(mode="after")
+    def _likelihood_columns_sum_to_one(self) -> ModelParameters:
+        for role, table in self.default_likelihoods.items():
+            for column in (0, 1):
+                total = sum(pair[column] for pair in table.values())
+                if abs(total - 1.0) > 1e-9:
+                    raise ValueError(f"default_likelihoods.{role}: column {column} sums to {total}, expected 1")
+        return self
 
 
 class QuantitativeFacts(_Entry):

@@ -1,0 +1,99 @@
+"""The façade every surface calls: intake → safety → findings → reasoning → plan.
+
+```python
+from kinetrace import assess, load_case, load_knowledge
+result = assess(load_case("examples/demo.yaml"), load_knowledge())
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kinetrace.findings.normalise import NormalisedFindings, normalise_findings
+from kinetrace.intake.activities import map_activities
+from kinetrace.intake.case import Case
+from kinetrace.intake.measurements import CaseMeasurements
+from kinetrace.intake.validate import validate_case
+from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.knowledge.schema import ActionLevel
+from kinetrace.plan.choose import choose_plan
+from kinetrace.reasoning.evidence import build_evidence, painful_regions
+from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_summary
+from kinetrace.reasoning.inference import posteriors
+from kinetrace.reasoning.model import PROFILE_LABELS, build_model
+from kinetrace.reasoning.quantitative import quantitative_notes
+from kinetrace.reasoning.rank import flag_items, rank_contributors
+from kinetrace.result import Assessment, QuantitativeNote, RankedItem, Triage
+from kinetrace.safety.red_flags import screen_red_flags
+
+__all__ = ["assess"]
+
+_STOPPING = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL}
+
+
+def _quantitative(kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Sequence[RankedItem]
+                  ) -> list[QuantitativeNote]:
+    lld = next((m.value for m in measurements.for_test("leg_length_difference") if m.value is not None), None)
+    oblique = next((m.value for m in measurements.for_test("pelvic_obliquity_angle") if m.value is not None), None)
+    forward_head = any(i.id == "forward_head_posture" for i in ranking)
+    return quantitative_notes(lld_mm=lld, measured_obliquity_deg=oblique, forward_head=forward_head,
+                              facts=kb.model.quantitative)
+
+
+def _safety_net(triage: Triage) -> list[str]:
+    notes = [f"{f.suspected}: {f.advice} ({f.whom}, {f.how_soon})" for f in triage.flags]
+    if triage.follow_up_questions:
+        notes.append("Please also answer: " + "; ".join(q["text"] for q in triage.follow_up_questions))
+    notes.append("Seek medical advice promptly if numbness in the saddle area, new bladder or bowel problems, "
+                 "spreading weakness, fever or unexplained weight loss appear, or if pain keeps worsening.")
+    return notes
+
+
+def _warnings(findings: NormalisedFindings) -> list[str]:
+    out = []
+    for r in findings.results:
+        if r.conflict_resolution and r.conflict_resolution.startswith("conflict"):
+            out.append(f"{r.test_id}: {r.conflict_resolution}")
+        if any(t.state == "indeterminate" for t in r.targets):
+            out.append(f"{r.test_id}: within measurement error for at least one reading; treated as indeterminate")
+    return out
+
+
+def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Assessment:
+    """Assess one case: triage first, then findings, ranking with chains, what to test next, and the plan.
+
+    Raises:
+        InputError: the case names an unknown test or region, a wrong unit or an impossible value.
+    """
+    model = build_model(kb, profile)
+    measurements = validate_case(case, kb)
+    triage = screen_red_flags(case, kb)
+    mappings, behaviours = map_activities(case, kb)
+    findings = normalise_findings(measurements, kb, age=case.patient.age, sex=case.patient.sex)
+    painful = painful_regions(case)
+    evidence = build_evidence(case, kb, model, findings.readings, behaviours)
+    post = posteriors(evidence.network, evidence.observations, evidence.likelihoods)
+    if triage.action in _STOPPING:
+        ranking = flag_items(triage.flags)
+    else:
+        ranking = rank_contributors(kb, model, post, findings, evidence, triage.flags)
+        if triage.chain_suppressed:
+            ranking = [i for i in ranking if i.kind != "remote"]
+    present = frozenset(n for n, s in findings.statuses.items() if s.state in ("present", "probable"))
+    show_chain = not triage.chain_suppressed
+    return Assessment(
+        kb_version=kb.version, profile=model.profile, profile_label=PROFILE_LABELS[model.profile],
+        case_id=case.id, triage=triage, findings=list(findings.results),
+        impairments=[s for s in findings.statuses.values() if s.state != "not_tested"],
+        ranking=ranking,
+        remote_summary=remote_summary(kb, ranking, chain_suppressed=triage.chain_suppressed),
+        claims_you_may_have_heard=contested_claims(kb, model.contradicted, painful, present) if show_chain else [],
+        not_tested=not_tested(kb, findings.measured_tests, ranking) if show_chain else [],
+        next_test=next_test(kb, findings.measured_tests, ranking) if show_chain else None,
+        plan=choose_plan(kb, triage, ranking, findings.statuses, painful, model.profile),
+        safety_net=_safety_net(triage),
+        activity_mapping=mappings,
+        quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
+        warnings=_warnings(findings),
+    )

@@ -1,0 +1,178 @@
+"""`kinetrace kb …`: list, show, validate and export the knowledge base."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kinetrace.errors import InputError, NotFoundError
+
+__all__ = ["register"]
+
+kb_app = typer.Typer(help="Inspect the knowledge base: regions, edges, tests, impairments, interventions, "
+                          "red flags. Example: kinetrace kb list edges", no_args_is_help=True)
+
+
+class Kind(StrEnum):
+    """Kinds of entries `kb list` shows."""
+
+    REGIONS = "regions"
+    EDGES = "edges"
+    TESTS = "tests"
+    IMPAIRMENTS = "impairments"
+    INTERVENTIONS = "interventions"
+    RED_FLAGS = "red-flags"
+    QUESTIONS = "questions"
+    CLAIMS = "claims"
+    REFERENCES = "references"
+
+
+_ATTR = {"regions": "regions", "edges": "edges", "tests": "tests", "impairments": "impairments",
+         "interventions": "interventions", "red-flags": "red_flags", "questions": "questions",
+         "claims": "seed_claims", "references": "references"}
+
+
+def _summary(kind: str, entry: Any) -> list[str]:  # noqa: PLR0911 (one row shape per kind)
+    if kind == "edges":
+        return [entry.id, f"{', '.join(entry.cause)} → {', '.join(entry.effect)}",
+                f"{entry.grades.mech}/{entry.grades.pain}", ", ".join(entry.seeds) or "—"]
+    if kind == "tests":
+        return [entry.id, entry.name, entry.unit, ", ".join(sorted({r.target for r in entry.informs})) or "—"]
+    if kind == "impairments":
+        return [entry.id, entry.name, entry.kind.value, f"{entry.prior:.2f}"]
+    if kind == "interventions":
+        return [entry.id, entry.name, entry.grade, ", ".join(entry.targets) or entry.layer]
+    if kind == "red-flags":
+        return [entry.id, entry.condition_id, entry.action.value, entry.suspected]
+    if kind == "questions":
+        return [entry.id, entry.text, ", ".join(entry.required_for) or "follow-up", ""]
+    if kind == "claims":
+        return [entry.id, entry.seed, entry.grade, entry.claim]
+    if kind == "references":
+        return [entry.id, entry.citation[:90], "", ""]
+    return [entry.id, entry.name, entry.role, ", ".join(entry.neighbours)]
+
+
+_HEADERS = {"edges": ["id", "cause → effect", "mech/pain", "seeds"], "tests": ["id", "name", "unit", "informs"],
+            "impairments": ["id", "name", "kind", "prior"], "interventions": ["id", "name", "grade", "targets"],
+            "red-flags": ["id", "condition", "action", "suspected"], "questions": ["id", "text", "required for", ""],
+            "claims": ["id", "seed", "grade", "claim"], "references": ["id", "citation", "", ""],
+            "regions": ["id", "name", "role", "neighbours"]}
+
+
+class ListFormat(StrEnum):
+    """Output formats of `kb list`."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+@kb_app.command("list")
+def list_entries(
+    kind: Kind | None = typer.Argument(None, help="regions, edges, tests, impairments, interventions, red-flags, "
+                                                  "questions, claims, references; all kinds with counts if left out."),
+    fmt: ListFormat = typer.Option(ListFormat.TABLE, "--format", "-f", help="table or json."),
+) -> None:
+    """List entries of one kind (or count every kind). Example: kinetrace kb list tests --format json"""
+    from kinetrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    if kind is None:
+        counts = {k: len(getattr(kb, a)) for k, a in _ATTR.items()}
+        if fmt == ListFormat.JSON:
+            typer.echo(json.dumps({"kb_version": kb.version, "counts": counts}, indent=2))
+            return
+        for k, n in counts.items():
+            typer.echo(f"{k:14} {n}")
+        return
+    entries = list(getattr(kb, _ATTR[kind.value]).values())
+    if fmt == ListFormat.JSON:
+        typer.echo(json.dumps([e.model_dump(mode="json", by_alias=True) for e in entries], indent=2,
+                              ensure_ascii=False))
+        return
+    table = Table(title=f"{kind.value} ({len(entries)}) · knowledge base {kb.version}")
+    for h in _HEADERS[kind.value]:
+        table.add_column(h)
+    for e in entries:
+        table.add_row(*_summary(kind.value, e))
+    Console().print(table)
+
+
+@kb_app.command("show")
+def show(entry_id: str = typer.Argument(..., help="Any id: E06, hip_ir_prone, limited_hip_ir, RF-L1, R16…")) -> None:
+    """Show one entry in full, as YAML-like JSON. Example: kinetrace kb show E06"""
+    from kinetrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    for attr in _ATTR.values():
+        table = getattr(kb, attr)
+        if entry_id in table:
+            typer.echo(json.dumps(table[entry_id].model_dump(mode="json", by_alias=True), indent=2,
+                                  ensure_ascii=False))
+            return
+    known = [i for attr in _ATTR.values() for i in getattr(kb, attr)]
+    import difflib
+
+    close = difflib.get_close_matches(entry_id, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see `kinetrace kb list`"
+    raise NotFoundError("id", entry_id, message=f"id: got {entry_id!r}; no such entry in the knowledge base{hint}")
+
+
+@kb_app.command("validate")
+def validate(folder: Path | None = typer.Option(None, help="Validate another data folder instead.")) -> None:
+    """Validate the knowledge base: every entry and every cross-file rule; lists all problems at once."""
+    from kinetrace.knowledge import load_knowledge
+
+    kb = load_knowledge(folder)
+    counts = ", ".join(f"{len(getattr(kb, a))} {k}" for k, a in _ATTR.items())
+    typer.echo(f"knowledge base {kb.version}: valid ({counts})")
+
+
+class ExportFormat(StrEnum):
+    """Network export formats."""
+
+    XMLBIF = "xmlbif"
+
+
+@kb_app.command("export")
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.XMLBIF, "--format", "-f", help="xmlbif (Bayesian network)."),
+    profile: str = typer.Option("evidence", help="evidence or seed."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="File to write (default: standard output)."),
+) -> None:
+    """Export the chain model as a Bayesian network (XMLBIF), with no case evidence.
+
+    Example: kinetrace kb export --format xmlbif -o kinetrace.xml  (opens in pgmpy, SamIam, GeNIe)
+    """
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.reasoning.inference import NoisyOrNetwork, Observation
+    from kinetrace.reasoning.model import build_model
+    from kinetrace.reasoning.network import network_tables, to_xmlbif
+
+    if profile not in ("evidence", "seed"):
+        raise InputError("--profile", profile, "evidence or seed")
+    kb = load_knowledge()
+    model = build_model(kb, profile)
+    net = NoisyOrNetwork(model.order, model.leak, model.node_parents())
+    regions = [Observation(f"pain:{r}", kb.model.region_leak,
+                           tuple((lk.cause, lk.weight) for lk in model.region_links(r)), True) for r in kb.regions]
+    tables, _ = network_tables(net, regions)
+    text = to_xmlbif(tables, name=f"kinetrace-{profile}-{kb.version}")
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    typer.echo(f"wrote {out} ({len(tables)} nodes)", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `kb` group to the CLI."""
+    app.add_typer(kb_app, name="kb")

@@ -1,0 +1,122 @@
+"""Rank local sources, remote contributors, red-flag conditions and modifiers (clinical.md §0.2, §H.1).
+
+Posteriors come from the exact network. The order then obeys the local-before-remote rule (§0.2 rule 3): a
+remote contributor may stand first only when it is present beyond measurement error, a chain links it to the
+painful region, the pain behaviour fits that chain, and its probability beats the best local source. Under the
+seed profile the rule is not applied, because the seed articles do not apply it; the profile label says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from kinetrace.findings.normalise import NormalisedFindings
+from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.knowledge.schema import NodeKind
+from kinetrace.reasoning.evidence import CaseEvidence
+from kinetrace.reasoning.model import ChainModel, is_rankable
+from kinetrace.reasoning.paths import find_paths
+from kinetrace.result import Flag, Path, RankedItem
+
+__all__ = ["flag_items", "rank_contributors"]
+
+_STATE_WORDS = {"present": "present beyond measurement error", "probable": "probable", "possible": "possible",
+                "indeterminate": "within measurement error", "absent": "not found", "not_tested": "not tested"}
+
+
+def flag_items(flags: Sequence[Flag]) -> list[RankedItem]:
+    """Return red-flag conditions as ranked items; they always come first (§E.4 rule 7)."""
+    items: dict[str, RankedItem] = {}
+    for f in flags:
+        if f.condition_id in items:
+            continue
+        items[f.condition_id] = RankedItem(
+            id=f.condition_id, name=f.suspected, kind="red_flag", probability=None, state="present",
+            explanation=f"Red flag {f.rule_id} ({f.reason}): {f.advice} See {f.whom}, {f.how_soon}.")
+    return list(items.values())
+
+
+def _behaviour_fit(kb: KnowledgeBase, paths: Sequence[Path], evidence: CaseEvidence) -> tuple[list[str], list[str]]:
+    matches: set[str] = set()
+    mismatches: set[str] = set()
+    for path in paths:
+        signatures = {b for lk in path.links if lk.edge_id in kb.edges for b in kb.edges[lk.edge_id].behaviour}
+        matches |= signatures & evidence.provoked.get(path.region, frozenset())
+        mismatches |= signatures & evidence.eased.get(path.region, frozenset())
+    return sorted(matches), sorted(mismatches)
+
+
+def _explanation(kb: KnowledgeBase, node_id: str, *, kind: str, probability: float, state: str,
+                 paths: Sequence[Path], matches: Sequence[str]) -> str:
+    name = kb.impairments[node_id].name
+    words = _STATE_WORDS.get(state, state)
+    if kind == "local":
+        regions = ", ".join(sorted({kb.name_of(p.region) for p in paths})) or "the painful region"
+        return (f"{name} is a local source to consider in {regions} (test status: {words}); "
+                f"probability {probability:.0%}.")
+    if not paths:
+        return f"{name}: {words}; probability {probability:.0%}."
+    best = paths[0]
+    fit = f" Pain behaviour fits this chain ({', '.join(matches)})." if matches else ""
+    return (f"{name} ({words}) may contribute to pain in {kb.name_of(best.region)}: {best.text}. "
+            f"Probability {probability:.0%}.{fit}")
+
+
+def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping[str, float],
+               findings: NormalisedFindings, evidence: CaseEvidence) -> RankedItem | None:
+    node = kb.impairments[node_id]
+    local_regions = {lt.region for lt in node.local_to} & evidence.painful
+    is_local = node.kind == NodeKind.LOCAL and bool(local_regions)
+    if node.kind == NodeKind.MODIFIER:
+        state = findings.statuses[node_id].state
+        if state not in ("present", "probable"):
+            return None
+        return RankedItem(id=node_id, name=node.name, kind="modifier", probability=round(post[node_id], 6),
+                          prior=node.prior, state=state, may_rank_first=False,
+                          explanation=f"{node.name} ({_STATE_WORDS[state]}): changes the plan, not the ranking of "
+                                      "mechanical items (clinical.md §H.1 step 7).")
+    if not is_rankable(kb, node_id):
+        return None
+    paths = find_paths(kb, model, node_id, evidence.painful)
+    if not paths:
+        return None
+    state = findings.statuses[node_id].state
+    probability = post[node_id]
+    kind = "local" if is_local else "remote"
+    if kind == "remote" and probability < kb.model.display_threshold and state not in ("present", "probable"):
+        return None
+    matches, mismatches = _behaviour_fit(kb, paths, evidence)
+    return RankedItem(id=node_id, name=node.name, kind=kind, probability=round(probability, 6), prior=node.prior,
+                      state=state, paths=paths, behaviour_matches=matches, behaviour_mismatches=mismatches,
+                      may_rank_first=True,
+                      explanation=_explanation(kb, node_id, kind=kind, probability=probability, state=state,
+                                                  paths=paths, matches=matches))
+
+
+def _gate(items: list[RankedItem], profile: str) -> list[RankedItem]:
+    best_local = max((i.probability or 0.0 for i in items if i.kind == "local"), default=0.0)
+    gated = []
+    for item in items:
+        if item.kind == "remote" and profile == "evidence":
+            eligible = (item.state == "present" and bool(item.behaviour_matches)
+                        and (item.probability or 0.0) > best_local)
+            gated.append(item.model_copy(update={"may_rank_first": eligible}))
+        else:
+            gated.append(item)
+    gated.sort(key=lambda i: (-(i.probability or 0.0), i.kind != "local", i.id))
+    if gated and not gated[0].may_rank_first:
+        first_ok = next((i for i in gated if i.may_rank_first), None)
+        if first_ok is not None:
+            gated.remove(first_ok)
+            gated.insert(0, first_ok)
+    return gated
+
+
+def rank_contributors(kb: KnowledgeBase, model: ChainModel, post: Mapping[str, float],
+                      findings: NormalisedFindings, evidence: CaseEvidence, flags: Sequence[Flag]
+                      ) -> list[RankedItem]:
+    """Return the ranking: red-flag conditions first, then local and remote items by posterior, gated."""
+    items = [c for n in model.order if (c := _candidate(kb, model, n, post, findings, evidence)) is not None]
+    mechanical = [i for i in items if i.kind != "modifier"]
+    modifiers = [i for i in items if i.kind == "modifier"]
+    return [*flag_items(flags), *_gate(mechanical, model.profile), *modifiers]
