@@ -62,8 +62,9 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
             with Image.open(p) as img:
                 width, height = img.size
                 if width * height > max_pixels:
-                    raise MediaError("photo", name,
-                                     f"at most {max_pixels:,} pixels (it declares {width}×{height})")
+                    raise MediaError(
+                        "photo", name, f"at most {max_pixels:,} pixels (it declares {width}×{height})"
+                    )
                 img.load()
                 upright = ImageOps.exif_transpose(img)
                 rotated = _orientation(img) not in (None, 1)
@@ -77,8 +78,11 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
     except (OSError, ValueError, SyntaxError) as exc:
         raise MediaError("photo", name, f"a readable image; it is corrupt or truncated ({exc})") from exc
     if min(rgb.shape[:2]) < MIN_SIDE_PX:
-        raise MediaError("photo", name, f"an image at least {MIN_SIDE_PX} pixels on each side "
-                                        f"(it is {rgb.shape[1]}×{rgb.shape[0]})")
+        raise MediaError(
+            "photo",
+            name,
+            f"an image at least {MIN_SIDE_PX} pixels on each side (it is {rgb.shape[1]}×{rgb.shape[0]})",
+        )
     return Photo(rgb=rgb, source=name, was_rotated_by_exif=bool(rotated))
 
 

@@ -71,9 +71,16 @@ class MediaPipePose:
         min_tracking_confidence: video only; below it the detector runs again.
     """
 
-    def __init__(self, model: str = "full", mode: Mode = "image", num_poses: int = 2, *,
-                 min_detection_confidence: float = 0.5, min_presence_confidence: float = 0.5,
-                 min_tracking_confidence: float = 0.5) -> None:
+    def __init__(
+        self,
+        model: str = "full",
+        mode: Mode = "image",
+        num_poses: int = 2,
+        *,
+        min_detection_confidence: float = 0.5,
+        min_presence_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
         if mode not in ("image", "video"):
             raise InputError("mode", mode, '"image" or "video"')
         if not 1 <= num_poses <= 10:
@@ -86,7 +93,8 @@ class MediaPipePose:
         running = vision.RunningMode.IMAGE if mode == "image" else vision.RunningMode.VIDEO
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=model_path(model)),
-            running_mode=running, num_poses=num_poses,
+            running_mode=running,
+            num_poses=num_poses,
             min_pose_detection_confidence=min_detection_confidence,
             min_pose_presence_confidence=min_presence_confidence,
             min_tracking_confidence=min_tracking_confidence,
@@ -122,8 +130,10 @@ class MediaPipePose:
             self._last_ms = ms
             result = self._landmarker.detect_for_video(image, ms)
         worlds = result.pose_world_landmarks or [None] * len(result.pose_landmarks)
-        return [_to_frame(lms, world, width=width, height=height, time_s=time_s, source=source)
-                for lms, world in zip(result.pose_landmarks, worlds, strict=False)]
+        return [
+            _to_frame(lms, world, width=width, height=height, time_s=time_s, source=source)
+            for lms, world in zip(result.pose_landmarks, worlds, strict=False)
+        ]
 
     def close(self) -> None:
         """Release the native landmarker (safe to call twice)."""
@@ -134,8 +144,9 @@ class MediaPipePose:
     def __enter__(self) -> MediaPipePose:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def __del__(self) -> None:
@@ -150,8 +161,9 @@ def _score(value: float | None) -> float:
     return 0.0 if value is None else float(min(1.0, max(0.0, value)))
 
 
-def _to_frame(lms: list[Any], world: list[Any] | None, *, width: int, height: int, time_s: float,
-              source: str) -> PoseFrame:
+def _to_frame(
+    lms: list[Any], world: list[Any] | None, *, width: int, height: int, time_s: float, source: str
+) -> PoseFrame:
     """Translate one MediaPipe pose into a core PoseFrame (detection confidence = mean landmark presence)."""
     landmarks: dict[str, Landmark] = {}
     presences = []
@@ -160,10 +172,18 @@ def _to_frame(lms: list[Any], world: list[Any] | None, *, width: int, height: in
         w = world[i] if world is not None else None
         presences.append(_score(lm.presence))
         landmarks[name] = Landmark(
-            x_norm=float(lm.x), y_norm=float(lm.y), z_norm=float(lm.z or 0.0),
+            x_norm=float(lm.x),
+            y_norm=float(lm.y),
+            z_norm=float(lm.z or 0.0),
             visibility=_score(lm.visibility),
             world_m=(float(w.x), float(w.y), float(w.z)) if w is not None else None,
             provenance=Provenance.DETECTED,
         )
-    return PoseFrame(landmarks=landmarks, image_width_px=width, image_height_px=height, time_s=time_s,
-                     detection_confidence=float(np.mean(presences)), source=source)
+    return PoseFrame(
+        landmarks=landmarks,
+        image_width_px=width,
+        image_height_px=height,
+        time_s=time_s,
+        detection_confidence=float(np.mean(presences)),
+        source=source,
+    )

@@ -45,8 +45,11 @@ class PoseEstimator(Protocol):
 
 def _person_size(frame: PoseFrame) -> float:
     """Bounding-box area (pixels²) of the confidently seen landmarks, weighted by mean visibility."""
-    pts = [(lm.x_norm * frame.image_width_px, lm.y_norm * frame.image_height_px, lm.visibility)
-           for lm in frame.landmarks.values() if lm.visibility >= _SIZE_VISIBILITY]
+    pts = [
+        (lm.x_norm * frame.image_width_px, lm.y_norm * frame.image_height_px, lm.visibility)
+        for lm in frame.landmarks.values()
+        if lm.visibility >= _SIZE_VISIBILITY
+    ]
     if len(pts) < 2:
         return 0.0
     arr = np.asarray(pts, dtype=float)
