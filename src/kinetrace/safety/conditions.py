@@ -85,9 +85,7 @@ def _entry_numbers(entry: FindingInput, target_unit: str | None) -> list[float]:
     try:
         return [convert(float(v), entry.unit, target_unit) for v in raw]
     except InputError:
-        return [
-            float(v) for v in raw
-        ]  # a wrong unit is reported by intake.validate; keep the number as written
+        return [float(v) for v in raw]  # a wrong unit is reported by intake.validate; keep the number as written
 
 
 def evaluate(condition: Condition, facts: CaseFacts) -> Evaluation:

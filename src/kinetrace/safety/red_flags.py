@@ -83,9 +83,9 @@ def _fire(rule: RedFlagRule, facts: CaseFacts) -> Flag | None:
         escalation = evaluate(rule.escalate_when, facts)
         if escalation.holds and action_rank(rule.escalate_to) < action_rank(action):
             action = rule.escalate_to
-            reason += f" — escalated to {action.value} because " + (
-                "; ".join(escalation.reasons) or "it held"
-            )
+            extra = [r for r in escalation.reasons if r not in fired.reasons]
+            why = "; ".join(extra) if extra else "these features together"
+            reason += f" — escalated to {_words(action)} ({why})"
     return Flag(
         rule_id=rule.id,
         condition_id=rule.condition_id,
@@ -100,9 +100,7 @@ def _fire(rule: RedFlagRule, facts: CaseFacts) -> Flag | None:
     )
 
 
-def _decide(
-    flags: Sequence[Flag], *, missing: Sequence[Question], unknown: Sequence[Question]
-) -> ActionLevel:
+def _decide(flags: Sequence[Flag], *, missing: Sequence[Question], unknown: Sequence[Question]) -> ActionLevel:
     candidates = [f.action for f in flags] + [ActionLevel.PROCEED_CONSERVATIVE_PLAN]
     if missing:
         candidates.append(ActionLevel.REQUEST_RED_FLAG_SCREEN)
@@ -111,9 +109,7 @@ def _decide(
     return min(candidates, key=action_rank)
 
 
-def _follow_ups(
-    flags: Sequence[Flag], unknown: Sequence[Question], kb: KnowledgeBase, case: Case
-) -> list[Question]:
+def _follow_ups(flags: Sequence[Flag], unknown: Sequence[Question], kb: KnowledgeBase, case: Case) -> list[Question]:
     """Questions to ask next: those answered unknown, then fired rules' follow-ups not answered yes/no."""
     ids = [q.id for q in unknown]
     for flag in flags:
@@ -122,12 +118,23 @@ def _follow_ups(
     return [kb.questions[i] for i in dict.fromkeys(ids) if i in kb.questions and i not in settled]
 
 
+def _words(action: ActionLevel) -> str:
+    return action.value.replace("_", " ")
+
+
+def _plain(text: str) -> str:
+    """Lower-case a leading capital for use mid-sentence, leaving acronyms (AAA, ASAS) alone."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def _listed(questions: Iterable[Question]) -> list[dict[str, str]]:
     return [{"id": q.id, "text": q.text} for q in questions]
 
 
 def _names(flags: Iterable[Flag]) -> str:
-    return ", ".join(f"{f.suspected} ({f.rule_id})" for f in flags)
+    return ", ".join(f"{_plain(f.suspected)} ({f.rule_id})" for f in flags)
 
 
 def _ids(questions: Sequence[Question]) -> str:
@@ -146,21 +153,21 @@ def _summary(
 
 def _emergency(top: Sequence[Flag], _m: Sequence[Question], _u: Sequence[Question]) -> str:
     return (
-        f"Emergency referral: possible {_names(top)}. Seek emergency care now ({top[0].how_soon}); "
+        f"Emergency referral: possible {_names(top)}. Seek emergency care now ({_plain(top[0].how_soon)}); "
         "do not start exercises."
     )
 
 
 def _urgent(top: Sequence[Flag], _m: Sequence[Question], _u: Sequence[Question]) -> str:
     return (
-        f"Urgent referral: possible {_names(top)}. Arrange a medical assessment ({top[0].how_soon}); "
+        f"Urgent referral: possible {_names(top)}. Arrange a medical assessment ({_plain(top[0].how_soon)}); "
         "do not start exercises until cleared."
     )
 
 
 def _routine(top: Sequence[Flag], _m: Sequence[Question], _u: Sequence[Question]) -> str:
     return (
-        f"Routine referral: possible {_names(top)} needs medical review ({top[0].how_soon}). "
+        f"Routine referral: possible {_names(top)} needs medical review ({_plain(top[0].how_soon)}). "
         "General activity advice may continue; the chain attribution is pending medical review."
     )
 

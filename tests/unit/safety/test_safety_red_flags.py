@@ -83,7 +83,7 @@ def test_two_weak_malignancy_features_escalate_to_urgent(tiny_kb: KnowledgeBase,
     assert triage.action == ActionLevel.URGENT_REFERRAL
     (flag,) = triage.flags
     assert flag.rule_id == "RF-L4"
-    assert "escalated to urgent_referral because night_pain: yes; age 67 ≥ 50" in flag.reason
+    assert flag.reason == "night_pain: yes; age 67 ≥ 50 — escalated to urgent referral (these features together)"
 
 
 def test_highest_action_wins_and_flags_are_listed_most_serious_first(
