@@ -1,0 +1,241 @@
+"""Movement tests over a PoseSequence: clean the trajectories, find the events, measure, judge and report.
+
+Pipeline (pure; no files, no clock): PoseSequence → trajectories on a frame grid → left/right swap correction →
+gap filling up to `processing.max_gap_s` → zero-lag Butterworth → angle series for the camera view → per-test
+events and raw values → `MovementMetric` results with view checks, measurement error and norms → findings in the
+case format (`kinetrace.case/1`).
+
+Every metric declares the views it needs; in any other view it is returned as `not_measurable` with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from kinetrace.metrics.movement_events import MovementEvent
+from kinetrace.metrics.movement_kinematics import Kinematics, compute_kinematics, detect_view
+from kinetrace.metrics.movement_measures import MEASURES, MeasureContext, Outcome, RawValue
+from kinetrace.metrics.movement_signal import (
+    GapReport,
+    SwapReport,
+    Trajectories,
+    correct_swaps,
+    fill_gaps,
+    smooth,
+    trajectories_from_sequence,
+)
+from kinetrace.metrics.movement_spec import MetricSpec, MovementSpecs, MovementTestSpec, View
+from kinetrace.metrics.pose import PoseSequence
+
+__all__ = [
+    "MovementEvent",
+    "MovementMetric",
+    "MovementResult",
+    "analyse_movement",
+    "findings_from_metrics",
+    "metric_table",
+    "prepare_trajectories",
+]
+
+# Case-format units for metric units (docs/contracts.md test-id table).
+_CASE_UNIT = {"deg": "deg", "s": "s", "percent": "points", "steps_per_min": "count"}
+# Test ids whose case entry is one value (not left/right), and yes/no tests answered for the whole body.
+_VALUE_TESTS = {"gait_cadence", "gait_step_time_asymmetry", "overhead_reach_lumbar_extension"}
+_ANSWER_TESTS = {"squat_heel_lift"}
+
+
+@dataclass(frozen=True, slots=True)
+class MovementMetric:
+    """One metric of a movement test, measured or not, with its error, norm and key frame.
+
+    `value` is in `unit`; yes/no metrics set `answer` and keep the underlying value (e.g. the FPPA) in `value`.
+    """
+
+    metric_id: str
+    name: str
+    side: str
+    unit: str
+    status: Literal["measured", "not_measurable"]
+    value: float | None = None
+    answer: bool | None = None
+    error: float = 0.0
+    reason: str = ""
+    note: str = ""
+    feeds: str | None = None
+    norm_value: float | None = None
+    norm_text: str = ""
+    is_outside_norm: bool | None = None
+    frame: int | None = None
+    time_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MovementResult:
+    """A whole movement test from one clip: metrics, events, cleaning reports, series and warnings."""
+
+    test: str
+    view: View
+    side: str
+    metrics: tuple[MovementMetric, ...]
+    events: tuple[MovementEvent, ...]
+    warnings: tuple[str, ...]
+    swaps: SwapReport
+    gaps: GapReport
+    trajectories: Trajectories
+    kinematics: Kinematics
+
+    def findings(self, *, source: str) -> dict[str, dict[str, Any]]:
+        """Findings in the case format, keyed by knowledge-base test id (see `findings_from_metrics`)."""
+        return findings_from_metrics(self.metrics, source=source, note=f"{self.test}, {self.view} view")
+
+
+def prepare_trajectories(
+    seq: PoseSequence, specs: MovementSpecs
+) -> tuple[Trajectories, SwapReport, GapReport]:
+    """Grid, swap-correct, gap-fill and smooth a sequence with the shared processing settings."""
+    p = specs.processing
+    raw = trajectories_from_sequence(seq, min_visibility=p.min_visibility)
+    swapped, swaps = correct_swaps(raw, margin=p.swap_margin)
+    filled, gaps = fill_gaps(swapped, max_gap_s=p.max_gap_s)
+    return smooth(filled, cutoff_hz=p.cutoff_hz, order=p.filter_order), swaps, gaps
+
+
+def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None) -> MovementMetric:
+    base = {"metric_id": spec.id, "name": spec.name, "side": raw.side, "unit": spec.unit, "error": spec.error,
+            "feeds": spec.feeds, "note": raw.note}
+    if view not in spec.views:
+        needed = " or ".join(v.value for v in spec.views)
+        reason = f"needs a {needed} view ({spec.view_reason}); this clip is a {view.value} view"
+        return MovementMetric(status="not_measurable", reason=reason, **base)
+    if raw.value is None:
+        return MovementMetric(status="not_measurable", reason=raw.reason, **base)
+    timing = {"frame": raw.frame, "time_s": None if raw.frame is None else raw.frame / fps}
+    if spec.threshold is not None:
+        return MovementMetric(status="measured", value=raw.value, answer=raw.value > spec.threshold,
+                              norm_value=spec.threshold, norm_text=spec.threshold_basis or "", **timing, **base)
+    norm_value = spec.norm.value_for(age) if spec.norm else None
+    outside = None
+    if norm_value is not None and spec.norm is not None:
+        outside = raw.value < norm_value if spec.norm.kind == "at_least" else raw.value > norm_value
+    return MovementMetric(status="measured", value=raw.value, norm_value=norm_value, is_outside_norm=outside,
+                          norm_text=spec.norm.text if spec.norm else "", **timing, **base)
+
+
+def _judge_all(test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float,
+               age: int | None) -> tuple[list[MovementMetric], list[str]]:
+    specs = {m.id: m for m in test.metrics}
+    metrics, warnings = [], []
+    for raw in outcome.values:
+        metric = _judge(specs[raw.metric_id], raw, view=view, fps=fps, age=age)
+        metrics.append(metric)
+        spec = specs[raw.metric_id]
+        if metric.answer is not None and metric.value is not None and spec.threshold is not None \
+                and abs(metric.value - spec.threshold) <= spec.error:
+            warnings.append(f"{spec.id} ({metric.side}): {metric.value:.1f} is within ±{spec.error:g} of the "
+                            f"threshold {spec.threshold:g}; treat the yes/no answer as uncertain")
+    return metrics, warnings
+
+
+def _cleaning_warnings(swaps: SwapReport, gaps: GapReport, tr: Trajectories, share: float) -> list[str]:
+    out = []
+    if swaps.frames_corrected:
+        out.append(f"left/right swaps corrected in {swaps.frames_corrected} frame(s)")
+    if gaps.longest_unfilled_s > 0:
+        out.append(f"a gap of {gaps.longest_unfilled_s:.2f} s exceeds the {gaps.max_gap_s:g} s fill limit and "
+                   "was left empty")
+    seen = float(tr.detected.mean())
+    if seen < 0.9:
+        out.append(f"a person was detected in {seen:.0%} of frames (minimum {share:.0%})")
+    return out
+
+
+def analyse_movement(
+    seq: PoseSequence,
+    test: str,
+    specs: MovementSpecs,
+    *,
+    side: str | None = None,
+    view: View | None = None,
+    age: int | None = None,
+) -> MovementResult:
+    """Measure one movement test on one person's pose sequence.
+
+    `side` is the tested (stance or moving) side for one-sided tests; when None it is found from the movement.
+    `view` is found from the body's proportions when None. `age` selects age-banded norms (single-leg stance).
+
+    Raises:
+        InputError: `test` is not a known movement test.
+    """
+    spec = specs.test(test)
+    # Missing landmarks are NaN by design; a division that meets one yields NaN and a reason, not a warning.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _analyse(seq, spec, specs, test=test, side=side, view=view, age=age)
+
+
+def _analyse(seq: PoseSequence, spec: MovementTestSpec, specs: MovementSpecs, *, test: str, side: str | None,
+             view: View | None, age: int | None) -> MovementResult:
+    tr, swaps, gaps = prepare_trajectories(seq, specs)
+    view = view or detect_view(tr, front_min_ratio=specs.processing.front_view_min_ratio)
+    kin = compute_kinematics(tr, view)
+    outcome = MEASURES[test](MeasureContext(spec, kin, tr.fps, side))
+    metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age)
+    warnings = [*_cleaning_warnings(swaps, gaps, tr, specs.processing.min_detected_share), *outcome.warnings,
+                *judged]
+    if view not in spec.views:
+        warnings.insert(0, f"{spec.name} is filmed from the {' or '.join(spec.views)}; this clip is a {view} view")
+    warnings += [f"{m.metric_id} ({m.side}) not measurable: {m.reason}" for m in metrics
+                 if m.status == "not_measurable" and view in _views(spec, m.metric_id)]
+    return MovementResult(test, view, outcome.side, tuple(metrics), tuple(outcome.events), tuple(warnings),
+                          swaps, gaps, tr, kin)
+
+
+def _views(test: MovementTestSpec, metric_id: str) -> list[View]:
+    return next(m.views for m in test.metrics if m.id == metric_id)
+
+
+def _case_value(metric: MovementMetric) -> float | str:
+    if metric.answer is not None:
+        return "yes" if metric.answer else "no"
+    return round(float(metric.value or 0.0), 1)
+
+
+def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMetric], *, source: str,
+                          note: str = "") -> dict[str, dict[str, Any]]:
+    """Case-format findings (`kinetrace.case/1`) from measured metrics that feed a knowledge-base test id.
+
+    Bilateral tests get `left`/`right`; one-value tests get `value`; whole-body yes/no tests get `answer`. Each entry
+    carries `unit`, `method: video`, `source` and, for numbers, `uncertainty` (the metric's ± error).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for m in metrics:
+        if m.status != "measured" or m.feeds is None:
+            continue
+        entry = out.setdefault(m.feeds, {"method": "video", "source": source})
+        if m.feeds in _ANSWER_TESTS:
+            entry["answer"] = _case_value(m)
+        elif m.feeds in _VALUE_TESTS or m.side not in ("left", "right"):
+            entry["value"] = _case_value(m)
+        else:
+            entry[m.side] = _case_value(m)
+        if m.unit in _CASE_UNIT:
+            entry["unit"] = _CASE_UNIT[m.unit]
+            entry["uncertainty"] = m.error
+        if note:
+            entry["note"] = note
+    return out
+
+
+def metric_table(metrics: tuple[MovementMetric, ...]) -> list[dict[str, Any]]:
+    """Metrics as plain rows (for JSON, tables and reports); NaN never appears, missing values are None."""
+    rows = []
+    for m in metrics:
+        value = None if m.value is None or not np.isfinite(m.value) else round(m.value, 2)
+        rows.append({"metric": m.metric_id, "name": m.name, "side": m.side, "status": m.status, "value": value,
+                     "answer": None if m.answer is None else ("yes" if m.answer else "no"), "unit": m.unit,
+                     "error": m.error, "norm": m.norm_value, "norm_text": m.norm_text,
+                     "outside_norm": m.is_outside_norm, "reason": m.reason, "note": m.note, "feeds": m.feeds,
+                     "frame": m.frame, "time_s": None if m.time_s is None else round(m.time_s, 3)})
+    return rows

@@ -1,0 +1,102 @@
+"""Automatic event detection on angle and position series: foot-off and touch-down, deepest points of a squat,
+foot contacts in gait, and the peak of a reach or rotation.
+
+Distances are in leg lengths and times in frames, so thresholds from the test definitions are dimensionless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kinetrace.metrics.movement_signal import FloatArray
+
+__all__ = [
+    "MovementEvent",
+    "contact_frames",
+    "deepest_frames",
+    "lift_intervals",
+    "peak_frame",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MovementEvent:
+    """A detected moment in the clip: `name` (e.g. foot_off, touch_down, deepest, contact), frame and side."""
+
+    name: str
+    frame: int
+    time_s: float
+    side: str = "none"
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _hold_through_gaps(mask: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Carry the last known state of `mask` through frames where it is unknown."""
+    out = mask.copy()
+    state = False
+    for i in range(len(out)):
+        if known[i]:
+            state = bool(mask[i])
+        out[i] = state
+    return out
+
+
+def lift_intervals(
+    stance_y: FloatArray, lifted_y: FloatArray, *, lift_share: float, min_frames: int
+) -> list[tuple[int, int]]:
+    """[foot_off, touch_down) frame intervals where the lifted ankle is above the stance ankle.
+
+    `stance_y` and `lifted_y` are ankle heights in leg lengths, y down; the foot counts as off the ground while it is
+    more than `lift_share` leg lengths higher than the stance ankle. Frames with either ankle unseen keep the last
+    state. Intervals shorter than `min_frames` are dropped.
+    """
+    height = stance_y - lifted_y
+    known = np.isfinite(height)
+    lifted = _hold_through_gaps(np.where(known, height > lift_share, False), known)
+    return [(a, b) for a, b in _runs(lifted) if b - a >= min_frames]
+
+
+def deepest_frames(depth: FloatArray, *, min_prominence: float) -> list[int]:
+    """Frames of the deepest point of each repetition: peaks of `depth` (larger = deeper) with enough prominence.
+
+    The prominence is measured against the shallower of the two neighbouring valleys (scipy's definition), so a
+    single squat that starts and ends standing counts once.
+    """
+    from scipy.signal import find_peaks
+
+    finite = np.isfinite(depth)
+    if finite.sum() < 3:
+        return []
+    filled = np.interp(np.arange(len(depth)), np.flatnonzero(finite), depth[finite])
+    padded = np.concatenate([[filled.min()], filled, [filled.min()]])
+    peaks, _ = find_peaks(padded, prominence=min_prominence)
+    return [int(p) - 1 for p in peaks if 0 < p <= len(depth)]
+
+
+def contact_frames(speed: FloatArray, *, stance_share: float, min_frames: int) -> list[int]:
+    """Foot-contact frames: starts of runs where the foot moves slower than `stance_share` × its peak speed.
+
+    The peak is the 95th percentile of the speed, so one bad frame does not set it. A contact at the very first
+    frame is not counted (the foot was already down when the clip began).
+    """
+    finite = speed[np.isfinite(speed)]
+    if finite.size < 3:
+        return []
+    limit = stance_share * float(np.percentile(finite, 95))
+    known = np.isfinite(speed)
+    still = _hold_through_gaps(np.where(known, speed < limit, False), known)
+    return [a for a, b in _runs(still) if b - a >= min_frames and a > 0]
+
+
+def peak_frame(values: FloatArray, *, lowest: bool = False) -> int | None:
+    """Frame of the largest (or smallest) finite value, or None when the series has no finite value."""
+    if not np.isfinite(values).any():
+        return None
+    return int(np.nanargmin(values) if lowest else np.nanargmax(values))

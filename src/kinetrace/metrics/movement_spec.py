@@ -1,0 +1,157 @@
+"""Movement-test definitions (`metrics/data/movement_tests.yaml`) as validated, frozen models.
+
+Each test lists the camera views it accepts, clip-length limits, event-detection parameters and its metrics;
+each metric states the views it can be measured from (and why), its measurement error, an optional norm and the
+knowledge-base test id it feeds. No clinical number lives in Python: they are all in the YAML.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kinetrace.errors import InputError, KnowledgeError
+
+__all__ = [
+    "AgeBand",
+    "MetricSpec",
+    "MovementSpecs",
+    "MovementTestSpec",
+    "Norm",
+    "ProcessingSpec",
+    "View",
+    "load_movement_specs",
+    "parse_movement_specs",
+]
+
+
+class View(StrEnum):
+    """Camera view of a clip: `front` (frontal plane, facing or back to camera) or `side` (sagittal plane)."""
+
+    FRONT = "front"
+    SIDE = "side"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProcessingSpec(_Model):
+    """Signal settings shared by every test."""
+
+    min_visibility: float = Field(ge=0, le=1)
+    max_gap_s: float = Field(ge=0, le=2)
+    cutoff_hz: float = Field(gt=0, le=30)
+    filter_order: int = Field(ge=1, le=8)
+    swap_margin: float = Field(gt=0, le=2)
+    min_detected_share: float = Field(gt=0, le=1)
+    front_view_min_ratio: float = Field(gt=0, le=2)
+
+
+class AgeBand(_Model):
+    """A normative value for an age band."""
+
+    age_min: int = Field(ge=0, le=120)
+    age_max: int = Field(ge=0, le=120)
+    value: float
+
+
+class Norm(_Model):
+    """A norm: `at_least` a value (or an age-banded value), shown with its text and references."""
+
+    kind: Literal["at_least", "at_most"]
+    text: str
+    refs: list[str]
+    value: float | None = None
+    age_bands: list[AgeBand] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_a_value(self) -> Norm:
+        if self.value is None and not self.age_bands:
+            raise ValueError("a norm needs `value` or `age_bands`")
+        return self
+
+    def value_for(self, age: int | None) -> float | None:
+        """Return the norm value for `age` (age bands), the fixed value, or None when age is needed but unknown."""
+        if not self.age_bands:
+            return self.value
+        if age is None:
+            return None
+        return next((b.value for b in self.age_bands if b.age_min <= age <= b.age_max), None)
+
+
+class MetricSpec(_Model):
+    """One metric of a movement test."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    unit: Literal["deg", "s", "percent", "steps_per_min", "yes_no"]
+    views: list[View] = Field(min_length=1)
+    view_reason: str
+    error: float = Field(ge=0, description="± measurement error in `unit` (for yes/no: of the underlying value)")
+    error_basis: str
+    feeds: str | None = Field(None, description="knowledge-base test id this metric feeds (docs/contracts.md)")
+    norm: Norm | None = None
+    threshold: float | None = None
+    threshold_basis: str | None = None
+
+    @model_validator(mode="after")
+    def _yes_no_has_threshold(self) -> MetricSpec:
+        if (self.unit == "yes_no") != (self.threshold is not None):
+            raise ValueError("yes/no metrics, and only they, need `threshold`")
+        return self
+
+
+class MovementTestSpec(_Model):
+    """One movement test: accepted views, clip limits, detection parameters and metrics."""
+
+    name: str
+    section: str
+    sided: bool
+    views: list[View] = Field(min_length=1)
+    min_duration_s: float = Field(gt=0)
+    max_duration_s: float = Field(gt=0)
+    protocol: str
+    detection: dict[str, float] = Field(default_factory=dict)
+    metrics: list[MetricSpec] = Field(min_length=1)
+
+    def param(self, key: str) -> float:
+        """Return a detection parameter, or raise KnowledgeError naming the missing key."""
+        if key not in self.detection:
+            raise KnowledgeError([f"movement_tests.yaml: {self.name}: detection.{key} is missing"])
+        return self.detection[key]
+
+
+class MovementSpecs(_Model):
+    """The whole movement-test file."""
+
+    processing: ProcessingSpec
+    tests: dict[str, MovementTestSpec]
+
+    def test(self, test_id: str) -> MovementTestSpec:
+        """Return one test's spec, or raise InputError listing the known test names."""
+        if test_id not in self.tests:
+            raise InputError("test", test_id, "one of " + ", ".join(sorted(self.tests)))
+        return self.tests[test_id]
+
+
+def parse_movement_specs(data: object, *, source: str = "movement_tests.yaml") -> MovementSpecs:
+    """Validate parsed YAML into `MovementSpecs`; raise KnowledgeError listing every problem with its path."""
+    try:
+        return MovementSpecs.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{source}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})"
+            for err in exc.errors()
+        ]
+        raise KnowledgeError(problems) from exc
+
+
+def load_movement_specs() -> MovementSpecs:
+    """Load the movement-test definitions shipped with Kinetrace (package data, read-only)."""
+    text = resources.files("kinetrace.metrics").joinpath("data/movement_tests.yaml").read_text(encoding="utf-8")
+    return parse_movement_specs(yaml.safe_load(text))
