@@ -99,9 +99,7 @@ def _level_angle(p: Points, stem: str) -> float:
 _SAGITTAL: dict[str, tuple[tuple[str, ...], Callable[[Points, float], float]]] = {
     "craniovertebral_angle": (
         ("ear", "shoulder"),
-        lambda q, a: math.degrees(
-            math.atan2(q["ear"][1] - q["shoulder"][1], a * (q["ear"][0] - q["shoulder"][0]))
-        ),
+        lambda q, a: math.degrees(math.atan2(q["ear"][1] - q["shoulder"][1], a * (q["ear"][0] - q["shoulder"][0]))),
     ),
     "forward_head_translation": (("ear", "shoulder"), lambda q, a: a * (q["ear"][0] - q["shoulder"][0])),
     "sagittal_plumb_offset_ear": (("ear", "ankle"), lambda q, a: a * (q["ear"][0] - q["ankle"][0])),
@@ -122,8 +120,7 @@ _SAGITTAL: dict[str, tuple[tuple[str, ...], Callable[[Points, float], float]]] =
     "rounded_shoulder_angle": (
         ("hip", "shoulder", "ear"),
         lambda q, a: (
-            g.inclination_deg(q["hip"], q["shoulder"], forward=a)
-            - g.inclination_deg(q["hip"], q["ear"], forward=a)
+            g.inclination_deg(q["hip"], q["shoulder"], forward=a) - g.inclination_deg(q["hip"], q["ear"], forward=a)
         ),
     ),
 }
@@ -137,10 +134,7 @@ _FRONTAL: dict[str, tuple[tuple[str, ...], Callable[[Points], float]]] = {
         ("shoulder", "hip"),
         lambda p: (
             _lateral(p)
-            * (
-                g.midpoint(p["left_shoulder"], p["right_shoulder"])[0]
-                - g.midpoint(p["left_hip"], p["right_hip"])[0]
-            )
+            * (g.midpoint(p["left_shoulder"], p["right_shoulder"])[0] - g.midpoint(p["left_hip"], p["right_hip"])[0])
         ),
     ),
 }
@@ -175,9 +169,7 @@ def measure_posture(
     for spec in catalogue.metrics:
         if view not in spec.views:
             wanted = " or ".join(spec.views)
-            out.extend(
-                _not_measurable(spec, view, f"needs a {wanted} view; this photo is a {view} view", source)
-            )
+            out.extend(_not_measurable(spec, view, f"needs a {wanted} view", source))
         elif spec.id in _SAGITTAL:
             out.extend(_measure_sagittal(ctx, spec))
         elif spec.id == "standing_knee_frontal_angle":
@@ -192,16 +184,11 @@ def measure_posture(
 def _frame_gate(frame: PoseFrame, view: View | None, catalogue: Catalogue) -> str | None:
     q = catalogue.quality
     if frame.detection_confidence < q.min_detection_confidence:
-        return (
-            f"person detection confidence {frame.detection_confidence:.2f} is below "
-            f"{q.min_detection_confidence:.2f}"
-        )
+        return f"person detection confidence {frame.detection_confidence:.2f} is below {q.min_detection_confidence:.2f}"
     return None
 
 
-def _context(
-    frame: PoseFrame, view: View, catalogue: Catalogue, *, scale: Scale | None, roll_deg: float
-) -> _Context:
+def _context(frame: PoseFrame, view: View, catalogue: Catalogue, *, scale: Scale | None, roll_deg: float) -> _Context:
     centre = np.array([frame.image_width_px / 2.0, -frame.image_height_px / 2.0])
     points = {name: g.to_y_up(*frame.point_px(name)) for name in frame.landmarks}
     if roll_deg:
@@ -319,9 +306,7 @@ def _finish(
         "landmarks": _uses(ctx, spec, names),
         "source": ctx.frame.source,
     }
-    sd_px = (
-        (ctx.catalogue.quality.landmark_sd_fraction_of_stature * ctx.stature_px) if ctx.stature_px else None
-    )
+    sd_px = (ctx.catalogue.quality.landmark_sd_fraction_of_stature * ctx.stature_px) if ctx.stature_px else None
     landmark_sd = _propagated_sd(fn, ctx.points, names, sd_px) if sd_px else None
     if spec.kind == "angle":
         return Measurement(

@@ -19,8 +19,9 @@ from kinetrace.units import Side
 
 __all__ = ["MetricSummary", "posture_findings", "summarise_measurements"]
 
-_DIRECTIONAL = frozenset({"frontal_head_tilt", "shoulder_height_difference", "pelvic_obliquity_angle",
-                          "lateral_trunk_shift"})
+_DIRECTIONAL = frozenset(
+    {"frontal_head_tilt", "shoulder_height_difference", "pelvic_obliquity_angle", "lateral_trunk_shift"}
+)
 _METHOD = {"front": "front_photo", "back": "back_photo", "left": "side_photo", "right": "side_photo"}
 
 
@@ -52,8 +53,9 @@ class MetricSummary:
     measurements: tuple[Measurement, ...] = ()
 
 
-def summarise_measurements(measurements: list[Measurement] | tuple[Measurement, ...],
-                           catalogue: Catalogue) -> tuple[MetricSummary, ...]:
+def summarise_measurements(
+    measurements: list[Measurement] | tuple[Measurement, ...], catalogue: Catalogue
+) -> tuple[MetricSummary, ...]:
     """Average measurements per metric (and side for bilateral metrics), in catalogue order."""
     groups: dict[tuple[str, Side], list[Measurement]] = defaultdict(list)
     for m in measurements:
@@ -61,7 +63,7 @@ def summarise_measurements(measurements: list[Measurement] | tuple[Measurement, 
         groups[(m.metric_id, m.side if bilateral else Side.NONE)].append(m)
     out = []
     for spec in catalogue.metrics:
-        for side in ((Side.LEFT, Side.RIGHT) if spec.bilateral else (Side.NONE,)):
+        for side in (Side.LEFT, Side.RIGHT) if spec.bilateral else (Side.NONE,):
             group = groups.get((spec.id, side), [])
             out.append(_summarise(spec, side, group))
     return tuple(out)
@@ -75,14 +77,29 @@ def _summarise(spec: MetricSpec, side: Side, group: list[Measurement]) -> Metric
         chosen = spec.unit if spec.unit in units else sorted(units)[0]
         ok = [m for m in ok if m.unit == chosen]
         return _average(spec, chosen, side, ok, group)
-    reasons = sorted({f"{m.source}: {m.reason}" if m.source else m.reason for m in group if m.reason})
-    reason = "; ".join(reasons) if reasons else "no photo was analysed"
-    return MetricSummary(metric_id=spec.id, name=spec.name, side=side, status=Status.NOT_MEASURABLE,
-                         unit=spec.unit, is_proxy=spec.is_proxy, reason=reason, measurements=tuple(group))
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for m in group:
+        by_reason[m.reason or "not measured"].append(m.source)
+    reason = (
+        "; ".join(
+            f"{r} ({', '.join(dict.fromkeys(s for s in srcs if s))})" if any(srcs) else r
+            for r, srcs in by_reason.items()
+        )
+        or "no photo was analysed"
+    )
+    return MetricSummary(
+        metric_id=spec.id,
+        name=spec.name,
+        side=side,
+        status=Status.NOT_MEASURABLE,
+        unit=spec.unit,
+        is_proxy=spec.is_proxy,
+        reason=reason,
+        measurements=tuple(group),
+    )
 
 
-def _average(spec: MetricSpec, unit: str, side: Side, ok: list[Measurement],
-             group: list[Measurement]) -> MetricSummary:
+def _average(spec: MetricSpec, unit: str, side: Side, ok: list[Measurement], group: list[Measurement]) -> MetricSummary:
     values = [float(m.value) for m in ok if m.value is not None]
     n = len(values)
     mean = sum(values) / n
@@ -93,10 +110,23 @@ def _average(spec: MetricSpec, unit: str, side: Side, ok: list[Measurement],
     if spec.id in _DIRECTIONAL and round(mean, 1) != 0:
         direction = Side.LEFT if mean > 0 else Side.RIGHT
     return MetricSummary(
-        metric_id=spec.id, name=spec.name, side=side, status=Status.OK, unit=unit, value=mean, direction=direction,
-        n=n, spread_sd=sd, value_min=min(values), value_max=max(values), uncertainty=unc,
-        views=tuple(dict.fromkeys(m.view for m in ok)), sources=tuple(dict.fromkeys(m.source for m in ok)),
-        is_proxy=spec.is_proxy, measurements=tuple(group))
+        metric_id=spec.id,
+        name=spec.name,
+        side=side,
+        status=Status.OK,
+        unit=unit,
+        value=mean,
+        direction=direction,
+        n=n,
+        spread_sd=sd,
+        value_min=min(values),
+        value_max=max(values),
+        uncertainty=unc,
+        views=tuple(dict.fromkeys(m.view for m in ok)),
+        sources=tuple(dict.fromkeys(m.source for m in ok)),
+        is_proxy=spec.is_proxy,
+        measurements=tuple(group),
+    )
 
 
 def _note(s: MetricSummary) -> str:
@@ -110,9 +140,15 @@ def _note(s: MetricSummary) -> str:
 
 def _entry(s: MetricSummary) -> dict[str, Any]:
     methods = [_METHOD.get(v, "photo") for v in s.views]
-    method = max(sorted(set(methods)), key=methods.count) if methods else "photo"
-    return {"unit": s.unit, "method": method, "source": ", ".join(f"photo:{src}" for src in s.sources),
-            "note": _note(s)}
+    # the most frequent method; ties go to the order of _METHOD (front before back)
+    order = list(dict.fromkeys(_METHOD.values()))
+    method = max(sorted(set(methods), key=order.index), key=methods.count) if methods else "photo"
+    return {
+        "unit": s.unit,
+        "method": method,
+        "source": ", ".join(f"photo:{src}" for src in s.sources),
+        "note": _note(s),
+    }
 
 
 def posture_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue) -> dict[str, dict[str, Any]]:

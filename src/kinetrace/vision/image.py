@@ -55,7 +55,7 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
     p = Path(path)
     name = p.name
     if not p.is_file():
-        raise NotFoundError("photo", str(path), "an existing image file")
+        raise NotFoundError("photo", str(path), message=f"{path}: file not found")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -63,7 +63,10 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
                 width, height = img.size
                 if width * height > max_pixels:
                     raise MediaError(
-                        "photo", name, f"at most {max_pixels:,} pixels (it declares {width}×{height})"
+                        "photo",
+                        name,
+                        message=f"{name}: image too large ({width}×{height} pixels; "
+                        f"at most {max_pixels:,} are accepted)",
                     )
                 img.load()
                 upright = ImageOps.exif_transpose(img)
@@ -72,16 +75,17 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError("photo", name, f"an image of at most {max_pixels:,} pixels") from exc
+        raise MediaError("photo", name, message=f"{name}: image too large (decompression bomb?)") from exc
     except UnidentifiedImageError as exc:
-        raise MediaError("photo", name, "an image file (JPEG, PNG, ...); this file is not an image") from exc
+        raise MediaError("photo", name, message=f"{name}: not an image file (expected JPEG, PNG, ...)") from exc
     except (OSError, ValueError, SyntaxError) as exc:
-        raise MediaError("photo", name, f"a readable image; it is corrupt or truncated ({exc})") from exc
+        raise MediaError("photo", name, message=f"{name}: corrupt or truncated image ({exc})") from exc
     if min(rgb.shape[:2]) < MIN_SIDE_PX:
         raise MediaError(
             "photo",
             name,
-            f"an image at least {MIN_SIDE_PX} pixels on each side (it is {rgb.shape[1]}×{rgb.shape[0]})",
+            message=f"{name}: image too small ({rgb.shape[1]}×{rgb.shape[0]} pixels; "
+            f"at least {MIN_SIDE_PX} on each side are needed)",
         )
     return Photo(rgb=rgb, source=name, was_rotated_by_exif=bool(rotated))
 

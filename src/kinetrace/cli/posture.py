@@ -1,0 +1,127 @@
+"""`kinetrace posture`: measure posture on photos, print the metrics, optionally write JSON, CSV and annotated
+copies."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+__all__ = ["register"]
+
+EXIT_SOME_FAILED = 3
+
+
+def _value_text(value: float | None, unit: str, unc: float | None) -> str:
+    if value is None:
+        return "—"
+    u = "°" if unit == "deg" else f" {unit}"
+    return f"{value:+.1f}{u}" + (f" ± {unc:.1f}" if unc is not None else "")
+
+
+def _print_table(analysis: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from kinetrace.metrics.posture import Status
+
+    console = Console(width=max(Console().width, 130))
+    for p in analysis.photos:
+        if not p.ok:
+            continue
+        detected = p.view_detected.view if p.view_detected else None
+        view = f"{p.view or 'unknown'} view" + (f" (detected: {detected})" if p.view_given else " (detected)")
+        console.print(
+            f"[bold]{p.source}[/bold]: {view}, {p.people_detected} person(s) found"
+            + (f", annotated → {p.annotated}" if p.annotated else "")
+        )
+    table = Table(title="Posture metrics (photos averaged)", show_lines=False)
+    for col in ("metric", "side", "value", "n", "SD", "views", "status"):
+        table.add_column(col, overflow="fold")
+    for s in analysis.metrics:
+        side = s.side.value if s.side.value != "none" else (s.direction.value if s.direction.value != "none" else "")
+        if s.status is Status.OK:
+            shown = abs(s.value) if s.direction.value != "none" and s.value is not None else s.value
+            spread = f"{s.spread_sd:.1f}" if s.spread_sd is not None else ""
+            table.add_row(
+                _label(s), side, _value_text(shown, s.unit, s.uncertainty), str(s.n), spread, "/".join(s.views), "ok"
+            )
+        else:
+            table.add_row(_label(s), side, "—", "0", "", "", f"[red]not measurable[/red]: {_first_reason(s.reason)}")
+    console.print(table)
+    for w in analysis.warnings:
+        if not w.startswith("not used:"):
+            console.print(f"[yellow]warning[/yellow]: {w}")
+
+
+def _label(s: Any) -> str:
+    return s.metric_id + (" (proxy)" if s.is_proxy else "")
+
+
+def _first_reason(reason: str) -> str:
+    parts = reason.split(" | ")
+    return parts[0] + (f" (+{len(parts) - 1} more)" if len(parts) > 1 else "")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `kinetrace posture` to the app."""
+
+    @app.command()
+    def posture(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
+        photos: list[Path] = typer.Argument(..., help="Photos of the person standing (JPEG, PNG, ...)."),
+        view: list[str] = typer.Option(
+            [],
+            "--view",
+            help="front, back, left or right: once for all photos or "
+            "once per photo, in order. Default: detected from the landmarks.",
+        ),
+        annotate: Path | None = typer.Option(None, "--annotate", help="Write annotated copies (no EXIF) here."),
+        height_cm: float | None = typer.Option(None, "--height-cm", help="Standing height, for distances in mm."),
+        as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+        csv_path: Path | None = typer.Option(None, "--csv", help="Write per-photo and averaged metrics as CSV."),
+        landmarks: Path | None = typer.Option(
+            None, "--landmarks", help='JSON of corrected points per photo: {"side.jpg": {"left_ear": [412, 230]}}.'
+        ),
+        blur_faces: bool = typer.Option(False, "--blur-faces", help="Blur faces in the annotated copies."),
+        model: str = typer.Option("full", "--model", help="Pose model: full (default) or lite (faster)."),
+    ) -> None:
+        """Measure posture from photos: head, shoulders, pelvis, trunk, knees; say what each view cannot show.
+
+        Examples:
+          kinetrace posture side.jpg front.jpg --height-cm 172 --annotate out/
+          kinetrace posture a.jpg b.jpg --view left --view front --json
+          kinetrace posture side.jpg --landmarks fixes.json --csv posture.csv
+
+        Exit status: 0 all photos used; 3 some photos could not be used (one message each on stderr, the
+        others are reported); 2 bad input or no photo usable; 1 other error.
+        """
+        from kinetrace.errors import MediaError
+        from kinetrace.vision.mediapipe_pose import MediaPipePose
+        from kinetrace.vision.photo import analyse_photos
+        from kinetrace.vision.photo_export import analysis_to_csv, analysis_to_dict, write_text_atomic
+
+        with MediaPipePose(model=model, mode="image", num_poses=2) as estimator:
+            analysis = analyse_photos(
+                photos,
+                views=view or None,
+                height_cm=height_cm,
+                overrides=landmarks,
+                annotate_dir=annotate,
+                blur_faces=blur_faces,
+                estimator=estimator,
+            )
+        for failed in analysis.failures:
+            typer.echo(f"Error: {failed.error}", err=True)
+        if len(analysis.failures) == len(analysis.photos):
+            raise MediaError("photos", None, message="no photo could be used")
+        if csv_path is not None:
+            write_text_atomic(analysis_to_csv(analysis), csv_path)
+        if as_json:
+            sys.stdout.write(json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=False) + "\n")
+        else:
+            _print_table(analysis)
+        if analysis.failures:
+            raise SystemExit(EXIT_SOME_FAILED)

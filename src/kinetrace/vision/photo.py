@@ -1,0 +1,316 @@
+"""Posture from photos, end to end: decode → pose → view → metrics → summary → findings (→ annotated images).
+
+`analyse_photos` processes each photo on its own: a photo that cannot be used (not an image, corrupt, too
+large, no person) is recorded with one clear message and the others are still processed. The result holds the
+per-photo measurements, the per-metric summaries (photos averaged, spread kept), findings in the case format
+(docs/contracts.md) and every warning. `photo_findings` returns just the findings, for `kinetrace assess
+--photos`.
+
+Example::
+
+    analysis = analyse_photos(["front.jpg", "side.jpg"], height_cm=172, annotate_dir="out/")
+    case_findings.update(analysis.findings)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from kinetrace.errors import InputError, MediaError
+from kinetrace.metrics.catalogue import Catalogue, View, load_catalogue
+from kinetrace.metrics.pose import PoseFrame
+from kinetrace.metrics.posture import Measurement, measure_posture
+from kinetrace.metrics.posture_summary import MetricSummary, posture_findings, summarise_measurements
+from kinetrace.metrics.scale import Scale, scale_from_distance, scale_from_height
+from kinetrace.metrics.views import ViewGuess, detect_view, match_labels_to_view
+from kinetrace.vision.image import Photo, load_photo
+from kinetrace.vision.overrides import PhotoOverrides, apply_landmarks, load_overrides
+from kinetrace.vision.pose import PoseEstimator, main_person
+
+__all__ = ["PhotoAnalysis", "PhotoResult", "analyse_photos", "photo_findings"]
+
+log = logging.getLogger(__name__)
+
+VIEWS: tuple[str, ...] = get_args(View)
+# Landmarks that must lie in the image for "whole body in frame".
+_BODY_ENDS = ("nose", "left_heel", "right_heel", "left_foot_index", "right_foot_index")
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoResult:
+    """What happened to one photo: its view, gates, warnings and measurements, or why it failed."""
+
+    source: str
+    ok: bool
+    error: str = ""
+    view: str | None = None
+    view_given: str | None = None
+    view_detected: ViewGuess | None = None
+    people_detected: int = 0
+    labels_swapped: bool = False
+    roll_deg: float = 0.0
+    roll_basis: str = "none"
+    scale: Scale | None = None
+    measurements: tuple[Measurement, ...] = ()
+    warnings: tuple[str, ...] = ()
+    annotated: Path | None = None
+    frame: PoseFrame | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoAnalysis:
+    """All photos: per-photo results, per-metric summaries, case findings and warnings."""
+
+    photos: tuple[PhotoResult, ...]
+    metrics: tuple[MetricSummary, ...]
+    findings: dict[str, dict[str, Any]]
+    warnings: tuple[str, ...]
+    model: str
+    annotated: tuple[Path, ...] = field(default=())
+
+    @property
+    def failures(self) -> tuple[PhotoResult, ...]:
+        """The photos that could not be used."""
+        return tuple(p for p in self.photos if not p.ok)
+
+
+def _views_for(paths: Sequence[Path], views: Sequence[str | None] | Mapping[str, str] | str | None) -> list[str | None]:
+    if views is None:
+        given: list[str | None] = [None] * len(paths)
+    elif isinstance(views, str):
+        given = [views] * len(paths)
+    elif isinstance(views, Mapping):
+        given = [views.get(p.name, views.get(str(p))) for p in paths]
+    else:
+        seq = list(views)
+        if len(seq) == 1:
+            seq = seq * len(paths)
+        if len(seq) != len(paths):
+            raise InputError("view", seq, f"one view for all photos or one per photo ({len(paths)})")
+        given = seq
+    for v in given:
+        if v is not None and v not in VIEWS:
+            raise InputError("view", v, f"one of {', '.join(VIEWS)}")
+    return given
+
+
+def analyse_photos(
+    paths: Sequence[str | Path],
+    *,
+    views: Sequence[str | None] | Mapping[str, str] | str | None = None,
+    height_cm: float | None = None,
+    overrides: Mapping[str, PhotoOverrides] | str | Path | None = None,
+    annotate_dir: str | Path | None = None,
+    blur_faces: bool = False,
+    estimator: PoseEstimator | None = None,
+    catalogue: Catalogue | None = None,
+) -> PhotoAnalysis:
+    """Measure posture on each photo, combine the photos and return metrics, findings and warnings.
+
+    Args:
+        paths: photo files (JPEG, PNG, ...).
+        views: "front", "back", "left" or "right" for all photos, one per photo, a {file name: view} mapping,
+            or None to detect each view from the landmarks.
+        height_cm: the person's standing height, for distances in mm.
+        overrides: corrections per photo file name (see `vision.overrides`), or a JSON file of them.
+        annotate_dir: where to write annotated copies (no EXIF); None writes none.
+        blur_faces: blur faces in the annotated copies.
+        estimator: a pose back end; by default MediaPipe full, image mode, up to 2 people.
+        catalogue: the metric catalogue; by default the shipped one.
+
+    Raises:
+        InputError: for bad arguments (unknown view, height out of range, malformed overrides). Problems with
+            single photos do not raise; they are in `PhotoResult.error`.
+    """
+    cat = catalogue or load_catalogue()
+    files = [Path(p) for p in paths]
+    if not files:
+        raise InputError("photos", [], "at least one photo")
+    given = _views_for(files, views)
+    fixes = load_overrides(overrides) if isinstance(overrides, str | Path) else dict(overrides or {})
+    if height_cm is not None and not 50.0 <= height_cm <= 250.0:
+        raise InputError("height_cm", height_cm, "a standing height between 50 and 250 cm")
+    own = estimator is None
+    if estimator is None:
+        from kinetrace.vision.mediapipe_pose import MediaPipePose
+
+        estimator = MediaPipePose(model="full", mode="image", num_poses=2)
+    try:
+        results = [
+            _analyse_one(
+                f,
+                view,
+                estimator,
+                cat,
+                height_cm=height_cm,
+                fixes=fixes.get(f.name) or fixes.get(str(f)),
+                annotate_dir=Path(annotate_dir) if annotate_dir else None,
+                blur_faces=blur_faces,
+            )
+            for f, view in zip(files, given, strict=True)
+        ]
+        model = estimator.describe()
+    finally:
+        if own:
+            estimator.close()
+    return _combine(results, cat, model)
+
+
+def _combine(results: list[PhotoResult], cat: Catalogue, model: str) -> PhotoAnalysis:
+    measurements = [m for r in results for m in r.measurements]
+    summaries = summarise_measurements(measurements, cat)
+    warnings = [f"{r.source}: {w}" for r in results for w in r.warnings]
+    warnings += [f"not used: {r.error}" for r in results if not r.ok]
+    return PhotoAnalysis(
+        photos=tuple(results),
+        metrics=summaries,
+        findings=posture_findings(summaries, cat),
+        warnings=tuple(warnings),
+        model=model,
+        annotated=tuple(r.annotated for r in results if r.annotated is not None),
+    )
+
+
+def _detect(photo: Photo, estimator: PoseEstimator) -> PoseFrame:
+    people = estimator.estimate(photo.rgb, source=photo.source)
+    frame = main_person(people)
+    if frame is None:
+        raise MediaError("photo", photo.source, message=f"{photo.source}: no person was found")
+    return frame
+
+
+def _analyse_one(
+    path: Path,
+    view_given: str | None,
+    estimator: PoseEstimator,
+    cat: Catalogue,
+    *,
+    height_cm: float | None,
+    fixes: PhotoOverrides | None,
+    annotate_dir: Path | None,
+    blur_faces: bool,
+) -> PhotoResult:
+    try:
+        photo = load_photo(path)
+        frame = _detect(photo, estimator)
+    except MediaError as exc:
+        log.info("photo not used: %s", exc)
+        return PhotoResult(source=path.name, ok=False, error=str(exc), view_given=view_given)
+    fixes = fixes or PhotoOverrides()
+    frame = apply_landmarks(frame, fixes.landmarks)
+    warnings: list[str] = []
+    view, guess = _settle_view(frame, view_given, cat, warnings)
+    swapped = False
+    if view is not None:
+        frame, swapped = match_labels_to_view(frame, view)
+        if swapped:
+            warnings.append(f"left/right landmark labels were swapped to match the {view} view")
+    roll, roll_basis = _roll(photo, frame, fixes, cat, warnings)
+    scale = _scale(frame, fixes, height_cm, cat, roll, warnings)
+    _check_frame(frame, cat, warnings)
+    measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll)
+    result = PhotoResult(
+        source=photo.source,
+        ok=True,
+        view=view,
+        view_given=view_given,
+        view_detected=guess,
+        people_detected=frame.people_detected,
+        labels_swapped=swapped,
+        roll_deg=roll,
+        roll_basis=roll_basis,
+        scale=scale,
+        measurements=measurements,
+        warnings=tuple(warnings),
+        frame=frame,
+    )
+    if annotate_dir is not None:
+        from kinetrace.vision.annotate import write_annotated
+
+        result = dataclasses.replace(
+            result, annotated=write_annotated(photo, result, annotate_dir, blur_faces=blur_faces)
+        )
+    return result
+
+
+def _settle_view(
+    frame: PoseFrame, given: str | None, cat: Catalogue, warnings: list[str]
+) -> tuple[View | None, ViewGuess]:
+    guess = detect_view(frame, cat)
+    if frame.people_detected > 1:
+        warnings.append(
+            f"{frame.people_detected} people found; the largest (person {frame.person_index + 1}) was measured"
+        )
+    if given is None:
+        if guess.view is None:
+            warnings.append(f"view not detected: {guess.reason}")
+        return guess.view, guess
+    if guess.view is not None and guess.view != given:
+        warnings.append(f"view given as {given} but the landmarks suggest {guess.view} ({guess.reason})")
+    return given, guess  # type: ignore[return-value]
+
+
+def _roll(
+    photo: Photo, frame: PoseFrame, fixes: PhotoOverrides, cat: Catalogue, warnings: list[str]
+) -> tuple[float, str]:
+    given = fixes.roll_deg()
+    limit = cat.quality.roll_warning_deg
+    if given is not None:
+        if abs(given) > limit:
+            warnings.append(f"camera roll {given:+.1f}° from the vertical reference was corrected")
+        return given, "vertical reference"
+    from kinetrace.vision.roll import estimate_roll
+
+    est = estimate_roll(photo.rgb, frame)
+    if est is not None and abs(est.roll_deg) > limit:
+        warnings.append(
+            f"background verticals lean {est.roll_deg:+.1f}° ({est.n_lines} lines): the camera may "
+            "be rolled; frontal tilts were not corrected (give a vertical reference to correct)"
+        )
+    return 0.0, "none"
+
+
+def _scale(
+    frame: PoseFrame, fixes: PhotoOverrides, height_cm: float | None, cat: Catalogue, roll: float, warnings: list[str]
+) -> Scale | None:
+    if fixes.scale_points is not None and fixes.scale_mm is not None:
+        return scale_from_distance(fixes.scale_points[0], fixes.scale_points[1], fixes.scale_mm)
+    if height_cm is None:
+        return None
+    scale = scale_from_height(frame, height_cm, cat, roll_deg=roll)
+    if scale is None:
+        warnings.append("no mm scale: the eyes and feet must be visible to use the height")
+    return scale
+
+
+def _check_frame(frame: PoseFrame, cat: Catalogue, warnings: list[str]) -> None:
+    vis = cat.quality.min_visibility
+    out = [
+        n.replace("_", " ")
+        for n in _BODY_ENDS
+        if not (0.0 <= frame.landmarks[n].x_norm <= 1.0 and 0.0 <= frame.landmarks[n].y_norm <= 1.0)
+        or frame.landmarks[n].visibility < vis
+    ]
+    if out:
+        warnings.append(f"whole body not in frame or not visible ({', '.join(out)})")
+    if frame.detection_confidence < cat.quality.min_detection_confidence:
+        warnings.append(f"low detection confidence {frame.detection_confidence:.2f}; no metric was measured")
+
+
+def photo_findings(paths: Sequence[str | Path], **options: Any) -> dict[str, dict[str, Any]]:
+    """Return case findings from photos (see `analyse_photos` for the options).
+
+    Raises:
+        MediaError: if no photo could be used; the message lists each photo's problem.
+    """
+    analysis = analyse_photos(paths, **options)
+    if not any(p.ok for p in analysis.photos):
+        raise MediaError(
+            "photos", None, message="no photo could be used: " + "; ".join(p.error for p in analysis.failures)
+        )
+    return analysis.findings
