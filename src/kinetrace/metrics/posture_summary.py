@@ -81,7 +81,7 @@ def _summarise(spec: MetricSpec, side: Side, group: list[Measurement]) -> Metric
     for m in group:
         by_reason[m.reason or "not measured"].append(m.source)
     reason = (
-        "; ".join(
+        " | ".join(
             f"{r} ({', '.join(dict.fromkeys(s for s in srcs if s))})" if any(srcs) else r
             for r, srcs in by_reason.items()
         )
