@@ -63,9 +63,7 @@ TESTS = [
 ]
 
 QUESTIONS = [
-    Question(
-        id="saddle_numbness", text="Numbness around the back passage or genitals?", required_for=["lumbar"]
-    ),
+    Question(id="saddle_numbness", text="Numbness around the back passage or genitals?", required_for=["lumbar"]),
     Question(id="cancer_history", text="Have you ever had cancer?", required_always=True),
     Question(id="fever", text="Fever or feeling unwell?", required_for=["lumbar", "thoracic"]),
     Question(id="trauma", text="A fall or accident before the pain?"),
@@ -91,9 +89,7 @@ ACTIVITIES = [
         keywords=["turning over in bed"],
     ),
     Activity(id="lying_down", name="Lying down", keywords=["in bed", "lying"]),
-    Activity(
-        id="walking", name="Walking", behaviour="standing_walking", keywords=["walk", "walking", "hiking"]
-    ),
+    Activity(id="walking", name="Walking", behaviour="standing_walking", keywords=["walk", "walking", "hiking"]),
     Activity(
         id="sustained_sitting",
         name="Prolonged sitting",

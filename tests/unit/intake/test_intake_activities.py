@@ -56,9 +56,7 @@ def test_equal_length_ties_go_to_the_activity_listed_first(tiny_kb: KnowledgeBas
 def test_unmapped_text_is_reported_with_no_activity(tiny_kb: KnowledgeBase) -> None:
     mappings, behaviour = map_activities(_case(["thinking about work"]), tiny_kb)
     assert mappings == [
-        ActivityMapping(
-            field="pain[0].aggravating[0]", text="thinking about work", activity=None, keyword=None
-        )
+        ActivityMapping(field="pain[0].aggravating[0]", text="thinking about work", activity=None, keyword=None)
     ]
     assert behaviour == {0: PainBehaviour()}
 

@@ -137,9 +137,7 @@ def test_every_problem_is_listed_and_the_message_is_one_line() -> None:
 
 
 def test_missing_required_field_says_what_is_expected() -> None:
-    with pytest.raises(
-        InputError, match=r"patient\.age: is missing; expected a whole number from 0 to 120\."
-    ):
+    with pytest.raises(InputError, match=r"patient\.age: is missing; expected a whole number from 0 to 120\."):
         parse_case({"patient": {"sex": "male"}})
 
 
@@ -185,9 +183,7 @@ def test_yaml_yes_no_per_side_become_words() -> None:
 
 
 def test_boolean_value_is_not_silently_read_as_one() -> None:
-    with pytest.raises(
-        InputError, match=r"findings\.ankle_sprain_history\.value: got 'yes'; expected a number"
-    ):
+    with pytest.raises(InputError, match=r"findings\.ankle_sprain_history\.value: got 'yes'; expected a number"):
         parse_case(_minimal(findings={"ankle_sprain_history": {"value": True}}))
 
 

@@ -51,9 +51,7 @@ def test_radians_out_of_range_show_both_units(tiny_kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(("value", "unit", "mm"), [(12, "mm", 12.0), (1.2, "cm", 12.0), (0.5, "in", 12.7)])
 def test_lengths_convert_to_millimetres(tiny_kb: KnowledgeBase, value: float, unit: str, mm: float) -> None:
-    m = _one(
-        tiny_kb, "leg_length_difference", {"value": value, "unit": unit, "side": "left", "method": "tape"}
-    )
+    m = _one(tiny_kb, "leg_length_difference", {"value": value, "unit": unit, "side": "left", "method": "tape"})
     assert m.value == pytest.approx(mm)
     assert m.side is Side.LEFT
     assert m.method == "tape"
@@ -83,9 +81,7 @@ def test_an_unknown_unit_lists_the_known_ones(tiny_kb: KnowledgeBase) -> None:
 
 
 def test_unknown_test_id_suggests_the_closest(tiny_kb: KnowledgeBase) -> None:
-    with pytest.raises(
-        InputError, match=r"unknown test id 'hip_ir_prne' \(did you mean 'hip_ir_prone'\?\)"
-    ) as info:
+    with pytest.raises(InputError, match=r"unknown test id 'hip_ir_prne' \(did you mean 'hip_ir_prone'\?\)") as info:
         validate_case(_case({"hip_ir_prne": {"left": 20, "right": 30}}), tiny_kb)
     assert info.value.field == "findings.hip_ir_prne"
 
@@ -102,9 +98,7 @@ def test_single_test_given_sides_is_a_shape_error(tiny_kb: KnowledgeBase) -> Non
 
 def test_categorical_result_must_be_a_known_category(tiny_kb: KnowledgeBase) -> None:
     assert _one(tiny_kb, "sahrmann_lumbar_direction", {"category": "rotation"}).category == "rotation"
-    with pytest.raises(
-        InputError, match=r"got 'rotaton' \(did you mean 'rotation'\?\); expected one of none, "
-    ):
+    with pytest.raises(InputError, match=r"got 'rotaton' \(did you mean 'rotation'\?\); expected one of none, "):
         validate_case(_case({"sahrmann_lumbar_direction": {"category": "rotaton"}}), tiny_kb)
 
 
@@ -117,9 +111,7 @@ def test_categorical_per_side(tiny_kb: KnowledgeBase) -> None:
 
 def test_cluster_count_is_checked_against_its_range(tiny_kb: KnowledgeBase) -> None:
     assert _one(tiny_kb, "laslett_sij_cluster", {"count": 3}).count == 3
-    with pytest.raises(
-        InputError, match=r"laslett_sij_cluster\.count: got 7; expected a value from 0 to 5\."
-    ):
+    with pytest.raises(InputError, match=r"laslett_sij_cluster\.count: got 7; expected a value from 0 to 5\."):
         validate_case(_case({"laslett_sij_cluster": {"count": 7}}), tiny_kb)
 
 
@@ -127,9 +119,7 @@ def test_yes_no_tests_take_an_answer_or_sides(tiny_kb: KnowledgeBase) -> None:
     assert _one(tiny_kb, "ankle_sprain_history", {"answer": True}).answer == "yes"
     m = _one(tiny_kb, "lat_length_compensation", {"left": True, "right": False})
     assert (m.left, m.right) == ("yes", "no")
-    with pytest.raises(
-        InputError, match=r"ankle_sprain_history: got count; expected answer \(yes, no or unknown\)"
-    ):
+    with pytest.raises(InputError, match=r"ankle_sprain_history: got count; expected answer \(yes, no or unknown\)"):
         validate_case(_case({"ankle_sprain_history": {"count": 1}}), tiny_kb)
 
 
@@ -164,9 +154,7 @@ def test_unknown_region_and_question_ids_are_named(tiny_kb: KnowledgeBase) -> No
     )
     with pytest.raises(InputError) as info:
         validate_case(case, tiny_kb)
-    assert info.value.problems[0].startswith(
-        "pain[0].region: unknown region id 'lumbr' (did you mean 'lumbar'?)"
-    )
+    assert info.value.problems[0].startswith("pain[0].region: unknown region id 'lumbr' (did you mean 'lumbar'?)")
     assert info.value.problems[1].startswith(
         "red_flags.saddle_numbnes: unknown question id 'saddle_numbnes' (did you mean 'saddle_numbness'?)"
     )

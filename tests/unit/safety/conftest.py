@@ -16,9 +16,7 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, ModelParameters, Question, RedFlagRule
 
 QUESTIONS = [
-    Question(
-        id="saddle_numbness", text="Numbness around the back passage or genitals?", required_for=["lumbar"]
-    ),
+    Question(id="saddle_numbness", text="Numbness around the back passage or genitals?", required_for=["lumbar"]),
     Question(
         id="bladder_bowel_change",
         text="New trouble passing or holding urine or stools?",

@@ -29,9 +29,7 @@ def test_all_no_proceeds_with_a_conservative_plan(tiny_kb: KnowledgeBase, case_o
     assert triage.summary == "No red flag on the screening answers given; proceed with a conservative plan."
 
 
-def test_saddle_numbness_is_an_emergency_that_stops_plan_and_chain(
-    tiny_kb: KnowledgeBase, case_of: CaseOf
-) -> None:
+def test_saddle_numbness_is_an_emergency_that_stops_plan_and_chain(tiny_kb: KnowledgeBase, case_of: CaseOf) -> None:
     triage = screen_red_flags(case_of(_with(saddle_numbness="yes")), tiny_kb)
     assert triage.action == ActionLevel.EMERGENCY_REFERRAL
     assert triage.plan_suppressed and triage.chain_suppressed
@@ -66,9 +64,7 @@ def test_asas_four_of_five_is_a_routine_referral_that_keeps_general_advice(
     assert "pending medical review" in triage.summary
 
 
-def test_night_pain_alone_is_safety_netting_with_follow_up_questions(
-    tiny_kb: KnowledgeBase, case_of: CaseOf
-) -> None:
+def test_night_pain_alone_is_safety_netting_with_follow_up_questions(tiny_kb: KnowledgeBase, case_of: CaseOf) -> None:
     # §E.4 rule 4: night pain alone is not an emergency; ask the follow-ups that are not yet answered
     triage = screen_red_flags(case_of(_with(night_pain="yes")), tiny_kb)
     assert triage.action == ActionLevel.PROCEED_WITH_SAFETY_NETTING
@@ -86,9 +82,7 @@ def test_two_weak_malignancy_features_escalate_to_urgent(tiny_kb: KnowledgeBase,
     assert flag.reason == "night_pain: yes; age 67 ≥ 50 — escalated to urgent referral (these features together)"
 
 
-def test_highest_action_wins_and_flags_are_listed_most_serious_first(
-    tiny_kb: KnowledgeBase, case_of: CaseOf
-) -> None:
+def test_highest_action_wins_and_flags_are_listed_most_serious_first(tiny_kb: KnowledgeBase, case_of: CaseOf) -> None:
     case = case_of(
         _with(cancer_history="yes", bladder_bowel_change="yes"), findings={"asas_ibp_criteria": {"count": 5}}
     )
