@@ -1,0 +1,152 @@
+"""3D marker trials → standing-posture findings, through the same posture metrics as photos.
+
+The trial's markers are renamed to BlazePose landmarks (`data/marker_names.yaml`), the body axes are found from the
+markers themselves (vertical: feet to head; lateral: right to left hip or shoulder; forward: their cross product),
+and the median standing pose is projected onto left, right and front views at 1 mm per pixel. Those
+`PoseFrame`s go through `metrics.posture.measure_posture`, so a marker file and a photo are measured by one set
+of formulas. A metric the markers cannot support comes back not measurable, with its reason, as for photos.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import yaml
+
+from kinetrace.errors import InputError
+from kinetrace.imports.trial import MarkerTrial
+from kinetrace.metrics.pose import LANDMARK_NAMES, Landmark, PoseFrame, Provenance
+
+__all__ = ["BodyAxes", "body_axes", "landmarks_from_markers", "posture_from_markers", "projected_frames"]
+
+_MARGIN_MM = 150.0  # empty border around the projected person, so no landmark sits on the image edge
+_FAR_SIDE_VISIBILITY = 0.9
+
+
+@cache
+def _names() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    text = resources.files("kinetrace.imports").joinpath("data/marker_names.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    alias = {name.lower(): name for name in LANDMARK_NAMES}
+    for landmark, labels in data["aliases"].items():
+        alias.update({label.lower(): landmark for label in labels})
+    mids = {lm: (a.lower(), b.lower()) for lm, (a, b) in data["midpoint_of"].items()}
+    return alias, mids
+
+
+def _clean(label: str) -> str:
+    return label.rsplit(":", 1)[-1].strip().lower()
+
+
+def landmarks_from_markers(trial: MarkerTrial) -> dict[str, np.ndarray]:
+    """Median position (mm) of every landmark the trial's markers stand for; markers with only gaps are left out."""
+    alias, mids = _names()
+    by_label = {_clean(k): v for k, v in trial.markers.items()}
+    out: dict[str, np.ndarray] = {}
+    for label, xyz in by_label.items():
+        landmark = alias.get(label)
+        if landmark is not None and landmark not in out and np.isfinite(xyz).all(axis=1).any():
+            out[landmark] = np.nanmedian(xyz, axis=0)
+    for landmark, (a, b) in mids.items():
+        if landmark not in out and a in by_label and b in by_label:
+            mid = np.nanmedian((by_label[a] + by_label[b]) / 2.0, axis=0)
+            if np.isfinite(mid).all():
+                out[landmark] = mid
+    return out
+
+
+class BodyAxes:
+    """Unit vectors of the person's frame in lab coordinates: up, left, forward (right-handed)."""
+
+    def __init__(self, up: np.ndarray, left: np.ndarray, forward: np.ndarray) -> None:
+        self.up, self.left, self.forward = up, left, forward
+
+
+def _pair(points: dict[str, np.ndarray], stem: str) -> np.ndarray | None:
+    a, b = points.get(f"left_{stem}"), points.get(f"right_{stem}")
+    return None if a is None or b is None else a - b
+
+
+def body_axes(points: dict[str, np.ndarray], source: str) -> BodyAxes:
+    """Find up / left / forward from the landmarks; raise InputError if the markers cannot tell."""
+    top = [points[n] for n in ("nose", "left_ear", "right_ear", "left_shoulder", "right_shoulder") if n in points]
+    bottom = [points[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel") if n in points]
+    lateral = next((v for v in (_pair(points, "hip"), _pair(points, "shoulder")) if v is not None), None)
+    if not top or not bottom or lateral is None:
+        raise InputError(source, None, message=(
+            f"{source}: cannot find the body axes; needs shoulder or head markers, ankle or heel markers, and a "
+            "left/right pair of hip or shoulder markers (names as in Pose2Sim's BlazePose set)."))
+    span = np.mean(top, axis=0) - np.mean(bottom, axis=0)
+    axis = int(np.argmax(np.abs(span)))
+    up = np.zeros(3)
+    up[axis] = np.sign(span[axis])
+    left = lateral - np.dot(lateral, up) * up
+    left /= np.linalg.norm(left)
+    forward = np.cross(left, up)
+    return BodyAxes(up=up, left=left, forward=forward)
+
+
+def _frame(
+    points: dict[str, np.ndarray], xy: dict[str, tuple[float, float]], source: str, *, far: str | None = None
+) -> PoseFrame:
+    xs = [p[0] for p in xy.values()]
+    ys = [p[1] for p in xy.values()]
+    x0, y0 = min(xs) - _MARGIN_MM, min(ys) - _MARGIN_MM
+    width = int(np.ceil(max(xs) - x0 + _MARGIN_MM))
+    height = int(np.ceil(max(ys) - y0 + _MARGIN_MM))
+    landmarks = {}
+    for name in LANDMARK_NAMES:
+        if name in xy:
+            x, y = xy[name]
+            # Every marker is seen; the far side is marked slightly less visible only so the posture code
+            # picks the near leg the way it does in a side photo.
+            seen = _FAR_SIDE_VISIBILITY if far is not None and name.startswith(far) else 1.0
+            landmarks[name] = Landmark(x_norm=(x - x0) / width, y_norm=(y - y0) / height, visibility=seen,
+                                       world_m=tuple(float(c) / 1000 for c in points[name]),  # type: ignore[arg-type]
+                                       provenance=Provenance.IMPORTED)
+        else:
+            landmarks[name] = Landmark(x_norm=0.5, y_norm=0.5, visibility=0.0, provenance=Provenance.IMPORTED)
+    return PoseFrame(landmarks=landmarks, image_width_px=width, image_height_px=height, source=source)
+
+
+def projected_frames(points: dict[str, np.ndarray], axes: BodyAxes, source: str) -> dict[str, PoseFrame]:
+    """Three synthetic 1 mm/px views of the standing pose: from the person's left, right, and front.
+
+    Image y points down. Seen from the left, the person faces the viewer's left (image x = −forward), and from
+    the right, the viewer's right; seen from the front, the person's left is on the viewer's right (x = +left).
+    """
+    def view(x_axis: np.ndarray) -> dict[str, tuple[float, float]]:
+        return {n: (float(np.dot(p, x_axis)), -float(np.dot(p, axes.up))) for n, p in points.items()}
+
+    return {"left": _frame(points, view(-axes.forward), f"{source} (left-side projection)", far="right_"),
+            "right": _frame(points, view(axes.forward), f"{source} (right-side projection)", far="left_"),
+            "front": _frame(points, view(axes.left), f"{source} (front projection)")}
+
+
+def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]:
+    """Return (findings in case format keyed by test id, warnings) for a standing marker trial."""
+    from kinetrace.metrics.catalogue import load_catalogue
+    from kinetrace.metrics.posture import Status, measure_posture
+    from kinetrace.metrics.posture_summary import posture_findings, summarise_measurements
+    from kinetrace.metrics.scale import Scale
+
+    points = landmarks_from_markers(trial)
+    axes = body_axes(points, trial.source)
+    catalogue = load_catalogue()
+    scale = Scale(mm_per_px=1.0, basis="motion capture: 3D markers in millimetres")
+    measurements = []
+    for view, frame in projected_frames(points, axes, trial.source).items():
+        measurements.extend(measure_posture(frame, view, catalogue, scale=scale))  # type: ignore[arg-type]
+    summaries = summarise_measurements(measurements, catalogue)
+    findings = posture_findings(summaries, catalogue)
+    for entry in findings.values():
+        entry.update(method="mocap", source=f"mocap:{trial.source}")
+        entry.pop("note", None)
+    missing = sorted({s.metric_id for s in summaries if s.status is not Status.OK})
+    warnings = [f"{trial.source}: {len(points)} of 33 landmarks found in {len(trial.markers)} markers."]
+    if missing:
+        warnings.append(f"{trial.source}: not measurable from these markers: {', '.join(missing)}.")
+    return findings, warnings
