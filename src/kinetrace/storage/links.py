@@ -14,7 +14,7 @@ from kinetrace.storage.database import utcnow
 from kinetrace.storage.records import Scope, ScreenLinkRecord
 from kinetrace.storage.tables import PatientRow, ScreenLinkRow
 
-__all__ = ["issue_link", "list_links", "open_link", "redeem_link"]
+__all__ = ["find_link", "issue_link", "list_links", "open_link", "redeem_link"]
 
 
 def _hash(token: str) -> str:
@@ -94,3 +94,11 @@ def redeem_link(session: Session, token: str, *, assessment_id: int, now: dateti
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFoundError("link", None, "a valid self-screen link; it was used or expired meanwhile")
+
+
+def find_link(session: Session, token: str, *, now: datetime) -> tuple[Scope, ScreenLinkRecord]:
+    """Return an unexpired link whether used or not (to show the patient what the clinician released)."""
+    row = session.scalar(select(ScreenLinkRow).where(ScreenLinkRow.token_hash == _hash(token)))
+    if row is None or row.expires_at <= now:
+        raise NotFoundError("link", None, "a valid self-screen link; it may have expired")
+    return Scope(clinic_id=row.clinic_id, user_id=None), _record(row)

@@ -1,0 +1,97 @@
+"""`kinetrace serve`: run the clinic web app (SQLite in a data folder by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from kinetrace.errors import InputError
+
+__all__ = ["register"]
+
+_HELP = """Run the clinic web app.
+
+Examples:
+
+  kinetrace serve --demo                      # demo clinic; sign in as clinician@demo.kinetrace / demo-password
+
+  KINETRACE_ADMIN_EMAIL=me@clinic.org KINETRACE_ADMIN_PASSWORD=... kinetrace serve --data-dir /srv/kinetrace
+
+The first start asks for the clinic name and the first admin (or reads KINETRACE_CLINIC_NAME,
+KINETRACE_ADMIN_EMAIL, KINETRACE_ADMIN_PASSWORD). Other settings: KINETRACE_* (see docs).
+"""
+
+
+def _first_admin(sessions: object, *, interactive: bool) -> None:
+    from kinetrace.storage import clinics as clinic_repo
+    from kinetrace.web.security import MIN_PASSWORD_LENGTH, hash_password
+
+    with sessions.begin() as db:  # type: ignore[attr-defined]
+        if clinic_repo.count_users(db):
+            return
+    email = os.environ.get("KINETRACE_ADMIN_EMAIL", "")
+    password = os.environ.get("KINETRACE_ADMIN_PASSWORD", "")
+    clinic = os.environ.get("KINETRACE_CLINIC_NAME", "")
+    if not (email and password):
+        if not interactive:
+            raise InputError(
+                "KINETRACE_ADMIN_EMAIL",
+                None,
+                "the first admin's email and password in "
+                "KINETRACE_ADMIN_EMAIL and KINETRACE_ADMIN_PASSWORD, or run in a terminal",
+            )
+        typer.echo("First start: create the clinic and its first admin.", err=True)
+        clinic = clinic or typer.prompt("Clinic name")
+        email = email or typer.prompt("Admin email")
+        password = password or typer.prompt("Admin password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError("KINETRACE_ADMIN_PASSWORD", None, f"a password of at least {MIN_PASSWORD_LENGTH} characters")
+    with sessions.begin() as db:  # type: ignore[attr-defined]
+        created = clinic_repo.create_clinic(db, clinic or "My clinic")
+        clinic_repo.create_user(
+            db, created.id, email=email, name=email, role="admin", password_hash=hash_password(password)
+        )
+    typer.echo(f"Created admin {email}.", err=True)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    data_dir: Path | None = typer.Option(
+        None, help="Folder for the database and uploads [default: kinetrace-data, or kinetrace-demo with --demo]."
+    ),
+    database_url: str | None = typer.Option(None, help="SQLAlchemy URL, e.g. postgresql+psycopg://u@host/db."),
+    demo: bool = typer.Option(False, "--demo", help="Seed a demo clinic with users and patients."),
+) -> None:
+    """Run the clinic web app (see the examples above)."""
+    import uvicorn
+
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.web.app import create_app
+    from kinetrace.web.config import WebSettings
+    from kinetrace.web.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+    overrides: dict[str, object] = {}
+    if data_dir is not None or demo:
+        overrides["data_dir"] = data_dir or Path("kinetrace-demo")
+    if database_url:
+        overrides["database_url"] = database_url
+    settings = WebSettings(**overrides)  # type: ignore[arg-type]
+    kb = load_knowledge()
+    app = create_app(settings, kb=kb)
+    sessions = app.state.kt.sessions
+    if demo:
+        if seed_demo(sessions, kb, profile=settings.profile):
+            typer.echo("Seeded the demo clinic.", err=True)
+        typer.echo(f"Sign in as {DEMO_USERS[1][0]} (or {DEMO_USERS[0][0]}) with password {DEMO_PASSWORD}", err=True)
+    else:
+        _first_admin(sessions, interactive=os.isatty(0))
+    typer.echo(f"Kinetrace clinic at http://{host}:{port}/  (API docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` to the CLI."""
+    app.command("serve", help=_HELP)(serve)

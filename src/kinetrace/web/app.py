@@ -1,0 +1,113 @@
+"""Build the clinic web app: FastAPI with server-rendered pages, a JSON API under /api/v1, and OpenAPI docs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from kinetrace.storage import make_engine, make_session_factory, migrate, sqlite_url
+from kinetrace.web.config import WebSettings, load_secret_key
+from kinetrace.web.errors import install_error_handlers
+from kinetrace.web.security import LoginThrottle, new_csrf_token
+from kinetrace.web.state import AppState
+from kinetrace.web.view import install_filters
+
+if TYPE_CHECKING:
+    from kinetrace.knowledge.load import KnowledgeBase
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).parent
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+def _csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = new_csrf_token()
+    return str(token)
+
+
+def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url or sqlite_url(settings.data_dir))
+    migrate(engine)
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.globals["csrf_token"] = _csrf_token
+    install_filters(templates.env)
+    uploads = settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    return AppState(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        templates=templates,
+        throttle=LoginThrottle(attempts=settings.sign_in_attempts, window_s=settings.sign_in_window_s),
+        uploads_dir=uploads,
+        _kb=kb,
+    )
+
+
+def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None = None) -> FastAPI:
+    """Return the app: migrates the database, starts the media job runner, mounts pages, API and static files."""
+    settings = settings or WebSettings()
+    state = _build_state(settings, kb)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from kinetrace.web.jobs import MediaJobs
+
+        state.jobs = MediaJobs(state)
+        state.jobs.resume_interrupted()
+        try:
+            yield
+        finally:
+            state.jobs.shutdown()
+            state.engine.dispose()
+
+    app = FastAPI(
+        title="Kinetrace clinic",
+        version="1",
+        lifespan=lifespan,
+        description="Clinic web app and JSON API: patients, assessments, media, plans, progress, "
+        "self-screen links. Authenticate with POST /api/v1/session; send X-CSRF-Token on writes.",
+    )
+    app.state.kt = state
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=load_secret_key(settings),
+        session_cookie="kt_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        for key, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.url.path.startswith(("/docs", "/redoc")):
+            del response.headers["Content-Security-Policy"]
+        return response
+
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    from kinetrace.web.routes import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,126 @@
+"""Request dependencies: database session, current user and clinic scope, CSRF check, knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.storage import Scope, UserRecord
+from kinetrace.storage import clinics as clinic_repo
+from kinetrace.web.security import same_token
+from kinetrace.web.state import AppState
+
+__all__ = [
+    "DB",
+    "KB",
+    "Admin",
+    "CsrfChecked",
+    "CurrentUser",
+    "CsrfRejected",
+    "Forbidden",
+    "FormFields",
+    "SignInRequired",
+    "State",
+    "UserScope",
+    "get_state",
+]
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+class SignInRequired(Exception):
+    """Raised when a page or endpoint needs a signed-in user and there is none."""
+
+
+class CsrfRejected(Exception):
+    """Raised when an unsafe request lacks the session's CSRF token."""
+
+
+class Forbidden(Exception):
+    """Raised when the user's role may not do this."""
+
+
+def get_state(request: Request) -> AppState:
+    """Return the running app's state."""
+    return request.app.state.kt  # type: ignore[no-any-return]
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def _db(state: State) -> Iterator[Session]:
+    # One transaction per request: committed when the route returns, rolled back on any error,
+    # and closed before the response is sent (scope="function"), so a 303 never points at uncommitted data.
+    with state.sessions.begin() as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(_db, scope="function")]
+
+
+def _kb(state: State) -> KnowledgeBase:
+    return state.kb()
+
+
+KB = Annotated[KnowledgeBase, Depends(_kb)]
+
+
+def _current_user(request: Request, db: DB) -> UserRecord:
+    user_id = request.session.get("user_id")
+    if not isinstance(user_id, int):
+        raise SignInRequired
+    user = clinic_repo.get_user(db, user_id)
+    if user is None or user.clinic_id != request.session.get("clinic_id"):
+        request.session.clear()
+        raise SignInRequired
+    return user
+
+
+CurrentUser = Annotated[UserRecord, Depends(_current_user)]
+
+
+def _scope(user: CurrentUser) -> Scope:
+    return Scope(clinic_id=user.clinic_id, user_id=user.id)
+
+
+UserScope = Annotated[Scope, Depends(_scope)]
+
+
+def _admin(user: CurrentUser) -> UserRecord:
+    if user.role != "admin":
+        raise Forbidden
+    return user
+
+
+Admin = Annotated[UserRecord, Depends(_admin)]
+
+
+async def _csrf(request: Request) -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    expected = request.session.get("csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not same_token(expected, given):
+        raise CsrfRejected
+
+
+CsrfChecked = Depends(_csrf)
+
+
+async def _form_fields(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+FormFields = Annotated[dict[str, Any], Depends(_form_fields)]

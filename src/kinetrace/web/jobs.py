@@ -1,0 +1,85 @@
+"""Background analysis of uploaded photos: one worker thread, progress stored on the media row.
+
+On start-up, media whose analysis was queued or cut off by a restart are queued again, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from kinetrace.errors import InputError
+from kinetrace.storage import media as media_repo
+from kinetrace.storage.tables import MediaRow
+from kinetrace.web.analysis import analyse_photo
+from kinetrace.web.uploads import remove_partial_files
+
+if TYPE_CHECKING:
+    from kinetrace.web.state import AppState
+
+__all__ = ["MediaJobs"]
+
+log = logging.getLogger(__name__)
+
+
+class MediaJobs:
+    """Runs photo analysis off the request threads, one file at a time (the pose model uses several cores)."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kt-media")
+
+    def submit(self, media_id: int) -> None:
+        """Queue one media row for analysis."""
+        if self._state.settings.analyse_media:
+            self._pool.submit(self._run, media_id)
+
+    def resume_interrupted(self) -> None:
+        """Clean half-written uploads and queue again every analysis a restart interrupted."""
+        from sqlalchemy import select
+
+        with self._state.sessions.begin() as db:
+            keep = set(db.scalars(select(MediaRow.stored_name)))
+            removed = remove_partial_files(self._state.uploads_dir, keep=keep)
+            ids = media_repo.requeue_interrupted(db)
+        if removed:
+            log.info("removed %d unfinished upload file(s)", removed)
+        for media_id in ids:
+            self.submit(media_id)
+
+    def shutdown(self) -> None:
+        """Stop taking work; a running analysis is left queued and resumes on the next start."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run(self, media_id: int) -> None:
+        sessions = self._state.sessions
+        with sessions.begin() as db:
+            row = db.get(MediaRow, media_id)
+            if row is None:
+                return
+            path, view, name, kind = self._state.uploads_dir / row.stored_name, row.view, row.original_name, row.kind
+            media_repo.set_progress(db, media_id, status="running", progress=10)
+        try:
+            if kind != "photo":
+                raise InputError(
+                    name, None, message=f"{name}: stored; video analysis is not run in the clinic app yet."
+                )
+            outcome = analyse_photo(path, view=view, original_name=name)
+        except InputError as exc:
+            with sessions.begin() as db:
+                media_repo.save_analysis(db, media_id, landmarks=None, findings=None, error=exc.message)
+            return
+        except Exception:
+            log.exception("photo analysis failed for media %d", media_id)
+            with sessions.begin() as db:
+                media_repo.save_analysis(
+                    db,
+                    media_id,
+                    landmarks=None,
+                    findings=None,
+                    error="The analysis failed; enter the measurements by hand.",
+                )
+            return
+        with sessions.begin() as db:
+            media_repo.save_analysis(db, media_id, landmarks=outcome.landmarks, findings=outcome.findings)

@@ -1,0 +1,83 @@
+"""Progress across reassessments: one plotted series per test and side, each change marked by the core.
+
+Whether a change is real or within measurement error is decided by `kinetrace.progress.compare_assessments`;
+`compare` below is the single call site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.result import Assessment
+from kinetrace.storage import AssessmentRecord
+
+__all__ = ["Series", "build_progress", "compare"]
+
+_W, _H, _PAD = 320.0, 120.0, 18.0
+
+
+@dataclass
+class Series:
+    """One test reading over visits, scaled for an SVG plot."""
+
+    test_id: str
+    name: str
+    unit: str
+    part: str
+    values: list[tuple[int, float]] = field(default_factory=list)
+    marks: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def points(self, visits: int) -> list[dict[str, Any]]:
+        """Return plot points {x, y, value, visit, verdict, text}."""
+        ys = [v for _, v in self.values]
+        low, high = min(ys), max(ys)
+        span = (high - low) or 1.0
+        step = (_W - 2 * _PAD) / max(1, visits - 1)
+        out = []
+        for visit, value in self.values:
+            verdict, text = self.marks.get(visit, ("", ""))
+            out.append(
+                {
+                    "x": _PAD + visit * step,
+                    "y": _H - _PAD - (value - low) / span * (_H - 2 * _PAD),
+                    "value": value,
+                    "visit": visit,
+                    "verdict": verdict,
+                    "text": text,
+                }
+            )
+        return out
+
+
+def compare(before: Assessment, after: Assessment, kb: KnowledgeBase) -> Any:
+    """Return the core's test-by-test comparison of two visits (real change or within measurement error)."""
+    from kinetrace.progress import compare_assessments
+
+    return compare_assessments(before, after, kb)
+
+
+def _numeric(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def build_progress(records: list[AssessmentRecord], kb: KnowledgeBase) -> tuple[list[Series], list[Any]]:
+    """Return (series, comparisons) for a patient's completed assessments, oldest first."""
+    results = [Assessment.model_validate(r.result_data) for r in records if r.result_data]
+    series: dict[tuple[str, str], Series] = {}
+    for visit, result in enumerate(results):
+        for f in result.findings:
+            for part in ("left", "right", "value"):
+                value = _numeric(getattr(f, part))
+                if value is not None:
+                    s = series.setdefault((f.test_id, part), Series(f.test_id, f.name, f.unit, part))
+                    s.values.append((visit, value))
+    comparisons = []
+    for visit in range(1, len(results)):
+        progress = compare(results[visit - 1], results[visit], kb)
+        comparisons.append(progress)
+        for change in progress.changes:
+            if (change.test_id, change.part) in series:
+                series[(change.test_id, change.part)].marks[visit] = (change.verdict, change.text)
+    return [s for s in series.values() if len(s.values) >= 1], comparisons

@@ -1,0 +1,119 @@
+"""Self-screen links: the clinician issues one; the patient answers intake and red flags and adds photos.
+
+A referral answer shows the patient the advice at once. Everything else goes to the clinician, and the patient
+later sees only what the clinician releases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, File, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from kinetrace.errors import InputError
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import links as link_repo
+from kinetrace.storage import patients as patient_repo
+from kinetrace.storage import utcnow
+from kinetrace.web import services
+from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, State, UserScope
+from kinetrace.web.errors import problems_of
+from kinetrace.web.routes.media import save_upload
+from kinetrace.web.wizard import new_case, pain_from_form, red_flags_from_form
+
+__all__ = ["api", "pages"]
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["self-screen links"])
+
+
+class LinkPublic(BaseModel):
+    """A newly issued link: the URL is shown once and cannot be recovered later."""
+
+    url: str
+    expires_at: datetime
+
+
+def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> LinkPublic:
+    token, link = link_repo.issue_link(
+        db, scope, patient_id, valid_for=timedelta(hours=state.settings.link_valid_hours)
+    )
+    audit_repo.record_event(db, scope, "create", "screen_link", link.id)
+    return LinkPublic(url=str(request.url_for("self_screen", token=token)), expires_at=link.expires_at)
+
+
+@pages.post("/patients/{patient_id}/links", dependencies=[CsrfChecked])
+def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> Response:
+    """Issue a link and show it once on the patient's timeline."""
+    link = _issue(request, state, db, scope, patient_id)
+    request.session["new_link"] = link.url
+    return RedirectResponse(f"/patients/{patient_id}", status_code=303)
+
+
+@api.post("/patients/{patient_id}/links", response_model=LinkPublic, status_code=201, dependencies=[CsrfChecked])
+def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> LinkPublic:
+    """Issue a single-use self-screen link for a patient of the caller's clinic."""
+    return _issue(request, state, db, scope, patient_id)
+
+
+@pages.get("/s/{token}", name="self_screen")
+def self_screen(request: Request, state: State, db: DB, kb: KB, token: str) -> Response:
+    """Show the patient's intake: body map, red-flag questions and optional photos."""
+    link_repo.open_link(db, token, now=utcnow())
+    return state.templates.TemplateResponse(
+        request, "self_screen.html", {"token": token, "kb": kb, "errors": {}, "form": {}}
+    )
+
+
+@pages.post("/s/{token}", dependencies=[CsrfChecked])
+def self_screen_submit(
+    request: Request,
+    state: State,
+    db: DB,
+    kb: KB,
+    background: BackgroundTasks,
+    token: str,
+    form: FormFields,
+    front: Annotated[UploadFile | None, File()] = None,
+    side: Annotated[UploadFile | None, File()] = None,
+    back: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Store the answers and photos in one transaction and use up the link; show referral advice at once."""
+    now = utcnow()
+    scope, link = link_repo.open_link(db, token, now=now)
+    try:
+        pain = pain_from_form(form)
+        if not pain:
+            raise InputError("pain", None, "at least one place that hurts, ticked on the body map")
+    except InputError as exc:
+        errors = {e["field"]: e["message"] for e in problems_of(exc)}
+        return state.templates.TemplateResponse(
+            request, "self_screen.html", {"token": token, "kb": kb, "errors": errors, "form": form}, status_code=422
+        )
+    patient = patient_repo.get_patient(db, scope, link.patient_id)
+    case = {**new_case(patient, this_year=now.year), "pain": pain, "red_flags": red_flags_from_form(form, kb.questions)}
+    record = services.start(db, scope, link.patient_id, origin="self_screen", case_data=case)
+    uploads = (("front", front), ("side", side), ("back", back))
+    media_ids = [save_upload(state, db, scope, record.id, f, view).id for view, f in uploads if f and f.filename]
+    stopped = services.screen_red_flags(db, scope, kb, record.id, profile=state.settings.profile)
+    link_repo.redeem_link(db, token, assessment_id=record.id, now=now)
+    for media_id in media_ids:
+        background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
+    flags = (stopped.result_data or {}).get("triage", {}) if stopped else None
+    return state.templates.TemplateResponse(request, "self_screen_done.html", {"triage": flags, "token": token})
+
+
+@pages.get("/s/{token}/result")
+def self_screen_result(request: Request, state: State, db: DB, token: str) -> Response:
+    """Show the patient the result and plan once the clinician has released them."""
+    scope, link = link_repo.find_link(db, token, now=utcnow())
+    record = None
+    if link.assessment_id is not None:
+        record = assessment_repo.get_assessment(db, scope, link.assessment_id)
+        if not record.is_released or record.result_data is None:
+            record = None
+    return state.templates.TemplateResponse(request, "self_screen_result.html", {"record": record})

@@ -1,0 +1,169 @@
+"""Photos and videos: upload (checked by content and size), analysis status, the file, landmark review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from kinetrace.errors import ConflictError, InputError
+from kinetrace.storage import MediaRecord, Scope
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import media as media_repo
+from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.uploads import store_upload
+
+__all__ = ["api", "pages", "save_upload"]
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["media"])
+
+VIEWS = ("front", "side", "back")
+
+
+class MediaPublic(BaseModel):
+    """A photo or video and its analysis state."""
+
+    id: int
+    assessment_id: int
+    kind: str
+    view: str
+    original_name: str
+    content_type: str
+    size_bytes: int
+    status: str
+    progress: int = Field(ge=0, le=100)
+    error: str | None
+    landmarks: dict[str, Any] | None
+    edited_landmarks: dict[str, Any] | None
+    findings: dict[str, Any] | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, m: MediaRecord) -> MediaPublic:
+        """Build from a stored record."""
+        return cls(**{k: v for k, v in m.__dict__.items() if k != "stored_name"})
+
+
+class LandmarksUpdate(BaseModel):
+    """Landmarks after the clinician moved them: normalised x/y per landmark name."""
+
+    points: list[dict[str, Any]] = Field(min_length=1)
+
+
+def save_upload(state: State, db: DB, scope: Scope, assessment_id: int, upload: UploadFile, view: str) -> MediaRecord:
+    """Check and store one upload against a draft assessment; the row is written after the file is complete."""
+    if view not in VIEWS:
+        raise InputError("view", view, "front, side or back")
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    if record.status != "draft":
+        raise ConflictError(f"assessment {assessment_id} is {record.status}; photos go into a new assessment.")
+    stored = store_upload(
+        upload.file,
+        state.uploads_dir,
+        filename=upload.filename or "upload",
+        max_bytes=state.settings.max_upload_mb << 20,
+    )
+    media = media_repo.add_media(
+        db,
+        scope,
+        assessment_id,
+        kind=stored.kind,
+        view=view,
+        original_name=upload.filename or stored.stored_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
+    )
+    audit_repo.record_event(db, scope, "upload", "media", media.id)
+    return media
+
+
+@pages.post("/assessments/{assessment_id}/media", dependencies=[CsrfChecked])
+def upload_page(
+    state: State,
+    db: DB,
+    scope: UserScope,
+    background: BackgroundTasks,
+    assessment_id: int,
+    file: Annotated[UploadFile, File()],
+    view: Annotated[str, Form()] = "side",
+) -> Response:
+    """Upload a photo from the wizard; analysis starts once the upload is stored."""
+    media = save_upload(state, db, scope, assessment_id, file, view)
+    background.add_task(state.jobs.submit, media.id)  # type: ignore[union-attr]
+    return RedirectResponse(f"/assessments/{assessment_id}/photos", status_code=303)
+
+
+@pages.get("/media/{media_id}/file")
+def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Response:
+    """Return the stored file (only to users of the owning clinic)."""
+    media = media_repo.get_media(db, scope, media_id)
+    audit_repo.record_event(db, scope, "view", "media", media_id)
+    return FileResponse(
+        state.uploads_dir / media.stored_name,
+        media_type=media.content_type,
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@pages.get("/media/{media_id}/landmarks")
+def landmark_page(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, media_id: int
+) -> Response:
+    """Show the photo with its landmarks; points can be dragged and saved."""
+    media = media_repo.get_media(db, scope, media_id)
+    return state.templates.TemplateResponse(request, "landmarks.html", {"user": user, "media": media})
+
+
+@api.post("/assessments/{assessment_id}/media", response_model=MediaPublic, status_code=201, dependencies=[CsrfChecked])
+def api_upload(
+    state: State,
+    db: DB,
+    scope: UserScope,
+    background: BackgroundTasks,
+    assessment_id: int,
+    file: Annotated[UploadFile, File()],
+    view: Annotated[str, Form()] = "side",
+) -> MediaPublic:
+    """Upload a photo or video to a draft assessment; poll GET /media/{id} for the analysis."""
+    media = save_upload(state, db, scope, assessment_id, file, view)
+    background.add_task(state.jobs.submit, media.id)  # type: ignore[union-attr]
+    return MediaPublic.of(media)
+
+
+@api.get("/assessments/{assessment_id}/media", response_model=list[MediaPublic])
+def api_list(db: DB, scope: UserScope, assessment_id: int) -> list[MediaPublic]:
+    """List an assessment's photos and videos with their analysis state."""
+    assessment_repo.get_assessment(db, scope, assessment_id)
+    return [MediaPublic.of(m) for m in media_repo.list_media(db, scope, assessment_id)]
+
+
+@api.get("/media/{media_id}", response_model=MediaPublic)
+def api_media(db: DB, scope: UserScope, media_id: int) -> MediaPublic:
+    """Return one photo or video's analysis state, landmarks and findings."""
+    return MediaPublic.of(media_repo.get_media(db, scope, media_id))
+
+
+@api.put("/media/{media_id}/landmarks", response_model=MediaPublic, dependencies=[CsrfChecked])
+def api_landmarks(db: DB, scope: UserScope, media_id: int, body: LandmarksUpdate) -> MediaPublic:
+    """Store landmarks the clinician corrected (normalised coordinates in [0, 1])."""
+    media = media_repo.get_media(db, scope, media_id)
+    clean = []
+    for i, p in enumerate(body.points):
+        x, y = p.get("x"), p.get("y")
+        if not isinstance(x, int | float) or not isinstance(y, int | float) or not (0 <= x <= 1 and 0 <= y <= 1):
+            raise InputError(f"points[{i}]", p, "x and y between 0 and 1 (fractions of the image size)")
+        clean.append(
+            {"name": str(p.get("name", i)), "x": float(x), "y": float(y), "visibility": 1.0, "provenance": "edited"}
+        )
+    base = media.landmarks or {}
+    edited = {"width": base.get("width", 0), "height": base.get("height", 0), "points": clean}
+    updated = media_repo.save_edited_landmarks(db, scope, media_id, landmarks=edited, findings=None)
+    audit_repo.record_event(db, scope, "update", "media", media_id, detail="landmarks")
+    return MediaPublic.of(updated)

@@ -1,0 +1,169 @@
+"""Patients: list with search, create, and each patient's timeline (pages and API)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from kinetrace.errors import InputError
+from kinetrace.storage import PatientRecord, utcnow
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import links as link_repo
+from kinetrace.storage import patients as patient_repo
+from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+
+__all__ = ["api", "pages"]
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["patients"])
+
+
+class PatientCreate(BaseModel):
+    """A new patient; `display_name` stays inside the clinic and is never logged."""
+
+    display_name: str = Field(min_length=1, max_length=200)
+    reference: str | None = Field(None, max_length=100)
+    birth_year: int | None = None
+    sex: str = "unknown"
+    activity: str | None = Field(None, max_length=200)
+
+
+class PatientPublic(BaseModel):
+    """A patient as the API returns it."""
+
+    id: int
+    display_name: str
+    reference: str | None
+    birth_year: int | None
+    sex: str
+    activity: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, p: PatientRecord) -> PatientPublic:
+        """Build from a stored record."""
+        return cls(**p.__dict__)
+
+
+@pages.get("/")
+def home() -> Response:
+    """Send the visitor to the patient list."""
+    return RedirectResponse("/patients", status_code=303)
+
+
+@pages.get("/patients")
+def patient_list(request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, q: str = "") -> Response:
+    """List the clinic's patients; `q` searches name and reference."""
+    found = patient_repo.search_patients(db, scope, q)
+    template = "_patient_rows.html" if request.headers.get("X-Partial") else "patients.html"
+    return state.templates.TemplateResponse(
+        request, template, {"user": user, "patients": found, "q": q, "form": {}, "errors": {}}
+    )
+
+
+@pages.post("/patients", dependencies=[CsrfChecked])
+def patient_create_form(
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    scope: UserScope,
+    display_name: Annotated[str, Form()] = "",
+    reference: Annotated[str, Form()] = "",
+    birth_year: Annotated[str, Form()] = "",
+    sex: Annotated[str, Form()] = "unknown",
+    activity: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a patient from the form; on a mistake the form comes back with the message beside the field."""
+    form = {
+        "display_name": display_name,
+        "reference": reference,
+        "birth_year": birth_year,
+        "sex": sex,
+        "activity": activity,
+    }
+    try:
+        year = int(birth_year) if birth_year.strip() else None
+    except ValueError:
+        year, error = None, InputError("birth_year", birth_year, "a year such as 1980")
+    else:
+        error = None
+    if error is None:
+        try:
+            patient = patient_repo.create_patient(
+                db,
+                scope,
+                display_name=display_name,
+                reference=reference,
+                birth_year=year,
+                sex=sex,
+                activity=activity,
+                this_year=utcnow().year,
+            )
+        except InputError as exc:
+            error = exc
+    if error is not None:
+        return state.templates.TemplateResponse(
+            request,
+            "patients.html",
+            {
+                "user": user,
+                "patients": patient_repo.search_patients(db, scope),
+                "q": "",
+                "form": form,
+                "errors": {error.field: error.message},
+            },
+            status_code=422,
+        )
+    audit_repo.record_event(db, scope, "create", "patient", patient.id)
+    return RedirectResponse(f"/patients/{patient.id}", status_code=303)
+
+
+@pages.get("/patients/{patient_id}")
+def patient_timeline(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, patient_id: int
+) -> Response:
+    """Show a patient's assessments in time order, with links to start one or send a self-screen link."""
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    assessments = assessment_repo.list_assessments(db, scope, patient_id)
+    links = link_repo.list_links(db, scope, patient_id)
+    audit_repo.record_event(db, scope, "view", "patient", patient_id)
+    return state.templates.TemplateResponse(
+        request,
+        "timeline.html",
+        {
+            "user": user,
+            "patient": patient,
+            "assessments": list(reversed(assessments)),
+            "links": links,
+            "now": utcnow(),
+            "new_link": request.session.pop("new_link", None),
+        },
+    )
+
+
+@api.get("/patients", response_model=list[PatientPublic])
+def api_patients(db: DB, scope: UserScope, q: str = "") -> list[PatientPublic]:
+    """Search the clinic's patients by name or reference."""
+    return [PatientPublic.of(p) for p in patient_repo.search_patients(db, scope, q)]
+
+
+@api.post("/patients", response_model=PatientPublic, status_code=201, dependencies=[CsrfChecked])
+def api_create_patient(body: PatientCreate, db: DB, scope: UserScope) -> PatientPublic:
+    """Create a patient in the caller's clinic."""
+    patient = patient_repo.create_patient(db, scope, **body.model_dump(), this_year=utcnow().year)
+    audit_repo.record_event(db, scope, "create", "patient", patient.id)
+    return PatientPublic.of(patient)
+
+
+@api.get("/patients/{patient_id}", response_model=PatientPublic)
+def api_patient(db: DB, scope: UserScope, patient_id: int) -> PatientPublic:
+    """Return one patient of the caller's clinic (404 for any other id)."""
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    audit_repo.record_event(db, scope, "view", "patient", patient_id)
+    return PatientPublic.of(patient)

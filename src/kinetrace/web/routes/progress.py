@@ -1,0 +1,53 @@
+"""A patient's progress over reassessments (page and API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import patients as patient_repo
+from kinetrace.web.deps import DB, KB, CurrentUser, State, UserScope
+from kinetrace.web.progress import build_progress
+
+__all__ = ["api", "pages"]
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["progress"])
+
+
+def _completed(db: DB, scope: UserScope, patient_id: int) -> list[Any]:
+    patient_repo.get_patient(db, scope, patient_id)
+    return [r for r in assessment_repo.list_assessments(db, scope, patient_id) if r.status == "complete"]
+
+
+@pages.get("/patients/{patient_id}/progress")
+def progress_page(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, patient_id: int
+) -> Response:
+    """Plot each measured test over the visits; mark each change real or within measurement error."""
+    records = _completed(db, scope, patient_id)
+    series, comparisons = build_progress(records, kb)
+    audit_repo.record_event(db, scope, "view", "progress", patient_id)
+    return state.templates.TemplateResponse(
+        request,
+        "progress.html",
+        {
+            "user": user,
+            "patient": patient_repo.get_patient(db, scope, patient_id),
+            "records": records,
+            "series": series,
+            "comparisons": comparisons,
+        },
+    )
+
+
+@api.get("/patients/{patient_id}/progress")
+def progress_api(db: DB, scope: UserScope, kb: KB, patient_id: int) -> dict[str, Any]:
+    """Return each pair of consecutive completed assessments compared test by test."""
+    records = _completed(db, scope, patient_id)
+    _, comparisons = build_progress(records, kb)
+    return {"assessments": [r.id for r in records], "comparisons": [c.model_dump(mode="json") for c in comparisons]}

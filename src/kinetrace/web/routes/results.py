@@ -1,0 +1,90 @@
+"""A finished assessment: results, plan, release to the patient, reassessment and report download."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kinetrace.errors import NotFoundError
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import media as media_repo
+from kinetrace.storage import patients as patient_repo
+from kinetrace.web import services
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.reporting import render_report, report_available
+from kinetrace.web.view import chain_drawing
+
+__all__ = ["pages"]
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+def _context(db: DB, scope: UserScope, kb: KB, assessment_id: int) -> dict[str, Any]:
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    patient = patient_repo.get_patient(db, scope, record.patient_id)
+    result = record.result_data or {}
+    return {
+        "record": record,
+        "patient": patient,
+        "result": result,
+        "kb": kb,
+        "chains": chain_drawing(result, kb),
+        "report_available": report_available(),
+        "pain_regions": {p.get("region") for p in record.case_data.get("pain", [])},
+        "media": media_repo.list_media(db, scope, assessment_id),
+    }
+
+
+@pages.get("/assessments/{assessment_id}")
+def result_page(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+) -> Response:
+    """Show triage, ranked sources with probabilities, the chain on the body, grades and the next best test."""
+    context = _context(db, scope, kb, assessment_id)
+    if context["record"].status == "draft":
+        return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
+    audit_repo.record_event(db, scope, "view", "assessment", assessment_id)
+    return state.templates.TemplateResponse(request, "result.html", {"user": user, **context})
+
+
+@pages.get("/assessments/{assessment_id}/plan")
+def plan_page(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+) -> Response:
+    """Show the plan: each item with its dose, grade, sources and the finding that chose it."""
+    context = _context(db, scope, kb, assessment_id)
+    plan = assessment_repo.get_plan(db, scope, assessment_id)
+    audit_repo.record_event(db, scope, "view", "plan", assessment_id)
+    return state.templates.TemplateResponse(request, "plan.html", {"user": user, "plan": plan, **context})
+
+
+@pages.post("/assessments/{assessment_id}/release", dependencies=[CsrfChecked])
+def release(db: DB, scope: UserScope, assessment_id: int, released: Annotated[str, Form()] = "yes") -> Response:
+    """Let the patient see this result and plan through their self-screen link (or hide it again)."""
+    services.release(db, scope, assessment_id, is_released=released == "yes")
+    return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
+
+
+@pages.post("/assessments/{assessment_id}/reassess", dependencies=[CsrfChecked])
+def reassess(db: DB, scope: UserScope, assessment_id: int) -> Response:
+    """Start a reassessment with the same pain map and answers."""
+    record = services.reassess(db, scope, assessment_id)
+    return RedirectResponse(f"/assessments/{record.id}/pain", status_code=303)
+
+
+@pages.get("/assessments/{assessment_id}/report.{fmt}")
+def report(db: DB, scope: UserScope, kb: KB, assessment_id: int, fmt: str) -> Response:
+    """Download the report as HTML or PDF (when the reports module is installed)."""
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    if record.result_data is None or fmt not in ("html", "pdf") or not report_available():
+        raise NotFoundError("report", fmt, "report.html or report.pdf of a finished assessment")
+    body, media_type = render_report(record, kb, fmt=fmt)
+    audit_repo.record_event(db, scope, "export", "assessment", assessment_id, detail=fmt)
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="kinetrace-assessment-{assessment_id}.{fmt}"'},
+    )

@@ -1,0 +1,190 @@
+"""The new-assessment wizard: pain map → red flags → tests → photos → review. Each step saves the draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kinetrace.errors import InputError
+from kinetrace.storage import AssessmentRecord, Scope, UserRecord
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import media as media_repo
+from kinetrace.storage import patients as patient_repo
+from kinetrace.web import services
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, State, UserScope
+from kinetrace.web.errors import problems_of
+from kinetrace.web.wizard import check_case, findings_from_form, pain_from_form, red_flags_from_form
+
+__all__ = ["pages"]
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+
+STEPS = (
+    ("pain", "Pain map"),
+    ("red-flags", "Red flags"),
+    ("tests", "Tests"),
+    ("photos", "Photos"),
+    ("review", "Review"),
+)
+
+
+def _draft(db: DB, scope: UserScope, assessment_id: int) -> AssessmentRecord:
+    return assessment_repo.get_assessment(db, scope, assessment_id)
+
+
+def _render(
+    request: Request,
+    state: State,
+    db: DB,
+    user: UserRecord,
+    record: AssessmentRecord,
+    step: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    if record.status != "draft":
+        return RedirectResponse(f"/assessments/{record.id}", status_code=303)
+    patient = patient_repo.get_patient(db, _scope_of(user), record.patient_id)
+    context = {
+        "user": user,
+        "record": record,
+        "case": record.case_data,
+        "patient": patient,
+        "step": step,
+        "steps": STEPS,
+        "kb": state.kb(),
+        "errors": {},
+        **(extra or {}),
+    }
+    return state.templates.TemplateResponse(
+        request, f"wizard_{step.replace('-', '_')}.html", context, status_code=status_code
+    )
+
+
+def _scope_of(user: UserRecord) -> Scope:
+    return Scope(user.clinic_id, user.id)
+
+
+def _field_errors(exc: InputError) -> dict[str, str]:
+    return {e["field"]: e["message"] for e in problems_of(exc)}
+
+
+@pages.post("/patients/{patient_id}/assessments", dependencies=[CsrfChecked])
+def start_assessment(db: DB, scope: UserScope, patient_id: int) -> Response:
+    """Start a new assessment (a draft) and open the pain map."""
+    record = services.start(db, scope, patient_id)
+    return RedirectResponse(f"/assessments/{record.id}/pain", status_code=303)
+
+
+@pages.get("/assessments/{assessment_id}/pain")
+def pain_step(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+) -> Response:
+    """Show the body map (front and back) with intensity and duration for each ticked region."""
+    return _render(request, state, db, user, _draft(db, scope, assessment_id), "pain")
+
+
+@pages.post("/assessments/{assessment_id}/pain", dependencies=[CsrfChecked])
+def pain_save(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, form: FormFields, assessment_id: int
+) -> Response:
+    """Save the pain map and go on to the red-flag questions."""
+    record = _draft(db, scope, assessment_id)
+    try:
+        pain = pain_from_form(form)
+        if not pain:
+            raise InputError("pain", None, "at least one painful region ticked on the body map")
+        patient = dict(record.case_data.get("patient", {}))
+        age = str(form.get("age", "")).strip()
+        if age:
+            if not age.isdigit() or int(age) > 120:
+                raise InputError("age", age, "a whole number of years from 0 to 120")
+            patient["age"] = int(age)
+        services.save_case(db, scope, assessment_id, {**record.case_data, "patient": patient, "pain": pain})
+    except InputError as exc:
+        return _render(
+            request, state, db, user, record, "pain", {"errors": _field_errors(exc), "form": form}, status_code=422
+        )
+    return RedirectResponse(f"/assessments/{assessment_id}/red-flags", status_code=303)
+
+
+@pages.get("/assessments/{assessment_id}/red-flags")
+def red_flag_step(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+) -> Response:
+    """Show the red-flag questions; those the pain map makes necessary come first."""
+    return _render(request, state, db, user, _draft(db, scope, assessment_id), "red-flags")
+
+
+@pages.post("/assessments/{assessment_id}/red-flags", dependencies=[CsrfChecked])
+def red_flag_save(state: State, db: DB, scope: UserScope, kb: KB, form: FormFields, assessment_id: int) -> Response:
+    """Save the answers; a referral answer stops the wizard and shows the referral advice."""
+    record = _draft(db, scope, assessment_id)
+    answers = red_flags_from_form(form, kb.questions)
+    services.save_case(db, scope, assessment_id, {**record.case_data, "red_flags": answers})
+    stopped = services.screen_red_flags(db, scope, kb, assessment_id, profile=state.settings.profile)
+    if stopped is not None:
+        return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
+    return RedirectResponse(f"/assessments/{assessment_id}/tests", status_code=303)
+
+
+@pages.get("/assessments/{assessment_id}/tests")
+def test_step(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+) -> Response:
+    """Show the clinical tests by region, each with short instructions and its normal range."""
+    return _render(request, state, db, user, _draft(db, scope, assessment_id), "tests")
+
+
+@pages.post("/assessments/{assessment_id}/tests", dependencies=[CsrfChecked])
+def test_save(
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    scope: UserScope,
+    kb: KB,
+    form: FormFields,
+    assessment_id: int,
+) -> Response:
+    """Save the test results (blank = not tested) after checking them against each test's valid range."""
+    record = _draft(db, scope, assessment_id)
+    try:
+        case = {**record.case_data, "findings": findings_from_form(form, kb)}
+        check_case(case, kb)
+    except InputError as exc:
+        return _render(
+            request, state, db, user, record, "tests", {"errors": _field_errors(exc), "form": form}, status_code=422
+        )
+    services.save_case(db, scope, assessment_id, case)
+    return RedirectResponse(f"/assessments/{assessment_id}/photos", status_code=303)
+
+
+@pages.get("/assessments/{assessment_id}/photos")
+def photo_step(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+) -> Response:
+    """Show the upload form and each photo's analysis progress."""
+    media = media_repo.list_media(db, scope, assessment_id)
+    return _render(request, state, db, user, _draft(db, scope, assessment_id), "photos", {"media": media})
+
+
+@pages.get("/assessments/{assessment_id}/review")
+def review_step(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+) -> Response:
+    """Show what was entered before the assessment is run and stored."""
+    media = media_repo.list_media(db, scope, assessment_id)
+    return _render(request, state, db, user, _draft(db, scope, assessment_id), "review", {"media": media})
+
+
+@pages.post("/assessments/{assessment_id}/complete", dependencies=[CsrfChecked])
+def complete_assessment(
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+) -> Response:
+    """Run the assessment and store the result; then show it."""
+    services.complete(db, scope, kb, assessment_id, profile=state.settings.profile)
+    return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)

@@ -1,0 +1,91 @@
+"""Use cases shared by pages and API: start, screen, complete, reassess and release an assessment.
+
+Each function runs inside the caller's request transaction: it validates first, then writes, so any error leaves
+the database as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.storage import AssessmentRecord, Scope, utcnow
+from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import media as media_repo
+from kinetrace.storage import patients as patient_repo
+from kinetrace.web.view import is_referral
+from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot
+
+__all__ = ["complete", "reassess", "release", "save_case", "screen_red_flags", "start"]
+
+
+def start(
+    db: Session, scope: Scope, patient_id: int, *, origin: str = "clinic", case_data: dict[str, Any] | None = None
+) -> AssessmentRecord:
+    """Create a draft assessment for a patient of the caller's clinic."""
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    case = case_data if case_data is not None else new_case(patient, this_year=utcnow().year)
+    record = assessment_repo.create_draft(db, scope, patient_id, case_data=case, origin=origin)
+    audit_repo.record_event(db, scope, "create", "assessment", record.id)
+    return record
+
+
+def save_case(
+    db: Session, scope: Scope, assessment_id: int, case_data: dict[str, Any], *, expected_version: int | None = None
+) -> AssessmentRecord:
+    """Replace a draft's case (one wizard step)."""
+    record = assessment_repo.update_draft(
+        db, scope, assessment_id, case_data=case_data, expected_version=expected_version
+    )
+    audit_repo.record_event(db, scope, "update", "assessment", assessment_id)
+    return record
+
+
+def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str) -> AssessmentRecord:
+    """Assess the draft with the photo findings merged in and store the snapshot (status `referred` when the
+    triage refers the patient on, else `complete`)."""
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done"]
+    case = merge_media_findings(record.case_data, media)
+    result = run_assessment(case, kb, profile=profile)
+    status = "referred" if is_referral(result.triage.action) else "complete"
+    done = assessment_repo.complete_assessment(
+        db, scope, assessment_id, case_data=case, result_data=snapshot(result), status=status
+    )
+    audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail=status)
+    return done
+
+
+def screen_red_flags(
+    db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str
+) -> AssessmentRecord | None:
+    """Run the assessment on the answers so far; when triage says referral, store it as `referred` and return it.
+
+    Returns None when the wizard may go on.
+    """
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    result = run_assessment(record.case_data, kb, profile=profile)
+    if not is_referral(result.triage.action):
+        return None
+    done = assessment_repo.complete_assessment(
+        db, scope, assessment_id, case_data=record.case_data, result_data=snapshot(result), status="referred"
+    )
+    audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail="referred")
+    return done
+
+
+def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
+    """Start a new draft for the same patient with the previous pain map and answers (tests start blank)."""
+    previous = assessment_repo.get_assessment(db, scope, assessment_id)
+    case = {k: v for k, v in previous.case_data.items() if k != "findings"}
+    return start(db, scope, previous.patient_id, case_data={**case, "findings": {}})
+
+
+def release(db: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:
+    """Let the patient see (or hide again) this assessment's result and plan."""
+    record = assessment_repo.release_assessment(db, scope, assessment_id, is_released=is_released)
+    audit_repo.record_event(db, scope, "release" if is_released else "withhold", "assessment", assessment_id)
+    return record

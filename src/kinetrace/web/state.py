@@ -1,0 +1,49 @@
+"""What the app holds while it runs: settings, database, knowledge base, templates, throttle and job runner.
+
+One `AppState` is built by `create_app` and kept on `app.state.kt`; nothing lives in module globals.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kinetrace.web.config import WebSettings
+from kinetrace.web.security import LoginThrottle
+
+if TYPE_CHECKING:
+    from kinetrace.knowledge.load import KnowledgeBase
+    from kinetrace.web.jobs import MediaJobs
+
+__all__ = ["AppState"]
+
+
+@dataclass
+class AppState:
+    """Long-lived objects of one running app."""
+
+    settings: WebSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    templates: Jinja2Templates
+    throttle: LoginThrottle
+    uploads_dir: Path
+    jobs: MediaJobs | None = None
+    _kb: KnowledgeBase | None = None
+    _kb_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def kb(self) -> KnowledgeBase:
+        """Return the knowledge base, loading it once on first use (start-up preloads it)."""
+        if self._kb is None:
+            with self._kb_lock:
+                if self._kb is None:
+                    from kinetrace.knowledge import load_knowledge
+
+                    self._kb = load_knowledge()
+        return self._kb

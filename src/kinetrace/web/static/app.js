@@ -1,0 +1,108 @@
+// Light progressive enhancement: every page works without it.
+"use strict";
+document.documentElement.classList.add("js");
+
+function initBodyMap(root) {
+  const boxes = new Map();
+  root.querySelectorAll("[data-area-box]").forEach((b) => boxes.set(b.dataset.areaBox, b));
+  const form = root.closest("form");
+  const sync = () => {
+    const ticked = new Set();
+    boxes.forEach((box, key) => {
+      root.querySelectorAll(`ellipse[data-key="${key}"]`).forEach((e) => e.classList.toggle("on", box.checked));
+      if (box.checked) ticked.add(key.split("__")[1]);
+    });
+    if (form) {
+      form.querySelectorAll("[data-region-detail]").forEach((f) => f.classList.toggle("hidden", !ticked.has(f.dataset.regionDetail)));
+    }
+  };
+  root.querySelectorAll("ellipse.area").forEach((area) => {
+    area.addEventListener("click", () => {
+      const box = boxes.get(area.dataset.key);
+      if (box) { box.checked = !box.checked; sync(); }
+    });
+  });
+  boxes.forEach((box) => box.addEventListener("change", sync));
+  sync();
+}
+
+function initLiveSearch(form) {
+  const target = document.querySelector(form.dataset.liveSearch);
+  const input = form.querySelector("input[type=search]");
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const url = `/patients?q=${encodeURIComponent(input.value)}`;
+      const res = await fetch(url, { headers: { "X-Partial": "1" } });
+      if (res.ok) { target.innerHTML = await res.text(); history.replaceState(null, "", url); }
+    }, 200);
+  });
+}
+
+function initMediaPolling(list) {
+  const pending = () => list.querySelectorAll('[data-status="queued"], [data-status="running"]');
+  const tick = async () => {
+    const items = pending();
+    if (!items.length) return;
+    for (const item of items) {
+      const res = await fetch(`/api/v1/media/${item.dataset.mediaId}`);
+      if (!res.ok) continue;
+      const m = await res.json();
+      const bar = item.querySelector(".progress span");
+      bar.style.width = `${m.progress}%`;
+      item.querySelector(".progress").setAttribute("aria-valuenow", m.progress);
+      if (m.status === "done" || m.status === "failed") { window.location.reload(); return; }
+      item.querySelector(".status").textContent = `Analysing… (${m.status}, ${m.progress} %)`;
+    }
+    setTimeout(tick, 1000);
+  };
+  setTimeout(tick, 800);
+}
+
+function initLandmarks(root) {
+  const svg = root.querySelector("svg");
+  const [, , vw, vh] = svg.getAttribute("viewBox").split(" ").map(Number);
+  const status = root.querySelector("[data-landmark-status]");
+  const place = (c) => { c.setAttribute("cx", c.dataset.x * vw); c.setAttribute("cy", c.dataset.y * vh); };
+  const toSvg = (evt) => {
+    const pt = svg.createSVGPoint(); pt.x = evt.clientX; pt.y = evt.clientY;
+    return pt.matrixTransform(svg.getScreenCTM().inverse());
+  };
+  const clamp = (v) => Math.min(1, Math.max(0, v));
+  let dragging = null;
+  svg.querySelectorAll(".lm").forEach((c) => {
+    place(c);
+    c.addEventListener("pointerdown", (e) => { dragging = c; c.setPointerCapture(e.pointerId); });
+    c.addEventListener("keydown", (e) => {
+      const step = e.shiftKey ? 0.01 : 0.002;
+      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      if (!moves[e.key]) return;
+      e.preventDefault();
+      c.dataset.x = clamp(+c.dataset.x + moves[e.key][0]); c.dataset.y = clamp(+c.dataset.y + moves[e.key][1]);
+      c.classList.add("moved"); place(c);
+    });
+  });
+  svg.addEventListener("pointermove", (e) => {
+    if (!dragging) return;
+    const p = toSvg(e);
+    dragging.dataset.x = clamp(p.x / vw); dragging.dataset.y = clamp(p.y / vh);
+    dragging.classList.add("moved"); place(dragging);
+  });
+  svg.addEventListener("pointerup", () => { dragging = null; });
+  root.querySelector("[data-save-landmarks]").addEventListener("click", async () => {
+    const points = [...svg.querySelectorAll(".lm")].map((c) => ({ name: c.dataset.name, x: +c.dataset.x, y: +c.dataset.y }));
+    const res = await fetch(`/api/v1/media/${root.dataset.mediaId}/landmarks`, {
+      method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": root.dataset.csrf },
+      body: JSON.stringify({ points }),
+    });
+    status.textContent = res.ok ? "Landmarks saved." : "Could not save: " + (await res.text());
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-bodymap]").forEach(initBodyMap);
+  document.querySelectorAll("[data-live-search]").forEach(initLiveSearch);
+  document.querySelectorAll("[data-poll-media]").forEach(initMediaPolling);
+  document.querySelectorAll("[data-landmarks]").forEach(initLandmarks);
+});

@@ -1,0 +1,168 @@
+"""The assessment workflow behind the wizard and the API: form input → case dict → `assess` → stored snapshot.
+
+This module translates and calls the façade; every clinical decision (triage, findings, ranking, plan) is made by
+`kinetrace.assessment.assess`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kinetrace.errors import InputError
+from kinetrace.intake.case import CASE_SCHEMA
+from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.result import Assessment
+from kinetrace.storage import MediaRecord, PatientRecord
+from kinetrace.web.bodymap import AREAS, pain_side
+
+__all__ = [
+    "check_case",
+    "findings_from_form",
+    "merge_media_findings",
+    "new_case",
+    "pain_from_form",
+    "red_flags_from_form",
+    "run_assessment",
+    "snapshot",
+]
+
+
+def new_case(patient: PatientRecord, *, this_year: int) -> dict[str, Any]:
+    """Return the starting case of a new assessment, with the patient's age and sex (no name)."""
+    age = max(0, this_year - patient.birth_year) if patient.birth_year else 40
+    return {
+        "schema": CASE_SCHEMA,
+        "patient": {"age": age, "sex": patient.sex, "id": f"P{patient.id}"},
+        "pain": [],
+        "red_flags": {},
+        "findings": {},
+    }
+
+
+def _int(form: Mapping[str, Any], key: str, *, default: int | None = None, low: int, high: int) -> int | None:
+    raw = str(form.get(key, "") or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise InputError(key, raw, f"a whole number from {low} to {high}") from None
+    if not low <= value <= high:
+        raise InputError(key, value, f"a whole number from {low} to {high}")
+    return value
+
+
+def pain_from_form(form: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return pain entries from the body-map ticks and each region's intensity, weeks and radiation."""
+    sides: dict[str, set[str]] = {}
+    for area in AREAS:
+        if form.get(area.key):
+            sides.setdefault(area.region, set()).add(area.side)
+    entries = []
+    for region, ticked in sides.items():
+        intensity = _int(form, f"intensity__{region}", default=5, low=0, high=10)
+        weeks = _int(form, f"weeks__{region}", default=6, low=0, high=5200)
+        entry: dict[str, Any] = {
+            "region": region,
+            "side": pain_side(ticked),
+            "intensity": intensity,
+            "duration_weeks": weeks,
+        }
+        for field in ("aggravating", "easing"):
+            text = str(form.get(f"{field}__{region}", "") or "").strip()
+            if text:
+                entry[field] = [t.strip() for t in text.split(",") if t.strip()]
+        entries.append(entry)
+    return entries
+
+
+def red_flags_from_form(form: Mapping[str, Any], question_ids: Iterable[str]) -> dict[str, str]:
+    """Return {question id: yes/no/unknown} for the answered red-flag questions."""
+    answers = {}
+    for qid in question_ids:
+        value = str(form.get(f"rf__{qid}", "") or "")
+        if value in ("yes", "no", "unknown"):
+            answers[qid] = value
+    return answers
+
+
+def _number(raw: str, key: str) -> float:
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        raise InputError(key, raw, "a number") from None
+
+
+def _finding(test: Any, form: Mapping[str, Any]) -> dict[str, Any] | None:
+    key = f"t__{test.id}"
+    get = lambda part: str(form.get(f"{key}__{part}", "") or "").strip()  # noqa: E731 - tiny local accessor
+    entry: dict[str, Any] = {}
+    if test.kind == "numeric" and test.bilateral:
+        for side in ("left", "right"):
+            if get(side):
+                entry[side] = _number(get(side), f"{key}__{side}")
+    elif test.kind == "numeric" and get("value"):
+        entry["value"] = _number(get("value"), f"{key}__value")
+        if get("side"):
+            entry["side"] = get("side")
+    elif test.kind == "count" and get("value"):
+        entry["count"] = int(_number(get("value"), f"{key}__value"))
+    elif test.kind == "categorical" and test.bilateral:
+        entry.update({side: get(side) for side in ("left", "right") if get(side)})
+    elif test.kind == "categorical" and get("value"):
+        entry["category"] = get("value")
+    elif test.kind == "yes_no" and test.bilateral:
+        entry.update({side: get(side) for side in ("left", "right") if get(side)})
+    elif test.kind == "yes_no" and get("value"):
+        entry["answer"] = get("value")
+    if not entry:
+        return None
+    if test.unit != "none":
+        entry["unit"] = test.unit
+    entry["method"] = "manual"
+    return entry
+
+
+def findings_from_form(form: Mapping[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+    """Return {test id: entry} for every test the clinician filled in (blank means not tested)."""
+    findings = {}
+    for test in kb.tests.values():
+        entry = _finding(test, form)
+        if entry is not None:
+            findings[test.id] = entry
+    return findings
+
+
+def merge_media_findings(case: dict[str, Any], media: Iterable[MediaRecord]) -> dict[str, Any]:
+    """Return the case with each analysed photo's findings added; a test measured twice keeps both entries."""
+    findings: dict[str, Any] = dict(case.get("findings") or {})
+    for item in media:
+        for test_id, entry in (item.findings or {}).items():
+            if test_id not in findings:
+                findings[test_id] = entry
+            else:
+                have = findings[test_id] if isinstance(findings[test_id], list) else [findings[test_id]]
+                findings[test_id] = [*have, *(entry if isinstance(entry, list) else [entry])]
+    return {**case, "findings": findings}
+
+
+def run_assessment(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str) -> Assessment:
+    """Parse the case (InputError names the field) and return the façade's `Assessment`."""
+    from kinetrace.assessment import assess
+    from kinetrace.intake import parse_case
+
+    case = parse_case(case_data, source="case")
+    return assess(case, kb, profile=profile)
+
+
+def check_case(case_data: dict[str, Any], kb: KnowledgeBase) -> None:
+    """Raise InputError (naming each field) when the case does not parse or does not fit the knowledge base."""
+    from kinetrace.intake import parse_case, validate_case
+
+    validate_case(parse_case(case_data, source="case"), kb, source="case")
+
+
+def snapshot(result: Assessment) -> dict[str, Any]:
+    """Return the stored JSON form of a result (the contract's `model_dump(mode="json", by_alias=True)`)."""
+    return result.model_dump(mode="json", by_alias=True)

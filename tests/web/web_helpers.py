@@ -1,0 +1,86 @@
+"""Helpers for the web tests: signed-in clients, CSRF tokens, a demo case and a tiny PNG."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Signed:
+    """A signed-in client with its CSRF token."""
+
+    client: TestClient
+    csrf: str
+    clinic_id: int
+    user_id: int
+
+    def form(self, url: str, data: dict[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
+        """POST a form with the CSRF token; redirects are not followed."""
+        return self.client.post(url, data={"csrf_token": self.csrf, **(data or {})}, follow_redirects=False, **kw)
+
+    def api(self, method: str, url: str, **kw: object):  # type: ignore[no-untyped-def]
+        """Call the JSON API with the CSRF header."""
+        return self.client.request(method, url, headers={"X-CSRF-Token": self.csrf}, **kw)
+
+
+def csrf_of(html: str) -> str:
+    """Return the CSRF token embedded in a page."""
+    match = _CSRF.search(html)
+    assert match, "no csrf_token in page"
+    return match.group(1)
+
+
+def sign_in(app: FastAPI, email: str) -> Signed:
+    """Return a client signed in through the API (the secure cookie needs https)."""
+    client = TestClient(app, base_url="https://testserver")
+    client.__enter__()
+    res = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    return Signed(client, body["csrf_token"], body["clinic_id"], body["user_id"])
+
+
+def png_bytes(width: int = 8, height: int = 8) -> bytes:
+    """Return a small valid PNG (a real image, not just a signature)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 160)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+# A whole case in kinetrace.case/1 format (a right-sided rotation-provoked low-back pain with limited hip IR).
+DEMO_CASE: dict[str, Any] = {
+    "schema": "kinetrace.case/1",
+    "patient": {"age": 41, "sex": "male"},
+    "pain": [
+        {
+            "region": "lumbar",
+            "side": "right",
+            "intensity": 5,
+            "duration_weeks": 14,
+            "aggravating": ["golf swing"],
+            "easing": ["walking"],
+        }
+    ],
+    "red_flags": {
+        "saddle_numbness": "no",
+        "bladder_bowel_change": "no",
+        "cancer_history": "no",
+        "fever": "no",
+        "trauma": "no",
+    },
+    "findings": {
+        "hip_ir_prone": {"left": 37, "right": 19, "unit": "deg", "method": "goniometer"},
+        "thoracic_rotation_seated": {"left": 45, "right": 43, "unit": "deg", "method": "inclinometer"},
+    },
+}
