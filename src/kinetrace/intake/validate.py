@@ -68,9 +68,7 @@ def validate_case(case: Case, kb: KnowledgeBase, *, source: str = "case") -> Cas
             continue
         entries = raw if isinstance(raw, list) else [raw]
         for index, entry in enumerate(entries):
-            loc: list[str | int] = (
-                ["findings", test_id, index] if isinstance(raw, list) else ["findings", test_id]
-            )
+            loc: list[str | int] = ["findings", test_id, index] if isinstance(raw, list) else ["findings", test_id]
             found = _measure(test, entry, index=index, loc=loc, problems=problems)
             if found is not None:
                 measurements.append(found)
@@ -89,9 +87,7 @@ def _check_regions(case: Case, kb: KnowledgeBase, problems: list[Problem]) -> No
     for i, entry in enumerate(case.pain):
         if entry.region not in kb.regions:
             expected = "one of the region ids " + one_of(list(kb.regions))
-            problems.append(
-                _unknown_id(["pain", i, "region"], entry.region, "region", list(kb.regions), expected)
-            )
+            problems.append(_unknown_id(["pain", i, "region"], entry.region, "region", list(kb.regions), expected))
 
 
 def _check_answer_keys(case: Case, kb: KnowledgeBase, problems: list[Problem]) -> None:
@@ -145,9 +141,7 @@ def _measure(
     entered = _entered_unit(test, entry, loc, problems)
     if entered is None:
         return None
-    values = {
-        f: _read(test, f, getattr(entry, f), entered=entered, loc=[*loc, f], problems=problems) for f in given
-    }
+    values = {f: _read(test, f, getattr(entry, f), entered=entered, loc=[*loc, f], problems=problems) for f in given}
     if len(problems) > before:
         return None
     uncertainty = entry.uncertainty
@@ -180,9 +174,7 @@ def _str(value: float | str | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _entered_unit(
-    test: ClinicalTest, entry: FindingInput, loc: list[str | int], problems: list[Problem]
-) -> str | None:
+def _entered_unit(test: ClinicalTest, entry: FindingInput, loc: list[str | int], problems: list[Problem]) -> str | None:
     """Return the entry's unit, canonically spelt (the test's unit when none was given); None on error."""
     if entry.unit is None:
         return test.unit
@@ -237,20 +229,35 @@ def _read(
     return answer
 
 
+def _as_number(raw: object) -> float | None:
+    """Return a number given as a number or as numeric text (forms send text); None otherwise."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        return float(raw)
+    if isinstance(raw, str):
+        try:
+            return float(raw.strip())
+        except ValueError:
+            return None
+    return None
+
+
 def _read_number(
     test: ClinicalTest, raw: object, entered: str, loc: list[str | int], problems: list[Problem]
 ) -> float | None:
     unit_text = "" if test.unit in {"none", "count"} else f" {test.unit}"
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        problems.append(problem(loc, raw, f"a number{unit_text}"))
+    number_in = _as_number(raw)
+    if number_in is None:
+        problems.append(problem(loc, raw, "a number" + (f" in{unit_text}" if unit_text else "")))
         return None
-    value = convert(float(raw), entered, test.unit)
+    value = convert(number_in, entered, test.unit)
     rng = test.valid_range
     if rng is not None and not rng.min <= value <= rng.max:
-        shown = f"{number(float(raw))} {entered}" if entered not in {"none", "count"} else number(float(raw))
+        shown = f"{number(number_in)} {entered}" if entered not in {"none", "count"} else number(number_in)
         if entered != test.unit:
             shown += f" (= {value:.4g}{unit_text})"
         expected = f"a value from {number(rng.min)} to {number(rng.max)}{unit_text}"
-        problems.append(problem(loc, raw, expected, got=shown))
+        problems.append(problem(loc, number_in, expected, got=shown))
         return None
     return value

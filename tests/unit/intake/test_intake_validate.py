@@ -178,3 +178,16 @@ def test_valid_case_returns_measurements_in_case_order(tiny_kb: KnowledgeBase) -
     cva = result.for_test("craniovertebral_angle")[0]
     assert (cva.value, cva.source, cva.uncertainty) == (49.0, "photo:side.jpg", 2.5)
     assert result.for_test("laslett_sij_cluster") == ()
+
+
+def test_numbers_sent_as_text_are_read_and_words_are_refused(tiny_kb: KnowledgeBase) -> None:
+    # web forms send text; "22" is a number, "stiff" is not
+    m = _one(tiny_kb, "hip_ir_prone", {"left": "22", "right": " 38.5 "})
+    assert (m.left, m.right) == (22.0, 38.5)
+    with pytest.raises(InputError, match=r"findings\.hip_ir_prone\.left: got 'stiff'; expected a number in deg\."):
+        validate_case(_case({"hip_ir_prone": {"left": "stiff"}}), tiny_kb)
+
+
+def test_not_a_number_is_an_impossible_value(tiny_kb: KnowledgeBase) -> None:
+    with pytest.raises(InputError, match=r"craniovertebral_angle\.value: got nan deg"):
+        validate_case(_case({"craniovertebral_angle": {"value": float("nan")}}), tiny_kb)
