@@ -11,7 +11,7 @@ from typing import Any
 
 from kinetrace.reports.model import ReportModel
 
-__all__ = ["TEMPLATES", "render_html", "render_pdf", "write_atomic"]
+__all__ = ["TEMPLATES", "model_html", "model_pdf", "write_atomic"]
 
 TEMPLATES = {"clinician": "clinician.html.j2", "patient": "patient.html.j2"}
 
@@ -34,13 +34,13 @@ def _css() -> str:
     return resources.files("kinetrace.reports").joinpath("templates/report.css").read_text(encoding="utf-8")
 
 
-def render_html(model: ReportModel) -> str:
+def model_html(model: ReportModel) -> str:
     """Return the report as one self-contained HTML page (styles and pictures inline)."""
     template = _environment().get_template(TEMPLATES[model.audience])
     return str(template.render(r=model, css=_css()))
 
 
-def render_pdf(model: ReportModel) -> bytes:
+def model_pdf(model: ReportModel) -> bytes:
     """Return the report as PDF bytes, rendered by WeasyPrint without any network access."""
     import weasyprint
 
@@ -49,7 +49,7 @@ def render_pdf(model: ReportModel) -> bytes:
             return weasyprint.default_url_fetcher(url, *args, **kwargs)
         raise ValueError(f"reports never fetch external resources: {url}")
 
-    html = weasyprint.HTML(string=render_html(model), url_fetcher=_no_fetch, base_url=".")
+    html = weasyprint.HTML(string=model_html(model), url_fetcher=_no_fetch, base_url=".")
     pdf: bytes = html.write_pdf()
     return pdf
 
