@@ -65,7 +65,7 @@ def screen_red_flags(case: Case, kb: KnowledgeBase) -> Triage:
         flags=flags,
         missing_questions=_listed(missing),
         follow_up_questions=_listed(follow_ups),
-        summary=_summary(action, flags, missing=missing, unknown=unknown),
+        summary=_summary(action, flags, missing=missing, unknown=unknown, follow_ups=follow_ups),
         plan_suppressed=action in _STOP or bool(missing),
         chain_suppressed=action in _REFERRAL,
         pending_medical_review=action == ActionLevel.ROUTINE_REFERRAL,
@@ -142,12 +142,20 @@ def _ids(questions: Sequence[Question]) -> str:
 
 
 def _summary(
-    action: ActionLevel, flags: Sequence[Flag], *, missing: Sequence[Question], unknown: Sequence[Question]
+    action: ActionLevel,
+    flags: Sequence[Flag],
+    *,
+    missing: Sequence[Question],
+    unknown: Sequence[Question],
+    follow_ups: Sequence[Question],
 ) -> str:
     top = [f for f in flags if f.action == action]
     text = _SUMMARIES[action](top, missing, unknown)
     if missing and action != ActionLevel.REQUEST_RED_FLAG_SCREEN:
         text += f" Required screening questions still unanswered: {_ids(missing)}."
+    if follow_ups and action not in _STOP:
+        n = len(follow_ups)
+        text += f" Ask the {n} follow-up questions listed." if n > 1 else " Ask the follow-up question listed."
     return text
 
 
@@ -182,14 +190,13 @@ def _screen(_t: Sequence[Flag], missing: Sequence[Question], _u: Sequence[Questi
 
 def _netting(top: Sequence[Flag], _m: Sequence[Question], unknown: Sequence[Question]) -> str:
     parts = []
-    if top:
+    if len(top) == 1:
         parts.append(f"a weak flag ({_names(top)}) that is not a reason to stop on its own")
+    elif top:
+        parts.append(f"weak flags ({_names(top)}) that are not a reason to stop on their own")
     if unknown:
         parts.append(f"answered 'unknown': {_ids(unknown)}")
-    return (
-        "Proceed with safety netting: " + " and ".join(parts) + ". The plan may go ahead with safety-net "
-        "advice; ask the follow-up questions."
-    )
+    return "Proceed with safety netting: " + " and ".join(parts) + ". The plan may go ahead with safety-net advice."
 
 
 def _proceed(_t: Sequence[Flag], _m: Sequence[Question], _u: Sequence[Question]) -> str:
