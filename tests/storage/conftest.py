@@ -25,9 +25,7 @@ def postgres_server_url() -> str:
     cache = Path(os.environ.get("KT_CACHE", ROOT / ".cache"))
     url_file = cache / "pg_url"
     if not url_file.is_file():
-        raise RuntimeError(
-            f"{url_file} is missing: run scripts/setup.d/30-postgres.sh (scripts/test-all does)."
-        )
+        raise RuntimeError(f"{url_file} is missing: run scripts/setup.d/30-postgres.sh (scripts/test-all does).")
     return url_file.read_text().strip()
 
 

@@ -84,9 +84,7 @@ def test_search_matches_every_word_and_treats_wildcards_literally(sessions: sess
     with sessions.begin() as s:
         patients.create_patient(s, scope_a, display_name="Grace Hopper", reference="N-2", this_year=2026)
     with sessions() as s:
-        assert [p.display_name for p in patients.search_patients(s, scope_a, "hopper n-2")] == [
-            "Grace Hopper"
-        ]
+        assert [p.display_name for p in patients.search_patients(s, scope_a, "hopper n-2")] == ["Grace Hopper"]
         assert len(patients.search_patients(s, scope_a, "")) == 2
         assert patients.search_patients(s, scope_a, "%") == []
 

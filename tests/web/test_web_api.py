@@ -90,7 +90,7 @@ def test_uploads_are_checked_by_content_and_size(north: Signed, app: FastAPI) ->
     fake = north.api(
         "POST",
         url,
-        data={"view": "side"},
+        data={"view": "left"},
         files={"file": ("photo.jpg", io.BytesIO(b"<html>not an image</html>"), "image/jpeg")},
     )
     assert fake.status_code == 422 and "JPEG or PNG" in fake.json()["errors"][0]["message"]
@@ -99,10 +99,10 @@ def test_uploads_are_checked_by_content_and_size(north: Signed, app: FastAPI) ->
     )
     assert bad_view.status_code == 422 and bad_view.json()["errors"][0]["field"] == "view"
     big = png_bytes() + b"\0" * (app.state.kt.settings.max_upload_mb << 20)
-    too_big = north.api("POST", url, data={"view": "side"}, files={"file": ("big.png", io.BytesIO(big), "image/png")})
+    too_big = north.api("POST", url, data={"view": "left"}, files={"file": ("big.png", io.BytesIO(big), "image/png")})
     assert too_big.status_code in (413, 422)
     good = north.api(
-        "POST", url, data={"view": "side"}, files={"file": ("a.png", io.BytesIO(png_bytes()), "image/png")}
+        "POST", url, data={"view": "left"}, files={"file": ("a.png", io.BytesIO(png_bytes()), "image/png")}
     )
     assert good.status_code == 201 and good.json()["content_type"] == "image/png"
     stored = sorted(p.name for p in app.state.kt.uploads_dir.iterdir())
@@ -115,7 +115,7 @@ def test_landmark_edits_are_range_checked_and_stored(north: Signed) -> None:
     media = north.api(
         "POST",
         f"/api/v1/assessments/{draft['id']}/media",
-        data={"view": "side"},
+        data={"view": "left"},
         files={"file": ("a.png", io.BytesIO(png_bytes()), "image/png")},
     ).json()
     bad = north.api(

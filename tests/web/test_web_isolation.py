@@ -18,7 +18,7 @@ def north_records(north: Signed) -> dict[str, int]:
     media = north.api(
         "POST",
         f"/api/v1/assessments/{draft['id']}/media",
-        data={"view": "side"},
+        data={"view": "left"},
         files={"file": ("side.png", io.BytesIO(png_bytes()), "image/png")},
     )
     assert media.status_code == 201, media.text
@@ -71,7 +71,7 @@ def test_other_clinic_gets_404_for_every_write(south: Signed, north_records: dic
     upload = south.api(
         "POST",
         f"/api/v1/assessments/{r['draft']}/media",
-        data={"view": "side"},
+        data={"view": "left"},
         files={"file": ("x.png", io.BytesIO(png_bytes()), "image/png")},
     )
     assert upload.status_code == 404

@@ -48,9 +48,7 @@ def _record(row: AssessmentRow) -> AssessmentRecord:
 
 
 def _row(session: Session, scope: Scope, assessment_id: int, *, for_update: bool = False) -> AssessmentRow:
-    stmt = select(AssessmentRow).where(
-        AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
-    )
+    stmt = select(AssessmentRow).where(AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id)
     if for_update:
         stmt = stmt.with_for_update()
     row = session.scalar(stmt)
@@ -179,9 +177,7 @@ def complete_assessment(
     return _record(row)
 
 
-def release_assessment(
-    session: Session, scope: Scope, assessment_id: int, *, is_released: bool
-) -> AssessmentRecord:
+def release_assessment(session: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:
     """Mark whether the patient may see this assessment's result and plan."""
     row = _row(session, scope, assessment_id, for_update=True)
     row.is_released = is_released

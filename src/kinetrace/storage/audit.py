@@ -38,10 +38,7 @@ def record_event(
 def list_audit(session: Session, scope: Scope, *, limit: int = 200) -> list[AuditEntry]:
     """Return the newest audit lines of the caller's clinic."""
     rows = session.scalars(
-        select(AuditRow)
-        .where(AuditRow.clinic_id == scope.clinic_id)
-        .order_by(AuditRow.id.desc())
-        .limit(limit)
+        select(AuditRow).where(AuditRow.clinic_id == scope.clinic_id).order_by(AuditRow.id.desc()).limit(limit)
     )
     return [
         AuditEntry(

@@ -75,8 +75,7 @@ def open_link(session: Session, token: str, *, now: datetime) -> tuple[Scope, Sc
         raise NotFoundError(
             "link",
             None,
-            "a valid self-screen link; it may have expired or been used already. "
-            "Ask your clinician for a new one",
+            "a valid self-screen link; it may have expired or been used already. Ask your clinician for a new one",
         )
     return Scope(clinic_id=row.clinic_id, user_id=None), _record(row)
 

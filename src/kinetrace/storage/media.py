@@ -39,6 +39,7 @@ def _record(row: MediaRow) -> MediaRecord:
         landmarks=row.landmarks,
         edited_landmarks=row.edited_landmarks,
         findings=row.findings,
+        warnings=row.warnings,
         created_at=row.created_at,
     )
 
@@ -58,9 +59,7 @@ def add_media(
 ) -> MediaRecord:
     """Record an uploaded file (already moved into place) against an assessment of the caller's clinic."""
     owner = session.scalar(
-        select(AssessmentRow.id).where(
-            AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
-        )
+        select(AssessmentRow.id).where(AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id)
     )
     if owner is None:
         raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
@@ -85,9 +84,7 @@ def add_media(
 
 def get_media(session: Session, scope: Scope, media_id: int) -> MediaRecord:
     """Return one media record of the caller's clinic, or raise NotFoundError."""
-    row = session.scalar(
-        select(MediaRow).where(MediaRow.id == media_id, MediaRow.clinic_id == scope.clinic_id)
-    )
+    row = session.scalar(select(MediaRow).where(MediaRow.id == media_id, MediaRow.clinic_id == scope.clinic_id))
     if row is None:
         raise NotFoundError("media_id", media_id, "the id of a photo or video of your clinic")
     return _record(row)
@@ -103,9 +100,7 @@ def list_media(session: Session, scope: Scope, assessment_id: int) -> list[Media
     return [_record(r) for r in rows]
 
 
-def set_progress(
-    session: Session, media_id: int, *, status: str, progress: int, error: str | None = None
-) -> None:
+def set_progress(session: Session, media_id: int, *, status: str, progress: int, error: str | None = None) -> None:
     """Update the analysis state of one media row (called by the background job, which has no user)."""
     session.execute(
         update(MediaRow).where(MediaRow.id == media_id).values(status=status, progress=progress, error=error)
@@ -119,33 +114,24 @@ def save_analysis(
     landmarks: dict[str, Any] | None,
     findings: dict[str, Any] | None,
     error: str | None = None,
+    warnings: list[str] | None = None,
 ) -> None:
     """Store the analysis outcome of one media row: landmarks and findings, or the error."""
     status = "failed" if error else "done"
     session.execute(
         update(MediaRow)
         .where(MediaRow.id == media_id)
-        .values(status=status, progress=100, error=error, landmarks=landmarks, findings=findings)
+        .values(status=status, progress=100, error=error, landmarks=landmarks, findings=findings, warnings=warnings)
     )
 
 
-def save_edited_landmarks(
-    session: Session,
-    scope: Scope,
-    media_id: int,
-    *,
-    landmarks: dict[str, Any],
-    findings: dict[str, Any] | None,
-) -> MediaRecord:
-    """Store landmarks the clinician moved, and the findings recomputed from them."""
-    row = session.scalar(
-        select(MediaRow).where(MediaRow.id == media_id, MediaRow.clinic_id == scope.clinic_id)
-    )
+def save_edited_landmarks(session: Session, scope: Scope, media_id: int, *, landmarks: dict[str, Any]) -> MediaRecord:
+    """Store landmarks the clinician moved and queue the photo for re-analysis from them."""
+    row = session.scalar(select(MediaRow).where(MediaRow.id == media_id, MediaRow.clinic_id == scope.clinic_id))
     if row is None:
         raise NotFoundError("media_id", media_id, "the id of a photo or video of your clinic")
     row.edited_landmarks = landmarks
-    if findings is not None:
-        row.findings = findings
+    row.status, row.progress, row.error = "queued", 0, None
     session.flush()
     return _record(row)
 

@@ -67,17 +67,13 @@ def create_patient(
 
 def get_patient(session: Session, scope: Scope, patient_id: int) -> PatientRecord:
     """Return one patient of the caller's clinic; any other id raises NotFoundError."""
-    row = session.scalar(
-        select(PatientRow).where(PatientRow.id == patient_id, PatientRow.clinic_id == scope.clinic_id)
-    )
+    row = session.scalar(select(PatientRow).where(PatientRow.id == patient_id, PatientRow.clinic_id == scope.clinic_id))
     if row is None:
         raise NotFoundError("patient_id", patient_id, "the id of a patient of your clinic")
     return _record(row)
 
 
-def search_patients(
-    session: Session, scope: Scope, query: str = "", *, limit: int = 50
-) -> list[PatientRecord]:
+def search_patients(session: Session, scope: Scope, query: str = "", *, limit: int = 50) -> list[PatientRecord]:
     """Return the clinic's patients whose name or reference contains every word of `query`, newest first."""
     stmt = select(PatientRow).where(PatientRow.clinic_id == scope.clinic_id)
     for word in query.lower().split()[:5]:

@@ -100,6 +100,7 @@ class MediaRecord:
     landmarks: dict[str, Any] | None
     edited_landmarks: dict[str, Any] | None
     findings: dict[str, Any] | None
+    warnings: list[str] | None
     created_at: datetime
 
 

@@ -131,6 +131,7 @@ class MediaRow(Base):
     landmarks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     edited_landmarks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     findings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
 
 

@@ -1,70 +1,60 @@
-"""Bridge to the photo engineer's `kinetrace.vision.photo`: one photo in, landmarks and case findings out."""
+"""Bridge to `kinetrace.vision.photo`: one stored photo in, landmarks and case findings out.
+
+Landmarks the clinician dragged are passed back to the photo analysis as overrides (in pixels), so the
+findings are recomputed from the edited points by the same code.
+"""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kinetrace.errors import MediaError
 
-__all__ = ["PhotoAnalysis", "analyse_photo", "photo_analysis_available"]
+__all__ = ["PhotoAnalysis", "analyse_photo"]
 
 
 @dataclass(frozen=True)
 class PhotoAnalysis:
-    """Landmarks (normalised points) and findings in case format from one photo."""
+    """Landmarks (normalised points), findings in case format and warnings from one photo."""
 
     landmarks: dict[str, Any]
     findings: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
 
 
-def _photo_module() -> Any:
-    try:
-        return importlib.import_module("kinetrace.vision.photo")
-    except ImportError:
+def _overrides(path: Path, edited: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not edited or not edited.get("points") or not edited.get("width"):
         return None
+    from kinetrace.vision.overrides import PhotoOverrides
+
+    w, h = float(edited["width"]), float(edited["height"])
+    marks = {str(p["name"]): (float(p["x"]) * w, float(p["y"]) * h) for p in edited["points"]}
+    return {path.name: PhotoOverrides(landmarks=marks)}
 
 
-def photo_analysis_available() -> bool:
-    """Return True when the pose-based photo analysis is installed."""
-    module = _photo_module()
-    return module is not None and hasattr(module, "analyse_photos")
+def analyse_photo(path: Path, *, view: str, original_name: str, edited: dict[str, Any] | None = None) -> PhotoAnalysis:
+    """Run pose analysis on one photo; raise MediaError with the analysis' own message when it cannot be used."""
+    from kinetrace.vision.photo import analyse_photos
 
-
-def analyse_photo(path: Path, *, view: str, original_name: str) -> PhotoAnalysis:
-    """Run pose analysis on one photo; raise MediaError with a plain message when it cannot be used."""
-    module = _photo_module()
-    if module is None or not hasattr(module, "analyse_photos"):
-        raise MediaError(
-            original_name,
-            None,
-            message=f"{original_name}: photo analysis is not installed here; enter the measurements by hand.",
-        )
-    outcome = module.analyse_photos({view: path})
-    return PhotoAnalysis(
-        landmarks=_landmarks_of(outcome),
-        findings=dict(getattr(outcome, "findings", {}) or {}),
-        warnings=list(getattr(outcome, "warnings", []) or []),
-    )
-
-
-def _landmarks_of(outcome: Any) -> dict[str, Any]:
-    points = []
-    width = height = 0
-    for frame in _frames(outcome):
-        width, height = frame.image_width_px, frame.image_height_px
-        points = [
-            {"name": n, "x": lm.x_norm, "y": lm.y_norm, "visibility": lm.visibility}
+    analysis = analyse_photos([path], views=None if view == "auto" else view, overrides=_overrides(path, edited))
+    result = analysis.photos[0]
+    if not result.ok or result.frame is None:
+        reason = (result.error or "no person detected").replace(path.name, original_name)
+        raise MediaError(original_name, None, message=f"{original_name}: {reason}")
+    frame = result.frame
+    landmarks = {
+        "width": frame.image_width_px,
+        "height": frame.image_height_px,
+        "view": result.view,
+        "points": [
+            {"name": n, "x": lm.x_norm, "y": lm.y_norm, "visibility": lm.visibility, "provenance": str(lm.provenance)}
             for n, lm in frame.landmarks.items()
-        ]
-    return {"width": width, "height": height, "points": points}
-
-
-def _frames(outcome: Any) -> list[Any]:
-    frames = getattr(outcome, "frames", None) or getattr(outcome, "poses", None)
-    if isinstance(frames, dict):
-        return list(frames.values())
-    return list(frames or [])
+        ],
+    }
+    findings = {}
+    for test_id, entry in analysis.findings.items():
+        findings[test_id] = {**entry, "source": f"photo:{original_name}"} if isinstance(entry, dict) else entry
+    warnings = [w.replace(path.name, original_name) for w in analysis.warnings]
+    return PhotoAnalysis(landmarks=landmarks, findings=findings, warnings=warnings)

@@ -59,13 +59,14 @@ class MediaJobs:
             if row is None:
                 return
             path, view, name, kind = self._state.uploads_dir / row.stored_name, row.view, row.original_name, row.kind
+            edited = row.edited_landmarks
             media_repo.set_progress(db, media_id, status="running", progress=10)
         try:
             if kind != "photo":
                 raise InputError(
                     name, None, message=f"{name}: stored; video analysis is not run in the clinic app yet."
                 )
-            outcome = analyse_photo(path, view=view, original_name=name)
+            outcome = analyse_photo(path, view=view, original_name=name, edited=edited)
         except InputError as exc:
             with sessions.begin() as db:
                 media_repo.save_analysis(db, media_id, landmarks=None, findings=None, error=exc.message)
@@ -82,4 +83,6 @@ class MediaJobs:
                 )
             return
         with sessions.begin() as db:
-            media_repo.save_analysis(db, media_id, landmarks=outcome.landmarks, findings=outcome.findings)
+            media_repo.save_analysis(
+                db, media_id, landmarks=outcome.landmarks, findings=outcome.findings, warnings=outcome.warnings
+            )

@@ -97,7 +97,7 @@ def self_screen_submit(
     patient = patient_repo.get_patient(db, scope, link.patient_id)
     case = {**new_case(patient, this_year=now.year), "pain": pain, "red_flags": red_flags_from_form(form, kb.questions)}
     record = services.start(db, scope, link.patient_id, origin="self_screen", case_data=case)
-    uploads = (("front", front), ("side", side), ("back", back))
+    uploads = (("front", front), ("auto", side), ("back", back))
     media_ids = [save_upload(state, db, scope, record.id, f, view).id for view, f in uploads if f and f.filename]
     stopped = services.screen_red_flags(db, scope, kb, record.id, profile=state.settings.profile)
     link_repo.redeem_link(db, token, assessment_id=record.id, now=now)

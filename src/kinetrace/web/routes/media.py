@@ -22,7 +22,7 @@ __all__ = ["api", "pages", "save_upload"]
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["media"])
 
-VIEWS = ("front", "side", "back")
+VIEWS = ("front", "left", "right", "back", "auto")
 
 
 class MediaPublic(BaseModel):
@@ -58,7 +58,7 @@ class LandmarksUpdate(BaseModel):
 def save_upload(state: State, db: DB, scope: Scope, assessment_id: int, upload: UploadFile, view: str) -> MediaRecord:
     """Check and store one upload against a draft assessment; the row is written after the file is complete."""
     if view not in VIEWS:
-        raise InputError("view", view, "front, side or back")
+        raise InputError("view", view, "front, left, right, back or auto")
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     if record.status != "draft":
         raise ConflictError(f"assessment {assessment_id} is {record.status}; photos go into a new assessment.")
@@ -92,7 +92,7 @@ def upload_page(
     background: BackgroundTasks,
     assessment_id: int,
     file: Annotated[UploadFile, File()],
-    view: Annotated[str, Form()] = "side",
+    view: Annotated[str, Form()] = "auto",
 ) -> Response:
     """Upload a photo from the wizard; analysis starts once the upload is stored."""
     media = save_upload(state, db, scope, assessment_id, file, view)
@@ -129,7 +129,7 @@ def api_upload(
     background: BackgroundTasks,
     assessment_id: int,
     file: Annotated[UploadFile, File()],
-    view: Annotated[str, Form()] = "side",
+    view: Annotated[str, Form()] = "auto",
 ) -> MediaPublic:
     """Upload a photo or video to a draft assessment; poll GET /media/{id} for the analysis."""
     media = save_upload(state, db, scope, assessment_id, file, view)
@@ -151,8 +151,10 @@ def api_media(db: DB, scope: UserScope, media_id: int) -> MediaPublic:
 
 
 @api.put("/media/{media_id}/landmarks", response_model=MediaPublic, dependencies=[CsrfChecked])
-def api_landmarks(db: DB, scope: UserScope, media_id: int, body: LandmarksUpdate) -> MediaPublic:
-    """Store landmarks the clinician corrected (normalised coordinates in [0, 1])."""
+def api_landmarks(
+    state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int, body: LandmarksUpdate
+) -> MediaPublic:
+    """Store landmarks the clinician corrected (normalised [0, 1]); the photo is re-analysed from them."""
     media = media_repo.get_media(db, scope, media_id)
     clean = []
     for i, p in enumerate(body.points):
@@ -164,6 +166,7 @@ def api_landmarks(db: DB, scope: UserScope, media_id: int, body: LandmarksUpdate
         )
     base = media.landmarks or {}
     edited = {"width": base.get("width", 0), "height": base.get("height", 0), "points": clean}
-    updated = media_repo.save_edited_landmarks(db, scope, media_id, landmarks=edited, findings=None)
+    updated = media_repo.save_edited_landmarks(db, scope, media_id, landmarks=edited)
     audit_repo.record_event(db, scope, "update", "media", media_id, detail="landmarks")
+    background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
     return MediaPublic.of(updated)
