@@ -30,6 +30,8 @@ from kinetrace.units import Side
 __all__ = ["LandmarkUse", "Measurement", "Status", "measure_posture"]
 
 Points = Mapping[str, np.ndarray]
+# Asymmetries smaller than this (deg or mm) have no direction: rounding noise is not a side.
+_NO_DIRECTION = 0.05
 
 
 class Status(StrEnum):
@@ -393,7 +395,7 @@ def _measure_frontal(ctx: _Context, spec: MetricSpec) -> Measurement:
 
 def _with_direction(m: Measurement) -> Measurement:
     """Set `side` of a frontal asymmetry from its sign (+ = the person's left)."""
-    if m.status is not Status.OK or m.value is None or m.value == 0:
+    if m.status is not Status.OK or m.value is None or abs(m.value) < _NO_DIRECTION:
         return m
     side = Side.LEFT if m.value > 0 else Side.RIGHT
     return Measurement(**{**_as_dict(m), "side": side})
