@@ -79,14 +79,38 @@ def _read_text(file: Path) -> str:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            str(file), message=f"{file}: is not UTF-8 text; expected a YAML or JSON case file."
-        ) from exc
+        raise InputError(str(file), message=f"{file}: is not UTF-8 text; expected a YAML or JSON case file.") from exc
     if not text.strip():
-        raise InputError(
-            str(file), message=f"{file}: is empty; expected a case (schema: {CASE_SCHEMA}, ...)."
-        )
+        raise InputError(str(file), message=f"{file}: is empty; expected a case (schema: {CASE_SCHEMA}, ...).")
     return text
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(f"key {key!r} appears twice in one object; give each key once")
+        out[key] = value
+    return out
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML loading that refuses a repeated key, which plain YAML would let silently replace the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice; give each key once", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _parse_text(text: str, file: Path) -> Any:
@@ -94,14 +118,16 @@ def _parse_text(text: str, file: Path) -> Any:
     is_json = suffix == ".json" or (suffix not in _YAML_SUFFIXES and text.lstrip().startswith("{"))
     if is_json:
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_pairs)
+        except _DuplicateKeyError as exc:
+            raise InputError(str(file), message=f"{file}: {exc}.") from exc
         except json.JSONDecodeError as exc:
             raise InputError(
                 str(file),
                 message=f"{file}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.",
             ) from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

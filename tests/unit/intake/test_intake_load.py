@@ -199,3 +199,22 @@ def test_several_methods_for_one_test_keep_their_order() -> None:
         )
     )
     assert [e.method for e in case.finding_list("leg_length_difference")] == ["tape", "lifts"]
+
+
+def test_a_repeated_yaml_key_is_refused_with_its_line(tmp_path: Path) -> None:
+    # plain YAML would let the second hip_ir_prone silently replace the first
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "patient: {age: 40}\nfindings:\n  hip_ir_prone: {left: 20, right: 35}\n  hip_ir_prone: {left: 30, right: 35}\n"
+    )
+    with pytest.raises(
+        InputError, match=r"dup\.yaml: malformed YAML at line 4, column 3: key 'hip_ir_prone' appears twice"
+    ):
+        load_case(path)
+
+
+def test_a_repeated_json_key_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dup.json"
+    path.write_text('{"patient": {"age": 40, "age": 41}}')
+    with pytest.raises(InputError, match=r"dup\.json: key 'age' appears twice in one object"):
+        load_case(path)
