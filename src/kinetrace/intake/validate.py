@@ -48,6 +48,14 @@ def validate_case(case: Case, kb: KnowledgeBase, *, source: str = "case") -> Cas
     Raises:
         InputError: naming the first problem (field path, value received, what was expected); every problem
             found is in its `problems` attribute.
+
+    >>> from kinetrace.intake import parse_case
+    >>> from kinetrace.knowledge import load_knowledge
+    >>> case = parse_case({"patient": {"age": 38},
+    ...                    "findings": {"hip_ir_prone": {"left": 0.4, "right": 0.66, "unit": "rad"}}})
+    >>> (ir,) = validate_case(case, load_knowledge()).for_test("hip_ir_prone")
+    >>> round(ir.left, 1), round(ir.right, 1), ir.unit
+    (22.9, 37.8, 'deg')
     """
     problems: list[Problem] = []
     _check_regions(case, kb, problems)

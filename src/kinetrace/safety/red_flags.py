@@ -49,6 +49,13 @@ def screen_red_flags(case: Case, kb: KnowledgeBase) -> Triage:
     Returns the `Triage`: the highest action of the fired rules and the screen's own rules (§E.4), the flags
     with the reasons they fired, the required questions still missing, the follow-up questions to ask, whether
     the plan and the chain attribution are suppressed, and a plain summary sentence.
+
+    >>> from kinetrace.intake import parse_case
+    >>> from kinetrace.knowledge import load_knowledge
+    >>> case = parse_case({"patient": {"age": 47}, "red_flags": {"saddle_numbness": "yes"},
+    ...                    "pain": [{"region": "lumbar", "intensity": 7, "duration_weeks": 1}]})
+    >>> screen_red_flags(case, load_knowledge()).action.value
+    'emergency_referral'
     """
     facts = case_facts(case, kb)
     flags = sorted(
