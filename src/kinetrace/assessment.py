@@ -18,7 +18,7 @@ from kinetrace.intake.validate import validate_case
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.plan.choose import choose_plan
-from kinetrace.reasoning.evidence import build_evidence, painful_regions
+from kinetrace.reasoning.evidence import CaseEvidence, build_evidence, painful_regions
 from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_summary
 from kinetrace.reasoning.inference import posteriors
 from kinetrace.reasoning.model import PROFILE_LABELS, build_model
@@ -27,7 +27,7 @@ from kinetrace.reasoning.rank import flag_items, rank_contributors
 from kinetrace.result import Assessment, QuantitativeNote, RankedItem, Triage
 from kinetrace.safety.red_flags import screen_red_flags
 
-__all__ = ["assess"]
+__all__ = ["assess", "case_evidence"]
 
 _STOPPING = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL}
 
@@ -58,6 +58,15 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
         if any(t.state == "indeterminate" for t in r.targets):
             out.append(f"{r.test_id}: within measurement error for at least one reading; treated as indeterminate")
     return out
+
+
+def case_evidence(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> CaseEvidence:
+    """Return the network and the evidence `assess` reasons over (for export and cross-checks)."""
+    model = build_model(kb, profile)
+    measurements = validate_case(case, kb)
+    _, behaviours = map_activities(case, kb)
+    findings = normalise_findings(measurements, kb, age=case.patient.age, sex=case.patient.sex)
+    return build_evidence(case, kb, model, findings.readings, behaviours)
 
 
 def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Assessment:

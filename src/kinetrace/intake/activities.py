@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kinetrace.intake.case import Case
@@ -47,20 +48,27 @@ def match_activity(text: str, activities: Iterable[Activity]) -> tuple[str | Non
     ('trunk_rotation', 'twisting')
     """
     said = _normal(text)
-    vocab = list(activities)
-    for activity in vocab:
-        if said in {_normal(activity.id), _normal(activity.name)}:
-            return activity.id, None
-    best: tuple[int, int, int] | None = None
-    found: tuple[str, str] | None = None
-    for order, activity in enumerate(vocab):
-        for k_order, keyword in enumerate(activity.keywords):
-            if not re.search(rf"(?<![a-z0-9]){re.escape(_normal(keyword))}(?![a-z0-9])", said):
-                continue
-            rank = (-len(_normal(keyword)), order, k_order)
-            if best is None or rank < best:
-                best, found = rank, (activity.id, keyword)
-    return found if found is not None else (None, None)
+    exact, patterns = _index(tuple((a.id, a.name, tuple(a.keywords)) for a in activities))
+    if said in exact:
+        return exact[said], None
+    for _, activity_id, keyword, pattern in patterns:  # longest keyword first, then vocabulary order
+        if pattern.search(said):
+            return activity_id, keyword
+    return None, None
+
+
+@lru_cache(maxsize=32)
+def _index(vocab: tuple[tuple[str, str, tuple[str, ...]], ...]
+           ) -> tuple[dict[str, str], list[tuple[tuple[int, int, int], str, str, re.Pattern[str]]]]:
+    exact: dict[str, str] = {}
+    for activity_id, name, _ in vocab:
+        for label in (activity_id, name):
+            exact.setdefault(_normal(label), activity_id)
+    patterns = [((-len(_normal(kw)), order, k_order), activity_id, kw,
+                 re.compile(rf"(?<![a-z0-9]){re.escape(_normal(kw))}(?![a-z0-9])"))
+                for order, (activity_id, _, keywords) in enumerate(vocab) for k_order, kw in enumerate(keywords)]
+    patterns.sort(key=lambda t: t[0])
+    return exact, patterns
 
 
 def map_activities(case: Case, kb: KnowledgeBase) -> tuple[list[ActivityMapping], dict[int, PainBehaviour]]:
@@ -77,14 +85,10 @@ def map_activities(case: Case, kb: KnowledgeBase) -> tuple[list[ActivityMapping]
             for j, text in enumerate(texts):
                 activity_id, keyword = match_activity(text, kb.activities.values())
                 mappings.append(
-                    ActivityMapping(
-                        field=f"pain[{i}].{field}[{j}]", text=text, activity=activity_id, keyword=keyword
-                    )
+                    ActivityMapping(field=f"pain[{i}].{field}[{j}]", text=text, activity=activity_id, keyword=keyword)
                 )
                 behaviour = kb.activities[activity_id].behaviour if activity_id is not None else None
                 if behaviour is not None:
                     sets[field].add(behaviour)
-        behaviours[i] = PainBehaviour(
-            provoked=frozenset(sets["aggravating"]), eased=frozenset(sets["easing"])
-        )
+        behaviours[i] = PainBehaviour(provoked=frozenset(sets["aggravating"]), eased=frozenset(sets["easing"]))
     return mappings, behaviours

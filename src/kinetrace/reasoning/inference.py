@@ -4,26 +4,26 @@ Every hidden node `x` is binary with a noisy-OR conditional: P(x = 0 | parents) 
 Roots are the same with no parents, so their leak is their prior. Evidence comes as observed noisy-OR children
 (painful regions, behaviours) and as unary likelihoods on single nodes (test readings).
 
-Method: each noisy-OR factor that must take the value 1 is rewritten as a sum over one auxiliary binary
-variable z, 1 − (1 − l)·Π g_p(x_p) = Σ_z h(z) Π f_p(x_p, z) (Díez & Galán 2003; the same identity as Heckerman's
-Quickscore). Given all z, the hidden nodes are independent, so the evidence probability and every marginal are
-exact sums over the 2^|z| settings of z — one auxiliary per positive observation and per non-root hidden node that
-carries evidence at or below it. Barren nodes (no evidence below) are left out, which is exact, and their
-marginals are computed in a small extra pass. `enumerate_posteriors` does the same job by brute force over all
-hidden states and is used by the tests to check this module.
+Method: each positive noisy-OR observation is rewritten as a sum over one auxiliary binary variable z,
+1 − (1 − l)·Π g_p(x_p) = Σ_z h(z) Π f_p(x_p, z) (Heckerman's Quickscore; Díez & Galán 2003). Negative observations
+and test readings are unary factors. Given the auxiliaries, groups of hidden nodes linked by parent arrows are
+independent, so each group is summed exactly over its own joint states, and the evidence probability and every
+marginal are exact sums over the 2^k settings of the k positive observations. `enumerate_posteriors` does the same
+job by brute force over all hidden states; the tests check one against the other.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["Likelihood", "NoisyOrNetwork", "Observation", "enumerate_posteriors", "posteriors"]
 
-_MAX_AUX = 20  # 2^20 settings is the most this exact method is allowed to sum over
+_MAX_AUX = 20  # 2^20 settings of the auxiliaries is the most this exact method sums over
+_MAX_GROUP = 16  # largest group of hidden nodes linked by parent arrows
 
 
 @dataclass(frozen=True)
@@ -54,78 +54,59 @@ class Likelihood:
     if_absent: float
 
 
-def _ancestors(net: NoisyOrNetwork, nodes: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(nodes)
-    while stack:
-        n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        stack.extend(p for p, _ in net.parents.get(n, ()))
-    return seen
+def _components(net: NoisyOrNetwork) -> list[list[str]]:
+    """Group hidden nodes linked by parent arrows; each group is summed exactly on its own."""
+    root = {n: n for n in net.order}
+
+    def find(n: str) -> str:
+        while root[n] != n:
+            root[n] = root[root[n]]
+            n = root[n]
+        return n
+
+    for n in net.order:
+        for p, _ in net.parents.get(n, ()):
+            root[find(p)] = find(n)
+    groups: dict[str, list[str]] = {}
+    for n in net.order:  # keeps topological order inside each group
+        groups.setdefault(find(n), []).append(n)
+    return list(groups.values())
 
 
 def _unary(net: NoisyOrNetwork, observations: Sequence[Observation], likelihoods: Sequence[Likelihood]
-           ) -> tuple[dict[str, list[float]], set[str]]:
+           ) -> dict[str, list[float]]:
     phi = {n: [1.0, 1.0] for n in net.order}
-    touched: set[str] = set()
     for lk in likelihoods:
         phi[lk.node][1] *= lk.if_present
         phi[lk.node][0] *= lk.if_absent
-        touched.add(lk.node)
     for obs in observations:
-        touched.update(p for p, _ in obs.parents)
         if not obs.value:
             for p, w in obs.parents:
                 phi[p][1] *= 1.0 - w
-    return phi, touched
+    return phi
 
 
-def _pass(net: NoisyOrNetwork, active: Sequence[str], phi: Mapping[str, list[float]],
-          positives: Sequence[Observation]) -> dict[str, float]:
-    """Exact marginals P(x = 1 | e) of the `active` nodes (an ancestrally closed set)."""
-    index = {n: i for i, n in enumerate(active)}
-    aux_links: list[list[tuple[int, float]]] = []  # per auxiliary: (node index, weight) of its parent links
-    aux_h: list[tuple[int | None, float]] = []  # per auxiliary: (own node index or None for an observation, leak)
-    for n in active:
-        pars = [(index[p], w) for p, w in net.parents.get(n, ()) if p in index]
-        if pars:
-            aux_links.append(pars)
-            aux_h.append((index[n], net.leak[n]))
-    for obs in positives:
-        aux_links.append([(index[p], w) for p, w in obs.parents if p in index])
-        aux_h.append((None, obs.leak))
-    n_aux = len(aux_links)
-    if n_aux > _MAX_AUX:
-        raise ValueError(f"network too entangled for exact summation: {n_aux} auxiliaries")
-    settings = ((np.arange(2**n_aux)[:, None] >> np.arange(n_aux)[None, :]) & 1).astype(bool)
-    g = np.empty((settings.shape[0], len(active), 2))
-    for i, n in enumerate(active):
-        is_root = not any(p in index for p, _ in net.parents.get(n, ()))
-        prior = (1.0 - net.leak[n], net.leak[n]) if is_root else (1.0, 1.0)
-        g[:, i, 0] = prior[0] * phi[n][0]
-        g[:, i, 1] = prior[1] * phi[n][1]
-    h = np.ones(settings.shape[0])
-    for k, (links, (own, leak)) in enumerate(zip(aux_links, aux_h, strict=True)):
-        on = settings[:, k]
-        for i, w in links:
-            g[:, i, 1] *= np.where(on, 1.0 - w, 1.0)
-        if own is None:
-            h *= np.where(on, -(1.0 - leak), 1.0)
-        else:
-            g[:, own, 0] *= np.where(on, 1.0 - leak, 0.0)
-            g[:, own, 1] *= np.where(on, -(1.0 - leak), 1.0)
-    s = g.sum(axis=2)
-    ones = np.ones((s.shape[0], 1))
-    prefix = np.cumprod(np.hstack([ones, s[:, :-1]]), axis=1)
-    suffix = np.cumprod(np.hstack([ones, s[:, :0:-1]]), axis=1)[:, ::-1]
-    leave_one_out = prefix * suffix
-    evidence = float(np.sum(h * prefix[:, -1] * s[:, -1])) if len(active) else float(np.sum(h))
-    numer = (h[:, None] * leave_one_out * g[:, :, 1]).sum(axis=0)
-    if evidence <= 0:
-        raise ValueError("the evidence has zero probability under the model")
-    return {n: float(min(1.0, max(0.0, numer[i] / evidence))) for i, n in enumerate(active)}
+def _group_tables(net: NoisyOrNetwork, group: Sequence[str], phi: Mapping[str, list[float]],
+                  positives: Sequence[Observation]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (states, weight of each joint state, log factor per positive observation) for one group."""
+    k = len(group)
+    if k > _MAX_GROUP:
+        raise ValueError(f"a group of {k} linked hidden nodes is too large to sum exactly")
+    states = ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1).astype(bool)
+    col = {n: i for i, n in enumerate(group)}
+    weight = np.ones(2**k)
+    for i, n in enumerate(group):
+        off = np.full(2**k, 1.0 - net.leak[n])
+        for p, w in net.parents.get(n, ()):
+            off *= np.where(states[:, col[p]], 1.0 - w, 1.0)
+        weight *= np.where(states[:, i], (1.0 - off) * phi[n][1], off * phi[n][0])
+    logs = np.zeros((2**k, len(positives)))
+    with np.errstate(divide="ignore"):
+        for j, obs in enumerate(positives):
+            for p, w in obs.parents:
+                if p in col:
+                    logs[:, j] += np.where(states[:, col[p]], np.log(1.0 - w), 0.0)
+    return states, weight, logs
 
 
 def posteriors(net: NoisyOrNetwork, observations: Sequence[Observation] = (),
@@ -133,22 +114,49 @@ def posteriors(net: NoisyOrNetwork, observations: Sequence[Observation] = (),
     """Return the exact posterior P(node = 1 | evidence) of every hidden node.
 
     >>> net = NoisyOrNetwork(order=("a",), leak={"a": 0.2}, parents={})
+    >>> # hand-worked: 0.2 · 0.82 / (0.2 · 0.82 + 0.8 · 0.1) = 0.6721
     >>> round(posteriors(net, [Observation("pain", 0.1, (("a", 0.8),), True)])["a"], 4)
-    0.6552
+    0.6721
     """
-    phi, touched = _unary(net, observations, likelihoods)
+    phi = _unary(net, observations, likelihoods)
     positives = [o for o in observations if o.value]
-    active_set = _ancestors(net, touched)
-    active = [n for n in net.order if n in active_set]
-    result = _pass(net, active, phi, positives)
-    for n in net.order:
-        if n in result:
-            continue
-        if not any(p for p, _ in net.parents.get(n, ())):
-            result[n] = net.leak[n]  # a barren root is independent of the evidence
-            continue
-        extended = active_set | _ancestors(net, [n])
-        result[n] = _pass(net, [m for m in net.order if m in extended], phi, positives)[n]
+    n_aux = len(positives)
+    if n_aux > _MAX_AUX:
+        raise ValueError(f"too many positive observations for exact summation: {n_aux}")
+    settings = ((np.arange(2**n_aux)[:, None] >> np.arange(n_aux)[None, :]) & 1).astype(float)
+    h = np.prod(np.where(settings.astype(bool), -(1.0 - np.array([o.leak for o in positives])), 1.0), axis=1)
+    sums: list[np.ndarray] = []
+    numerators: list[tuple[list[str], np.ndarray]] = []
+    groups = _components(net)
+    singles = [g[0] for g in groups if len(g) == 1]
+    if singles:  # independent roots, all at once: S = (1 − l)·φ0 + l·φ1·Π(1 − w)^z
+        col = {n: i for i, n in enumerate(singles)}
+        logs = np.zeros((len(singles), n_aux))
+        with np.errstate(divide="ignore"):
+            for j, obs in enumerate(positives):
+                for p, w in obs.parents:
+                    if p in col:
+                        logs[col[p], j] += np.log(1.0 - w)
+        on = np.array([net.leak[n] * phi[n][1] for n in singles])
+        off = np.array([(1.0 - net.leak[n]) * phi[n][0] for n in singles])
+        present = np.exp(settings @ logs.T) * on[None, :]
+        single_sums = present + off[None, :]
+        for i, n in enumerate(singles):
+            sums.append(single_sums[:, i])
+            numerators.append(([n], present[:, i : i + 1]))
+    for group in (g for g in groups if len(g) > 1):
+        states, weight, logs = _group_tables(net, group, phi, positives)
+        factor = np.exp(settings @ logs.T) * weight[None, :]  # (settings, joint states)
+        sums.append(factor.sum(axis=1))
+        numerators.append((group, factor @ states.astype(float)))
+    total = h * np.prod(np.array(sums), axis=0) if sums else h
+    evidence = float(total.sum())
+    if evidence <= 0:
+        raise ValueError("the evidence has zero probability under the model")
+    result: dict[str, float] = {}
+    for s, (group, numer) in zip(sums, numerators, strict=True):
+        marg = (total / s) @ numer / evidence
+        result.update({n: float(min(1.0, max(0.0, marg[i]))) for i, n in enumerate(group)})
     return result
 
 

@@ -42,7 +42,16 @@ def _noisy_or_table(leak: float, weights: Sequence[float]) -> tuple[tuple[float,
     return tuple(off), tuple(1.0 - x for x in off)
 
 
+def _merge(parents: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+    # two links from the same parent act as one link of strength 1 − (1 − w1)(1 − w2): the same factor
+    merged: dict[str, float] = {}
+    for p, w in parents:
+        merged[p] = 1.0 - (1.0 - merged.get(p, 0.0)) * (1.0 - w)
+    return list(merged.items())
+
+
 def _noisy_or(name: str, leak: float, parents: Sequence[tuple[str, float]]) -> list[NodeTable]:
+    parents = _merge(parents)
     if len(parents) <= _DIVORCE_ABOVE:
         return [NodeTable(name, tuple(p for p, _ in parents), _noisy_or_table(leak, [w for _, w in parents]))]
     nodes = [NodeTable(f"{name}__0", (), _noisy_or_table(leak, []))]

@@ -83,7 +83,7 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
     state = findings.statuses[node_id].state
     probability = post[node_id]
     kind = "local" if is_local else "remote"
-    if kind == "remote" and probability < kb.model.display_threshold and state not in ("present", "probable"):
+    if kind == "remote" and probability < kb.model.display_threshold and state == "not_tested":
         return None
     matches, mismatches = _behaviour_fit(kb, paths, evidence)
     return RankedItem(id=node_id, name=node.name, kind=kind, probability=round(probability, 6), prior=node.prior,

@@ -1,0 +1,5 @@
+"""`python -m kinetrace` runs the CLI."""
+
+from kinetrace.cli.app import main
+
+main()

@@ -1,0 +1,124 @@
+"""The shipped knowledge base validates, and each integrity rule fires on a small broken copy."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kinetrace.errors import KnowledgeError
+from kinetrace.knowledge import KB_FILES, load_knowledge
+from kinetrace.knowledge.load import _default_dir
+
+
+def test_shipped_knowledge_base_loads_with_zero_problems():
+    kb = load_knowledge()
+    assert len(kb.edges) == 34
+    assert {f"E{n:02d}" for n in range(1, 35)} == set(kb.edges)
+    assert len(kb.version) == 12
+
+
+def test_every_data_file_is_present():
+    folder = _default_dir()
+    for name in [*KB_FILES, "model.yaml"]:
+        assert (folder / name).is_file(), name
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Callable[[str, Callable[[list], None]], Path]:
+    def make(file: str, change: Callable[[list], None]) -> Path:
+        target = tmp_path / "data"
+        shutil.copytree(_default_dir(), target)
+        path = target / file
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return target
+
+    return make
+
+
+def _entry(data: list, entry_id: str) -> dict:
+    return next(e for e in data if e["id"] == entry_id)
+
+
+def _problems(folder: Path) -> str:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(folder)
+    return str(info.value)
+
+
+def test_dangling_edge_names_file_entry_and_value(broken):
+    folder = broken("edges.yaml", lambda d: _entry(d, "E06")["cause"].__setitem__(0, "no_such_node"))
+    text = _problems(folder)
+    assert "edges.yaml" in text and "'E06'" in text and "no_such_node" in text and "dangling" in text
+
+
+def test_unknown_reference_key_is_reported(broken):
+    folder = broken("edges.yaml", lambda d: _entry(d, "E07")["refs"].append("R999"))
+    text = _problems(folder)
+    assert "'E07'" in text and "R999" in text
+
+
+def test_fact_without_grade_is_reported(broken):
+    folder = broken("edges.yaml", lambda d: _entry(d, "E15")["grades"].pop("pain"))
+    text = _problems(folder)
+    assert "edges.yaml" in text and "'E15'" in text and "grades.pain" in text
+
+
+def test_fact_without_source_is_reported(broken):
+    folder = broken("tests.yaml", lambda d: d[0].pop("refs"))
+    assert "refs" in _problems(folder)
+
+
+def test_impossible_threshold_outside_valid_range_is_reported(broken):
+    def change(data: list) -> None:
+        rule = _entry(data, "hip_ir_prone")["informs"][0]
+        rule["threshold"] = 400
+
+    text = _problems(folder := broken("tests.yaml", change))
+    assert "hip_ir_prone" in text and "400" in text and folder.exists()
+
+
+def test_reversed_valid_range_is_reported(broken):
+    folder = broken("tests.yaml", lambda d: _entry(d, "hip_ir_prone").__setitem__("valid_range", {"min": 90,
+                                                                                                   "max": -30}))
+    assert "hip_ir_prone" in _problems(folder)
+
+
+def test_duplicate_id_is_an_error_not_an_overwrite(broken):
+    folder = broken("regions.yaml", lambda d: d.append(dict(d[0])))
+    assert "defined twice" in _problems(folder)
+
+
+def test_unknown_key_is_forbidden(broken):
+    folder = broken("regions.yaml", lambda d: d[0].__setitem__("colour", "red"))
+    text = _problems(folder)
+    assert "regions.yaml" in text and "colour" in text
+
+
+def test_plan_item_must_point_at_an_impairment(broken):
+    def change(data: list) -> None:
+        item = next(e for e in data if e.get("layer", "specific") == "specific")
+        item["targets"] = ["not_an_impairment"]
+
+    assert "not_an_impairment" in _problems(broken("interventions.yaml", change))
+
+
+def test_red_flag_rule_must_use_known_questions(broken):
+    def change(data: list) -> None:
+        data[0]["when"] = {"yes": "no_such_question"}
+
+    assert "no_such_question" in _problems(broken("red_flags.yaml", change))
+
+
+def test_every_problem_is_gathered_before_failing(broken):
+    def change(data: list) -> None:
+        _entry(data, "E06")["cause"] = ["ghost_a"]
+        _entry(data, "E07")["effect"] = ["ghost_b"]
+
+    text = _problems(broken("edges.yaml", change))
+    assert "ghost_a" in text and "ghost_b" in text
