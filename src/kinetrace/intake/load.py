@@ -77,7 +77,7 @@ def _read_text(file: Path) -> str:
     if file.is_dir():
         raise InputError(str(file), message=f"{file}: is a folder; expected a case file (.yaml or .json).")
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # a byte-order mark from Windows editors is dropped
     except UnicodeDecodeError as exc:
         raise InputError(str(file), message=f"{file}: is not UTF-8 text; expected a YAML or JSON case file.") from exc
     if not text.strip():

@@ -218,3 +218,10 @@ def test_a_repeated_json_key_is_refused(tmp_path: Path) -> None:
     path.write_text('{"patient": {"age": 40, "age": 41}}')
     with pytest.raises(InputError, match=r"dup\.json: key 'age' appears twice in one object"):
         load_case(path)
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    for name in ("bom.json", "bom.yaml"):
+        path = tmp_path / name
+        path.write_text(json.dumps(_minimal()), encoding="utf-8-sig")
+        assert load_case(path).patient.age == 40
