@@ -58,15 +58,23 @@ def match_activity(text: str, activities: Iterable[Activity]) -> tuple[str | Non
 
 
 @lru_cache(maxsize=32)
-def _index(vocab: tuple[tuple[str, str, tuple[str, ...]], ...]
-           ) -> tuple[dict[str, str], list[tuple[tuple[int, int, int], str, str, re.Pattern[str]]]]:
+def _index(
+    vocab: tuple[tuple[str, str, tuple[str, ...]], ...],
+) -> tuple[dict[str, str], list[tuple[tuple[int, int, int], str, str, re.Pattern[str]]]]:
     exact: dict[str, str] = {}
     for activity_id, name, _ in vocab:
         for label in (activity_id, name):
             exact.setdefault(_normal(label), activity_id)
-    patterns = [((-len(_normal(kw)), order, k_order), activity_id, kw,
-                 re.compile(rf"(?<![a-z0-9]){re.escape(_normal(kw))}(?![a-z0-9])"))
-                for order, (activity_id, _, keywords) in enumerate(vocab) for k_order, kw in enumerate(keywords)]
+    patterns = [
+        (
+            (-len(_normal(kw)), order, k_order),
+            activity_id,
+            kw,
+            re.compile(rf"(?<![a-z0-9]){re.escape(_normal(kw))}(?![a-z0-9])"),
+        )
+        for order, (activity_id, _, keywords) in enumerate(vocab)
+        for k_order, kw in enumerate(keywords)
+    ]
     patterns.sort(key=lambda t: t[0])
     return exact, patterns
 
