@@ -157,7 +157,7 @@ class Grades(_Entry):
 class Edge(_Entry):
     """A directed compensation or referral edge (§A.2, E01–E34)."""
 
-    id: str = Field(pattern=r"^E\d\d$")
+    id: str = Field(pattern=r"^[ES]\d\d$", description="E01–E34 from clinical.md §A.2; S01… for seed-only chains")
     name: str
     kind: EdgeKind
     cause: list[str] = Field(min_length=1, description="node ids (impairments, states, modifiers)")
