@@ -207,9 +207,7 @@ def describe(ann: Any, info: FieldInfo | None) -> str:  # noqa: PLR0911 (one ret
     return "a valid value"
 
 
-def from_pydantic(
-    model: type[BaseModel], errors: Sequence[ErrorDetails], *, prefix: Loc = ()
-) -> list[Problem]:
+def from_pydantic(model: type[BaseModel], errors: Sequence[ErrorDetails], *, prefix: Loc = ()) -> list[Problem]:
     """Translate pydantic errors for `model` into Problems (one per field path, first error kept)."""
     out: dict[str, Problem] = {}
     for err in errors:
