@@ -58,28 +58,15 @@ _register_groups()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; map Kinetrace errors to exit codes 2 (input) and 1 (other)."""
+    """Run the CLI; map Kinetrace errors to exit codes 2 (input) and 1 (other).
+
+    Usage errors (unknown option, missing argument) are reported by Typer itself with exit status 2.
+    """
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="kinetrace")
     except KinetraceError as exc:
         if debug:
             raise
         typer.echo(f"Error: {exc}", err=True)
         raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        raise SystemExit(1) from None
-    except (typer.BadParameter, typer.Exit) as exc:  # pragma: no cover - click handles most of these
-        raise SystemExit(getattr(exc, "exit_code", 2)) from None
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors arrive as click exceptions
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        raise

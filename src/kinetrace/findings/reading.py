@@ -28,8 +28,15 @@ class Reading:
 
 
 def error_gate(test: ClinicalTest, m: Measurement) -> float:
-    """Return the half-width of the error band in the test's unit (KB gate or the reading's uncertainty)."""
+    """Return the half-width of the error band in the test's unit.
+
+    The method's own gate when the knowledge base gives one (lifts are more precise than tape), else the test's
+    gate; widened to the reading's own uncertainty when that is larger (e.g. a photo measurement).
+    """
     gate = test.measurement_error.gate if test.measurement_error else 0.0
+    method = next((x for x in test.methods if x.id == m.method), None)
+    if method is not None and method.gate is not None:
+        gate = method.gate
     return max(gate, m.uncertainty or 0.0)
 
 
@@ -98,7 +105,8 @@ def _with_asymmetry(rule: InformRule, per_side: list[tuple[str, float, ReadingSt
     reason += f" + {gate:g})" if gate else ")"
     if diff >= rule.asymmetry + gate:
         return "abnormal", tuple(sorted({*affected, worse})), reason
-    if diff >= rule.asymmetry - gate and _SEVERITY[state] < _SEVERITY["indeterminate"]:
+    # a difference no larger than the error itself says nothing about asymmetry
+    if diff >= max(rule.asymmetry - gate, gate) and _SEVERITY[state] < _SEVERITY["indeterminate"]:
         return "indeterminate", affected, reason
     return state, affected, reason
 

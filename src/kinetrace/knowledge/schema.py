@@ -267,6 +267,9 @@ class Method(_Entry):
     id: str
     name: str
     validity_rank: int = Field(ge=1, le=10, description="1 = most valid")
+    gate: float | None = Field(None, ge=0, description="error band of this method, when it differs from the "
+                               "test's (same unit as the test)")
+    gate_source: str = Field("", description="where the method's gate comes from; 'EO default' if a design choice")
     note: str = ""
     refs: list[str] = Field(default_factory=list)
 
@@ -295,6 +298,13 @@ class ClinicalTest(_Entry):
     caveats: str = ""
     refs: list[str]
     grade: Grade
+
+    @model_validator(mode="after")
+    def _method_gates_have_sources(self) -> ClinicalTest:
+        for m in self.methods:
+            if m.gate is not None and not m.gate_source:
+                raise ValueError(f"method {m.id!r}: a gate needs its gate_source")
+        return self
 
     @model_validator(mode="after")
     def _kind_fields(self) -> ClinicalTest:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from kinetrace.findings.normalise import NormalisedFindings
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.knowledge.schema import NodeKind
+from kinetrace.knowledge.schema import ActionLevel, NodeKind
 from kinetrace.reasoning.evidence import CaseEvidence
 from kinetrace.reasoning.model import ChainModel, is_rankable
 from kinetrace.reasoning.paths import find_paths
@@ -24,11 +24,17 @@ _STATE_WORDS = {"present": "present beyond measurement error", "probable": "prob
                 "indeterminate": "within measurement error", "absent": "not found", "not_tested": "not tested"}
 
 
+_REFERRALS = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL, ActionLevel.ROUTINE_REFERRAL}
+
+
 def flag_items(flags: Sequence[Flag]) -> list[RankedItem]:
-    """Return red-flag conditions as ranked items; they always come first (§E.4 rule 7)."""
+    """Return referral-level red-flag conditions as ranked items; they always come first (§E.4 rule 7).
+
+    Weak flags (safety netting) are shown in the triage with their follow-up questions, not ranked.
+    """
     items: dict[str, RankedItem] = {}
     for f in flags:
-        if f.condition_id in items:
+        if f.condition_id in items or f.action not in _REFERRALS:
             continue
         items[f.condition_id] = RankedItem(
             id=f.condition_id, name=f.suspected, kind="red_flag", probability=None, state="present",
@@ -83,7 +89,7 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
     state = findings.statuses[node_id].state
     probability = post[node_id]
     kind = "local" if is_local else "remote"
-    if kind == "remote" and probability < kb.model.display_threshold and state == "not_tested":
+    if kind == "remote" and probability < kb.model.display_threshold and state in ("not_tested", "absent"):
         return None
     matches, mismatches = _behaviour_fit(kb, paths, evidence)
     return RankedItem(id=node_id, name=node.name, kind=kind, probability=round(probability, 6), prior=node.prior,
