@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,21 +24,38 @@ def kb():  # type: ignore[no-untyped-def]
     return load_knowledge()
 
 
-@pytest.fixture
-def app(tmp_path: Path, kb) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    """A fresh app with two clinics (North: admin + clinician, South: clinician)."""
-    settings = WebSettings(
-        data_dir=tmp_path / "data", secret_key="test-secret", analyse_media=False, sign_in_attempts=3
+def _settings(data_dir: Path) -> WebSettings:
+    return WebSettings(
+        data_dir=data_dir, secret_key="test-secret", analyse_media=False, sign_in_attempts=3, max_upload_mb=2
     )
-    application = create_app(settings, kb=kb)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, kb) -> Path:  # type: ignore[no-untyped-def]
+    """A migrated database with two clinics (North: admin + clinician, South: clinician), built once."""
+    data = tmp_path_factory.mktemp("template")
+    application = create_app(_settings(data), kb=kb)
     with application.state.kt.sessions.begin() as db:
         north = clinic_repo.create_clinic(db, "North")
         south = clinic_repo.create_clinic(db, "South")
         h = hash_password(PASSWORD)
-        clinic_repo.create_user(db, north.id, email="admin@north.org", name="Nora Admin", role="admin", password_hash=h)
-        clinic_repo.create_user(db, north.id, email="doc@north.org", name="Nick Doc", role="clinician", password_hash=h)
-        clinic_repo.create_user(db, south.id, email="doc@south.org", name="Sue Doc", role="clinician", password_hash=h)
-    yield application
+        for clinic, email, name, role in (
+            (north.id, "admin@north.org", "Nora Admin", "admin"),
+            (north.id, "doc@north.org", "Nick Doc", "clinician"),
+            (south.id, "doc@south.org", "Sue Doc", "clinician"),
+        ):
+            clinic_repo.create_user(db, clinic, email=email, name=name, role=role, password_hash=h)
+    application.state.kt.engine.dispose()
+    return data / "kinetrace.sqlite3"
+
+
+@pytest.fixture
+def app(tmp_path: Path, kb, template_db: Path) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
+    """A fresh app on a copy of the template database."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(template_db, data / "kinetrace.sqlite3")
+    yield create_app(_settings(data), kb=kb)
 
 
 @pytest.fixture

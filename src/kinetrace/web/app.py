@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from kinetrace.storage import make_engine, make_session_factory, migrate, sqlite_url
 from kinetrace.web.config import WebSettings, load_secret_key
-from kinetrace.web.errors import install_error_handlers
+from kinetrace.web.errors import error_body, install_error_handlers
 from kinetrace.web.security import LoginThrottle, new_csrf_token
 from kinetrace.web.state import AppState
 from kinetrace.web.view import install_filters
@@ -95,8 +96,14 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
         https_only=settings.cookie_secure,
     )
 
+    body_limit = (settings.max_upload_mb + 1) << 20  # the largest file plus room for the other form fields
+
     @app.middleware("http")
     async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > body_limit:
+            message = f"file: larger than {settings.max_upload_mb} MB; send a smaller photo or video."
+            return JSONResponse(error_body([{"field": "file", "message": message}]), status_code=413)
         response: Response = await call_next(request)
         for key, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)

@@ -74,7 +74,10 @@ def chain_drawing(result: dict[str, Any], kb: Any, *, top: int = 3) -> list[dict
     lines = []
     for item in result.get("ranking", [])[:top]:
         for path in item.get("paths", [])[:1]:
-            points = [p for p in (_node_point(n, kb) for n in [*path.get("nodes", []), path.get("region", "")]) if p]
+            # Shift each chain a little sideways so chains along the same regions stay distinguishable.
+            dx = 7.0 * len(lines)
+            nodes = [*path.get("nodes", []), path.get("region", "")]
+            points = [(p[0] + dx, p[1]) for p in (_node_point(n, kb) for n in nodes) if p]
             deduped = [pt for i, pt in enumerate(points) if i == 0 or pt != points[i - 1]]
             if len(deduped) >= 2:
                 lines.append(

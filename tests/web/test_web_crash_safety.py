@@ -1,0 +1,168 @@
+"""Killing the server (SIGKILL) mid-upload or mid-save leaves no half-written assessment and loses nothing saved.
+
+A real `kinetrace serve` process on SQLite (WAL) is killed while requests are in flight, then started again on
+the same data folder; the database and the uploads folder are then checked directly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+from web_helpers import DEMO_CASE, png_bytes
+
+from kinetrace.storage.tables import AssessmentRow, MeasurementRow, MediaRow, PlanRow
+
+ADMIN, SECRET = "admin@crash.test", "crash-test-password"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _server(data: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "KINETRACE_ADMIN_EMAIL": ADMIN,
+        "KINETRACE_ADMIN_PASSWORD": SECRET,
+        "KINETRACE_COOKIE_SECURE": "false",
+        "KINETRACE_ANALYSE_MEDIA": "false",
+    }
+    cmd = [
+        sys.executable,
+        "-c",
+        "from kinetrace.cli.app import main; main()",
+        "serve",
+        "--data-dir",
+        str(data),
+        "--port",
+        str(port),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=(data.parent / f"server-{port}.log").open("ab"),
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            break
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("server did not start") from None
+            time.sleep(0.2)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def _client(port: int) -> tuple[httpx.Client, dict[str, str]]:
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    res = client.post("/api/v1/session", json={"email": ADMIN, "password": SECRET})
+    res.raise_for_status()
+    return client, {"X-CSRF-Token": res.json()["csrf_token"]}
+
+
+def _db(data: Path) -> Session:
+    return Session(create_engine(f"sqlite:///{data / 'kinetrace.sqlite3'}"))
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+def test_kill_mid_upload_leaves_no_media_and_no_partial_file(data: Path) -> None:
+    port = _port()
+    with _server(data, port) as proc:
+        client, csrf = _client(port)
+        pid = client.post("/api/v1/patients", json={"display_name": "Crash"}, headers=csrf).json()["id"]
+        draft = client.post(
+            f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE, "complete": False}, headers=csrf
+        ).json()
+        cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        body_head = (
+            b'--B\r\nContent-Disposition: form-data; name="view"\r\n\r\nleft\r\n--B\r\n'
+            b'Content-Disposition: form-data; name="file"; filename="big.png"\r\n'
+            b"Content-Type: image/png\r\n\r\n" + png_bytes()
+        )
+        total = len(body_head) + (8 << 20)
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(
+                f"POST /api/v1/assessments/{draft['id']}/media HTTP/1.1\r\nHost: x\r\n"
+                f"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {total}\r\n"
+                f"X-CSRF-Token: {csrf['X-CSRF-Token']}\r\nCookie: {cookie}\r\n\r\n".encode()
+            )
+            sock.sendall(body_head + b"\0" * (3 << 20))  # a bit over a third of the file, then the server dies
+            time.sleep(0.5)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+    with _server(data, port):
+        client, _ = _client(port)
+        assert client.get(f"/api/v1/assessments/{draft['id']}/media").json() == []
+        again = client.get(f"/api/v1/assessments/{draft['id']}").json()
+        assert again["status"] == "draft" and again["case"] == draft["case"]  # nothing saved was lost
+    assert list((data / "uploads").iterdir()) == []
+    with _db(data) as db:
+        assert db.scalars(select(MediaRow)).all() == []
+
+
+def test_kill_mid_save_leaves_only_whole_assessments(data: Path) -> None:
+    port = _port()
+    acknowledged: list[int] = []
+    with _server(data, port) as proc:
+        client, csrf = _client(port)
+        pid = client.post("/api/v1/patients", json={"display_name": "Crash"}, headers=csrf).json()["id"]
+        stop = threading.Event()
+
+        def save_forever() -> None:
+            worker = httpx.Client(base_url=str(client.base_url), cookies=client.cookies, timeout=30)
+            while not stop.is_set():
+                try:
+                    res = worker.post(f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE}, headers=csrf)
+                except httpx.TransportError:
+                    return
+                if res.status_code == 201:
+                    acknowledged.append(res.json()["id"])
+
+        threads = [threading.Thread(target=save_forever) for _ in range(4)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 8 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)  # while four saves are in flight
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert len(acknowledged) >= 8
+    with _server(data, port), _db(data) as db:
+        rows = db.scalars(select(AssessmentRow)).all()
+        assert {r.id for r in rows} >= set(acknowledged)  # every acknowledged save survived
+        for row in rows:
+            assert row.status == "complete" and row.result_data is not None and row.kb_version
+            assert db.scalars(select(PlanRow).where(PlanRow.assessment_id == row.id)).one()
+            assert db.scalars(select(MeasurementRow).where(MeasurementRow.assessment_id == row.id)).all()
