@@ -10,7 +10,7 @@ Every metric declares the views it needs; in any other view it is returned as `n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -24,6 +24,7 @@ from kinetrace.metrics.movement_signal import (
     Trajectories,
     correct_swaps,
     fill_gaps,
+    remove_spikes,
     smooth,
     trajectories_from_sequence,
 )
@@ -97,9 +98,11 @@ def prepare_trajectories(
 ) -> tuple[Trajectories, SwapReport, GapReport]:
     """Grid, swap-correct, gap-fill and smooth a sequence with the shared processing settings."""
     p = specs.processing
-    raw = trajectories_from_sequence(seq, min_visibility=p.min_visibility)
-    swapped, swaps = correct_swaps(raw, margin=p.swap_margin)
-    filled, gaps = fill_gaps(swapped, max_gap_s=p.max_gap_s)
+    raw = trajectories_from_sequence(seq, min_visibility=p.min_visibility, off_image_margin=p.off_image_margin)
+    swapped, swaps = correct_swaps(raw, price=p.swap_price)
+    cleaned, spikes = remove_spikes(swapped, window_s=p.spike_window_s, min_jump=p.spike_min_jump)
+    filled, gaps = fill_gaps(cleaned, max_gap_s=p.max_gap_s)
+    gaps = replace(gaps, spikes_removed=spikes)
     return smooth(filled, cutoff_hz=p.cutoff_hz, order=p.filter_order), swaps, gaps
 
 
@@ -143,6 +146,8 @@ def _cleaning_warnings(swaps: SwapReport, gaps: GapReport, tr: Trajectories, sha
     out = []
     if swaps.frames_corrected:
         out.append(f"left/right swaps corrected in {swaps.frames_corrected} frame(s)")
+    if gaps.spikes_removed:
+        out.append(f"{gaps.spikes_removed} landmark position(s) that jumped away for a moment were treated as missing")
     if gaps.longest_unfilled_s > 0:
         out.append(f"a gap of {gaps.longest_unfilled_s:.2f} s exceeds the {gaps.max_gap_s:g} s fill limit and "
                    "was left empty")

@@ -16,6 +16,7 @@ __all__ = [
     "MovementEvent",
     "contact_frames",
     "deepest_frames",
+    "forward_peaks",
     "lift_intervals",
     "peak_frame",
 ]
@@ -80,19 +81,48 @@ def deepest_frames(depth: FloatArray, *, min_prominence: float) -> list[int]:
     return [int(p) - 1 for p in peaks if 0 < p <= len(depth)]
 
 
-def contact_frames(speed: FloatArray, *, stance_share: float, min_frames: int) -> list[int]:
-    """Foot-contact frames: starts of runs where the foot moves slower than `stance_share` × its peak speed.
+def contact_frames(speed: FloatArray, *, stance_share: float, swing_share: float, min_frames: int) -> list[int]:
+    """Foot-contact frames: where a swinging foot comes to rest.
 
-    The peak is the 95th percentile of the speed, so one bad frame does not set it. A contact at the very first
-    frame is not counted (the foot was already down when the clip began).
+    Hysteresis on the foot's speed: the foot is swinging once it moves faster than `swing_share` × its peak speed,
+    and lands when it then drops below `stance_share` × peak and stays there for `min_frames`. A dip in speed during
+    one swing therefore does not count as a step. The peak is the 95th percentile of the speed, so one bad frame
+    does not set it. Unseen frames keep the state they had.
     """
     finite = speed[np.isfinite(speed)]
     if finite.size < 3:
         return []
-    limit = stance_share * float(np.percentile(finite, 95))
-    known = np.isfinite(speed)
-    still = _hold_through_gaps(np.where(known, speed < limit, False), known)
-    return [a for a, b in _runs(still) if b - a >= min_frames and a > 0]
+    peak = float(np.percentile(finite, 95))
+    low, high = stance_share * peak, swing_share * peak
+    contacts: list[int] = []
+    swinging = False
+    for i, v in enumerate(speed):
+        if not np.isfinite(v):
+            continue
+        if v > high:
+            swinging = True
+        elif swinging and v < low:
+            window = speed[i:i + min_frames]
+            if len(window) == min_frames and np.all(window[np.isfinite(window)] < high):
+                contacts.append(i)
+                swinging = False
+    return contacts
+
+
+def forward_peaks(forward: FloatArray, *, min_prominence: float, min_frames: int) -> list[int]:
+    """Foot-contact frames from a side view: the foot at its farthest ahead of the pelvis (Zeni et al. 2008).
+
+    `forward` is the ankle's lead over the hip centre (leg lengths, + ahead); contacts are its peaks with at least
+    `min_prominence` and `min_frames` apart. Unlike foot speed, this is unaffected by brief landmark jitter.
+    """
+    from scipy.signal import find_peaks
+
+    finite = np.isfinite(forward)
+    if finite.sum() < 3:
+        return []
+    filled = np.interp(np.arange(len(forward)), np.flatnonzero(finite), forward[finite])
+    peaks, _ = find_peaks(filled, prominence=min_prominence, distance=max(1, min_frames))
+    return [int(p) for p in peaks if finite[p]]
 
 
 def peak_frame(values: FloatArray, *, lowest: bool = False) -> int | None:

@@ -10,7 +10,8 @@ Conventions (degrees; image y points down):
 - side view: `knee_flexion_<side>_deg` 0 when straight; `trunk_incl_deg` and `shin_incl_<side>_deg` from
   vertical, + = forward (the way the person faces); `shoulder_flexion_<side>_deg` arm from the trunk line, 0 by
   the side, 180 overhead; `thigh_below_parallel_<side>_deg` + when the hip is below the knee; `heel_rise_<side>_pct`
-  heel height above the toes in % of foot length.
+  heel height above the toes in % of foot length; `ankle_forward_<side>_leg` ankle ahead of the hip centre in leg
+  lengths (gait contacts).
 
 The person's left is found from the landmarks themselves (left hip minus right hip), so a back view works for
 frontal-plane angles as well as a front view.
@@ -120,7 +121,12 @@ def _rotation(tr: Trajectories, part: str) -> FloatArray:
     return np.where(depth >= 0, angle, -angle)  # the left point going away (larger z) = turned to the left
 
 
-def _facing(tr: Trajectories) -> int:
+def _facing(tr: Trajectories, leg_px: float) -> int:
+    """+1 when the person faces image right: the way they travel if they cover a leg length, else toes/nose."""
+    hip_x = _mid(tr, "hip")[:, 0]
+    seen = hip_x[np.isfinite(hip_x)]
+    if seen.size > 1 and abs(seen[-1] - seen[0]) > leg_px:
+        return 1 if seen[-1] > seen[0] else -1
     toes = [_nanmedian(tr.point(f"{s}_foot_index")[:, 0] - tr.point(f"{s}_heel")[:, 0]) for s in _SIDES]
     toe = float(np.nanmean(toes)) if np.isfinite(toes).any() else float("nan")
     if np.isfinite(toe) and toe != 0:
@@ -129,7 +135,7 @@ def _facing(tr: Trajectories) -> int:
     return 1 if nose >= 0 else -1
 
 
-def _side_series(tr: Trajectories, facing: int) -> dict[str, FloatArray]:
+def _side_series(tr: Trajectories, facing: int, leg_px: float) -> dict[str, FloatArray]:
     hip_mid, sh_mid = _mid(tr, "hip"), _mid(tr, "shoulder")
     out: dict[str, FloatArray] = {"trunk_incl_deg": _from_vertical(hip_mid, sh_mid, facing)}
     for s in _SIDES:
@@ -146,6 +152,7 @@ def _side_series(tr: Trajectories, facing: int) -> dict[str, FloatArray]:
             np.arctan2(hip[:, 1] - knee[:, 1], np.abs(hip[:, 0] - knee[:, 0])))
         foot = _nanmedian(np.linalg.norm(toe - heel, axis=1), default=1.0)
         out[f"heel_rise_{s}_pct"] = (toe[:, 1] - heel[:, 1]) / foot * 100.0
+        out[f"ankle_forward_{s}_leg"] = facing * (ankle[:, 0] - hip_mid[:, 0]) / leg_px
     return out
 
 
@@ -163,9 +170,9 @@ def _common_series(tr: Trajectories, leg_px: float) -> dict[str, FloatArray]:
 def compute_kinematics(tr: Trajectories, view: View) -> Kinematics:
     """Return every angle series meaningful in `view`, plus hip and ankle paths in leg lengths."""
     leg, trunk = _scales(tr)
-    facing = _facing(tr) if view is View.SIDE else 0
+    facing = _facing(tr, leg) if view is View.SIDE else 0
     series = _common_series(tr, leg)
-    series.update(_front_series(tr) if view is View.FRONT else _side_series(tr, facing))
+    series.update(_front_series(tr) if view is View.FRONT else _side_series(tr, facing, leg))
     z_left = _nanmedian(tr.z_rel[:, tr.index("left_hip")], default=0.0)
     z_right = _nanmedian(tr.z_rel[:, tr.index("right_hip")], default=0.0)
     near = "left" if z_left <= z_right else "right"

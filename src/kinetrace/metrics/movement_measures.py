@@ -16,6 +16,7 @@ from kinetrace.metrics.movement_events import (
     MovementEvent,
     contact_frames,
     deepest_frames,
+    forward_peaks,
     lift_intervals,
     peak_frame,
 )
@@ -242,27 +243,48 @@ def measure_overhead_reach(ctx: MeasureContext) -> Outcome:
     return Outcome(values, [_event(ctx, "peak_reach", peak, side)], warnings, side)
 
 
-def _step_times(contacts: dict[str, list[int]]) -> dict[str, list[int]]:
-    """Step time per side in frames: from an opposite-foot contact to this foot's next contact."""
+def _step_times(contacts: dict[str, list[int]], *, max_ratio: float) -> tuple[dict[str, list[int]], int]:
+    """Step time per side in frames (opposite-foot contact → this foot's contact), and how many were dropped.
+
+    Steps outside [median / `max_ratio`, median × `max_ratio`] span a hidden stretch or a pause, or come from a
+    spurious contact, so they are left out.
+    """
     merged = sorted((f, s) for s, frames in contacts.items() for f in frames)
     steps: dict[str, list[int]] = {"left": [], "right": []}
     for (f0, s0), (f1, s1) in zip(merged, merged[1:], strict=False):
         if s0 != s1:
             steps[s1].append(f1 - f0)
-    return steps
+    every = steps["left"] + steps["right"]
+    if not every:
+        return steps, 0
+    median = float(np.median(every))
+    kept = {s: [d for d in v if median / max_ratio <= d <= median * max_ratio] for s, v in steps.items()}
+    return kept, len(every) - len(kept["left"]) - len(kept["right"])
+
+
+def _contacts(ctx: MeasureContext) -> dict[str, list[int]]:
+    """Foot contacts per side: foot farthest ahead of the pelvis (side view) or foot coming to rest (front view)."""
+    if ctx.kin.view is View.SIDE:
+        prominence, apart = ctx.spec.param("contact_prominence"), ctx.frames(ctx.spec.param("min_step_s"))
+        return {s: forward_peaks(ctx.s(f"ankle_forward_{s}_leg"), min_prominence=prominence, min_frames=apart)
+                for s in ("left", "right")}
+    low, high = ctx.spec.param("stance_speed_share"), ctx.spec.param("swing_speed_share")
+    min_frames = ctx.frames(ctx.spec.param("min_stance_s"))
+    return {s: contact_frames(ctx.s(f"ankle_speed_{s}_leg_per_s"), stance_share=low, swing_share=high,
+                              min_frames=min_frames) for s in ("left", "right")}
 
 
 def measure_gait(ctx: MeasureContext) -> Outcome:
     """Cadence and step-time asymmetry from foot contacts; knee range (side) or pelvic drop and lean (front)."""
-    share, min_frames = ctx.spec.param("stance_speed_share"), ctx.frames(ctx.spec.param("min_stance_s"))
-    contacts = {s: contact_frames(ctx.s(f"ankle_speed_{s}_leg_per_s"), stance_share=share, min_frames=min_frames)
-                for s in ("left", "right")}
-    steps = _step_times(contacts)
+    contacts = _contacts(ctx)
+    steps, dropped = _step_times(contacts, max_ratio=ctx.spec.param("max_step_ratio"))
+    warnings = [f"{dropped} step(s) more than {ctx.spec.param('max_step_ratio'):g}× longer or shorter than the median "
+                "step were left out (the person was hidden, stopped, or a contact was spurious)"] if dropped else []
     n_steps = len(steps["left"]) + len(steps["right"])
     events = [_event(ctx, "contact", f, s) for s, frames in contacts.items() for f in frames]
     if n_steps < ctx.spec.param("min_steps") or not steps["left"] or not steps["right"]:
         reason = f"only {n_steps} step(s) found; walk at least four steps in view"
-        return Outcome(_missing(ctx, reason), events)
+        return Outcome(_missing(ctx, reason), events, warnings)
     mean = {s: float(np.mean(v)) / ctx.fps for s, v in steps.items()}
     cadence = 60.0 / float(np.mean(steps["left"] + steps["right"]) / ctx.fps)
     asym = abs(mean["left"] - mean["right"]) / ((mean["left"] + mean["right"]) / 2) * 100.0
@@ -284,7 +306,7 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
                  if np.isfinite(lateral[w]).any()]
         values.append(_value("pelvic_drop_deg", side, float(np.mean(drops)) if drops else np.nan, None, "hips"))
         values.append(_value("trunk_lean_deg", side, float(np.mean(leans)) if leans else np.nan, None, "trunk"))
-    return Outcome(values, events, [], "both")
+    return Outcome(values, events, warnings, "both")
 
 
 def measure_seated_trunk_rotation(ctx: MeasureContext) -> Outcome:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kinetrace.metrics.movement_synthetic import Body, render_sequence, skeleton
+from kinetrace.metrics.movement_synthetic import Body, Camera, render_frame, render_sequence, skeleton
 from kinetrace.metrics.pose import Landmark, PoseFrame, PoseSequence
 
 __all__ = ["SCENES", "Scene", "build_scene", "with_swaps"]
@@ -189,7 +189,8 @@ def gait(view: str, fps: float = 30.0, *, left_step: float = 0.52, right_step: f
 
 
 def _walk_frame(body: Body, feet: dict[str, tuple[float, float]], view: str, time_s: float) -> PoseFrame:
-    from kinetrace.metrics.movement_synthetic import render_frame
+    # A wide landscape frame at a small scale keeps six metres of walking in view from the side.
+    camera = Camera(view, width_px=1920, height_px=1080, px_per_m=250.0, origin_x_px=150.0, ground_y_px=1000.0)
 
     # Solve each leg's hip and knee flexion so the ankle sits over the foot position (2-link, sagittal plane).
     angles = {}
@@ -203,7 +204,7 @@ def _walk_frame(body: Body, feet: dict[str, tuple[float, float]], view: str, tim
         thigh_extra = math.degrees(math.acos((0.44**2 + dist**2 - 0.43**2) / (2 * 0.44 * dist)))
         angles[f"{side[0]}_hip_flex"] = reach + thigh_extra
         angles[f"{side[0]}_knee_flex"] = knee
-    return render_frame(replace(body, **angles), view, time_s=time_s)
+    return render_frame(replace(body, **angles), camera, time_s=time_s)
 
 
 def with_swaps(seq: PoseSequence, frames: range) -> PoseSequence:

@@ -7,6 +7,7 @@ frame, or visibility below the limit) is NaN; filling never invents data across 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -20,6 +21,7 @@ __all__ = [
     "Trajectories",
     "correct_swaps",
     "fill_gaps",
+    "remove_spikes",
     "smooth",
     "trajectories_from_sequence",
 ]
@@ -79,6 +81,7 @@ class GapReport:
     filled_values: int
     longest_unfilled_s: float
     max_gap_s: float
+    spikes_removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +93,17 @@ class SwapReport:
     majority_relabelled: bool
 
 
-def trajectories_from_sequence(seq: PoseSequence, *, min_visibility: float) -> Trajectories:
-    """Put a PoseSequence on a regular frame grid (frame index = round(time × fps)); absent frames are NaN."""
+def trajectories_from_sequence(seq: PoseSequence, *, min_visibility: float,
+                               off_image_margin: float = 0.02) -> Trajectories:
+    """Put a PoseSequence on the clip's frame grid (frame index = round(time × fps)); absent frames are NaN.
+
+    Grid index = video frame index, so events and key frames point straight back into the clip. Landmarks the
+    model places outside the image (beyond `off_image_margin`) are guesses and count as missing.
+    """
+    lo, hi = -off_image_margin, 1.0 + off_image_margin
     if not seq.frames or seq.fps <= 0:
         raise ValueError("trajectories_from_sequence needs at least one frame and fps > 0")
-    t0 = seq.frames[0].time_s
-    idx = [round((f.time_s - t0) * seq.fps) for f in seq.frames]
+    idx = [max(0, round(f.time_s * seq.fps)) for f in seq.frames]
     n = max(idx) + 1
     xy = np.full((n, len(LANDMARK_NAMES), 2), np.nan)
     z = np.full((n, len(LANDMARK_NAMES)), np.nan)
@@ -105,7 +113,7 @@ def trajectories_from_sequence(seq: PoseSequence, *, min_visibility: float) -> T
         w, h = frame.image_width_px, frame.image_height_px
         for j, name in enumerate(LANDMARK_NAMES):
             lm = frame.landmarks.get(name)
-            if lm is None or lm.visibility < min_visibility:
+            if lm is None or lm.visibility < min_visibility or not (lo <= lm.x_norm <= hi and lo <= lm.y_norm <= hi):
                 continue
             xy[i, j] = (lm.x_norm * w, lm.y_norm * h)
             z[i, j] = lm.z_norm * w
@@ -142,6 +150,30 @@ def fill_gaps(tr: Trajectories, *, max_gap_s: float) -> tuple[Trajectories, GapR
             interp[a:b, j] = True
     report = GapReport(int(interp.sum() - tr.interpolated.sum()), longest / tr.fps, max_gap_s)
     return replace(tr, xy_px=xy, z_rel=z, interpolated=interp), report
+
+
+def remove_spikes(tr: Trajectories, *, window_s: float, min_jump: float) -> tuple[Trajectories, int]:
+    """Treat brief jumps of a landmark as missing (a Hampel-type filter); return the new trajectories and count.
+
+    A position further than `min_jump` × trunk length from the median of its neighbours within ±`window_s` is a
+    momentary mislabel (typically both leg labels landing on one leg) and becomes NaN, to be gap-filled.
+    """
+    half = max(1, round(window_s * tr.fps))
+    limit = min_jump * _trunk_length(tr.xy_px, tr.names)
+    xy = tr.xy_px.copy()
+    n = tr.n_frames
+    # stack shifted copies: (2*half+1, frames, landmarks, 2), NaN beyond the clip
+    shifted = np.full((2 * half + 1, *xy.shape), np.nan)
+    for k, off in enumerate(range(-half, half + 1)):
+        lo, hi = max(0, -off), min(n, n - off)
+        shifted[k, lo:hi] = tr.xy_px[lo + off:hi + off]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        centre = np.nanmedian(shifted, axis=0)
+    jump = np.linalg.norm(xy - centre, axis=2)
+    spikes = np.isfinite(jump) & (jump > limit)
+    xy[spikes] = np.nan
+    return replace(tr, xy_px=xy), int(spikes.sum())
 
 
 def smooth(tr: Trajectories, *, cutoff_hz: float, order: int) -> Trajectories:
@@ -184,61 +216,72 @@ def _trunk_length(xy: FloatArray, names: tuple[str, ...]) -> float:
     return float(np.nanmedian(lengths)) if np.isfinite(lengths).any() else 1.0
 
 
-def _cost(cur_l: FloatArray, cur_r: FloatArray, ref_l: FloatArray, ref_r: FloatArray) -> tuple[float, float, int]:
-    """Summed distances of keeping and of exchanging the labels, over landmarks seen in both frames."""
-    both = ~(np.isnan(cur_l[:, 0]) | np.isnan(cur_r[:, 0]) | np.isnan(ref_l[:, 0]) | np.isnan(ref_r[:, 0]))
-    if not both.any():
-        return 0.0, 0.0, 0
-    d = np.linalg.norm
-    keep = d(cur_l[both] - ref_l[both], axis=1).sum() + d(cur_r[both] - ref_r[both], axis=1).sum()
-    swap = d(cur_l[both] - ref_r[both], axis=1).sum() + d(cur_r[both] - ref_l[both], axis=1).sum()
-    return float(keep), float(swap), int(both.sum())
+def _labelled(xy: FloatArray, left: list[int], right: list[int]) -> tuple[list[int], FloatArray]:
+    """Frames where the group is seen, and their points under both labellings: (seen, 2 states, 2k, 2)."""
+    group = np.concatenate([xy[:, left], xy[:, right]], axis=1)
+    k = len(left)
+    exchanged = np.concatenate([group[:, k:], group[:, :k]], axis=1)
+    seen = [i for i in range(xy.shape[0]) if np.isfinite(group[i, :, 0]).any()]
+    return seen, np.stack([group[seen], exchanged[seen]], axis=1)
 
 
-def _group_swaps(xy: FloatArray, left: list[int], right: list[int], margin_px: float) -> NDArray[np.bool_]:
-    """Decide, frame by frame, whether a left/right group is exchanged relative to the tracked labels.
+def _motion(*terms: FloatArray) -> float:
+    """Summed length of a per-landmark vector expression, over landmarks seen in every term."""
+    total = sum(terms[1:], terms[0])
+    d = np.linalg.norm(total, axis=1)
+    return float(d[np.isfinite(d)].sum())
 
-    Each side is predicted from its last two accepted positions (constant velocity), which keeps the labels apart
-    when the legs cross in a side view. A frame is exchanged only when exchanging beats keeping by `margin_px` per
-    landmark; otherwise the model's labels are accepted.
+
+def _group_swaps(xy: FloatArray, left: list[int], right: list[int], price_px: float) -> NDArray[np.bool_]:
+    """Label each frame kept (0) or exchanged (1) so that the group moves most smoothly (Viterbi).
+
+    The path cost is the summed landmark acceleration |p[n] − 2p[n−1] + p[n−2]| under the chosen labels, plus
+    `price_px` per landmark for every exchanged frame, so the model is trusted unless overriding it buys a clearly
+    smoother path. Acceleration, not position, is used because legs cross in a side view: at the crossing both
+    labellings sit in the same place, but only the right one keeps each leg's speed.
     """
-    n = xy.shape[0]
-    flips = np.zeros(n, dtype=bool)
-    last: list[FloatArray] | None = None
-    prev: list[FloatArray] | None = None
-    for i in range(n):
-        cur = [xy[i, left], xy[i, right]]
-        if np.isnan(cur[0][:, 0]).all() and np.isnan(cur[1][:, 0]).all():
-            continue
-        if last is not None:
-            pred = last if prev is None else [2 * a - b for a, b in zip(last, prev, strict=True)]
-            pred = [np.where(np.isnan(p), a, p) for p, a in zip(pred, last, strict=True)]
-            keep, swap, count = _cost(cur[0], cur[1], pred[0], pred[1])
-            flips[i] = count > 0 and swap + margin_px * count < keep
-        accepted = [cur[1], cur[0]] if flips[i] else cur
-        if last is None:
-            last = [a.copy() for a in accepted]
+    seen, pts = _labelled(xy, left, right)
+    flips = np.zeros(xy.shape[0], dtype=bool)
+    if len(seen) < 3:
+        return flips
+    price = price_px * pts.shape[2]
+    # state (a, b) = labels of frames n-1 and n, indexed 2a + b; start with the first two frames' velocity cost
+    cost = np.array([_motion(pts[1, b], -pts[0, a]) + price * (a + b) for a in (0, 1) for b in (0, 1)])
+    back = np.zeros((len(seen), 4), dtype=np.int8)
+    for n in range(2, len(seen)):
+        new = np.empty(4)
+        for b in (0, 1):
+            for c in (0, 1):
+                options = [cost[2 * a + b] + _motion(pts[n, c], -2 * pts[n - 1, b], pts[n - 2, a]) for a in (0, 1)]
+                best = int(np.argmin(options))
+                new[2 * b + c] = options[best] + price * c
+                back[n, 2 * b + c] = 2 * best + b
+        cost = new
+    state = int(np.argmin(cost))
+    for n in range(len(seen) - 1, 0, -1):
+        flips[seen[n]] = bool(state & 1)
+        if n == 1:
+            flips[seen[0]] = bool(state >> 1)
         else:
-            prev = last
-            last = [np.where(np.isnan(a), b, a) for a, b in zip(accepted, last, strict=True)]
+            state = int(back[n, state])
     return flips
 
 
-def correct_swaps(tr: Trajectories, *, margin: float) -> tuple[Trajectories, SwapReport]:
+def correct_swaps(tr: Trajectories, *, price: float) -> tuple[Trajectories, SwapReport]:
     """Detect and undo left/right label swaps (legs, arms, head judged separately).
 
-    A group is exchanged in a frame when exchanging it brings each landmark closer to its side's last accepted
-    position by more than `margin` × trunk length on average. If the corrected labelling disagrees with the model in
-    most frames, the model's majority labelling wins instead (the first frame may be the swapped one).
+    Each group's labels are chosen for the whole clip at once (see `_group_swaps`), with a price per exchanged
+    landmark and frame of `price` × trunk length. If the result exchanges most frames, the model's majority
+    labelling wins instead (the clip may have started with the swapped labels).
     """
     xy, z, swapped = tr.xy_px.copy(), tr.z_rel.copy(), tr.swapped.copy()
-    margin_px = margin * _trunk_length(xy, tr.names)
+    price_px = price * _trunk_length(xy, tr.names)
     by_group: dict[str, int] = {}
     any_frame = np.zeros(tr.n_frames, dtype=bool)
     majority_relabelled = False
     for group, parts in _SWAP_GROUPS.items():
         left, right = _pair_columns(tr.names, parts)
-        flips = _group_swaps(xy, left, right, margin_px)
+        flips = _group_swaps(xy, left, right, price_px)
         seen = ~(np.isnan(xy[:, left, 0]).all(axis=1) & np.isnan(xy[:, right, 0]).all(axis=1))
         if seen.any() and flips[seen].mean() > 0.5:
             flips = ~flips  # keep the model's majority labelling; correct the minority

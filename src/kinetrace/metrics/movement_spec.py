@@ -47,8 +47,11 @@ class ProcessingSpec(_Model):
     max_gap_s: float = Field(ge=0, le=2)
     cutoff_hz: float = Field(gt=0, le=30)
     filter_order: int = Field(ge=1, le=8)
-    swap_margin: float = Field(gt=0, le=2)
+    swap_price: float = Field(gt=0, le=2)
+    spike_window_s: float = Field(gt=0, le=1)
+    spike_min_jump: float = Field(gt=0, le=5)
     min_detected_share: float = Field(gt=0, le=1)
+    off_image_margin: float = Field(ge=0, le=0.5)
     front_view_min_ratio: float = Field(gt=0, le=2)
 
 
@@ -117,6 +120,7 @@ class MovementTestSpec(_Model):
     max_duration_s: float = Field(gt=0)
     protocol: str
     detection: dict[str, float] = Field(default_factory=dict)
+    plot: dict[View, list[list[str]]] = Field(default_factory=dict, description="angle series per panel, per view")
     metrics: list[MetricSpec] = Field(min_length=1)
 
     def param(self, key: str) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 from kinetrace.metrics.movement_signal import FloatArray
 from kinetrace.metrics.pose import Landmark, PoseFrame, PoseSequence, Provenance
 
-__all__ = ["Body", "ankle_position", "render_frame", "render_sequence", "skeleton"]
+__all__ = ["Body", "Camera", "ankle_position", "render_frame", "render_sequence", "skeleton"]
 
 # Segment lengths (m) of an adult of about 1.75 m.
 _HALF_HIP, _THIGH, _SHANK, _TRUNK, _HALF_SHOULDER = 0.09, 0.44, 0.43, 0.50, 0.19
@@ -142,21 +142,32 @@ def ankle_position(body: Body, side: str) -> FloatArray:
     return skeleton(body)[f"{side}_ankle"]
 
 
-def _project(p: FloatArray, view: str) -> tuple[float, float, float]:
-    if view == "front":
-        u, depth = p[0], -p[1]
-    else:
-        u, depth = p[1], -p[0]
-    return _IMAGE_W / 2 + u * _SCALE, _GROUND_PX - p[2] * _SCALE, depth * _SCALE
+@dataclass(frozen=True, slots=True)
+class Camera:
+    """An orthographic camera: view, image size, scale and where the body origin lands in the image."""
+
+    view: str = "front"
+    width_px: int = _IMAGE_W
+    height_px: int = _IMAGE_H
+    px_per_m: float = _SCALE
+    origin_x_px: float = _IMAGE_W / 2
+    ground_y_px: float = _GROUND_PX
+
+    def project(self, p: FloatArray) -> tuple[float, float, float]:
+        """Image x, y and depth (pixels; larger depth = farther) of a 3D point."""
+        u, depth = (p[0], -p[1]) if self.view == "front" else (p[1], -p[0])
+        return self.origin_x_px + u * self.px_per_m, self.ground_y_px - p[2] * self.px_per_m, depth * self.px_per_m
 
 
-def render_frame(body: Body, view: str, *, time_s: float = 0.0) -> PoseFrame:
-    """One PoseFrame of `body` seen from `view` ("front" or "side") on a 1080×1920 portrait image."""
+def render_frame(body: Body, view: str | Camera, *, time_s: float = 0.0) -> PoseFrame:
+    """One PoseFrame of `body` seen from `view` ("front", "side" or a `Camera`); default 1080×1920 portrait."""
+    cam = view if isinstance(view, Camera) else Camera(view)
     landmarks = {}
     for name, p in skeleton(body).items():
-        x, y, z = _project(p, view)
-        landmarks[name] = Landmark(x / _IMAGE_W, y / _IMAGE_H, z / _IMAGE_W, 0.99, provenance=Provenance.SYNTHETIC)
-    return PoseFrame(landmarks, _IMAGE_W, _IMAGE_H, time_s=time_s, source="synthetic")
+        x, y, z = cam.project(p)
+        landmarks[name] = Landmark(x / cam.width_px, y / cam.height_px, z / cam.width_px, 0.99,
+                                   provenance=Provenance.SYNTHETIC)
+    return PoseFrame(landmarks, cam.width_px, cam.height_px, time_s=time_s, source="synthetic")
 
 
 def render_sequence(bodies: list[Body], view: str, *, fps: float, planted: str | None = None) -> PoseSequence:

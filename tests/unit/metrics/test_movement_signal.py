@@ -67,18 +67,18 @@ def test_butterworth_removes_jitter_above_the_cut_off():
 def test_leg_swaps_are_corrected_and_counted():
     scene = build_scene("gait_side")
     tr = trajectories_from_sequence(with_swaps(scene.sequence, range(40, 52)), min_visibility=0.5)
-    fixed, report = correct_swaps(tr, margin=0.15)
+    fixed, report = correct_swaps(tr, price=0.01)
     clean = trajectories_from_sequence(scene.sequence, min_visibility=0.5)
     assert report.frames_corrected == 12 and report.by_group["legs"] == 12
     np.testing.assert_allclose(fixed.xy_px, clean.xy_px)
     assert fixed.swapped[40:52].any(axis=1).all() and not fixed.swapped[:40].any()
 
 
-def test_a_clip_that_starts_swapped_keeps_the_models_majority_labels():
+def test_a_clip_that_starts_swapped_is_corrected_too():
     scene = build_scene("gait_front")
     tr = trajectories_from_sequence(with_swaps(scene.sequence, range(0, 15)), min_visibility=0.5)
-    fixed, report = correct_swaps(tr, margin=0.15)
-    assert report.frames_corrected == 15 and report.majority_relabelled
+    fixed, report = correct_swaps(tr, price=0.01)
+    assert report.frames_corrected == 15 and not report.majority_relabelled
     np.testing.assert_allclose(fixed.xy_px, trajectories_from_sequence(scene.sequence, min_visibility=0.5).xy_px)
 
 
@@ -88,5 +88,5 @@ def test_any_short_run_of_swapped_legs_is_undone(start, length):
     scene = build_scene("gait_side")
     frames = range(start, min(start + length, len(scene.sequence.frames)))
     tr = trajectories_from_sequence(with_swaps(scene.sequence, frames), min_visibility=0.5)
-    fixed, report = correct_swaps(tr, margin=0.15)
+    fixed, report = correct_swaps(tr, price=0.01)
     assert report.frames_corrected == len(frames)

@@ -1,0 +1,402 @@
+"""Movement tests from a video clip: decode, track the main person, run the movement core, write the outputs.
+
+`analyse_video(path, test)` checks the clip first (readable, really a video, not far longer than the test needs),
+decodes it on a reader thread while the pose model runs in video mode (tracking between frames), follows the
+main person when others pass through, hands the pose sequence to `kinetrace.metrics.movement`, and, when
+`out_dir` is given, writes every output into a temporary folder that is renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kinetrace.errors import InputError, MediaError, NotFoundError
+from kinetrace.metrics.movement import MovementMetric, MovementResult, analyse_movement
+from kinetrace.metrics.movement_spec import MovementSpecs, View, load_movement_specs
+from kinetrace.metrics.pose import PoseFrame, PoseSequence
+from kinetrace.vision.pose import PoseEstimator
+
+__all__ = ["MovementAnalysis", "VideoInfo", "analyse_video", "check_length", "decode_frames", "probe_video", "track_person"]
+
+log = logging.getLogger(__name__)
+
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".gif"}
+_MAX_INFERENCE_SIDE_PX = 1280  # larger frames are shrunk before the model sees them (it works at 256 px)
+_THUMB_HEIGHT_PX = 360  # contact-sheet tiles are kept as small JPEGs while decoding
+_REACQUIRE_S = 1.0  # after this long without the main person, the largest person becomes the main one
+
+
+@dataclass(frozen=True, slots=True)
+class VideoInfo:
+    """What the container says about a clip."""
+
+    path: Path
+    frame_count: int
+    fps: float
+    width_px: int
+    height_px: int
+
+    @property
+    def duration_s(self) -> float:
+        """Clip length in seconds."""
+        return self.frame_count / self.fps
+
+
+@dataclass(frozen=True, slots=True)
+class MovementAnalysis:
+    """The result of one movement test on one clip: metrics, findings (case format), warnings and outputs."""
+
+    test: str
+    video: Path
+    view: View
+    side: str
+    metrics: tuple[MovementMetric, ...]
+    findings: dict[str, dict[str, Any]]
+    warnings: tuple[str, ...]
+    swaps_corrected: int
+    frames: int
+    frames_with_person: int
+    model: str
+    result: MovementResult
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+def _open(path: Path) -> Any:
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        cap.release()
+        raise MediaError("video", path.name, message=f"{path.name}: cannot be opened as a video (corrupt or an "
+                         "unsupported format); export it again as MP4 (H.264)")
+    return cap
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Check that `path` is a readable video clip and return its frame count, frame rate and size.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        MediaError: a still image, an unreadable or corrupt file, or no decodable frame.
+    """
+    import cv2
+
+    p = Path(path)
+    if not p.is_file():
+        raise NotFoundError("video", str(path), message=f"{path}: file not found")
+    if p.suffix.lower() in _IMAGE_SUFFIXES or cv2.haveImageReader(str(p)):
+        raise MediaError("video", p.name, message=f"{p.name}: this is a still image, not a video; film the "
+                         "movement, or use `kinetrace posture` for photos")
+    cap = _open(p)
+    try:
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        ok, frame = cap.read()
+    finally:
+        cap.release()
+    if not ok or frame is None:
+        raise MediaError("video", p.name, message=f"{p.name}: no frame could be decoded (corrupt or truncated "
+                         "video); export it again as MP4 (H.264)")
+    if count <= 1:
+        raise MediaError("video", p.name, message=f"{p.name}: holds a single frame, i.e. a still image; film the "
+                         "movement, or use `kinetrace posture` for photos")
+    if not 1.0 <= fps <= 1000.0:
+        raise MediaError("video", p.name, message=f"{p.name}: frame rate {fps:g} is not usable; expected 1–1000 "
+                         "frames per second")
+    return VideoInfo(p, count, fps, int(frame.shape[1]), int(frame.shape[0]))
+
+
+def check_length(info: VideoInfo, test: str, specs: MovementSpecs) -> None:
+    """Refuse clips far longer (or shorter) than the test needs, before any decoding work.
+
+    Raises:
+        MediaError: the clip is outside the test's `min_duration_s`…`max_duration_s`.
+    """
+    spec = specs.test(test)
+    name = info.path.name
+    if info.duration_s > spec.max_duration_s:
+        raise MediaError("video", name, message=f"{name}: the clip is {info.duration_s:.0f} s long; {spec.name} "
+                         f"needs at most {spec.max_duration_s:g} s. Trim it to the test and try again")
+    if info.duration_s < spec.min_duration_s:
+        raise MediaError("video", name, message=f"{name}: the clip is {info.duration_s:.1f} s long; {spec.name} "
+                         f"needs at least {spec.min_duration_s:g} s")
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    index: int
+    rgb: np.ndarray
+    thumb_jpeg: bytes
+
+
+def _shrink(rgb: np.ndarray, longest: int) -> np.ndarray:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    scale = longest / max(h, w)
+    if scale >= 1.0:
+        return rgb
+    return cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+
+
+def decode_frames(info: VideoInfo, *, thumbnails: bool = True) -> Iterator[_Decoded]:
+    """Yield decoded RGB frames (shrunk for the model) on a reader thread, with small JPEG thumbnails."""
+    import cv2
+
+    q: queue.Queue[_Decoded | BaseException | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def reader() -> None:
+        cap = _open(info.path)
+        try:
+            index = 0
+            while not stop.is_set():
+                ok, bgr = cap.read()
+                if not ok:
+                    break
+                rgb = cv2.cvtColor(_shrink(bgr, _MAX_INFERENCE_SIDE_PX), cv2.COLOR_BGR2RGB)
+                thumb = b""
+                if thumbnails:
+                    small = _shrink(bgr, _THUMB_HEIGHT_PX * max(bgr.shape[:2]) // bgr.shape[0])
+                    thumb = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
+                q.put(_Decoded(index, rgb, thumb))
+                index += 1
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
+            q.put(exc)
+        finally:
+            cap.release()
+            q.put(None)
+
+    thread = threading.Thread(target=reader, name="kinetrace-video-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # drain so the reader can finish
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                continue
+        thread.join()
+
+
+@dataclass
+class _Track:
+    """One person followed through the clip: where they were last seen and their frames."""
+
+    centre: np.ndarray
+    height: float
+    last_index: int
+    frames: list[PoseFrame] = field(default_factory=list)
+    score: float = 0.0
+
+
+def _box(frame: PoseFrame) -> tuple[np.ndarray, float, float]:
+    """Centre (normalised), height (normalised) and visibility-weighted area of a person's landmarks."""
+    pts = np.array([(lm.x_norm, lm.y_norm) for lm in frame.landmarks.values() if lm.visibility >= 0.5])
+    if len(pts) < 2:
+        pts = np.array([(lm.x_norm, lm.y_norm) for lm in frame.landmarks.values()])
+    vis = float(np.mean([lm.visibility for lm in frame.landmarks.values()]))
+    area = float(np.ptp(pts[:, 0]) * np.ptp(pts[:, 1])) * frame.image_width_px * frame.image_height_px
+    return pts.mean(axis=0), float(np.ptp(pts[:, 1])), area * vis
+
+
+class _People:
+    """Follows every person through the clip by nearest position, then names the main one.
+
+    The main person is the track with the largest summed body size over the clip: the one the clip is about is
+    usually in view longest and nearest the camera, so a passer-by (briefly in view) or a distant person is not
+    chosen even when they are the larger one in a few frames.
+    """
+
+    def __init__(self, fps: float) -> None:
+        self.tracks: list[_Track] = []
+        self._expire = max(1, round(_REACQUIRE_S * fps))
+        self.max_people = 0
+        self.frames_with_others = 0
+
+    def add(self, index: int, people: list[PoseFrame]) -> None:
+        """Assign this frame's people to tracks (greedy, nearest first), opening new tracks as needed."""
+        self.max_people = max(self.max_people, len(people))
+        self.frames_with_others += len(people) > 1
+        live = [t for t in self.tracks if index - t.last_index <= self._expire]
+        boxes = [_box(p) for p in people]
+        pairs = sorted(((float(np.linalg.norm(c - t.centre)), i, k) for i, (c, _, _) in enumerate(boxes)
+                        for k, t in enumerate(live)), key=lambda x: x[0])
+        used_p: set[int] = set()
+        used_t: set[int] = set()
+        for dist, i, k in pairs:
+            if i in used_p or k in used_t or dist > max(0.5 * live[k].height, 0.05):
+                continue
+            used_p.add(i)
+            used_t.add(k)
+            self._extend(live[k], index, dataclasses.replace(people[i], person_index=i), boxes[i], len(people))
+        for i, person in enumerate(people):
+            if i not in used_p:
+                track = _Track(boxes[i][0], boxes[i][1], index)
+                self.tracks.append(track)
+                self._extend(track, index, dataclasses.replace(person, person_index=i), boxes[i], len(people))
+
+    @staticmethod
+    def _extend(track: _Track, index: int, person: PoseFrame, box: tuple[np.ndarray, float, float],
+                count: int) -> None:
+        track.centre, track.height, track.last_index = box[0], box[1], index
+        track.score += box[2]
+        track.frames.append(dataclasses.replace(person, people_detected=count))
+
+    def main(self) -> list[PoseFrame]:
+        """Frames of the main person (empty when nobody was seen)."""
+        if not self.tracks:
+            return []
+        return max(self.tracks, key=lambda t: t.score).frames
+
+
+def _progress(enabled: bool, total: int, label: str) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
+                    TimeRemainingColumn(), console=Console(stderr=True), disable=not enabled, transient=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tracked:
+    sequence: PoseSequence
+    frames: int
+    thumbs: dict[int, bytes]
+    max_people: int
+    frames_with_others: int
+    inference_s: float
+
+
+def track_person(info: VideoInfo, estimator: PoseEstimator, *, progress: bool = True,
+                 thumbnails: bool = True) -> _Tracked:
+    """Run the pose model over every frame and keep the main person's landmarks as a PoseSequence."""
+    people = _People(info.fps)
+    thumbs: dict[int, bytes] = {}
+    inference_s = 0.0
+    n = 0
+    with _progress(progress, info.frame_count, f"{info.path.name}: pose") as bar:
+        task = bar.add_task(f"{info.path.name}: pose", total=info.frame_count)
+        for item in decode_frames(info, thumbnails=thumbnails):
+            t = item.index / info.fps
+            start = time.perf_counter()
+            found = estimator.estimate(item.rgb, time_s=t, source=info.path.name)
+            inference_s += time.perf_counter() - start
+            people.add(item.index, [dataclasses.replace(f, image_width_px=info.width_px,
+                                                        image_height_px=info.height_px) for f in found])
+            thumbs[item.index] = item.thumb_jpeg
+            n += 1
+            bar.update(task, advance=1)
+    seq = PoseSequence(tuple(people.main()), info.fps, source=info.path.name, model=estimator.describe())
+    return _Tracked(seq, n, thumbs, people.max_people, people.frames_with_others, inference_s)
+
+
+def _check_people(tracked: _Tracked, info: VideoInfo, specs: MovementSpecs) -> list[str]:
+    name = info.path.name
+    share = len(tracked.sequence.frames) / max(1, tracked.frames)
+    if not tracked.sequence.frames:
+        raise MediaError("video", name, message=f"{name}: no person detected in any of {tracked.frames} frames; "
+                         "film the whole body from 2–3 m in good light")
+    if share < specs.processing.min_detected_share:
+        raise MediaError("video", name, message=f"{name}: a person was detected in only {share:.0%} of frames "
+                         f"(at least {specs.processing.min_detected_share:.0%} needed); keep the whole body in view")
+    warnings = []
+    if tracked.max_people > 1:
+        warnings.append(f"up to {tracked.max_people} people in view ({tracked.frames_with_others} frames); the main "
+                        "person (largest over the clip) was followed")
+    return warnings
+
+
+def analyse_video(
+    path: str | Path,
+    test: str,
+    *,
+    side: str | None = None,
+    out_dir: str | Path | None = None,
+    progress: bool = True,
+    view: str | None = None,
+    age: int | None = None,
+    model: str = "full",
+    estimator: PoseEstimator | None = None,
+    specs: MovementSpecs | None = None,
+) -> MovementAnalysis:
+    """Measure one movement test on a video clip and (with `out_dir`) write its outputs.
+
+    `side` is the tested side for one-sided tests ("left"/"right"; found from the movement when None). `view`
+    ("front"/"side") overrides the detected view. `age` selects age norms. Outputs: per-frame CSV and Parquet,
+    summary JSON, findings YAML (case format), angle plots (PNG, SVG) and a contact sheet of key frames.
+
+    Raises:
+        InputError: unknown test, side or view, or an output folder that holds other files.
+        NotFoundError: the video does not exist.
+        MediaError: a still image, corrupt video, clip far longer than the test needs, or no person found.
+    """
+    started = time.perf_counter()
+    specs = specs or load_movement_specs()
+    spec = specs.test(test)
+    side = _checked_choice("side", side, ("left", "right"))
+    chosen_view = View(_checked_choice("view", view, ("front", "side"))) if view else None
+    target = _prepare_out_dir(out_dir)
+    info = probe_video(path)
+    check_length(info, test, specs)
+    own = estimator is None
+    if estimator is None:
+        from kinetrace.vision.mediapipe_pose import MediaPipePose
+
+        estimator = MediaPipePose(model=model, mode="video", num_poses=2)
+    try:
+        tracked = track_person(info, estimator, progress=progress, thumbnails=target is not None)
+    finally:
+        if own:
+            estimator.close()
+    people_warnings = _check_people(tracked, info, specs)
+    result = analyse_movement(tracked.sequence, test, specs, side=side, view=chosen_view, age=age)
+    source = f"video:{info.path.name}"
+    analysis = MovementAnalysis(
+        test=test, video=info.path, view=result.view, side=result.side, metrics=result.metrics,
+        findings=result.findings(source=source), warnings=(*people_warnings, *result.warnings),
+        swaps_corrected=result.swaps.frames_corrected, frames=tracked.frames,
+        frames_with_person=len(tracked.sequence.frames), model=tracked.sequence.model, result=result)
+    timings = {"inference_s": tracked.inference_s, "pose_pass_s": time.perf_counter() - started}
+    if target is not None:
+        from kinetrace.vision._video_outputs import write_outputs
+
+        outputs = write_outputs(analysis, spec, tracked.thumbs, target, info=info)
+        analysis = dataclasses.replace(analysis, outputs=outputs)
+    timings["total_s"] = time.perf_counter() - started
+    return dataclasses.replace(analysis, timings_s=timings)
+
+
+def _checked_choice(field_name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
+    if value is None or value in allowed:
+        return value
+    raise InputError(field_name, value, " or ".join(allowed))
+
+
+def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
+    """Check the output folder before any work: new, empty, or a previous Kinetrace movement output."""
+    if out_dir is None:
+        return None
+    target = Path(out_dir).resolve()
+    if target.exists() and not target.is_dir():
+        raise InputError("out", str(out_dir), "a folder, not a file")
+    if target.is_dir() and any(target.iterdir()) and not (target / "summary.json").is_file():
+        raise InputError("out", str(out_dir), "a new or empty folder (or a previous `kinetrace movement` output); "
+                         "it holds other files")
+    return target
