@@ -69,6 +69,7 @@ _UNIT_SUFFIX = {
     "count": " positive",
     "none": "",
 }
+_DETAILED: dict[str, int] = {"clinician": 6, "patient": 4}  # ranked items shown in full; the rest in one line
 _STATE_ORDER = ["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
 EVIDENCE_KEY = [
     ("A", "strong: consistent reviews or guidelines"),
@@ -138,7 +139,10 @@ def build_report(
     """Return the report model for one assessment, worded for `audience` ("clinician" or "patient")."""
     names = _Names(kb)
     pain = _pain(assessment, case, names)
-    ranking = [_rank(r, names) for r in _shown_ranking(assessment, audience)]
+    shown = _shown_ranking(assessment)
+    detailed = _DETAILED[audience]
+    ranking = [_rank(r, names) for r in shown[:detailed]]
+    rest = [_rank(r, names) for r in shown[detailed:]] if audience == "clinician" else []
     title = "Clinician report" if audience == "clinician" else "Your back and neck report"
     if progress is not None:
         title = "Reassessment report" if audience == "clinician" else "Your progress report"
@@ -152,9 +156,11 @@ def build_report(
         profile_label=assessment.profile_label,
         triage=_triage(assessment),
         pain=pain,
-        body_svg=body_svg(pain=[p.region for p in pain], chains=_chains(assessment, names)),
+        body_svg=body_svg(pain=[p.region for p in pain], chains=_chains(shown[:detailed], assessment, names)),
         remote_summary=assessment.remote_summary,
         ranking=ranking,
+        ranking_rest=rest,
+        links=list({ln.edge_id + ln.cause: ln for item in ranking for ln in item.links}.values()),
         findings=[_finding(f) for f in assessment.findings],
         plan=[_plan(p) for p in assessment.plan],
         not_tested=[
@@ -228,11 +234,10 @@ def _triage(a: Assessment) -> TriageView:
     )
 
 
-def _shown_ranking(a: Assessment, audience: Audience) -> list[RankedItem]:
+def _shown_ranking(a: Assessment) -> list[RankedItem]:
     if a.triage.chain_suppressed:
         return [r for r in a.ranking if r.kind == "red_flag"]
-    limit = 8 if audience == "clinician" else 4
-    return a.ranking[:limit]
+    return list(a.ranking)
 
 
 def _rank(r: RankedItem, names: _Names) -> RankView:
@@ -260,10 +265,19 @@ def _rank(r: RankedItem, names: _Names) -> RankView:
         probability_pct=round(100 * r.probability),
         state_label=state_label,
         explanation=r.explanation,
-        path_texts=[p.text for p in r.paths],
+        path_texts=_extra_path_texts(r),
         links=links,
         patient_text=_patient_rank_text(r, names),
     )
+
+
+def _extra_path_texts(r: RankedItem) -> list[str]:
+    """Path sentences the explanation does not already carry (it usually names the edges it used)."""
+    return [
+        p.text
+        for p in r.paths
+        if p.links and p.text not in r.explanation and not any(ln.edge_id in r.explanation for ln in p.links)
+    ]
 
 
 def _patient_rank_text(r: RankedItem, names: _Names) -> str:
@@ -337,12 +351,12 @@ def _pain(a: Assessment, case: Case | None, names: _Names) -> list[PainView]:
     return [PainView(region=r, name=names.region(r), intensity=None) for r in regions]
 
 
-def _chains(a: Assessment, names: _Names) -> list[tuple[str, str, str]]:
-    """(from region, to region, grade) for every link of the ranked remote paths that crosses regions."""
+def _chains(shown: list[RankedItem], a: Assessment, names: _Names) -> list[tuple[str, str, str]]:
+    """(from region, to region, grade) for every link of the shown ranked paths that crosses regions."""
     out: dict[tuple[str, str], str] = {}
     if a.triage.chain_suppressed:
         return []
-    for r in a.ranking:
+    for r in shown:
         for p in r.paths:
             for ln in p.links:
                 src = names.regions_of(ln.cause)

@@ -9,7 +9,7 @@ from kinetrace.intake.case import Case
 from kinetrace.progress import compare_assessments
 from kinetrace.reports.build import build_report
 from kinetrace.reports.model import Audience, PhotoPair, PhotoView, ReportModel
-from kinetrace.reports.plots import findings_chart_svg, progress_chart_svg
+from kinetrace.reports.plots import findings_chart_png, progress_chart_png
 from kinetrace.reports.reassessment import progress_view
 from kinetrace.result import Assessment
 
@@ -38,7 +38,7 @@ def compose_report(
     tests = getattr(kb, "tests", {}) if kb is not None else {}
     update: dict[str, Any] = {}
     if audience == "clinician" and tests:
-        update["findings_chart_svg"] = findings_chart_svg(assessment.findings, tests)
+        update["findings_chart"] = findings_chart_png(assessment.findings, tests)
     if previous is not None:
         progress = compare_assessments(previous, assessment, kb if kb is not None else _NoTests())
         update["progress"] = progress_view(
@@ -46,7 +46,7 @@ def compose_report(
             before_label=previous.case_id or "first visit",
             after_label=assessment.case_id or "this visit",
             photo_pairs=photo_pairs,
-            chart_svg=progress_chart_svg(progress.changes),
+            chart=progress_chart_png(progress.changes),
         )
     return model.model_copy(update=update) if update else model
 

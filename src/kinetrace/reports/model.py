@@ -164,7 +164,7 @@ class ProgressView(_View):
     summary: str
     changes: list[ChangeView]
     photo_pairs: list[PhotoPair]
-    chart_svg: str = ""
+    chart: str = Field("", description="PNG data URI of the change chart, or empty")
     only_before: list[str]
     only_after: list[str]
 
@@ -198,9 +198,11 @@ class ReportModel(_View):
     pain: list[PainView]
     body_svg: str = Field(description="the body outline with the chain drawn, as inline SVG")
     remote_summary: str
-    ranking: list[RankView]
+    ranking: list[RankView] = Field(description="shown in full")
+    ranking_rest: list[RankView] = Field(default_factory=list, description="also considered, shown in one line")
+    links: list[LinkView] = Field(default_factory=list, description="every link of the ranked items, once")
     findings: list[FindingView]
-    findings_chart_svg: str = ""
+    findings_chart: str = Field("", description="PNG data URI of the threshold chart, or empty")
     plan: list[PlanView]
     not_tested: list[NotTestedView]
     next_test: str

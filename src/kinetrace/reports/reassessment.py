@@ -55,7 +55,7 @@ def progress_view(
     before_label: str,
     after_label: str,
     photo_pairs: Sequence[PhotoPair] = (),
-    chart_svg: str = "",
+    chart: str = "",
 ) -> ProgressView:
     """Return the report's reassessment section for `progress`."""
     improved, worsened = progress.count("improved"), progress.count("worsened")
@@ -70,7 +70,7 @@ def progress_view(
         summary=summary,
         changes=[_change_view(c) for c in progress.changes],
         photo_pairs=list(photo_pairs),
-        chart_svg=chart_svg,
+        chart=chart,
         only_before=list(progress.only_before),
         only_after=list(progress.only_after),
     )
