@@ -24,7 +24,7 @@ from kinetrace.reasoning.inference import posteriors
 from kinetrace.reasoning.model import PROFILE_LABELS, build_model
 from kinetrace.reasoning.quantitative import quantitative_notes
 from kinetrace.reasoning.rank import flag_items, rank_contributors
-from kinetrace.result import Assessment, QuantitativeNote, RankedItem, Triage
+from kinetrace.result import ASSESSMENT_SCHEMA, Assessment, QuantitativeNote, RankedItem, Triage
 from kinetrace.safety.red_flags import screen_red_flags
 
 __all__ = ["assess", "case_evidence"]
@@ -55,8 +55,10 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
     for r in findings.results:
         if r.conflict_resolution and r.conflict_resolution.startswith("conflict"):
             out.append(f"{r.test_id}: {r.conflict_resolution}")
-        if any(t.state == "indeterminate" for t in r.targets):
-            out.append(f"{r.test_id}: within measurement error for at least one reading; treated as indeterminate")
+        for t in r.targets:
+            if t.state == "indeterminate" and t.role == "primary":
+                out.append(f"{r.test_id} → {t.target}: {t.reason}; inside the measurement-error band, so "
+                           "indeterminate (never present)")
     return out
 
 
@@ -92,7 +94,8 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
     present = frozenset(n for n, s in findings.statuses.items() if s.state in ("present", "probable"))
     show_chain = not triage.chain_suppressed
     return Assessment(
-        kb_version=kb.version, profile=model.profile, profile_label=PROFILE_LABELS[model.profile],
+        schema=ASSESSMENT_SCHEMA, kb_version=kb.version, profile=model.profile,
+        profile_label=PROFILE_LABELS[model.profile],
         case_id=case.id, triage=triage, findings=list(findings.results),
         impairments=[s for s in findings.statuses.values() if s.state != "not_tested"],
         ranking=ranking,

@@ -112,7 +112,7 @@ class FindingInput(_Model):
 class Case(_Model):
     """A whole case: the input of `assess`."""
 
-    schema_: Literal["kinetrace.case/1"] = Field(CASE_SCHEMA, alias="schema")
+    schema_: Literal["kinetrace.case/1"] = Field("kinetrace.case/1", alias="schema")
     id: str | None = None
     patient: Patient
     pain: list[PainEntry] = Field(default_factory=list)

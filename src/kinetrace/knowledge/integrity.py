@@ -184,9 +184,10 @@ def _red_flags(kb: KnowledgeBase) -> list[str]:
             for kind, ident in _condition_ids(cond):
                 if ident not in tables[kind]:
                     problems.append(f"red_flags.yaml: entry {rf.id!r}, field {field}: unknown {kind} {ident!r}")
-        for q in rf.follow_up_questions:
-            if q not in kb.questions:
-                problems.append(f"red_flags.yaml: entry {rf.id!r}, field follow_up_questions: unknown question {q!r}")
+        for qid in rf.follow_up_questions:
+            if qid not in kb.questions:
+                problems.append(f"red_flags.yaml: entry {rf.id!r}, field follow_up_questions: unknown question "
+                                f"{qid!r}")
     for q in kb.questions.values():
         for region in q.required_for:
             if region not in kb.regions:

@@ -81,7 +81,7 @@ class KnowledgeBase:
         """Return a readable name for any id (impairment, region, test, condition)."""
         for table in (self.impairments, self.regions, self.tests, self.interventions):
             if node_id in table:
-                return str(table[node_id].name)  # type: ignore[attr-defined]
+                return str(table[node_id].name)
         for rule in self.red_flags.values():
             if rule.condition_id == node_id:
                 return rule.suspected

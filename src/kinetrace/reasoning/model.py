@@ -147,7 +147,7 @@ def build_model(kb: KnowledgeBase, profile: str = "evidence") -> ChainModel:
     """Return the chain model of `kb` under `profile` ('evidence' or 'seed'); cached per knowledge base."""
     if profile not in PROFILE_LABELS:
         raise InputError("profile", profile, "evidence or seed")
-    return _build(kb, profile)  # type: ignore[arg-type]
+    return _build(kb, "seed" if profile == "seed" else "evidence")
 
 
 def is_rankable(kb: KnowledgeBase, node_id: str) -> bool:

@@ -97,7 +97,7 @@ def to_xmlbif(tables: Sequence[NodeTable], *, name: str = "kinetrace") -> str:
     for t in tables:
         given = "".join(f"<GIVEN>{escape(p)}</GIVEN>" for p in t.parents)
         # XMLBIF lists the table with the node's own state varying fastest, parents in order (first slowest)
-        values = []
+        values: list[float] = []
         for col in range(len(t.table[0])):
             values.extend((t.table[0][col], t.table[1][col]))
         out.append(f"<DEFINITION><FOR>{escape(t.name)}</FOR>{given}<TABLE>"

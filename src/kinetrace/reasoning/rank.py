@@ -9,6 +9,7 @@ seed profile the rule is not applied, because the seed articles do not apply it;
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from kinetrace.findings.normalise import NormalisedFindings
 from kinetrace.knowledge.load import KnowledgeBase
@@ -88,7 +89,7 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
         return None
     state = findings.statuses[node_id].state
     probability = post[node_id]
-    kind = "local" if is_local else "remote"
+    kind: Literal["local", "remote"] = "local" if is_local else "remote"
     if kind == "remote" and probability < kb.model.display_threshold and state in ("not_tested", "absent"):
         return None
     matches, mismatches = _behaviour_fit(kb, paths, evidence)
