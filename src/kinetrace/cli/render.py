@@ -93,6 +93,11 @@ def print_assessment(a: Assessment, console: Console) -> None:
     console.print(Panel(a.profile_label, title=f"Profile: {a.profile} · knowledge base {a.kb_version}",
                         border_style="magenta" if a.profile == "seed" else "blue"))
     console.print(_triage_panel(a))
+    mapped = [m for m in a.activity_mapping if m.keyword is not None or m.activity is None]
+    if mapped:
+        lines = [f"• {m.field}: “{m.text}” → {m.activity or 'not recognised'}"
+                 + (f" (keyword “{m.keyword}”)" if m.keyword else "") for m in mapped]
+        console.print(Panel("\n".join(lines), title="How free-text activities were read"))
     if a.findings:
         console.print(_findings_table(a))
     if a.ranking:
@@ -142,5 +147,9 @@ def to_markdown(a: Assessment) -> str:
     if a.claims_you_may_have_heard:
         out += ["", "## Claims you may have heard", ""]
         out += [f"- {c.claim} — *{c.grade}*: {c.statement}" for c in a.claims_you_may_have_heard]
+    mapped = [m for m in a.activity_mapping if m.keyword is not None or m.activity is None]
+    if mapped:
+        out += ["", "## How free-text activities were read", ""]
+        out += [f"- {m.field}: “{m.text}” → `{m.activity or 'not recognised'}`" for m in mapped]
     out += ["", "## Safety net", ""] + [f"- {s}" for s in a.safety_net]
     return "\n".join(out) + "\n"
