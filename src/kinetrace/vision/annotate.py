@@ -16,7 +16,7 @@ import numpy as np
 
 from kinetrace.metrics.pose import PoseFrame, Provenance
 from kinetrace.metrics.posture import Measurement, Status
-from kinetrace.vision.image import Photo, save_image
+from kinetrace.vision.image import save_image
 
 if TYPE_CHECKING:
     from kinetrace.vision.photo import PhotoResult
@@ -185,12 +185,14 @@ def _panel(draw: Any, result: PhotoResult, unit: int) -> None:
         draw.text((8 * unit, 5 * unit + i * step), text, fill=colour, font=font)
 
 
-def write_annotated(photo: Photo, result: PhotoResult, out_dir: Path, *, blur_faces: bool = False) -> Path:
-    """Draw the annotations (after optional face blur) and save `<stem>_posture.jpg` in `out_dir`."""
-    rgb = photo.rgb
+def write_annotated(path: Path, result: PhotoResult, out_dir: Path, *, blur_faces: bool = False) -> Path:
+    """Decode the photo at full size, blur faces if asked, draw the annotations, save `<stem>_posture.jpg`."""
+    from kinetrace.vision.image import load_photo
+
+    rgb = load_photo(path, work_long_side_px=None).rgb
     if blur_faces:
         from kinetrace.vision.face import blur_faces as _blur
 
         rgb, _ = _blur(rgb, result.frame)
-    target = Path(out_dir) / f"{Path(photo.source).stem}_posture.jpg"
+    target = Path(out_dir) / f"{Path(result.source).stem}_posture.jpg"
     return save_image(draw_annotations(rgb, result), target)

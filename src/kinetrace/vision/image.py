@@ -13,44 +13,56 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from kinetrace.errors import MediaError, NotFoundError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "MIN_SIDE_PX", "Photo", "load_photo", "save_image"]
+__all__ = ["DEFAULT_MAX_PIXELS", "MIN_SIDE_PX", "WORK_LONG_SIDE_PX", "Photo", "load_photo", "save_image"]
 
 DEFAULT_MAX_PIXELS = 80_000_000  # far above any phone camera, far below a decompression bomb
 MIN_SIDE_PX = 64  # smaller images cannot show a whole body with usable landmarks
+WORK_LONG_SIDE_PX = 960  # decode large JPEGs down to about this (see load_photo)
 
 
 @dataclass(frozen=True, slots=True)
 class Photo:
-    """A decoded photo: upright RGB pixels (H×W×3 uint8) and where it came from."""
+    """A decoded photo: upright RGB pixels (H×W×3 uint8), its full upright size and where it came from.
+
+    Large JPEGs are decoded at a reduced scale (`rgb` may be smaller than `full_width_px`); landmarks are
+    normalised, so they map back to full-size pixels, in which manual corrections are given.
+    """
 
     rgb: np.ndarray
     source: str
+    full_width_px: int = 0
+    full_height_px: int = 0
     was_rotated_by_exif: bool = False
 
     @property
     def width_px(self) -> int:
-        """Image width in pixels."""
+        """Decoded width in pixels."""
         return int(self.rgb.shape[1])
 
     @property
     def height_px(self) -> int:
-        """Image height in pixels."""
+        """Decoded height in pixels."""
         return int(self.rgb.shape[0])
 
 
-def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
+def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+               work_long_side_px: int | None = WORK_LONG_SIDE_PX) -> Photo:
     """Decode an image file into an upright RGB `Photo`.
+
+    JPEGs whose long side is at least twice `work_long_side_px` are decoded at 1/2, 1/4 or 1/8 scale, never
+    below that length (the pose model looks at 256-pixel crops, so nothing is lost); None decodes in full.
 
     Raises:
         NotFoundError: the file does not exist.
         MediaError: not an image, corrupt, too large (decompression bomb) or too small.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     p = Path(path)
     name = p.name
@@ -60,18 +72,7 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(p) as img:
-                width, height = img.size
-                if width * height > max_pixels:
-                    raise MediaError(
-                        "photo",
-                        name,
-                        message=f"{name}: image too large ({width}×{height} pixels; "
-                        f"at most {max_pixels:,} are accepted)",
-                    )
-                img.load()
-                upright = ImageOps.exif_transpose(img)
-                rotated = _orientation(img) not in (None, 1)
-                rgb = np.asarray(upright.convert("RGB"), dtype=np.uint8).copy()
+                photo = _decode(img, name, max_pixels=max_pixels, work_long_side_px=work_long_side_px)
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -80,14 +81,38 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Pho
         raise MediaError("photo", name, message=f"{name}: not an image file (expected JPEG, PNG, ...)") from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise MediaError("photo", name, message=f"{name}: corrupt or truncated image ({exc})") from exc
-    if min(rgb.shape[:2]) < MIN_SIDE_PX:
-        raise MediaError(
-            "photo",
-            name,
-            message=f"{name}: image too small ({rgb.shape[1]}×{rgb.shape[0]} pixels; "
-            f"at least {MIN_SIDE_PX} on each side are needed)",
-        )
-    return Photo(rgb=rgb, source=name, was_rotated_by_exif=bool(rotated))
+    return photo
+
+
+def _decode(img: Any, name: str, *, max_pixels: int, work_long_side_px: int | None) -> Photo:
+    from PIL import Image
+
+    width, height = img.size
+    if width * height > max_pixels:
+        raise MediaError("photo", name, message=f"{name}: image too large ({width}×{height} pixels; "
+                                                f"at most {max_pixels:,} are accepted)")
+    if min(width, height) < MIN_SIDE_PX:
+        raise MediaError("photo", name, message=f"{name}: image too small ({width}×{height} pixels; "
+                                                f"at least {MIN_SIDE_PX} on each side are needed)")
+    orientation = _orientation(img)
+    if work_long_side_px and img.format == "JPEG" and max(width, height) >= 2 * work_long_side_px:
+        k = max(width, height) / work_long_side_px
+        img.draft("RGB", (int(width / k), int(height / k)))
+    img.load()
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    transpose = _TRANSPOSE.get(orientation or 1)
+    if transpose is not None:
+        img = img.transpose(getattr(Image.Transpose, transpose))
+    rgb = np.asarray(img, dtype=np.uint8)
+    full_w, full_h = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    return Photo(rgb=rgb, source=name, full_width_px=full_w, full_height_px=full_h,
+                 was_rotated_by_exif=transpose is not None)
+
+
+# EXIF orientation → the transpose that makes the picture upright
+_TRANSPOSE = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
+              7: "TRANSVERSE", 8: "ROTATE_90"}
 
 
 def _orientation(img: object) -> int | None:
@@ -110,6 +135,7 @@ def save_image(rgb: np.ndarray, path: str | Path, *, quality: int = 90) -> Path:
     try:
         # A fresh image from pixels has no info dict, so nothing but pixels is written.
         img.save(tmp, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; copies are meant to be shared
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -17,9 +17,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
+
+import numpy as np
 
 from kinetrace.errors import InputError, MediaError
 from kinetrace.metrics.catalogue import Catalogue, View, load_catalogue
@@ -140,20 +143,19 @@ def analyse_photos(
         from kinetrace.vision.mediapipe_pose import MediaPipePose
 
         estimator = MediaPipePose(model="full", mode="image", num_poses=2)
+    annotate = Path(annotate_dir) if annotate_dir else None
     try:
-        results = [
-            _analyse_one(
-                f,
-                view,
-                estimator,
-                cat,
-                height_cm=height_cm,
-                fixes=fixes.get(f.name) or fixes.get(str(f)),
-                annotate_dir=Path(annotate_dir) if annotate_dir else None,
-                blur_faces=blur_faces,
-            )
-            for f, view in zip(files, given, strict=True)
-        ]
+        results = []
+        # Decode the next photo and search its background lines while the pose model works on this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(_prepare, files[0])
+            for i, (f, view) in enumerate(zip(files, given, strict=True)):
+                prepared = pending.result()
+                if i + 1 < len(files):
+                    pending = pool.submit(_prepare, files[i + 1])
+                results.append(_analyse_one(f, prepared, view, estimator, cat, height_cm=height_cm,
+                                            fixes=fixes.get(f.name) or fixes.get(str(f)), annotate_dir=annotate,
+                                            blur_faces=blur_faces))
         model = estimator.describe()
     finally:
         if own:
@@ -181,22 +183,29 @@ def _detect(photo: Photo, estimator: PoseEstimator) -> PoseFrame:
     frame = main_person(people)
     if frame is None:
         raise MediaError("photo", photo.source, message=f"{photo.source}: no person was found")
-    return frame
+    # Normalised landmarks hold at any resolution: report pixels of the full-size photo.
+    return dataclasses.replace(frame, image_width_px=photo.full_width_px or photo.width_px,
+                               image_height_px=photo.full_height_px or photo.height_px)
 
 
-def _analyse_one(
-    path: Path,
-    view_given: str | None,
-    estimator: PoseEstimator,
-    cat: Catalogue,
-    *,
-    height_cm: float | None,
-    fixes: PhotoOverrides | None,
-    annotate_dir: Path | None,
-    blur_faces: bool,
-) -> PhotoResult:
+def _prepare(path: Path) -> tuple[Photo | MediaError, np.ndarray]:
+    """Decode a photo and find its near-vertical background lines (no landmarks needed)."""
+    from kinetrace.vision.roll import near_vertical_segments
+
     try:
         photo = load_photo(path)
+    except MediaError as exc:
+        return exc, np.zeros((0, 5))
+    return photo, near_vertical_segments(photo.rgb)
+
+
+def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], view_given: str | None,
+                 estimator: PoseEstimator, cat: Catalogue, *, height_cm: float | None,
+                 fixes: PhotoOverrides | None, annotate_dir: Path | None, blur_faces: bool) -> PhotoResult:
+    photo, segments = prepared
+    try:
+        if isinstance(photo, MediaError):
+            raise photo
         frame = _detect(photo, estimator)
     except MediaError as exc:
         log.info("photo not used: %s", exc)
@@ -210,7 +219,7 @@ def _analyse_one(
         frame, swapped = match_labels_to_view(frame, view)
         if swapped:
             warnings.append(f"left/right landmark labels were swapped to match the {view} view")
-    roll, roll_basis = _roll(photo, frame, fixes, cat, warnings)
+    roll, roll_basis = _roll(segments, frame, fixes, cat, warnings)
     scale = _scale(frame, fixes, height_cm, cat, roll, warnings)
     _check_frame(frame, cat, warnings)
     measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll)
@@ -233,7 +242,7 @@ def _analyse_one(
         from kinetrace.vision.annotate import write_annotated
 
         result = dataclasses.replace(
-            result, annotated=write_annotated(photo, result, annotate_dir, blur_faces=blur_faces)
+            result, annotated=write_annotated(path, result, annotate_dir, blur_faces=blur_faces)
         )
     return result
 
@@ -255,18 +264,17 @@ def _settle_view(
     return given, guess  # type: ignore[return-value]
 
 
-def _roll(
-    photo: Photo, frame: PoseFrame, fixes: PhotoOverrides, cat: Catalogue, warnings: list[str]
-) -> tuple[float, str]:
+def _roll(segments: np.ndarray, frame: PoseFrame, fixes: PhotoOverrides, cat: Catalogue,
+          warnings: list[str]) -> tuple[float, str]:
     given = fixes.roll_deg()
     limit = cat.quality.roll_warning_deg
     if given is not None:
         if abs(given) > limit:
             warnings.append(f"camera roll {given:+.1f}° from the vertical reference was corrected")
         return given, "vertical reference"
-    from kinetrace.vision.roll import estimate_roll
+    from kinetrace.vision.roll import roll_from_segments
 
-    est = estimate_roll(photo.rgb, frame)
+    est = roll_from_segments(segments, frame)
     if est is not None and abs(est.roll_deg) > limit:
         warnings.append(
             f"background verticals lean {est.roll_deg:+.1f}° ({est.n_lines} lines): the camera may "
