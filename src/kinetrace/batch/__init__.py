@@ -1,1 +1,29 @@
-"""batch."""
+"""Batch assessment: map one pure per-item function over many case files on a Dask cluster.
+
+`assess_file(path, profile)` reads and assesses one case and returns a `BatchRecord` ("ok" with the
+assessment's JSON, or "failed" with the one-line reason). `run_batch` builds one Dask task per file, computes
+them all at once on a LocalCluster or a running scheduler, and returns the records in input order, equal to
+what a serial loop over `assess_file` gives. `write_outputs` writes them as JSON Lines plus a CSV summary.
+Dask is imported only inside `run_batch`.
+"""
+
+from kinetrace.batch.inputs import CASE_SUFFIXES, expand_inputs
+from kinetrace.batch.item import assess_file
+from kinetrace.batch.output import JSONL_NAME, SUMMARY_NAME, BatchOutputs, write_outputs
+from kinetrace.batch.record import SUMMARY_COLUMNS, BatchRecord, Status
+from kinetrace.batch.run import PROFILES, run_batch
+
+__all__ = [
+    "CASE_SUFFIXES",
+    "JSONL_NAME",
+    "PROFILES",
+    "SUMMARY_COLUMNS",
+    "SUMMARY_NAME",
+    "BatchOutputs",
+    "BatchRecord",
+    "Status",
+    "assess_file",
+    "expand_inputs",
+    "run_batch",
+    "write_outputs",
+]

@@ -1,0 +1,107 @@
+"""Run `assess_file` over many case files on a Dask cluster: build every task, compute once, keep input order.
+
+The cluster is either a running scheduler (`scheduler="tcp://host:8786"`, whose workers must have Kinetrace
+installed and see the case files at the same paths) or a LocalCluster started for the run. Process workers
+are spawned, so a script that calls `run_batch` needs an `if __name__ == "__main__":` guard.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kinetrace.batch.item import assess_file
+from kinetrace.batch.record import BatchRecord
+from kinetrace.errors import InputError
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+__all__ = ["PROFILES", "run_batch"]
+
+PROFILES: tuple[str, ...] = ("evidence", "seed")
+_CONNECT_TIMEOUT_S = 10
+
+
+def run_batch(paths: Sequence[str | Path], *, profile: str = "evidence", scheduler: str | None = None,
+              workers: int = 2, processes: bool = True, progress: bool = True) -> list[BatchRecord]:
+    """Assess every case file on a Dask cluster and return one record per file, in input order.
+
+    A file that cannot be assessed (or whose worker died) gives a "failed" record and the run carries on.
+    `workers` and `processes` shape the LocalCluster and are ignored when `scheduler` is given. `progress`
+    draws a bar on stderr.
+
+    Raises:
+        InputError: an unknown profile, fewer than one worker, or a scheduler that cannot be reached.
+    """
+    _check_arguments(profile, workers)
+    if not paths:
+        return []
+    import dask
+
+    sources = [str(p) for p in paths]
+    tasks = [dask.delayed(assess_file, pure=True)(source, profile, dask_key_name=f"assess-{n}")
+             for n, source in enumerate(sources)]
+    with _client(scheduler, workers=workers, processes=processes) as client:
+        futures = client.compute(tasks)
+        _follow(futures, show=progress)
+        return [_outcome(future, source) for future, source in zip(futures, sources, strict=True)]
+
+
+def _check_arguments(profile: str, workers: int) -> None:
+    if profile not in PROFILES:
+        raise InputError("profile", profile, " or ".join(PROFILES))
+    if workers < 1:
+        raise InputError("workers", workers, "a whole number of at least 1")
+
+
+@contextmanager
+def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator[Client]:
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=_CONNECT_TIMEOUT_S)
+        except (OSError, ValueError, TypeError) as exc:
+            raise InputError("scheduler", message=f"scheduler {scheduler!r}: could not connect within "
+                             f"{_CONNECT_TIMEOUT_S} s; expected the address of a running Dask "
+                             "scheduler, e.g. tcp://10.0.0.5:8786.") from exc
+        with client:
+            yield client
+        return
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def _follow(futures: list[Future], *, show: bool) -> None:
+    """Wait for every future, drawing a progress bar on stderr when asked."""
+    from distributed import wait
+
+    if not show:
+        wait(futures)
+        return
+    from distributed import as_completed
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("assessing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("cases", total=len(futures))
+        for _ in as_completed(futures):
+            bar.advance(task)
+
+
+def _outcome(future: Future, source: str) -> BatchRecord:
+    """Return the item's record; a task that itself failed (e.g. a killed worker) becomes a failed record."""
+    if future.status == "finished":
+        record: Any = future.result()
+        return record  # type: ignore[no-any-return]
+    exc = future.exception()
+    message = f"the worker could not finish this case ({type(exc).__name__}: {exc})"
+    return BatchRecord(source=source, case_id=Path(source).stem, status="failed", error=message,
+                       error_kind=type(exc).__name__)
