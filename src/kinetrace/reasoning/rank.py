@@ -90,7 +90,8 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
     state = findings.statuses[node_id].state
     probability = post[node_id]
     kind: Literal["local", "remote"] = "local" if is_local else "remote"
-    if kind == "remote" and probability < kb.model.display_threshold and state in ("not_tested", "absent"):
+    if kind == "remote" and probability < kb.model.display_threshold and state not in ("present", "probable",
+                                                                                        "possible"):
         return None
     matches, mismatches = _behaviour_fit(kb, paths, evidence)
     return RankedItem(id=node_id, name=node.name, kind=kind, probability=round(probability, 6), prior=node.prior,
