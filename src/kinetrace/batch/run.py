@@ -65,10 +65,13 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=_CONNECT_TIMEOUT_S)
-        except (OSError, ValueError, TypeError) as exc:
+        except ValueError as exc:
+            raise InputError("scheduler", message=f"scheduler {scheduler!r}: not a Dask address ({exc}); "
+                             "expected e.g. tcp://10.0.0.5:8786.") from exc
+        except OSError as exc:
             raise InputError("scheduler", message=f"scheduler {scheduler!r}: could not connect within "
-                             f"{_CONNECT_TIMEOUT_S} s; expected the address of a running Dask "
-                             "scheduler, e.g. tcp://10.0.0.5:8786.") from exc
+                             f"{_CONNECT_TIMEOUT_S} s; expected the address of a running Dask scheduler, "
+                             "e.g. tcp://10.0.0.5:8786.") from exc
         with client:
             yield client
         return
