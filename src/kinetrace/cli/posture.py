@@ -58,7 +58,7 @@ def _print_table(analysis: Any) -> None:
 
 
 def _label(s: Any) -> str:
-    return s.metric_id + (" (proxy)" if s.is_proxy else "")
+    return str(s.metric_id) + (" (proxy)" if s.is_proxy else "")
 
 
 def _first_reason(reason: str) -> str:

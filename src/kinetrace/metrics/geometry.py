@@ -31,7 +31,8 @@ def to_y_up(x_px: float, y_px: float) -> np.ndarray:
 
 def midpoint(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Return the midpoint of two points."""
-    return (np.asarray(a, dtype=float) + np.asarray(b, dtype=float)) / 2.0
+    out: np.ndarray = (np.asarray(a, dtype=float) + np.asarray(b, dtype=float)) / 2.0
+    return out
 
 
 def line_angle_deg(start: np.ndarray, end: np.ndarray) -> float:
@@ -78,4 +79,5 @@ def rotate(points: np.ndarray, angle_deg: float, *, centre: np.ndarray) -> np.nd
     rot = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
     pts = np.asarray(points, dtype=float)
     c = np.asarray(centre, dtype=float)
-    return (pts - c) @ rot.T + c
+    out: np.ndarray = (pts - c) @ rot.T + c
+    return out

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 
@@ -290,61 +289,28 @@ def _propagated_sd(
     return math.sqrt(total)
 
 
-def _finish(
-    ctx: _Context,
-    spec: MetricSpec,
-    fn: Callable[[dict[str, np.ndarray]], float],
-    names: tuple[str, ...],
-    side: Side,
-) -> Measurement:
+def _finish(ctx: _Context, spec: MetricSpec, fn: Callable[[dict[str, np.ndarray]], float],
+            names: tuple[str, ...], side: Side) -> Measurement:
     """Evaluate a formula and express it in the metric's unit with its uncertainty."""
     raw = fn(ctx.points)
-    base: dict[str, Any] = {
-        "metric_id": spec.id,
-        "name": spec.name,
-        "view": ctx.view,
-        "side": side,
-        "is_proxy": spec.is_proxy,
-        "landmarks": _uses(ctx, spec, names),
-        "source": ctx.frame.source,
-    }
-    sd_px = (ctx.catalogue.quality.landmark_sd_fraction_of_stature * ctx.stature_px) if ctx.stature_px else None
+    base = Measurement(metric_id=spec.id, name=spec.name, view=ctx.view, status=Status.OK, unit=spec.unit,
+                       side=side, is_proxy=spec.is_proxy, landmarks=_uses(ctx, spec, names),
+                       source=ctx.frame.source)
+    stature = ctx.stature_px
+    sd_px = ctx.catalogue.quality.landmark_sd_fraction_of_stature * stature if stature else None
     landmark_sd = _propagated_sd(fn, ctx.points, names, sd_px) if sd_px else None
     if spec.kind == "angle":
-        return Measurement(
-            status=Status.OK,
-            unit="deg",
-            value=raw,
-            uncertainty=_combine(landmark_sd, spec.error.value),
-            **base,
-        )  # type: ignore[arg-type]
-    pct = 100.0 * raw / ctx.stature_px if ctx.stature_px else None
-    if ctx.scale is None:
-        if pct is None:
-            return Measurement(
-                status=Status.NOT_MEASURABLE,
-                unit=spec.unit,
-                reason="no scale: give the height or a known distance, with the eyes and feet in view",
-                **base,
-            )  # type: ignore[arg-type]
-        return Measurement(
-            status=Status.OK,
-            unit="%stature",
-            value=pct,
-            value_pct_stature=pct,
-            uncertainty=None if landmark_sd is None else 100.0 * landmark_sd / ctx.stature_px,
-            **base,
-        )  # type: ignore[arg-type]
-    mm = raw * ctx.scale.mm_per_px
-    sd_mm = None if landmark_sd is None else landmark_sd * ctx.scale.mm_per_px
-    return Measurement(
-        status=Status.OK,
-        unit="mm",
-        value=mm,
-        value_pct_stature=pct,
-        uncertainty=_combine(sd_mm, spec.error.value),
-        **base,
-    )  # type: ignore[arg-type]
+        return replace(base, value=raw, uncertainty=_combine(landmark_sd, spec.error.value))
+    pct = 100.0 * raw / stature if stature else None
+    if ctx.scale is not None:
+        sd_mm = None if landmark_sd is None else landmark_sd * ctx.scale.mm_per_px
+        return replace(base, value=raw * ctx.scale.mm_per_px, value_pct_stature=pct,
+                       uncertainty=_combine(sd_mm, spec.error.value))
+    if pct is None or not stature:
+        return replace(base, status=Status.NOT_MEASURABLE,
+                       reason="no scale: give the height or a known distance, with the eyes and feet in view")
+    sd_pct = None if landmark_sd is None else 100.0 * landmark_sd / stature
+    return replace(base, unit="%stature", value=pct, value_pct_stature=pct, uncertainty=sd_pct)
 
 
 def _combine(landmark_sd: float | None, published: float | None) -> float | None:
@@ -397,12 +363,7 @@ def _with_direction(m: Measurement) -> Measurement:
     """Set `side` of a frontal asymmetry from its sign (+ = the person's left)."""
     if m.status is not Status.OK or m.value is None or abs(m.value) < _NO_DIRECTION:
         return m
-    side = Side.LEFT if m.value > 0 else Side.RIGHT
-    return Measurement(**{**_as_dict(m), "side": side})
-
-
-def _as_dict(m: Measurement) -> dict[str, object]:
-    return {f: getattr(m, f) for f in m.__dataclass_fields__}
+    return replace(m, side=Side.LEFT if m.value > 0 else Side.RIGHT)
 
 
 def _measure_knees_frontal(ctx: _Context, spec: MetricSpec) -> list[Measurement]:

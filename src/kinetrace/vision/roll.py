@@ -49,7 +49,8 @@ def near_vertical_segments(rgb: np.ndarray) -> np.ndarray:
     by = np.where(top_first, seg[:, 3], seg[:, 1])
     lean = np.degrees(np.arctan2(tx - bx, by - ty))
     keep = np.abs(lean) <= _MAX_LEAN_DEG
-    return np.column_stack([tx / sw, ty / sh, bx / sw, by / sh, lean])[keep]
+    out: np.ndarray = np.column_stack([tx / sw, ty / sh, bx / sw, by / sh, lean])[keep]
+    return out
 
 
 def roll_from_segments(segments: np.ndarray, person: PoseFrame | None = None) -> RollEstimate | None:
