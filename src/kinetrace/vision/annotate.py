@@ -179,10 +179,26 @@ def _panel(draw: Any, result: PhotoResult, unit: int) -> None:
         lines.append((f"scale: {result.scale.basis}", _WHITE))
     font = _font(13 * unit)
     step = 17 * unit
+    max_width = draw.im.size[0] - 16 * unit
+    lines = [(part, colour) for text, colour in lines for part in _wrap(draw, text, font, max_width)]
     width = max(draw.textlength(t, font=font) for t, _ in lines) + 16 * unit
     draw.rectangle([0, 0, width, step * len(lines) + 10 * unit], fill=(0, 0, 0, 170))
     for i, (text, colour) in enumerate(lines):
         draw.text((8 * unit, 5 * unit + i * step), text, fill=colour, font=font)
+
+
+def _wrap(draw: Any, text: str, font: Any, max_width: float) -> list[str]:
+    """Split text into lines no wider than max_width (pixels), at spaces."""
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        trial = f"{line} {word}".strip()
+        if line and draw.textlength(trial, font=font) > max_width:
+            out.append(line)
+            line = "   " + word
+        else:
+            line = trial if not line.startswith("   ") else f"{line} {word}"
+    return [*out, line] if line else out
 
 
 def write_annotated(path: Path, result: PhotoResult, out_dir: Path, *, blur_faces: bool = False) -> Path:
