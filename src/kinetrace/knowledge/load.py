@@ -102,9 +102,14 @@ def _format_error(file: str, entry_id: str, err: Mapping[str, Any]) -> str:
     return f"{where}: got {shown}; {err.get('msg', 'invalid')}"
 
 
+# libyaml's C loader when installed: the same safe subset as yaml.safe_load, about 8 times faster, and every CLI
+# command loads the knowledge base.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
     except yaml.YAMLError as exc:
