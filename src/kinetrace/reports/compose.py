@@ -9,7 +9,8 @@ from kinetrace.intake.case import Case
 from kinetrace.progress import compare_assessments
 from kinetrace.reports.build import build_report
 from kinetrace.reports.model import Audience, PhotoPair, PhotoView, ReportModel
-from kinetrace.reports.plots import findings_chart_png, progress_chart_png
+from kinetrace.reports.numberline import numberline_svg, threshold_rows
+from kinetrace.reports.plots import progress_chart_png
 from kinetrace.reports.reassessment import progress_view
 from kinetrace.result import Assessment
 
@@ -32,23 +33,24 @@ def compose_report(
     `kb` is the loaded knowledge base (names, thresholds, error figures, references); without it the report
     still renders, with ids for names and no threshold chart.
     """
-    model = build_report(
-        assessment, audience=audience, generated_on=generated_on, kb=kb, case=case, photos=photos
-    )
-    tests = getattr(kb, "tests", {}) if kb is not None else {}
-    update: dict[str, Any] = {}
-    if audience == "clinician" and tests:
-        update["findings_chart"] = findings_chart_png(assessment.findings, tests)
+    progress = None
     if previous is not None:
-        progress = compare_assessments(previous, assessment, kb if kb is not None else _NoTests())
-        update["progress"] = progress_view(
-            progress,
+        comparison = compare_assessments(previous, assessment, kb if kb is not None else _NoTests())
+        progress = progress_view(
+            comparison,
             before_label=previous.case_id or "first visit",
             after_label=assessment.case_id or "this visit",
             photo_pairs=photo_pairs,
-            chart=progress_chart_png(progress.changes),
+            chart=progress_chart_png(comparison.changes),
         )
-    return model.model_copy(update=update) if update else model
+    model = build_report(
+        assessment, audience=audience, generated_on=generated_on, kb=kb, case=case, photos=photos, progress=progress
+    )
+    tests = getattr(kb, "tests", {}) if kb is not None else {}
+    if audience == "clinician" and tests:
+        chart = numberline_svg(threshold_rows(assessment.findings, tests))
+        return model.model_copy(update={"findings_chart_svg": chart})
+    return model
 
 
 class _NoTests:

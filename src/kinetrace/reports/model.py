@@ -202,7 +202,7 @@ class ReportModel(_View):
     ranking_rest: list[RankView] = Field(default_factory=list, description="also considered, shown in one line")
     links: list[LinkView] = Field(default_factory=list, description="every link of the ranked items, once")
     findings: list[FindingView]
-    findings_chart: str = Field("", description="PNG data URI of the threshold chart, or empty")
+    findings_chart_svg: str = Field("", description="inline SVG number lines of the thresholded findings, or empty")
     plan: list[PlanView]
     not_tested: list[NotTestedView]
     next_test: str

@@ -1,4 +1,4 @@
-"""Report charts drawn with matplotlib's Agg canvas (no pyplot, no global backend), returned as PNG data URIs.
+"""The reassessment chart, drawn with matplotlib's Agg canvas (no pyplot, no global backend), as a PNG data URI.
 
 PNG rather than SVG: WeasyPrint lays out every SVG text element itself, which made a chart cost more than the
 rest of the page; a 200 dpi raster prints sharply and embeds in milliseconds.
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kinetrace.result import FindingResult
+from kinetrace.reports.numberline import ChartRow
 
-__all__ = ["ChartRow", "findings_chart_png", "progress_chart_png", "threshold_rows"]
+__all__ = ["progress_chart_png"]
 
 _INK = "#26303d"
 _MUTED = "#8a93a0"
@@ -25,57 +25,6 @@ _LEFT = "#2f7fb5"
 _RIGHT = "#c0583a"
 _ABNORMAL = "#f3d3cf"
 _BORDER = "#fbeacb"
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    """One finding on a number line: values, the rule's threshold and bands, in the test's unit."""
-
-    label: str
-    unit: str
-    values: dict[str, float]  # "left" / "right" / "value" → number
-    threshold: float
-    abnormal_below: bool
-    borderline: float | None
-    error: float | None
-    lo: float
-    hi: float
-
-
-def threshold_rows(findings: Sequence[FindingResult], tests: Mapping[str, Any]) -> list[ChartRow]:
-    """Chart rows for numeric findings whose test reads them against a threshold (below/above rules)."""
-    rows = []
-    for f in findings:
-        test = tests.get(f.test_id)
-        rule = _primary_threshold_rule(test)
-        values = {
-            k: float(v) for k in ("left", "right", "value") if isinstance(v := getattr(f, k), int | float)
-        }
-        if test is None or rule is None or not values:
-            continue
-        error = test.measurement_error.gate if test.measurement_error is not None else None
-        span = [*values.values(), rule.threshold] + ([rule.borderline] if rule.borderline is not None else [])
-        pad = max(5.0, 0.25 * (max(span) - min(span)), 1.5 * (error or 0))
-        rows.append(
-            ChartRow(
-                label=f.name,
-                unit=f.unit,
-                values=values,
-                threshold=rule.threshold,
-                abnormal_below=rule.when == "below",
-                borderline=rule.borderline,
-                error=error,
-                lo=min(span) - pad,
-                hi=max(span) + pad,
-            )
-        )
-    return rows
-
-
-def _primary_threshold_rule(test: Any) -> Any:
-    if test is None:
-        return None
-    return next((r for r in test.informs if r.role == "primary" and r.when in {"below", "above"}), None)
 
 
 def _figure(n_rows: int, *, row_in: float = 0.62, width_in: float = 7.0) -> Any:
@@ -111,53 +60,6 @@ def _style_axis(ax: Any, row: ChartRow) -> None:
     ax.set_ylim(-1, 1)
     suffix = "°" if row.unit == "deg" else f" {row.unit}"
     ax.set_title(f"{row.label} ({suffix.strip()})", loc="left", fontsize=8, color=_INK, pad=2)
-
-
-def findings_chart_png(findings: Sequence[FindingResult], tests: Mapping[str, Any]) -> str:
-    """PNG data URI: each thresholded finding on a number line with its abnormal zone, borderline band and error band.
-
-    Returns "" when no finding has a threshold to draw against.
-    """
-    rows = threshold_rows(findings, tests)
-    if not rows:
-        return ""
-    fig = _figure(len(rows))
-    axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
-    for ax, row in zip(axes, rows, strict=True):
-        _style_axis(ax, row)
-        edge = row.lo if row.abnormal_below else row.hi
-        ax.axvspan(min(edge, row.threshold), max(edge, row.threshold), color=_ABNORMAL, lw=0)
-        if row.borderline is not None:
-            ax.axvspan(
-                min(row.borderline, row.threshold), max(row.borderline, row.threshold), color=_BORDER, lw=0
-            )
-        if row.error:
-            ax.axvspan(
-                row.threshold - row.error,
-                row.threshold + row.error,
-                fill=False,
-                hatch="////",
-                edgecolor=_MUTED,
-                lw=0,
-            )
-        ax.axvline(row.threshold, color=_INK, lw=1)
-        for key, value in row.values.items():
-            colour, marker, y = {
-                "left": (_LEFT, "o", 0.35),
-                "right": (_RIGHT, "s", -0.35),
-                "value": (_INK, "D", 0.0),
-            }[key]
-            ax.plot([value], [y], marker=marker, color=colour, ms=6, ls="none")
-            tag = {"left": "L", "right": "R", "value": ""}[key]
-            ax.annotate(
-                f"{tag} {value:g}".strip(),
-                (value, y),
-                xytext=(6, -3),
-                textcoords="offset points",
-                fontsize=7,
-                color=colour,
-            )
-    return _png(fig)
 
 
 @dataclass(frozen=True)
