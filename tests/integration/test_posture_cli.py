@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,9 +12,31 @@ import yaml
 from posture_media import demo_photos
 
 
-def _kinetrace(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from kinetrace.cli.app import main; main()", *args],
-                          capture_output=True, text=True, timeout=300, check=False)
+@dataclass
+class Run:
+    """What one in-process CLI run printed and returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def kinetrace(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run the real CLI entry point in-process (as the console script does) and capture its output."""
+    from kinetrace.cli.app import main
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +44,10 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return demo_photos(tmp_path_factory.mktemp("cli-photos"))
 
 
-def test_posture_prints_json_writes_csv_and_annotations(photos: dict[str, Path], tmp_path: Path) -> None:
-    out = _kinetrace("posture", str(photos["side"]), str(photos["front"]), "--height-cm", "172", "--json",
+def test_posture_prints_json_writes_csv_and_annotations(
+    kinetrace: Callable[..., Run], photos: dict[str, Path], tmp_path: Path
+) -> None:
+    out = kinetrace("posture", str(photos["side"]), str(photos["front"]), "--height-cm", "172", "--json",
                      "--annotate", str(tmp_path / "ann"), "--csv", str(tmp_path / "m.csv"))
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -37,16 +61,18 @@ def test_posture_prints_json_writes_csv_and_annotations(photos: dict[str, Path],
     assert (tmp_path / "m.csv").read_text().startswith("source,view,metric_id")
 
 
-def test_posture_table_marks_what_a_view_cannot_show(photos: dict[str, Path]) -> None:
-    out = _kinetrace("posture", str(photos["front"]), "--view", "front")
+def test_posture_table_marks_what_a_view_cannot_show(kinetrace: Callable[..., Run], photos: dict[str, Path]) -> None:
+    out = kinetrace("posture", str(photos["front"]), "--view", "front")
     assert out.returncode == 0, out.stderr
     assert "pelvic_obliquity_angle" in out.stdout
     assert "not measurable" in out.stdout and "needs a left or right" in out.stdout
 
 
-def test_some_bad_files_give_one_error_each_and_exit_3(photos: dict[str, Path], tmp_path: Path) -> None:
+def test_some_bad_files_give_one_error_each_and_exit_3(
+    kinetrace: Callable[..., Run], photos: dict[str, Path], tmp_path: Path
+) -> None:
     (tmp_path / "text.jpg").write_text("not a photo")
-    out = _kinetrace("posture", str(tmp_path / "text.jpg"), str(photos["front"]))
+    out = kinetrace("posture", str(tmp_path / "text.jpg"), str(photos["front"]))
     assert out.returncode == 3
     errors = [line for line in out.stderr.splitlines() if line.startswith("Error:")]
     assert errors == ["Error: text.jpg: not an image file (expected JPEG, PNG, ...)"]
@@ -54,20 +80,20 @@ def test_some_bad_files_give_one_error_each_and_exit_3(photos: dict[str, Path], 
     assert "pelvic_obliquity_angle" in out.stdout
 
 
-def test_no_usable_photo_exits_2_and_a_bad_view_names_the_field(tmp_path: Path) -> None:
+def test_no_usable_photo_exits_2_and_a_bad_view_names_the_field(kinetrace: Callable[..., Run], tmp_path: Path) -> None:
     (tmp_path / "a.jpg").write_text("x")
-    out = _kinetrace("posture", str(tmp_path / "a.jpg"))
+    out = kinetrace("posture", str(tmp_path / "a.jpg"))
     assert out.returncode == 2 and "Error: no photo could be used" in out.stderr
-    out = _kinetrace("posture", str(tmp_path / "a.jpg"), "--view", "sideways")
+    out = kinetrace("posture", str(tmp_path / "a.jpg"), "--view", "sideways")
     assert out.returncode == 2 and "view" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_assess_merges_photo_findings(photos: dict[str, Path], tmp_path: Path) -> None:
+def test_assess_merges_photo_findings(kinetrace: Callable[..., Run], photos: dict[str, Path], tmp_path: Path) -> None:
     case = {"schema": "kinetrace.case/1", "patient": {"age": 40},
             "pain": [{"region": "cervical_lower", "intensity": 4, "duration_weeks": 10}]}
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(case))
-    out = _kinetrace("assess", str(path), "--photos", str(photos["side"]), "--format", "json")
+    out = kinetrace("assess", str(path), "--photos", str(photos["side"]), "--format", "json")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert "craniovertebral_angle" in json.dumps(result["findings"])
