@@ -51,3 +51,20 @@ def test_report_of_a_missing_file_names_it(tmp_path: Path, capsys: pytest.Captur
     code, err = _run(["report", str(tmp_path / "nope.yaml"), "--pdf", str(tmp_path / "x.pdf")], capsys)
     assert code == 2 and "nope.yaml" in err and "Traceback" not in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_report_embeds_the_annotated_photo_named_by_a_finding(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (1200, 1600), (200, 180, 160)).save(tmp_path / "side.jpg")
+    Image.new("RGB", (1200, 1600), (20, 120, 200)).save(tmp_path / "side_posture.jpg")
+    case = tmp_path / "case.yaml"
+    text = demo_case_path().read_text().replace("photo:demo_side.jpg", "photo:side.jpg")
+    case.write_text(text)
+    html = tmp_path / "r.html"
+    code, err = _run(["report", str(case), "--html", str(html), "--audience", "patient"], capsys)
+    assert code == 0, err
+    page = html.read_text()
+    assert page.count("data:image/jpeg;base64,") == 1  # the annotated copy, not the raw photo as well
+    assert "side.jpg, annotated (Craniovertebral angle" in page

@@ -76,17 +76,38 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}"
 
 
+def _pictures_for(kind: str, name: str, base: Path) -> list[tuple[Path, str]]:
+    """Pictures the photo and video tools left beside a case for one finding source.
+
+    A photo prefers its annotated copy (`<stem>_posture.jpg`, from `kinetrace posture --annotate`); a video brings
+    its angle plot and key-frame sheet (from `kinetrace movement`, folder `<stem>-<test>/`).
+    """
+    source = base / name
+    if kind == "photo":
+        annotated = source.with_name(f"{source.stem}_posture.jpg")
+        if annotated.is_file():
+            return [(annotated, f"{source.name}, annotated")]
+        return [(source, source.name)] if source.suffix.lower() in _IMAGE_SUFFIXES and source.is_file() else []
+    if kind == "video":
+        found = []
+        for folder in sorted(base.glob(f"{source.stem}-*")):
+            for file, what in (("angles.png", "joint angles"), ("contact_sheet.png", "key frames")):
+                if (folder / file).is_file():
+                    found.append((folder / file, f"{source.name}: {what}"))
+        return found
+    return []
+
+
 def _photos(assessment: Any, base: Path, extra: list[Path]) -> list[Any]:
-    """Pictures for the report: photos named by findings (`source: photo:NAME`, beside the case) and --image."""
+    """Pictures for the report: those named by finding sources (photo:NAME, video:NAME) and --image files."""
     from kinetrace.reports import PhotoView
 
     found: dict[Path, str] = {}
     for f in assessment.findings:
         for src in (f.source or "").split(","):
             kind, _, name = src.strip().partition(":")
-            candidate = base / name
-            if kind == "photo" and candidate.suffix.lower() in _IMAGE_SUFFIXES and candidate.is_file():
-                found.setdefault(candidate, f"{candidate.name}: {f.name}")
+            for path, caption in _pictures_for(kind, name.strip(), base):
+                found.setdefault(path, f"{caption} ({f.name})")
     for path in extra:
         found.setdefault(path, path.name)
     return [PhotoView(caption=caption, data_uri=_data_uri(p)) for p, caption in found.items()]

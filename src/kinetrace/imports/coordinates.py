@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kinetrace.errors import InputError
 from kinetrace.imports.trial import CoordinateTrial
@@ -19,9 +19,9 @@ class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     test_id: str
-    coordinate: str | None = None
-    left: str | None = None
-    right: str | None = None
+    coordinate: list[str] | None = Field(None, description="alternative names, first present wins")
+    left: list[str] | None = None
+    right: list[str] | None = None
     reduce: Literal["mean", "max", "min", "rise"]
     sign: Literal[1, -1]
     low_side_if_positive: Literal["left", "right"] | None = None
@@ -65,8 +65,9 @@ def _reduce(values: np.ndarray, how: str) -> float:
     return float(np.max(finite) - finite[0])  # rise from the start position
 
 
-def _value(trial: CoordinateTrial, column: str, rule: _Rule) -> float | None:
-    values = trial.columns.get(column)
+def _value(trial: CoordinateTrial, names: list[str], rule: _Rule) -> float | None:
+    column = next((n for n in names if n in trial.columns), None)
+    values = trial.columns.get(column) if column is not None else None
     if values is None or not np.isfinite(values).any():
         return None
     return round(rule.sign * _reduce(values, rule.reduce), 1)
@@ -77,17 +78,17 @@ def _apply(trial: CoordinateTrial, rule: _Rule) -> tuple[dict[str, Any] | None, 
     if rule.coordinate is not None:
         value = _value(trial, rule.coordinate, rule)
         if value is None:
-            return None, rule.coordinate
+            return None, " or ".join(rule.coordinate)
         if rule.low_side_if_positive is not None:
             other = "left" if rule.low_side_if_positive == "right" else "right"
             entry.update(value=abs(value), side=rule.low_side_if_positive if value > 0 else other)
         else:
             entry["value"] = value
         return entry, None
-    left = _value(trial, rule.left or "", rule)
-    right = _value(trial, rule.right or "", rule)
+    left = _value(trial, rule.left or [], rule)
+    right = _value(trial, rule.right or [], rule)
     if left is None or right is None:
-        return None, rule.left if left is None else rule.right
+        return None, " or ".join((rule.left if left is None else rule.right) or [])
     entry.update(left=left, right=right)
     return entry, None
 
