@@ -50,6 +50,7 @@ class Row:
     loa_low: float
     loa_high: float
     mae: float
+    median_abs: float
     max_abs: float
     verdict: str
 
@@ -63,7 +64,7 @@ def _stats(part: str, metric: str, view: str, unit: str, diffs: list[float], ver
     sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
     bias = float(d.mean())
     return Row(part, metric, view, len(d), unit, bias, sd, bias - 1.96 * sd, bias + 1.96 * sd,
-               float(np.abs(d).mean()), float(np.abs(d).max()), verdict)
+               float(np.abs(d).mean()), float(np.median(np.abs(d))), float(np.abs(d).max()), verdict)
 
 
 def synthetic(cat: Catalogue, *, n: int = 400, seed: int = 0) -> list[Row]:
@@ -226,7 +227,7 @@ def _repeatability(series: dict[tuple[str, str], list[tuple[int, float, str]]], 
     for (label, unit), dev in sorted(pooled.items()):
         sd = float(np.sqrt(np.sum(np.square(dev)) / max(1, len(dev) - 1)))
         rows.append(Row("repeatability", label, "front/back", len(dev), unit, 0.0, sd, -1.96 * sd, 1.96 * sd,
-                        float(np.abs(dev).mean()), float(np.abs(dev).max()),
+                        float(np.abs(dev).mean()), float(np.median(np.abs(dev))), float(np.abs(dev).max()),
                         f"MDC95 {1.96 * math.sqrt(2) * sd:.2f}"))
     return rows
 
@@ -234,12 +235,12 @@ def _repeatability(series: dict[tuple[str, str], list[tuple[int, float, str]]], 
 def _print(title: str, rows: list[Row]) -> None:
     print(f"\n{title}")
     head = f"{'metric':44} {'view':26} {'n':>5} {'unit':>9} {'bias':>8} {'SD':>7} {'LoA low':>8} {'LoA high':>8} " \
-           f"{'MAE':>7} {'max|e|':>8}  verdict"
+           f"{'MAE':>7} {'med|e|':>7} {'max|e|':>8}  verdict"
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r.metric:44} {r.view:26} {r.n:5d} {r.unit:>9} {r.bias:8.3f} {r.sd:7.3f} {r.loa_low:8.2f} "
-              f"{r.loa_high:8.2f} {r.mae:7.3f} {r.max_abs:8.3g}  {r.verdict}")
+              f"{r.loa_high:8.2f} {r.mae:7.3f} {r.median_abs:7.3f} {r.max_abs:8.3g}  {r.verdict}")
 
 
 def _write_csv(rows: list[Row], path: Path) -> None:
@@ -247,11 +248,11 @@ def _write_csv(rows: list[Row], path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["part", "metric", "view", "n", "unit", "bias", "sd", "loa_low", "loa_high", "mae", "max_abs",
-                    "verdict"])
+        w.writerow(["part", "metric", "view", "n", "unit", "bias", "sd", "loa_low", "loa_high", "mae", "median_abs",
+                    "max_abs", "verdict"])
         for r in rows:
             w.writerow([r.part, r.metric, r.view, r.n, r.unit, f"{r.bias:.4g}", f"{r.sd:.4g}", f"{r.loa_low:.4g}",
-                        f"{r.loa_high:.4g}", f"{r.mae:.4g}", f"{r.max_abs:.4g}", r.verdict])
+                        f"{r.loa_high:.4g}", f"{r.mae:.4g}", f"{r.median_abs:.4g}", f"{r.max_abs:.4g}", r.verdict])
     tmp.replace(path)
 
 
