@@ -112,3 +112,18 @@ def test_video_mode_tracks_consecutive_frames_and_rejects_time_going_back() -> N
         assert all(f is not None and f.landmarks["left_hip"].world_m is not None for f in found)
         with pytest.raises(InputError, match="time_s"):
             video.estimate(frame_rgb("pose2sim/cam01", 0), time_s=0.0)
+
+
+def test_face_blur_changes_only_the_head_region(photos: dict[str, Path], pose: MediaPipePose) -> None:
+    from kinetrace.vision.face import blur_faces
+    from kinetrace.vision.image import load_photo
+
+    rgb = load_photo(photos["side"], work_long_side_px=None).rgb
+    frame = analyse_photos([photos["side"]], estimator=pose).photos[0].frame
+    blurred, n = blur_faces(rgb, frame)
+    assert n >= 1
+    changed = (blurred != rgb).any(axis=2)
+    ys, xs = changed.nonzero()
+    nose_x, nose_y = frame.point_px("nose")
+    assert abs(xs.mean() - nose_x) < 60 and abs(ys.mean() - nose_y) < 60  # centred on the head
+    assert changed.mean() < 0.05  # and nothing like the whole picture
