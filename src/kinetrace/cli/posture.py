@@ -83,7 +83,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
         csv_path: Path | None = typer.Option(None, "--csv", help="Write per-photo and averaged metrics as CSV."),
         landmarks: Path | None = typer.Option(
-            None, "--landmarks", help='JSON of corrected points per photo: {"side.jpg": {"left_ear": [412, 230]}}.'
+            None,
+            "--landmarks",
+            help='JSON of corrections per photo, in its pixels: {"side.jpg": {"left_ear": [412, 230]}}; '
+            'also "_vertical": two \\[x, y] points on a true vertical (corrects camera roll) and '
+            '"_scale": {"a": \\[x, y], "b": \\[x, y], "mm": 1000} (a known distance).',
         ),
         blur_faces: bool = typer.Option(False, "--blur-faces", help="Blur faces in the annotated copies."),
         model: str = typer.Option("full", "--model", help="Pose model: full (default) or lite (faster)."),
@@ -95,8 +99,8 @@ def register(app: typer.Typer) -> None:
           kinetrace posture a.jpg b.jpg --view left --view front --json
           kinetrace posture side.jpg --landmarks fixes.json --csv posture.csv
 
-        Exit status: 0 all photos used; 3 some photos could not be used (one message each on stderr, the
-        others are reported); 2 bad input or no photo usable; 1 other error.
+        Exit status: 0 all photos used; 3 some unusable (one Error line each, the rest reported);
+        2 bad input or no usable photo; 1 other error.
         """
         from kinetrace.errors import MediaError
         from kinetrace.vision.mediapipe_pose import MediaPipePose
