@@ -77,3 +77,13 @@ def test_patient_carries_sex_and_opaque_id_never_a_name(sample: Assessment) -> N
 def test_export_is_reproducible(sample: Assessment) -> None:
     assert fhir_bundle_json(sample, issued=ISSUED) == fhir_bundle_json(sample, issued=ISSUED)
     assert json.loads(fhir_bundle_json(sample, issued=ISSUED))["timestamp"] == ISSUED
+
+
+def test_red_flag_hypothesis_exports_without_a_probability(sample: Assessment) -> None:
+    from kinetrace.result import RankedItem
+
+    flag = RankedItem(id="cauda_equina_syndrome_suspected", name="Cauda equina syndrome", kind="red_flag",
+                      probability=None, explanation="saddle numbness with new bladder change")
+    bundle = fhir_bundle(sample.model_copy(update={"ranking": [flag, *sample.ranking]}), issued=ISSUED)
+    cond = next(c for c in _by_type(bundle, "Condition") if c["code"]["coding"][0]["code"] == flag.id)
+    assert "screened by red-flag rule" in cond["note"][0]["text"]

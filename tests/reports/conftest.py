@@ -45,3 +45,15 @@ def demo(kb: Any) -> tuple[Assessment, Any]:
 
     case = load_case(demo_case_path())
     return assess(case, kb), case
+
+
+@pytest.fixture(scope="session")
+def emergency(kb: Any) -> Assessment:
+    """A cauda equina presentation (tests/cases/22): the screen stops the chain and the plan."""
+    import yaml
+
+    from kinetrace.assessment import assess
+    from kinetrace.intake import parse_case
+
+    case_file = Path(__file__).resolve().parents[1] / "cases" / "22_emergency_cauda_equina_stops_everything.yaml"
+    return assess(parse_case(yaml.safe_load(case_file.read_text(encoding="utf-8"))["case"]), kb)

@@ -92,3 +92,15 @@ def test_reassessment_pdf_shows_changes_against_measurement_error(tmp_path: Path
     assert "Reassessment: change against measurement error" in text
     assert "improved" in text and "within measurement error" in text
     assert re.search(r"22°\s+34°\s+\+12\.0°", text)
+
+
+def test_emergency_report_leads_with_the_flag_and_holds_the_plan(tmp_path: Path, emergency: Assessment,
+                                                                 kb: Any) -> None:
+    assert emergency.triage.action == "emergency_referral"
+    text = _text(_pdf(tmp_path, "emergency", emergency, kb, audience="patient"))
+    first_page = text.split("\f")[0]
+    assert "Emergency: seek medical care now" in first_page
+    assert "No exercise plan yet" in text
+    pages = _pages(tmp_path / "emergency.pdf", tmp_path)
+    colours = {c for _, c in pages[0].getcolors(1 << 24)}
+    assert any(abs(r - 0xFB) < 6 and abs(g - 0xE5) < 6 and abs(b - 0xE2) < 6 for r, g, b in colours)  # red banner

@@ -101,7 +101,7 @@ def _condition(r: RankedItem, subject: str, evidence: list[str]) -> dict[str, An
             "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": status}]},
         "code": {"coding": [{"system": CODE_SYSTEM_HYPOTHESIS, "code": r.id, "display": r.name}], "text": r.name},
         "subject": {"reference": subject},
-        "note": [{"text": f"Kinetrace {r.kind} hypothesis, probability {r.probability:.2f}. {r.explanation}"},
+        "note": [{"text": f"Kinetrace {r.kind} hypothesis, {_probability(r)}. {r.explanation}"},
                  *({"text": p.text} for p in r.paths)],
     }
     if status != "refuted":
@@ -110,6 +110,10 @@ def _condition(r: RankedItem, subject: str, evidence: list[str]) -> dict[str, An
     if evidence:
         cond["evidence"] = [{"detail": [{"reference": ref} for ref in evidence]}]
     return cond
+
+
+def _probability(r: RankedItem) -> str:
+    return "screened by red-flag rule" if r.probability is None else f"probability {r.probability:.2f}"
 
 
 def _activity(p: PlanItem) -> dict[str, Any]:
@@ -173,7 +177,7 @@ def _impression(a: Assessment, subject: str, issued: str, conds: dict[str, str])
         "summary": " ".join(x for x in (a.triage.summary, a.remote_summary) if x),
         "protocol": [f"https://kinetrace.dev/knowledge/{a.kb_version}"],
         "problem": [{"reference": url} for url in conds.values()],
-        "finding": [{"itemReference": {"reference": url}, "basis": f"probability {r.probability:.2f}"}
+        "finding": [{"itemReference": {"reference": url}, "basis": _probability(r)}
                     for r in a.ranking if (url := conds.get(r.id))],
         "note": [{"text": f"Triage: {a.triage.action}."}, *({"text": w} for w in a.warnings)],
     }

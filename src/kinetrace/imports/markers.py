@@ -137,7 +137,7 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
     axes = body_axes(points, trial.source)
     catalogue = load_catalogue()
     scale = Scale(mm_per_px=1.0, basis="motion capture: 3D markers in millimetres")
-    measurements = []
+    measurements: list[Any] = []
     for view, frame in projected_frames(points, axes, trial.source).items():
         measurements.extend(measure_posture(frame, view, catalogue, scale=scale))  # type: ignore[arg-type]
     summaries = summarise_measurements(measurements, catalogue)

@@ -58,7 +58,7 @@ def _mirror(x: float) -> float:
 
 
 def _pain_marks(regions: Sequence[str]) -> str:
-    marks = []
+    marks: list[str] = []
     for region in dict.fromkeys(regions):
         if region not in REGION_ANCHORS:
             continue

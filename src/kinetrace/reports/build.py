@@ -262,7 +262,7 @@ def _rank(r: RankedItem, names: _Names) -> RankView:
         name=r.name,
         kind=r.kind,
         kind_label=_KIND_LABELS.get(r.kind, r.kind),
-        probability_pct=round(100 * r.probability),
+        probability_pct=None if r.probability is None else round(100 * r.probability),
         state_label=state_label,
         explanation=r.explanation,
         path_texts=_extra_path_texts(r),

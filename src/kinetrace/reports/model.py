@@ -82,7 +82,7 @@ class RankView(_View):
     name: str
     kind: str
     kind_label: str
-    probability_pct: int
+    probability_pct: int | None = Field(description="None for red-flag conditions, screened by rule")
     state_label: str
     explanation: str
     path_texts: list[str]
