@@ -1,16 +1,21 @@
-"""Turn the command line's CASES_OR_GLOB arguments into a list of case files, checked before any work starts."""
+"""What a batch runs on: case files from CASES_OR_GLOB arguments, or a manifest of cases with their media."""
 
 from __future__ import annotations
 
+import csv
 import glob
+import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from kinetrace.batch.media import CaseMedia, VideoSpec
 from kinetrace.errors import InputError
 
-__all__ = ["CASE_SUFFIXES", "expand_inputs"]
+__all__ = ["CASE_SUFFIXES", "BatchItem", "expand_inputs", "read_manifest"]
 
 CASE_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
+_MANIFEST_COLUMNS: tuple[str, ...] = ("case", "photos", "videos")
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -47,3 +52,70 @@ def _expand_one(argument: str) -> list[Path]:
     if not path.exists():
         raise InputError("CASES", argument, "an existing case file, folder or glob pattern; check the path")
     return [path]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One case file to assess, with the photos and clips to measure for it first (if any)."""
+
+    path: str
+    media: CaseMedia = CaseMedia()
+
+
+def read_manifest(manifest: str | Path) -> list[BatchItem]:
+    """Return the items of a manifest CSV with the columns `case`, `photos` and `videos`.
+
+    `photos` lists photo files separated by `;`; `videos` lists `CLIP:TEST` entries separated by `;` (e.g.
+    `sls_left.mp4:single_leg_stance`). Relative paths are taken from the manifest's folder. Files are not
+    opened here: a missing photo or case fails only its own item.
+
+    Raises:
+        InputError: the manifest is missing or unreadable, lacks the `case` column, has an unknown column, or a
+            row with no case or a clip without its test (the message gives the line).
+    """
+    file = Path(manifest)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("--manifest", str(file), "a readable UTF-8 CSV file with the columns "
+                         f"{', '.join(_MANIFEST_COLUMNS)}") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    unknown = [c for c in columns if c not in _MANIFEST_COLUMNS]
+    if "case" not in columns or unknown:
+        raise InputError("--manifest", message=f"{file}: header {','.join(columns) or '(none)'}; expected the "
+                         f"columns {', '.join(_MANIFEST_COLUMNS)} (case required).")
+    items = []
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise InputError("--manifest", message=f"{file} line {line}: more cells than the header's "
+                             f"{len(columns)} columns; separate several photos or videos with ';'.")
+        cells = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        if any(cells.values()):  # a blank line is not an item
+            items.append(_manifest_item(cells, file, line))
+    return items
+
+
+def _manifest_item(row: dict[str, str], file: Path, line: int) -> BatchItem:
+    where = f"{file} line {line}"
+    if not row.get("case"):
+        raise InputError("--manifest", message=f"{where}: the case column is empty; expected a case file.")
+    videos = []
+    for spec in _split(row.get("videos", "")):
+        clip, _, test = spec.rpartition(":")
+        if not clip or not test:
+            raise InputError("--manifest", message=f"{where}: video {spec!r}; expected CLIP:TEST, e.g. "
+                             "sls_left.mp4:single_leg_stance.")
+        videos.append(VideoSpec(path=_beside(file, clip), test=test))
+    photos = tuple(_beside(file, p) for p in _split(row.get("photos", "")))
+    return BatchItem(path=_beside(file, row["case"]), media=CaseMedia(photos=photos, videos=tuple(videos)))
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _beside(manifest: Path, name: str) -> str:
+    path = Path(name)
+    return str(path if path.is_absolute() else manifest.parent / path)

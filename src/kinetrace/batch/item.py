@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kinetrace.assessment import assess
+from kinetrace.batch.media import CaseMedia, measure_media, merge_findings
 from kinetrace.batch.record import BatchRecord
 from kinetrace.errors import KinetraceError
 from kinetrace.intake.load import parse_case, read_case_data
@@ -17,21 +18,28 @@ __all__ = ["assess_file"]
 _log = logging.getLogger(__name__)
 
 
-def assess_file(path: str | Path, profile: str = "evidence", *, kb: KnowledgeBase | None = None) -> BatchRecord:
+def assess_file(path: str | Path, profile: str = "evidence", *, media: CaseMedia | None = None,
+                kb: KnowledgeBase | None = None) -> BatchRecord:
     """Assess one case file and return its record; never raises for a bad case.
 
-    The knowledge base defaults to the shipped one, which `load_knowledge` loads once per process, so each
-    batch worker reads it once. A case that cannot be read or assessed gives a "failed" record carrying the
-    one-line message of the error; the same call in a serial loop gives the same record.
+    With `media`, its photos and clips are measured first and their findings merged into the case, as
+    `kinetrace assess --photos/--videos` does. The knowledge base defaults to the shipped one, which
+    `load_knowledge` loads once per process, so each batch worker reads it once. A case that cannot be read or
+    assessed gives a "failed" record carrying the one-line message of the error; the same call in a serial
+    loop gives the same record.
 
     >>> assess_file("no/such/case.yaml").error
     'no/such/case.yaml: no such file; check the path to the case file.'
     """
     source = str(path)
     case_id = Path(path).stem
+    warnings: tuple[str, ...] = ()
     try:
         data = read_case_data(path)
         case_id = _declared_id(data) or case_id
+        if media and isinstance(data, Mapping):
+            measured = measure_media(media)
+            data, warnings = merge_findings(data, measured), measured.warnings
         case = parse_case(data, source=source)
         result = assess(case, kb if kb is not None else load_knowledge(), profile=profile)
     except KinetraceError as exc:
@@ -40,7 +48,7 @@ def assess_file(path: str | Path, profile: str = "evidence", *, kb: KnowledgeBas
         _log.exception("batch item %s failed unexpectedly", source)
         return _failed(source, case_id, exc)
     return BatchRecord(source=source, case_id=result.case_id or case_id, status="ok",
-                       assessment=result.model_dump(mode="json", by_alias=True))
+                       assessment=result.model_dump(mode="json", by_alias=True), media_warnings=warnings)
 
 
 def _declared_id(data: object) -> str | None:

@@ -26,6 +26,7 @@ class BatchRecord:
         assessment: `Assessment.model_dump(mode="json", by_alias=True)` for an ok item.
         error: one-line message for a failed item (names the field, the value and what was expected).
         error_kind: the exception class behind `error`, e.g. "InputError".
+        media_warnings: problems met while measuring the case's photos or videos (e.g. a photo not used).
     """
 
     source: str
@@ -34,6 +35,7 @@ class BatchRecord:
     assessment: dict[str, Any] | None = None
     error: str | None = None
     error_kind: str | None = None
+    media_warnings: tuple[str, ...] = ()
 
     @property
     def is_ok(self) -> bool:
@@ -48,6 +50,8 @@ class BatchRecord:
         else:
             out["error"] = self.error
             out["error_kind"] = self.error_kind
+        if self.media_warnings:
+            out["media_warnings"] = list(self.media_warnings)
         return out
 
     def summary_row(self) -> dict[str, str]:

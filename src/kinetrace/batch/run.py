@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kinetrace.batch.inputs import BatchItem
 from kinetrace.batch.item import assess_file
 from kinetrace.batch.record import BatchRecord
 from kinetrace.errors import InputError
@@ -26,11 +27,12 @@ PROFILES: tuple[str, ...] = ("evidence", "seed")
 _CONNECT_TIMEOUT_S = 10
 
 
-def run_batch(paths: Sequence[str | Path], *, profile: str = "evidence", scheduler: str | None = None,
+def run_batch(items: Sequence[str | Path | BatchItem], *, profile: str = "evidence", scheduler: str | None = None,
               workers: int = 2, processes: bool = True, progress: bool = True) -> list[BatchRecord]:
-    """Assess every case file on a Dask cluster and return one record per file, in input order.
+    """Assess every case file on a Dask cluster and return one record per item, in input order.
 
-    A file that cannot be assessed (or whose worker died) gives a "failed" record and the run carries on.
+    An item is a case file, or a `BatchItem` whose photos and clips are measured first on the worker. A file
+    that cannot be assessed (or whose worker died) gives a "failed" record and the run carries on.
     `workers` and `processes` shape the LocalCluster and are ignored when `scheduler` is given. `progress`
     draws a bar on stderr.
 
@@ -38,14 +40,20 @@ def run_batch(paths: Sequence[str | Path], *, profile: str = "evidence", schedul
         InputError: an unknown profile, fewer than one worker, or a scheduler that cannot be reached.
     """
     _check_arguments(profile, workers)
-    if not paths:
+    if not items:
         return []
     import dask
 
-    sources = [str(p) for p in paths]
-    tasks = [dask.delayed(assess_file, pure=True)(source, profile, dask_key_name=f"assess-{n}")
-             for n, source in enumerate(sources)]
+    batch = [item if isinstance(item, BatchItem) else BatchItem(path=str(item)) for item in items]
+    sources = [item.path for item in batch]
+    tasks = [dask.delayed(assess_file, pure=True)(item.path, profile, media=item.media or None,
+                                                  dask_key_name=f"assess-{n}")
+             for n, item in enumerate(batch)]
     with _client(scheduler, workers=workers, processes=processes) as client:
+        if any(item.media for item in batch):
+            from kinetrace.batch._plugin import PoseModels
+
+            client.register_plugin(PoseModels(), name="kinetrace-pose-models")
         futures = client.compute(tasks)
         _follow(futures, show=progress)
         return [_outcome(future, source) for future, source in zip(futures, sources, strict=True)]

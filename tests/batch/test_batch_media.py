@@ -1,0 +1,74 @@
+"""Manifest batches: each case's photos are measured on the worker and merged; a bad clip fails only its case."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kinetrace.batch import BatchItem, CaseMedia, VideoSpec, assess_file, read_manifest, run_batch
+from kinetrace.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _side_photo(folder: Path) -> Path:
+    """A side-view photo cut from the Sports2D demo clip (fetched by scripts/setup.d/40-media.sh)."""
+    import cv2
+
+    clip = Path(os.environ.get("KT_CACHE", ROOT / ".cache")) / "media" / "sports2d" / "Demo" / "demo.mp4"
+    assert clip.is_file(), f"demo footage missing: run `bash scripts/setup.d/40-media.sh` ({clip})"
+    capture = cv2.VideoCapture(str(clip))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 120)  # the person stands side-on, whole body in view
+    ok, bgr = capture.read()
+    capture.release()
+    assert ok, f"could not read frame 120 of {clip}"
+    target = folder / "side.jpg"
+    cv2.imwrite(str(target), bgr)
+    return target
+
+
+def test_manifest_rows_become_items_with_paths_beside_the_manifest(tmp_path: Path):
+    manifest = tmp_path / "visits.csv"
+    manifest.write_text("case,photos,videos\n"
+                        "p01.yaml, side.jpg ; front.jpg ,sls.mp4:single_leg_stance\n"
+                        "\n"
+                        f"{tmp_path / 'abs.yaml'},,\n", encoding="utf-8")
+    first, second = read_manifest(manifest)
+    assert first == BatchItem(path=str(tmp_path / "p01.yaml"), media=CaseMedia(
+        photos=(str(tmp_path / "side.jpg"), str(tmp_path / "front.jpg")),
+        videos=(VideoSpec(path=str(tmp_path / "sls.mp4"), test="single_leg_stance"),)))
+    assert second == BatchItem(path=str(tmp_path / "abs.yaml")) and not second.media
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("file,photos\na.yaml,\n", "expected the columns case, photos, videos"),
+    ("case,photo\na.yaml,x.jpg\n", "header case,photo"),
+    ("case,photos,videos\na.yaml,,sls.mp4\n", "line 2: video 'sls.mp4'; expected CLIP:TEST"),
+    ("case,photos\na.yaml,x.jpg,y.jpg\n", "line 2: more cells"),
+    ("case,photos\n,x.jpg\n", "line 2: the case column is empty"),
+])
+def test_a_malformed_manifest_raises_naming_the_line_or_header(tmp_path: Path, text: str, needle: str):
+    manifest = tmp_path / "visits.csv"
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=needle):
+        read_manifest(manifest)
+
+
+def test_photos_are_measured_and_merged_and_a_missing_clip_fails_only_its_case(tmp_path: Path):
+    photo = _side_photo(tmp_path)
+    cases = [shutil.copy(ROOT / "examples" / name, tmp_path / name)
+             for name in ("nothing_remote_found.yaml", "seed_003_hip_ir_rotation.yaml")]
+    items = [BatchItem(path=str(cases[0]), media=CaseMedia(photos=(str(photo),))),
+             BatchItem(path=str(cases[1]), media=CaseMedia(videos=(VideoSpec(str(tmp_path / "gone.mp4"),
+                                                                             "single_leg_stance"),))),
+             BatchItem(path=str(cases[1]))]
+    records = run_batch(items, workers=2, processes=False, progress=False)
+    assert [r.status for r in records] == ["ok", "failed", "ok"]
+    from_photo = [f for f in records[0].assessment["findings"] if f["source"] == "photo:side.jpg"]
+    assert from_photo and all(f["method"] == "side_photo" for f in from_photo)
+    assert records[0] == assess_file(items[0].path, media=items[0].media)  # same as a serial run
+    assert records[1].case_id == "seed-003-hip-ir-rotation"
+    assert "gone.mp4" in records[1].error and records[1].error_kind == "NotFoundError"
