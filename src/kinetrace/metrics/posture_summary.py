@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from kinetrace.metrics.catalogue import Catalogue, MetricSpec
 from kinetrace.metrics.posture import Measurement, Status
 from kinetrace.units import Side
 
-__all__ = ["MetricSummary", "posture_findings", "summarise_measurements"]
+__all__ = ["MetricSummary", "checked_findings", "posture_findings", "summarise_measurements"]
 
 _DIRECTIONAL = frozenset(
     {"frontal_head_tilt", "shoulder_height_difference", "pelvic_obliquity_angle", "lateral_trunk_shift"}
@@ -174,3 +175,33 @@ def posture_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue)
             entry["uncertainty"] = unc
         findings[spec.test_id] = entry
     return findings
+
+
+def checked_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue,
+                     valid_ranges: Mapping[str, tuple[float | None, float | None]]
+                     ) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+    """Findings as `posture_findings`, minus values outside each test's plausible range (from the knowledge
+    base), with one warning per value left out: such a value means the photo is not of quiet standing or a
+    landmark is wrong, and it would make the whole case invalid."""
+    findings = posture_findings(summaries, catalogue)
+    kept: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    for test_id, found in findings.items():
+        low, high = valid_ranges.get(test_id, (None, None))
+        entry = dict(found)
+        for key in ("value", "left", "right"):
+            v = entry.get(key)
+            if v is None or ((low is None or v >= low) and (high is None or v <= high)):
+                continue
+            del entry[key]
+            where = "" if key == "value" else f" ({key})"
+            warnings.append(f"{test_id}{where} {v:g} {entry['unit']} is outside the plausible range "
+                            f"{_bound(low)}…{_bound(high)} {entry['unit']} for standing posture; left out "
+                            "(is the person standing still, and are the landmarks right?)")
+        if any(k in entry for k in ("value", "left", "right")):
+            kept[test_id] = entry
+    return kept, tuple(warnings)
+
+
+def _bound(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"

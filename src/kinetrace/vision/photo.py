@@ -25,10 +25,11 @@ from typing import Any, get_args
 import numpy as np
 
 from kinetrace.errors import InputError, MediaError
+from kinetrace.knowledge import KnowledgeBase
 from kinetrace.metrics.catalogue import Catalogue, View, load_catalogue
 from kinetrace.metrics.pose import PoseFrame
 from kinetrace.metrics.posture import Measurement, measure_posture
-from kinetrace.metrics.posture_summary import MetricSummary, posture_findings, summarise_measurements
+from kinetrace.metrics.posture_summary import MetricSummary, checked_findings, summarise_measurements
 from kinetrace.metrics.scale import Scale, scale_from_distance, scale_from_height
 from kinetrace.metrics.views import ViewGuess, detect_view, match_labels_to_view
 from kinetrace.vision.image import Photo, load_photo
@@ -112,6 +113,7 @@ def analyse_photos(
     blur_faces: bool = False,
     estimator: PoseEstimator | None = None,
     catalogue: Catalogue | None = None,
+    knowledge: KnowledgeBase | None = None,
 ) -> PhotoAnalysis:
     """Measure posture on each photo, combine the photos and return metrics, findings and warnings.
 
@@ -125,6 +127,8 @@ def analyse_photos(
         blur_faces: blur faces in the annotated copies.
         estimator: a pose back end; by default MediaPipe full, image mode, up to 2 people.
         catalogue: the metric catalogue; by default the shipped one.
+        knowledge: the knowledge base, whose plausible ranges keep implausible values out of the findings;
+            by default the shipped one.
 
     Raises:
         InputError: for bad arguments (unknown view, height out of range, malformed overrides). Problems with
@@ -160,22 +164,27 @@ def analyse_photos(
     finally:
         if own:
             estimator.close()
-    return _combine(results, cat, model)
+    return _combine(results, cat, model, _valid_ranges(knowledge))
 
 
-def _combine(results: list[PhotoResult], cat: Catalogue, model: str) -> PhotoAnalysis:
+def _valid_ranges(knowledge: KnowledgeBase | None) -> dict[str, tuple[float | None, float | None]]:
+    """Plausible value range per test id, from the knowledge base (loaded once and cached if not given)."""
+    from kinetrace.knowledge import load_knowledge
+
+    kb = knowledge if knowledge is not None else load_knowledge()
+    return {tid: (t.valid_range.min, t.valid_range.max) for tid, t in kb.tests.items() if t.valid_range is not None}
+
+
+def _combine(results: list[PhotoResult], cat: Catalogue, model: str,
+             ranges: dict[str, tuple[float | None, float | None]]) -> PhotoAnalysis:
     measurements = [m for r in results for m in r.measurements]
     summaries = summarise_measurements(measurements, cat)
+    findings, implausible = checked_findings(summaries, cat, ranges)
     warnings = [f"{r.source}: {w}" for r in results for w in r.warnings]
     warnings += [f"not used: {r.error}" for r in results if not r.ok]
-    return PhotoAnalysis(
-        photos=tuple(results),
-        metrics=summaries,
-        findings=posture_findings(summaries, cat),
-        warnings=tuple(warnings),
-        model=model,
-        annotated=tuple(r.annotated for r in results if r.annotated is not None),
-    )
+    return PhotoAnalysis(photos=tuple(results), metrics=summaries, findings=findings,
+                         warnings=(*warnings, *implausible), model=model,
+                         annotated=tuple(r.annotated for r in results if r.annotated is not None))
 
 
 def _detect(photo: Photo, estimator: PoseEstimator) -> PoseFrame:

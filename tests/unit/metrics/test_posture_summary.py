@@ -58,3 +58,14 @@ def test_distances_without_a_scale_stay_out_of_the_findings() -> None:
     sh = next(s for s in summaries if s.metric_id == "shoulder_height_difference")
     assert sh.unit == "%stature"
     assert "shoulder_height_difference" not in posture_findings(summaries, CAT)
+
+
+def test_implausible_values_are_left_out_of_the_findings_with_a_warning() -> None:
+    from kinetrace.metrics.posture_summary import checked_findings
+
+    # Left hip 20 px lower over 200 px: atan(0.1) = 5.711°, outside an (artificial) 0–5° plausible range.
+    summaries = summarise_measurements(_front(1020.0, "a.jpg"), CAT)
+    findings, warnings = checked_findings(summaries, CAT, {"pelvic_obliquity_angle": (0.0, 5.0)})
+    assert "pelvic_obliquity_angle" not in findings
+    assert "shoulder_height_difference" in findings
+    assert len(warnings) == 1 and "pelvic_obliquity_angle 5.7 deg is outside the plausible range 0…5" in warnings[0]
