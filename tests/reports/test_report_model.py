@@ -9,7 +9,7 @@ import pytest
 
 from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.reports import build_report
-from kinetrace.reports.body import body_svg
+from kinetrace.reports.body import ChainArrow, body_svg
 from kinetrace.reports.build import format_reading, grade_words
 from kinetrace.result import Assessment, Flag
 
@@ -70,11 +70,12 @@ def test_knowledge_base_resolves_names_regions_and_references(demo: tuple, kb: A
 
 
 def test_body_outline_is_valid_svg_with_one_arrow_per_known_link() -> None:
-    svg = body_svg(pain=["lumbar", "cervical_lower"], chains=[("hip", "lumbar", "C"), ("ankle", "knee", "B"),
-                                                              ("nowhere", "lumbar", "A")])
+    chains = [ChainArrow("hip", "lumbar", "C", "E06"), ChainArrow("ankle", "knee", "B"), ChainArrow("x", "lumbar", "A")]
+    svg = body_svg(pain=["lumbar", "cervical_lower"], chains=chains)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     arrows = [p for p in root.iter(f"{ns}path") if p.get("marker-end")]
     assert len(arrows) == 2  # the unknown region is skipped, not guessed
     assert arrows[0].get("stroke-dasharray")  # a grade-C link is drawn dashed
     assert not arrows[1].get("stroke-dasharray")  # a grade-B link is solid
+    assert "E06 · C" in svg  # the edge id and its grade label the arrow

@@ -7,11 +7,12 @@ the link, so a weak link looks weak on the page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from kinetrace.knowledge.schema import grade_parts
 
-__all__ = ["REGION_ANCHORS", "body_svg"]
+__all__ = ["REGION_ANCHORS", "ChainArrow", "body_svg"]
 
 # Centre of each region on a 200 × 440 canvas (front view, the person's right on the viewer's left).
 REGION_ANCHORS: dict[str, tuple[float, float]] = {
@@ -36,20 +37,22 @@ _GRADE_STYLE = {  # (stroke colour, dash pattern)
     "EO": ("#8a8f98", "2 3"),
 }
 
-_OUTLINE = """
-<g fill="#eef1f5" stroke="#9aa5b4" stroke-width="1.6" stroke-linejoin="round">
-  <ellipse cx="100" cy="34" rx="21" ry="25"/>
-  <path d="M90 56 L110 56 L112 76 L88 76 Z"/>
-  <path d="M62 84 Q100 74 138 84 Q150 88 152 102 L156 190 Q157 205 150 206 L146 206 L140 120
-           L136 200 Q138 214 132 230 L68 230 Q62 214 64 200 L60 120 L54 206 L50 206 Q43 205 44 190
-           L48 102 Q50 88 62 84 Z"/>
-  <path d="M68 228 L132 228 Q136 250 128 262 L121 330 L119 400 Q121 418 136 428 Q137 434 126 434 L104 432
-           L106 400 L103 330 L100 262 L97 330 L94 400 L96 432 L74 434 Q63 434 64 428 Q79 418 81 400 L79 330
-           L72 262 Q64 250 68 228 Z"/>
+_ARM = "M56 92 Q46 94 44 108 L36 178 L30 226 Q29 238 36 238 Q42 238 43 228 L50 180 L60 128 Z"
+_LEG = "M68 228 L99 230 L98 300 L94 392 L96 420 Q97 430 88 430 L74 430 Q66 429 72 421 L80 394 L75 302 Z"
+_OUTLINE = f"""
+<g fill="#eef1f5" stroke="#9aa5b4" stroke-width="1.5" stroke-linejoin="round">
+  <ellipse cx="100" cy="33" rx="19" ry="23"/>
+  <path d="M92 52 L108 52 L110 70 L90 70 Z"/>
+  <path d="{_ARM}"/>
+  <path d="{_ARM}" transform="translate(200 0) scale(-1 1)"/>
+  <path d="{_LEG}"/>
+  <path d="{_LEG}" transform="translate(200 0) scale(-1 1)"/>
+  <path d="M90 68 Q100 73 110 68 L132 76 Q145 80 146 96 L141 150 Q136 180 138 204 L134 232 L66 232 L62 204
+           Q64 180 59 150 L54 96 Q55 80 68 76 Z"/>
 </g>
 <g stroke="#c6ced9" stroke-width="1" fill="none">
-  <path d="M100 86 L100 228"/>
-  <path d="M76 214 Q100 222 124 214"/>
+  <path d="M100 84 L100 226"/>
+  <path d="M74 214 Q100 222 126 214"/>
 </g>"""
 
 
@@ -79,9 +82,20 @@ def _style(grade: str) -> tuple[str, str]:
     return _GRADE_STYLE[lowest]
 
 
-def _arrow(src: str, dst: str, grade: str, index: int) -> str:
-    x1, y1 = REGION_ANCHORS[src]
-    x2, y2 = REGION_ANCHORS[dst]
+@dataclass(frozen=True)
+class ChainArrow:
+    """One link drawn on the body: from one region to another, styled by its evidence grade."""
+
+    source: str
+    target: str
+    grade: str
+    label: str = ""
+
+
+def _arrow(arrow: ChainArrow, index: int) -> str:
+    x1, y1 = REGION_ANCHORS[arrow.source]
+    x2, y2 = REGION_ANCHORS[arrow.target]
+    grade = arrow.grade
     # Bow each arrow out to the right of the figure so several chains stay readable.
     bow = 46 + 14 * index
     cx = max(x1, x2) + bow
@@ -95,7 +109,7 @@ def _arrow(src: str, dst: str, grade: str, index: int) -> str:
         f'{dash_attr} marker-end="url(#kt-arrow-{_marker_id(colour)})"/>'
         f'<circle cx="{x1:g}" cy="{y1:g}" r="4.5" fill="{colour}"/>'
         f'<text x="{label_x:g}" y="{cy:g}" font-size="9" fill="{colour}" font-family="DejaVu Sans">'
-        f"{escape(grade)}</text>"
+        f"{escape(' · '.join(x for x in (arrow.label, grade) if x))}</text>"
     )
 
 
@@ -112,10 +126,10 @@ def _markers() -> str:
     )
 
 
-def body_svg(*, pain: Sequence[str], chains: Sequence[tuple[str, str, str]], width_mm: float = 58) -> str:
-    """Return an SVG body outline: red discs on painful regions, one arrow per (from, to, grade) link."""
-    drawn = [(s, d, g) for s, d, g in chains if s in REGION_ANCHORS and d in REGION_ANCHORS]
-    arrows = "\n".join(_arrow(s, d, g, i) for i, (s, d, g) in enumerate(drawn))
+def body_svg(*, pain: Sequence[str], chains: Sequence[ChainArrow], width_mm: float = 58) -> str:
+    """Return an SVG body outline: red discs on painful regions, one arrow per link between known regions."""
+    drawn = [c for c in chains if c.source in REGION_ANCHORS and c.target in REGION_ANCHORS]
+    arrows = "\n".join(_arrow(c, i) for i, c in enumerate(drawn))
     height_mm = width_mm * 440 / 230
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 230 440" width="{width_mm:g}mm" '

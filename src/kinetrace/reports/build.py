@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from kinetrace.intake.case import Case
 from kinetrace.knowledge.schema import ActionLevel, grade_parts
-from kinetrace.reports.body import body_svg
+from kinetrace.reports.body import ChainArrow, body_svg
 from kinetrace.reports.model import (
     Audience,
     FindingView,
@@ -351,9 +351,9 @@ def _pain(a: Assessment, case: Case | None, names: _Names) -> list[PainView]:
     return [PainView(region=r, name=names.region(r), intensity=None) for r in regions]
 
 
-def _chains(shown: list[RankedItem], a: Assessment, names: _Names) -> list[tuple[str, str, str]]:
-    """(from region, to region, grade) for every link of the shown ranked paths that crosses regions."""
-    out: dict[tuple[str, str], str] = {}
+def _chains(shown: list[RankedItem], a: Assessment, names: _Names) -> list[ChainArrow]:
+    """One arrow per pair of regions joined by a link of the shown ranked paths (first link wins the label)."""
+    out: dict[tuple[str, str], ChainArrow] = {}
     if a.triage.chain_suppressed:
         return []
     for r in shown:
@@ -362,8 +362,8 @@ def _chains(shown: list[RankedItem], a: Assessment, names: _Names) -> list[tuple
                 src = names.regions_of(ln.cause)
                 dst = names.regions_of(ln.effect) or [p.region]
                 if src and dst and src[0] != dst[0]:
-                    out.setdefault((src[0], dst[0]), ln.grade)
-    return [(s, d, g) for (s, d), g in out.items()]
+                    out.setdefault((src[0], dst[0]), ChainArrow(src[0], dst[0], ln.grade, ln.edge_id))
+    return list(out.values())
 
 
 def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
