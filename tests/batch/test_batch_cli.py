@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from batch_cases import BROKEN_YAML
+from distributed import LocalCluster
 
 from kinetrace.batch import assess_file
 from kinetrace.cli.app import main
@@ -63,3 +65,19 @@ def test_bad_arguments_give_one_error_line_and_exit_2(arguments: list[str], need
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and err.count("\n") == 1 and needle in err, err
     assert not out.exists()  # nothing written
+
+
+def test_scheduler_option_runs_on_that_cluster_and_strict_exits_3_on_a_failure(
+        case_files: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    cluster = LocalCluster(n_workers=1, processes=False, dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, pytest.raises(SystemExit) as exit_info:
+        main(["batch", str(case_files[0]), str(broken), "--out", str(out), "--no-progress",
+              "--scheduler", cluster.scheduler_address, "--strict"])
+    assert exit_info.value.code == 3
+    err = capsys.readouterr().err
+    assert "1 ok, 1 failed" in err and "warning" not in err  # same knowledge base on the workers
+    lines = (out / "assessments.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == assess_file(case_files[0]).to_json()

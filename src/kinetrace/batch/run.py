@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kinetrace.batch.inputs import BatchItem
 from kinetrace.batch.item import assess_file
@@ -42,11 +42,11 @@ def run_batch(items: Sequence[str | Path | BatchItem], *, profile: str = "eviden
     _check_arguments(profile, workers)
     if not items:
         return []
-    import dask
+    from dask.delayed import delayed
 
     batch = [item if isinstance(item, BatchItem) else BatchItem(path=str(item)) for item in items]
     sources = [item.path for item in batch]
-    tasks = [dask.delayed(assess_file, pure=True)(item.path, profile, media=item.media or None,
+    tasks = [delayed(assess_file, pure=True)(item.path, profile, media=item.media or None,
                                                   dask_key_name=f"assess-{n}")
              for n, item in enumerate(batch)]
     with _client(scheduler, workers=workers, processes=processes) as client:
@@ -84,12 +84,12 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
             yield client
         return
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
 
 
-def _follow(futures: list[Future], *, show: bool) -> None:
+def _follow(futures: list[Future[BatchRecord]], *, show: bool) -> None:
     """Wait for every future, drawing a progress bar on stderr when asked."""
     from distributed import wait
 
@@ -107,11 +107,10 @@ def _follow(futures: list[Future], *, show: bool) -> None:
             bar.advance(task)
 
 
-def _outcome(future: Future, source: str) -> BatchRecord:
+def _outcome(future: Future[BatchRecord], source: str) -> BatchRecord:
     """Return the item's record; a task that itself failed (e.g. a killed worker) becomes a failed record."""
     if future.status == "finished":
-        record: Any = future.result()
-        return record  # type: ignore[no-any-return]
+        return future.result()
     exc = future.exception()
     message = f"the worker could not finish this case ({type(exc).__name__}: {exc})"
     return BatchRecord(source=source, case_id=Path(source).stem, status="failed", error=message,

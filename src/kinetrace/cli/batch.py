@@ -72,6 +72,18 @@ def _report(records: list[BatchRecord], written: str, elapsed_s: float) -> int:
     return len(failed)
 
 
+def _warn_other_knowledge(records: list[BatchRecord]) -> None:
+    """Warn when a cluster's workers assessed with another knowledge base than this install's."""
+    from kinetrace.knowledge import load_knowledge
+
+    local = load_knowledge().version
+    other = [r for r in records if r.is_ok and r.assessment and r.assessment.get("kb_version") != local]
+    if other:
+        versions = ", ".join(sorted({str(r.assessment.get("kb_version")) for r in other if r.assessment}))
+        typer.echo(f"warning: {len(other)} case(s) were assessed with knowledge base {versions}, not this "
+                   f"install's {local}; install the same Kinetrace on the workers.", err=True)
+
+
 def _batch(cases: list[str], options: _Options) -> None:
     from kinetrace.batch import run_batch, write_outputs
 
@@ -82,6 +94,8 @@ def _batch(cases: list[str], options: _Options) -> None:
     records = run_batch(items, profile=options.profile.value, scheduler=options.scheduler, workers=workers,
                         progress=options.progress)
     outputs = write_outputs(records, out)
+    if options.scheduler is not None:
+        _warn_other_knowledge(records)
     failed = _report(records, f"{outputs.jsonl} and {outputs.summary}", time.perf_counter() - start)
     if options.strict and failed:
         raise typer.Exit(_STRICT_EXIT)
