@@ -50,8 +50,10 @@ def plot_series(
     from matplotlib.figure import Figure
 
     rows = max(1, len(panels))
-    fig = Figure(figsize=(9.0, 1.9 * rows + 0.8), dpi=110, layout="constrained")
+    height = 1.9 * rows + 0.8
+    fig = Figure(figsize=(9.0, height), dpi=100)  # fixed margins: constrained layout would double the cost
     FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.45 / height, bottom=0.45 / height, hspace=0.12)
     axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=False):
         for name, values in panel:
