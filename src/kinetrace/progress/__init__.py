@@ -1,10 +1,11 @@
 """Progress: reassessment judged against each test's measurement error (MDC/SEM from the knowledge base).
 
-`compare_assessments(before, after, kb)` returns a `Progress` holding one `TestChange` per test and side, each
-'improved', 'worsened' or 'within_measurement_error' (plus 'unchanged', 'changed' when no direction or error
-figure exists, and 'not_comparable' for unit mismatches). Pure: no I/O.
+`compare_assessments(before, after, kb)`, or `compare_cases` for two case files, returns a `Progress` holding one
+`TestChange` per test and side, each 'improved', 'worsened' or 'within_measurement_error' (plus 'unchanged',
+'changed' when no direction or error figure exists, and 'not_comparable' for unit mismatches). Pure: no I/O.
 """
 
+from kinetrace.progress.cases import compare_cases
 from kinetrace.progress.change import (
     ChangeVerdict,
     Direction,
@@ -21,6 +22,7 @@ __all__ = [
     "Progress",
     "TestChange",
     "compare_assessments",
+    "compare_cases",
     "compare_findings",
     "detectable_change",
 ]

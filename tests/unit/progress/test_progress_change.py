@@ -139,13 +139,7 @@ def test_test_without_error_figure_is_not_judged() -> None:
 
 
 def test_category_from_abnormal_to_normal_is_improved() -> None:
-    kb = _KB(
-        {
-            "slr": _test(
-                "slr", unit="none", when="category", gate=None, abnormal=["positive"], normal=["negative"]
-            )
-        }
-    )
+    kb = _KB({"slr": _test("slr", unit="none", when="category", gate=None, abnormal=["positive"], normal=["negative"])})
     p = compare_findings(
         [_f("slr", unit="none", left="positive", right="negative")],
         [_f("slr", unit="none", left="negative", right="negative")],
@@ -157,23 +151,50 @@ def test_category_from_abnormal_to_normal_is_improved() -> None:
 
 def test_unit_mismatch_is_not_comparable_and_one_sided_tests_are_listed() -> None:
     kb = _KB({"a": _test("a")})
-    p = compare_findings(
-        [_f("a", value=20), _f("b", value=1)], [_f("a", value=2, unit="cm"), _f("c", value=1)], kb
-    )
+    p = compare_findings([_f("a", value=20), _f("b", value=1)], [_f("a", value=2, unit="cm"), _f("c", value=1)], kb)
     assert _row(p, "a", "value").verdict == "not_comparable"
     assert (p.only_before, p.only_after) == (["b"], ["c"])
 
 
 def test_compare_assessments_carries_kb_versions_and_does_not_mutate() -> None:
-    triage = Triage(
-        action="proceed_conservative_plan", summary="s", plan_suppressed=False, chain_suppressed=False
-    )
-    a = Assessment(
-        kb_version="v1", profile="evidence", profile_label="E", triage=triage, findings=[_f("a", value=20)]
-    )
+    triage = Triage(action="proceed_conservative_plan", summary="s", plan_suppressed=False, chain_suppressed=False)
+    a = Assessment(kb_version="v1", profile="evidence", profile_label="E", triage=triage, findings=[_f("a", value=20)])
     b = a.model_copy(update={"kb_version": "v2", "findings": [_f("a", value=40)]})
     before = a.model_dump()
     p = compare_assessments(a, b, _KB({"a": _test("a")}))
     assert (p.kb_version_before, p.kb_version_after) == ("v1", "v2")
     assert p.count("improved") == 1 and p.improved[0].test_id == "a"
     assert a.model_dump() == before
+
+
+def test_compare_cases_converts_units_and_prefers_the_most_valid_method() -> None:
+    from kinetrace.intake import parse_case
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.progress import compare_cases
+
+    kb = load_knowledge()
+    before = parse_case(
+        {"patient": {"age": 40}, "findings": {"hip_ir_prone": {"left": 0.4, "right": 0.66, "unit": "rad"}}}
+    )
+    after = parse_case({"patient": {"age": 40}, "findings": {"hip_ir_prone": {"left": 36, "right": 38, "unit": "deg"}}})
+    progress = compare_cases(before, after, kb)
+    left = next(c for c in progress.changes if c.part == "left")
+    # 0.4 rad = 22.9°; +13.1° beyond the √2 × 5° = 7.1° band of the knowledge base's design default
+    assert left.before == pytest.approx(22.9, abs=0.05) and left.verdict == "improved"
+
+
+def test_compare_cases_takes_the_most_valid_method_of_a_test() -> None:
+    from kinetrace.intake import parse_case
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.progress import compare_cases
+
+    def case(tape_mm: float, lifts_mm: float):  # type: ignore[no-untyped-def]
+        lld = [
+            {"value": tape_mm, "unit": "mm", "side": "left", "method": "tape"},
+            {"value": lifts_mm, "unit": "mm", "side": "left", "method": "lifts"},
+        ]
+        return parse_case({"patient": {"age": 40}, "findings": {"leg_length_difference": lld}})
+
+    # lifts rank above tape in the knowledge base, so 6 → 7 mm by lifts is compared, not 25 → 5 mm by tape
+    (row,) = compare_cases(case(25, 6), case(5, 7), load_knowledge()).changes
+    assert (row.before, row.after, row.verdict) == (6.0, 7.0, "within_measurement_error")
