@@ -87,3 +87,10 @@ def test_red_flag_hypothesis_exports_without_a_probability(sample: Assessment) -
     bundle = fhir_bundle(sample.model_copy(update={"ranking": [flag, *sample.ranking]}), issued=ISSUED)
     cond = next(c for c in _by_type(bundle, "Condition") if c["code"]["coding"][0]["code"] == flag.id)
     assert "screened by red-flag rule" in cond["note"][0]["text"]
+
+
+def test_observation_interpretation_follows_the_primary_reading(sample: Assessment) -> None:
+    obs = {o["code"]["coding"][-1]["code"]: o for o in _by_type(fhir_bundle(sample, issued=ISSUED), "Observation")}
+    assert obs["hip_ir_prone"]["interpretation"][0]["coding"][0]["code"] == "A"  # limited_hip_ir present
+    assert obs["laslett_sij_cluster"]["interpretation"][0]["coding"][0]["code"] == "N"  # sij_pain absent
+    assert "interpretation" not in obs["straight_leg_raise"]  # only a supporting reading

@@ -31,6 +31,10 @@ _UCUM_CODES = {"deg": ("deg", "°"), "mm": ("mm", "mm"), "cm": ("cm", "cm"), "s"
                "mmHg": ("mm[Hg]", "mmHg"), "points": ("{score}", "points")}
 _NAMESPACE = uuid.UUID("6b1f3c2e-5d0a-4f7e-9a41-4b1d2c3e4f50")  # fixed, so exports are reproducible
 _REFUTED_STATES = {"absent"}
+_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+# What a finding's primary reading says, as HL7 interpretation codes: A abnormal, N normal, IND indeterminate.
+_STATE_CODES = {"present": ("A", "Abnormal"), "probable": ("A", "Abnormal"), "possible": ("IND", "Indeterminate"),
+                "indeterminate": ("IND", "Indeterminate"), "absent": ("N", "Normal")}
 
 
 @cache
@@ -83,6 +87,11 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str) -> 
             for side, v in sides]
     if f.method:
         obs["method"] = {"text": f.method}
+    primary = next((t for t in f.targets if t.role == "primary"), None)
+    if primary is not None and primary.state in _STATE_CODES:
+        code, display = _STATE_CODES[primary.state]
+        obs["interpretation"] = [{"coding": [{"system": _INTERPRETATION, "code": code, "display": display}],
+                                  "text": f"{primary.target.replace('_', ' ')}: {primary.state}"}]
     notes = [t.reason for t in f.targets if t.reason]
     if f.uncertainty is not None:
         notes.append(f"measurement uncertainty ±{f.uncertainty:g} {f.unit}")
