@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         serial, serial_s = timed("serial loop (warm)", n, lambda: [assess_file(f) for f in files])
         cold, cold_s = timed("batch, cold (starts LocalCluster)", n,
                              lambda: run_batch(files, workers=args.workers, progress=False))
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None,
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address="127.0.0.1:0",
                           silence_logs=logging.ERROR) as cluster:
             run_batch(files[:args.workers * 2], scheduler=cluster.scheduler_address, progress=False)  # warm up
             warm, warm_s = timed("batch, warm cluster", n,

@@ -83,8 +83,11 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
         with client:
             yield client
         return
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                           dashboard_address=None, silence_logs=logging.CRITICAL)
+    # Everything listens on localhost only; the scheduler's HTTP endpoint takes a free port rather than 8787,
+    # so several runs never collide. Worker errors are recorded per item, so the cluster's own logs stay quiet.
+    where = {"host": "127.0.0.1"} if processes else {}  # in-process clusters talk in memory, not over TCP
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, **where,
+                           dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
 
