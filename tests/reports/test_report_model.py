@@ -79,3 +79,11 @@ def test_body_outline_is_valid_svg_with_one_arrow_per_known_link() -> None:
     assert arrows[0].get("stroke-dasharray")  # a grade-C link is drawn dashed
     assert not arrows[1].get("stroke-dasharray")  # a grade-B link is solid
     assert "E06 · C" in svg  # the edge id and its grade label the arrow
+
+
+def test_a_result_from_another_knowledge_base_version_is_flagged(sample: Assessment, kb: Any) -> None:
+    from kinetrace.reports import compose_report
+
+    model = compose_report(sample, audience="clinician", generated_on="x", kb=kb)
+    assert sample.kb_version != kb.version
+    assert any("knowledge base kb-3f9a1c2e" in w and kb.version in w for w in model.warnings)

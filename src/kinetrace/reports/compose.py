@@ -46,6 +46,11 @@ def compose_report(
     model = build_report(
         assessment, audience=audience, generated_on=generated_on, kb=kb, case=case, photos=photos, progress=progress
     )
+    current = getattr(kb, "version", None)
+    if current is not None and current != assessment.kb_version:
+        note = (f"This result was made with knowledge base {assessment.kb_version}; names, thresholds and "
+                f"sources shown here come from {current}. Re-run the assessment to reproduce it exactly.")
+        model = model.model_copy(update={"warnings": [*model.warnings, note]})
     tests = getattr(kb, "tests", {}) if kb is not None else {}
     if audience == "clinician" and tests:
         chart = numberline_svg(threshold_rows(assessment.findings, tests))
