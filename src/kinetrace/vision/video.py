@@ -316,6 +316,10 @@ def track_person(info: VideoInfo, estimator: PoseEstimator, *, progress: bool = 
 
 def _check_people(tracked: _Tracked, info: VideoInfo, specs: MovementSpecs) -> list[str]:
     name = info.path.name
+    # Containers may misstate the frame count by a frame or two; losing a tenth or more means a broken file.
+    if tracked.frames < 0.9 * info.frame_count and info.frame_count - tracked.frames > 2:
+        raise MediaError("video", name, message=f"{name}: only {tracked.frames} of {info.frame_count} frames could "
+                         "be decoded (truncated or corrupt video); export it again as MP4 (H.264)")
     share = len(tracked.sequence.frames) / max(1, tracked.frames)
     if not tracked.sequence.frames:
         raise MediaError("video", name, message=f"{name}: no person detected in any of {tracked.frames} frames; "
