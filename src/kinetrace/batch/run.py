@@ -1,5 +1,8 @@
 """Run `assess_file` over many case files on a Dask cluster: build every task, compute once, keep input order.
 
+Plain cases take milliseconds, so each task maps `assess_file` over a slice of them (a few tasks per worker
+thread) to share Dask's per-task overhead; a case with photos or videos is a task of its own.
+
 The cluster is either a running scheduler (`scheduler="tcp://host:8786"`, whose workers must have Kinetrace
 installed and see the case files at the same paths) or a LocalCluster started for the run. Process workers
 are spawned, so a script that calls `run_batch` needs an `if __name__ == "__main__":` guard.
@@ -8,6 +11,7 @@ are spawned, so a script that calls `run_batch` needs an `if __name__ == "__main
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +29,7 @@ __all__ = ["PROFILES", "run_batch"]
 
 PROFILES: tuple[str, ...] = ("evidence", "seed")
 _CONNECT_TIMEOUT_S = 10
+_TASKS_PER_THREAD = 4  # plain cases take milliseconds, so tasks hold several; an item with media is a task alone
 
 
 def run_batch(items: Sequence[str | Path | BatchItem], *, profile: str = "evidence", scheduler: str | None = None,
@@ -45,18 +50,34 @@ def run_batch(items: Sequence[str | Path | BatchItem], *, profile: str = "eviden
     from dask.delayed import delayed
 
     batch = [item if isinstance(item, BatchItem) else BatchItem(path=str(item)) for item in items]
-    sources = [item.path for item in batch]
-    tasks = [delayed(assess_file, pure=True)(item.path, profile, media=item.media or None,
-                                                  dask_key_name=f"assess-{n}")
-             for n, item in enumerate(batch)]
     with _client(scheduler, workers=workers, processes=processes) as client:
-        if any(item.media for item in batch):
+        has_media = any(item.media for item in batch)
+        if has_media:
             from kinetrace.batch._plugin import PoseModels
 
             client.register_plugin(PoseModels(), name="kinetrace-pose-models")
+        threads = sum(client.nthreads().values()) or 1
+        chunks = _chunks(batch, 1 if has_media else _chunk_size(len(batch), threads))
+        run_id = uuid.uuid4().hex  # keys unique to this run: a shared scheduler must not hand back another's result
+        tasks = [delayed(assess_items)(chunk, profile, dask_key_name=f"kinetrace-assess-{run_id}-{n}")
+                 for n, chunk in enumerate(chunks)]
         futures = client.compute(tasks)
-        _follow(futures, show=progress)
-        return [_outcome(future, source) for future, source in zip(futures, sources, strict=True)]
+        _follow(futures, [len(c) for c in chunks], show=progress)
+        return [r for future, chunk in zip(futures, chunks, strict=True) for r in _outcome(future, chunk)]
+
+
+def assess_items(items: Sequence[BatchItem], profile: str) -> list[BatchRecord]:
+    """Map `assess_file` over a slice of the items: one Dask task, so the per-task overhead is shared."""
+    return [assess_file(item.path, profile, media=item.media or None) for item in items]
+
+
+def _chunk_size(count: int, threads: int) -> int:
+    """Items per task: a few tasks per worker thread, so each thread stays busy to the end of the run."""
+    return max(1, -(-count // (threads * _TASKS_PER_THREAD)))
+
+
+def _chunks(items: list[BatchItem], size: int) -> list[list[BatchItem]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def _check_arguments(profile: str, workers: int) -> None:
@@ -92,7 +113,7 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
         yield client
 
 
-def _follow(futures: list[Future[BatchRecord]], *, show: bool) -> None:
+def _follow(futures: list[Future[list[BatchRecord]]], sizes: list[int], *, show: bool) -> None:
     """Wait for every future, drawing a progress bar on stderr when asked."""
     from distributed import wait
 
@@ -105,16 +126,17 @@ def _follow(futures: list[Future[BatchRecord]], *, show: bool) -> None:
 
     columns = (TextColumn("assessing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task("cases", total=len(futures))
-        for _ in as_completed(futures):
-            bar.advance(task)
+        task = bar.add_task("cases", total=sum(sizes))
+        size_of = {future.key: size for future, size in zip(futures, sizes, strict=True)}
+        for future in as_completed(futures):
+            bar.advance(task, size_of[future.key])
 
 
-def _outcome(future: Future[BatchRecord], source: str) -> BatchRecord:
-    """Return the item's record; a task that itself failed (e.g. a killed worker) becomes a failed record."""
+def _outcome(future: Future[list[BatchRecord]], chunk: list[BatchItem]) -> list[BatchRecord]:
+    """Return the chunk's records; a task that itself failed (e.g. a killed worker) fails each of its items."""
     if future.status == "finished":
         return future.result()
     exc = future.exception()
     message = f"the worker could not finish this case ({type(exc).__name__}: {exc})"
-    return BatchRecord(source=source, case_id=Path(source).stem, status="failed", error=message,
-                       error_kind=type(exc).__name__)
+    return [BatchRecord(source=item.path, case_id=Path(item.path).stem, status="failed", error=message,
+                        error_kind=type(exc).__name__) for item in chunk]
