@@ -32,6 +32,7 @@ def test_trc_written_by_opensim_gives_the_hand_worked_posture(tmp_path: Path, sk
     _check_posture(result.findings)
     assert result.file_format == "trc" and result.n_frames == 12
     assert result.findings["craniovertebral_angle"]["source"] == "mocap:standing.trc"
+    assert not any("not quiet standing" in w for w in result.warnings)
 
 
 def test_trc_in_metres_is_converted_to_millimetres(tmp_path: Path, skeleton: dict) -> None:
@@ -57,3 +58,24 @@ def test_markers_without_a_lower_body_name_what_is_missing(tmp_path: Path, skele
     upper = {k: v for k, v in skeleton.items() if not k.endswith(("ankle", "heel", "foot_index", "knee", "hip"))}
     with pytest.raises(InputError, match=r"standing\.trc: cannot find the body axes.*ankle or heel"):
         import_motion(write_trc(tmp_path / "standing.trc", upper))
+
+
+def test_a_walking_trial_is_flagged_as_not_quiet_standing(tmp_path: Path, skeleton: dict) -> None:
+    import math
+
+    import opensim as osim
+
+    names = list(skeleton)
+    table = osim.TimeSeriesTableVec3()
+    table.setColumnLabels(names)
+    for i in range(20):  # the whole body walks 1 m forward
+        row = osim.RowVectorVec3(len(names))
+        for j, name in enumerate(names):
+            x, y, z = skeleton[name]
+            row[j] = osim.Vec3(x + 50.0 * i, y + 5 * math.sin(i), z)
+        table.appendRow(i / 100.0, row)
+    table.addTableMetaDataString("DataRate", "100")
+    table.addTableMetaDataString("Units", "mm")
+    osim.TRCFileAdapter().write(table, str(tmp_path / "walk.trc"))
+    result = import_motion(tmp_path / "walk.trc")
+    assert any("not quiet standing" in w for w in result.warnings)

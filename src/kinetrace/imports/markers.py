@@ -24,6 +24,7 @@ __all__ = ["BodyAxes", "body_axes", "landmarks_from_markers", "posture_from_mark
 
 _MARGIN_MM = 150.0  # empty border around the projected person, so no landmark sits on the image edge
 _FAR_SIDE_VISIBILITY = 0.9
+_STILL_MM = 300.0  # a hip midpoint that travels further than this was not standing still (data check, not clinical)
 
 
 @cache
@@ -126,6 +127,17 @@ def projected_frames(points: dict[str, np.ndarray], axes: BodyAxes, source: str)
             "front": _frame(points, view(axes.left), f"{source} (front projection)")}
 
 
+def _hip_travel_mm(trial: MarkerTrial) -> float | None:
+    """Largest distance of the hip midpoint from its median position over the trial, or None without hips."""
+    alias, _ = _names()
+    hips = [v for k, v in trial.markers.items() if alias.get(_clean(k)) in {"left_hip", "right_hip"}]
+    if len(hips) < 2:
+        return None
+    mid = (hips[0] + hips[1]) / 2.0
+    distance = np.linalg.norm(mid - np.nanmedian(mid, axis=0), axis=1)
+    return float(np.nanmax(distance)) if np.isfinite(distance).any() else None
+
+
 def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]:
     """Return (findings in case format keyed by test id, warnings) for a standing marker trial."""
     from kinetrace.metrics.catalogue import load_catalogue
@@ -147,6 +159,10 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
         entry.pop("note", None)
     missing = sorted({s.metric_id for s in summaries if s.status is not Status.OK})
     warnings = [f"{trial.source}: {len(points)} of 33 landmarks found in {len(trial.markers)} markers."]
+    travel = _hip_travel_mm(trial)
+    if travel is not None and travel > _STILL_MM:
+        warnings.append(f"{trial.source}: the hips travel {travel:.0f} mm during the trial, so this is not quiet "
+                        "standing; the posture shown is the median pose and may not describe standing posture.")
     if missing:
         warnings.append(f"{trial.source}: not measurable from these markers: {', '.join(missing)}.")
     return findings, warnings
