@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,21 @@ import numpy as np
 
 from kinetrace.errors import MediaError, NotFoundError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "MIN_SIDE_PX", "WORK_LONG_SIDE_PX", "Photo", "load_photo", "save_image"]
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "MIN_SIDE_PX",
+    "WORK_LONG_SIDE_PX",
+    "Photo",
+    "load_photo",
+    "load_photo_full",
+    "save_image",
+]
 
 DEFAULT_MAX_PIXELS = 80_000_000  # far above any phone camera, far below a decompression bomb
 MIN_SIDE_PX = 64  # smaller images cannot show a whole body with usable landmarks
-WORK_LONG_SIDE_PX = 960  # decode large JPEGs down to about this (see load_photo)
+# Large JPEGs are decoded down to about this long side (see load_photo); the landmark model reads a 256-pixel
+# crop around the person, and a person filling the frame keeps more pixels than that.
+WORK_LONG_SIDE_PX = 960
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,7 @@ class Photo:
 
     rgb: np.ndarray
     source: str
+    path: str = ""
     full_width_px: int = 0
     full_height_px: int = 0
     was_rotated_by_exif: bool = False
@@ -73,6 +84,7 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(p) as img:
                 photo = _decode(img, name, max_pixels=max_pixels, work_long_side_px=work_long_side_px)
+                photo = replace(photo, path=str(p))
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -82,6 +94,11 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     except (OSError, ValueError, SyntaxError) as exc:
         raise MediaError("photo", name, message=f"{name}: corrupt or truncated image ({exc})") from exc
     return photo
+
+
+def load_photo_full(photo: Photo) -> np.ndarray:
+    """Return the full-size pixels of a photo that was decoded at reduced scale (reads its file again)."""
+    return load_photo(photo.path, work_long_side_px=None).rgb
 
 
 def _decode(img: Any, name: str, *, max_pixels: int, work_long_side_px: int | None) -> Photo:

@@ -32,7 +32,7 @@ from kinetrace.metrics.posture import Measurement, measure_posture
 from kinetrace.metrics.posture_summary import MetricSummary, checked_findings, summarise_measurements
 from kinetrace.metrics.scale import Scale, scale_from_distance, scale_from_height
 from kinetrace.metrics.views import ViewGuess, detect_view, match_labels_to_view
-from kinetrace.vision.image import Photo, load_photo
+from kinetrace.vision.image import Photo, load_photo, load_photo_full
 from kinetrace.vision.overrides import PhotoOverrides, apply_landmarks, load_overrides
 from kinetrace.vision.pose import PoseEstimator, main_person
 
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 VIEWS: tuple[str, ...] = get_args(View)
 # Landmarks that must lie in the image for "whole body in frame".
+# Below this height (decoded pixels) the person is looked for again in a full-size decode: the landmark model
+# reads a 256-pixel crop, which needs at least as many pixels of the person.
+_MIN_PERSON_PX = 256
 _BODY_ENDS = ("nose", "left_heel", "right_heel", "left_foot_index", "right_foot_index")
 
 
@@ -187,14 +190,23 @@ def _combine(results: list[PhotoResult], cat: Catalogue, model: str,
                          annotated=tuple(r.annotated for r in results if r.annotated is not None))
 
 
-def _detect(photo: Photo, estimator: PoseEstimator) -> PoseFrame:
-    people = estimator.estimate(photo.rgb, source=photo.source)
-    frame = main_person(people)
+def _detect(photo: Photo, estimator: PoseEstimator) -> tuple[Photo, PoseFrame]:
+    """Find the main person; a person small in a reduced decode is looked for again at full size."""
+    frame = main_person(estimator.estimate(photo.rgb, source=photo.source))
+    reduced = photo.full_height_px > photo.height_px
+    if reduced and (frame is None or _person_height_px(frame, photo.height_px) < _MIN_PERSON_PX):
+        photo = dataclasses.replace(photo, rgb=load_photo_full(photo))
+        frame = main_person(estimator.estimate(photo.rgb, source=photo.source))
     if frame is None:
         raise MediaError("photo", photo.source, message=f"{photo.source}: no person was found")
     # Normalised landmarks hold at any resolution: report pixels of the full-size photo.
-    return dataclasses.replace(frame, image_width_px=photo.full_width_px or photo.width_px,
-                               image_height_px=photo.full_height_px or photo.height_px)
+    return photo, dataclasses.replace(frame, image_width_px=photo.full_width_px or photo.width_px,
+                                      image_height_px=photo.full_height_px or photo.height_px)
+
+
+def _person_height_px(frame: PoseFrame, image_height_px: int) -> float:
+    ys = [lm.y_norm for lm in frame.landmarks.values()]
+    return (max(ys) - min(ys)) * image_height_px
 
 
 def _prepare(path: Path) -> tuple[Photo | MediaError, np.ndarray]:
@@ -215,7 +227,7 @@ def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], vi
     try:
         if isinstance(photo, MediaError):
             raise photo
-        frame = _detect(photo, estimator)
+        photo, frame = _detect(photo, estimator)
     except MediaError as exc:
         log.info("photo not used: %s", exc)
         return PhotoResult(source=path.name, ok=False, error=str(exc), view_given=view_given)
