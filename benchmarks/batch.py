@@ -6,7 +6,11 @@ Three figures: a serial loop over `assess_file` (knowledge base already loaded);
 its own LocalCluster, workers import Kinetrace and load the knowledge base); and `run_batch` on a cluster that is
 already running and warm. Each run's records are checked to equal the serial ones.
 
-Run: .venv/bin/python benchmarks/batch.py [--repeat 10] [--workers 2]
+With `--photo-cases N`, N cases each carry a side photo (a frame of the Sports2D demo clip fetched by
+scripts/setup.d/40-media.sh) that is measured with MediaPipe before the case is assessed: serial (a new pose model
+per case, as `assess --photos` does) against a cold batch (one pose model per worker).
+
+Run: .venv/bin/python benchmarks/batch.py [--repeat 10] [--workers 2] [--photo-cases 0]
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from kinetrace.batch import BatchRecord, assess_file, run_batch
+from kinetrace.batch import BatchItem, BatchRecord, CaseMedia, assess_file, run_batch
 from kinetrace.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,11 +55,40 @@ def timed(label: str, n: int, run: Callable[[], list[BatchRecord]]) -> tuple[lis
     return records, elapsed_s
 
 
+def side_photo(folder: Path) -> Path:
+    """Cut a side-view frame from the Sports2D demo clip into `folder`."""
+    import cv2
+
+    clip = Path(os.environ.get("KT_CACHE", ROOT / ".cache")) / "media" / "sports2d" / "Demo" / "demo.mp4"
+    if not clip.is_file():
+        raise SystemExit(f"demo footage missing: run `bash scripts/setup.d/40-media.sh` ({clip})")
+    capture = cv2.VideoCapture(str(clip))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 120)
+    ok, bgr = capture.read()
+    capture.release()
+    target = folder / "side.jpg"
+    cv2.imwrite(str(target), bgr)
+    return target
+
+
+def photo_cases(folder: Path, files: list[Path], count: int, workers: int) -> bool:
+    """Time `count` cases with one side photo each, serial and batch; return whether the records agree."""
+    photo = str(side_photo(folder))
+    items = [BatchItem(path=str(files[n % len(files)]), media=CaseMedia(photos=(photo,))) for n in range(count)]
+    serial, serial_s = timed("photo cases, serial", count,
+                             lambda: [assess_file(i.path, media=i.media) for i in items])
+    batch, batch_s = timed("photo cases, batch, cold", count,
+                           lambda: run_batch(items, workers=workers, progress=False))
+    print(f"photo cases speed-up over serial: {serial_s / batch_s:.2f}x; records equal: {batch == serial}")
+    return batch == serial
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the three throughputs; return 1 if a batch run's records differ from the serial ones."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=10, help="times each case file is listed (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--photo-cases", type=int, default=0, help="cases with a photo to measure (default 0)")
     args = parser.parse_args(argv)
     from distributed import LocalCluster
 
@@ -73,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             run_batch(files[:args.workers * 2], scheduler=cluster.scheduler_address, progress=False)  # warm up
             warm, warm_s = timed("batch, warm cluster", n,
                                  lambda: run_batch(files, scheduler=cluster.scheduler_address, progress=False))
-    same = cold == serial and warm == serial
+        photos_same = photo_cases(Path(folder), files, args.photo_cases, args.workers) if args.photo_cases else True
+    same = cold == serial and warm == serial and photos_same
     print(f"speed-up over serial: cold {serial_s / cold_s:.2f}x, warm {serial_s / warm_s:.2f}x; "
           f"records equal to serial: {same}")
     return 0 if same else 1
