@@ -87,3 +87,11 @@ def test_a_result_from_another_knowledge_base_version_is_flagged(sample: Assessm
     model = compose_report(sample, audience="clinician", generated_on="x", kb=kb)
     assert sample.kb_version != kb.version
     assert any("knowledge base kb-3f9a1c2e" in w and kb.version in w for w in model.warnings)
+
+
+def test_weak_flags_that_allow_the_plan_are_not_called_no_red_flag(sample: Assessment) -> None:
+    flag = Flag(rule_id="RF-L4", condition_id="malignancy_screening", suspected="Malignancy (screening)",
+                action=ActionLevel.PROCEED_WITH_SAFETY_NETTING, reason="age 51 and pain in the hip", whom="GP",
+                how_soon="at review", advice="See your GP if no better in 4 to 6 weeks.", refs=["R103"], grade="C")
+    model = _build(sample.model_copy(update={"triage": sample.triage.model_copy(update={"flags": [flag]})}))
+    assert model.triage.tone == "warn" and "No red flag" not in model.triage.headline

@@ -39,6 +39,7 @@ _HEADLINES: dict[str, tuple[str, Tone]] = {
     ),
     ActionLevel.PROCEED_CONSERVATIVE_PLAN: ("No red flag found: go ahead with the plan", "ok"),
 }
+_WATCH_HEADLINE = "Go ahead with care: some answers need watching"
 _GRADE_WORDS = {
     "A": "strong evidence",
     "B": "moderate evidence",
@@ -210,6 +211,8 @@ class _Names:
 
 def _triage(a: Assessment) -> TriageView:
     headline, tone = _HEADLINES.get(a.triage.action, (a.triage.action.replace("_", " "), "warn"))
+    if a.triage.flags and tone == "ok":  # weak flags that do not stop the plan still need watching
+        headline, tone = _WATCH_HEADLINE, "warn"
     flags = [
         FlagView(
             suspected=f.suspected,
