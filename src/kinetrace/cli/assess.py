@@ -47,13 +47,14 @@ def _merge(case_data: dict[str, Any], extra: dict[str, Any], source: str) -> dic
     return merged
 
 
-def _media_findings(photos: list[Path], videos: list[str]) -> tuple[dict[str, Any], list[str]]:
+def _media_findings(photos: list[Path], videos: list[str], height_cm: float | None
+                    ) -> tuple[dict[str, Any], list[str]]:
     found: dict[str, Any] = {}
     sources: list[str] = []
     if photos:
         from kinetrace.vision.photo import analyse_photos
 
-        analysis = analyse_photos(photos)
+        analysis = analyse_photos(photos, height_cm=height_cm)
         for test_id, entry in analysis.findings.items():
             found.setdefault(test_id, [])
             found[test_id] += entry if isinstance(entry, list) else [entry]
@@ -73,7 +74,7 @@ def _media_findings(photos: list[Path], videos: list[str]) -> tuple[dict[str, An
 
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
-         out: Path | None) -> None:
+         out: Path | None, *, height_cm: float | None = None) -> None:
     from kinetrace.assessment import assess
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data
@@ -82,7 +83,7 @@ def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path],
     kb = load_knowledge()
     if photos or videos:
         data = read_case_data(case_path)
-        extra, sources = _media_findings(photos, videos)
+        extra, sources = _media_findings(photos, videos, height_cm)
         case = parse_case(_merge(data, extra, ", ".join(sources)), source=str(case_path))
     else:
         case = load_case(case_path)
@@ -134,6 +135,8 @@ def register(app: typer.Typer) -> None:
         photos: list[Path] = typer.Option([], "--photos", help="Posture photos to measure and merge (repeatable)."),
         videos: list[str] = typer.Option([], "--videos", help="VIDEO:TEST clips to measure and merge, e.g. "
                                          "clip.mp4:single_leg_stance (repeatable)."),
+        height_cm: float | None = typer.Option(None, "--height-cm", min=50, max=250,
+                                               help="Person's height, to give photo translations in mm."),
         out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
     ) -> None:
         """Assess one case: red-flag triage first, then findings, ranked contributors with chains, plan.
@@ -145,4 +148,4 @@ def register(app: typer.Typer) -> None:
 
         Exit status: 0 done, 2 bad input (the message names the field), 1 other error.
         """
-        _run(case, fmt, profile, photos, videos, out)
+        _run(case, fmt, profile, photos, videos, out, height_cm=height_cm)
