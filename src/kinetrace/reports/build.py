@@ -67,7 +67,7 @@ _UNIT_SUFFIX = {
     "s": " s",
     "mmHg": " mmHg",
     "points": " points",
-    "count": " positive",
+    "count": "",  # clusters (positive tests) and rates share the unit, so no word is added
     "none": "",
 }
 _DETAILED: dict[str, int] = {"clinician": 6, "patient": 4}  # ranked items shown in full; the rest in one line
