@@ -42,7 +42,8 @@ def run_batch(items: Sequence[str | Path | BatchItem], *, profile: str = "eviden
     draws a bar on stderr.
 
     Raises:
-        InputError: an unknown profile, fewer than one worker, or a scheduler that cannot be reached.
+        InputError: an unknown profile, fewer than one worker, or a scheduler that cannot be reached or has
+            no workers.
     """
     _check_arguments(profile, workers)
     if not items:
@@ -102,6 +103,7 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
                              f"{_CONNECT_TIMEOUT_S} s; expected the address of a running Dask scheduler, "
                              "e.g. tcp://10.0.0.5:8786.") from exc
         with client:
+            _wait_for_a_worker(client, scheduler)
             yield client
         return
     # Everything listens on localhost only; the scheduler's HTTP endpoint takes a free port rather than 8787,
@@ -111,6 +113,15 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
                            dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
+
+
+def _wait_for_a_worker(client: Client, scheduler: str) -> None:
+    try:
+        client.wait_for_workers(1, timeout=_CONNECT_TIMEOUT_S)
+    except TimeoutError as exc:
+        raise InputError("scheduler", message=f"scheduler {scheduler!r}: no worker joined within "
+                         f"{_CONNECT_TIMEOUT_S} s; expected a cluster with at least one worker "
+                         "(start one with `dask worker ADDRESS`).") from exc
 
 
 def _follow(futures: list[Future[list[BatchRecord]]], sizes: list[int], *, show: bool) -> None:
