@@ -15,6 +15,7 @@ from kinetrace.batch import (
     JSONL_NAME,
     SUMMARY_COLUMNS,
     SUMMARY_NAME,
+    BatchRecord,
     assess_file,
     expand_inputs,
     run_batch,
@@ -126,3 +127,13 @@ def test_inputs_expand_files_folders_and_patterns_once_each(tmp_path: Path):
 def test_inputs_that_name_nothing_raise_naming_the_argument(argument: str, needle: str):
     with pytest.raises(InputError, match=needle):
         expand_inputs([argument])
+
+
+def test_a_failure_while_writing_keeps_the_previous_outputs_and_leaves_no_temp_file(tmp_path: Path):
+    for name in (JSONL_NAME, SUMMARY_NAME):
+        (tmp_path / name).write_text("previous run\n", encoding="utf-8")
+    unwritable = BatchRecord(source="x.yaml", case_id="x", status="ok", assessment={"triage": {1, 2}})
+    with pytest.raises(TypeError):  # a set is not JSON: the writer stops half-way through the first file
+        write_outputs([unwritable], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([JSONL_NAME, SUMMARY_NAME])
+    assert all((tmp_path / n).read_text(encoding="utf-8") == "previous run\n" for n in (JSONL_NAME, SUMMARY_NAME))

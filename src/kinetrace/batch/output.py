@@ -7,7 +7,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,36 +43,42 @@ def write_outputs(records: Sequence[BatchRecord], out_dir: str | Path) -> BatchO
     staged: list[tuple[Path, Path]] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        staged.append(_stage(folder / JSONL_NAME, _jsonl_text(records)))
-        staged.append(_stage(folder / SUMMARY_NAME, _summary_text(records)))
+        staged.append(_stage(folder / JSONL_NAME, _jsonl_lines(records)))
+        staged.append(_stage(folder / SUMMARY_NAME, _summary_lines(records)))
         for tmp, target in staged:
             tmp.replace(target)
     except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
         raise InputError("--out", str(folder), f"a writable folder ({exc.strerror or exc})") from exc
+    finally:
+        for tmp, _ in staged:  # gone once renamed; left only when something failed on the way
+            tmp.unlink(missing_ok=True)
     return BatchOutputs(jsonl=folder / JSONL_NAME, summary=folder / SUMMARY_NAME)
 
 
-def _jsonl_text(records: Sequence[BatchRecord]) -> str:
-    return "".join(json.dumps(r.to_json(), ensure_ascii=False, sort_keys=False) + "\n" for r in records)
+def _jsonl_lines(records: Sequence[BatchRecord]) -> Iterator[str]:
+    for record in records:
+        yield json.dumps(record.to_json(), ensure_ascii=False) + "\n"
 
 
-def _summary_text(records: Sequence[BatchRecord]) -> str:
+def _summary_lines(records: Sequence[BatchRecord]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(SUMMARY_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(r.summary_row() for r in records)
-    return buffer.getvalue()
+    for record in records:
+        writer.writerow(record.summary_row())
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _stage(target: Path, text: str) -> tuple[Path, Path]:
-    """Write `text` to a temporary file beside `target`; return (temporary file, target)."""
+def _stage(target: Path, lines: Iterable[str]) -> tuple[Path, Path]:
+    """Write `lines` to a temporary file beside `target`; return (temporary file, target)."""
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            stream.writelines(lines)
             stream.flush()
             os.fsync(stream.fileno())
     except BaseException:
