@@ -223,7 +223,8 @@ def _compare_numbers(
     delta = y - x
     band = _error_band(a, b, test)
     label = _label(a, part)
-    moved = f"{_fmt(x)} → {_fmt(y)} {a.unit} ({delta:+.1f})"
+    unit = _unit_text(a.unit)
+    moved = f"{_fmt(x)}{unit} → {_fmt(y)}{unit} ({delta:+.1f}{unit})"
     method_note = _method_note(a, b)
     if band is None:
         verdict: ChangeVerdict = "unchanged" if delta == 0 else "changed"
@@ -234,14 +235,14 @@ def _compare_numbers(
     refs = list(error.refs) if error is not None else []
     if abs(delta) <= size:
         verdict = "within_measurement_error"
-        text = f"{label}: {moved}; within measurement error (±{size:.1f} {a.unit})."
+        text = f"{label}: {moved}; within measurement error (±{size:.1f}{unit})."
     elif direction == "unknown":
         verdict = "changed"
-        text = f"{label}: {moved}; beyond measurement error (±{size:.1f} {a.unit}), direction not graded."
+        text = f"{label}: {moved}; beyond measurement error (±{size:.1f}{unit}), direction not graded."
     else:
         better = (delta > 0) == (direction == "higher_is_better")
         verdict = "improved" if better else "worsened"
-        text = f"{label}: {moved}; beyond measurement error (±{size:.1f} {a.unit}): {verdict}."
+        text = f"{label}: {moved}; beyond measurement error (±{size:.1f}{unit}): {verdict}."
     return _row(a, part, x, y, verdict=verdict, text=text + method_note, change=delta, direction=direction,
                 detectable=size, basis=basis, refs=refs)
 
@@ -253,7 +254,8 @@ def _error_band(a: FindingResult, b: FindingResult, test: ClinicalTest | None) -
         return kb_band
     photo = math.hypot(a.uncertainty, b.uncertainty)
     if kb_band is None or photo > kb_band[0]:
-        return photo, f"combined measurement uncertainty ±{a.uncertainty:g} and ±{b.uncertainty:g} {a.unit}"
+        unit = _unit_text(a.unit)
+        return photo, f"combined measurement uncertainty ±{a.uncertainty:g}{unit} and ±{b.uncertainty:g}{unit}"
     return kb_band
 
 
@@ -294,6 +296,11 @@ def _method_note(a: FindingResult, b: FindingResult) -> str:
 def _label(f: FindingResult, part: str) -> str:
     suffix = {"left": ", left", "right": ", right", "value": "", "asymmetry": ", left–right difference"}[part]
     return f"{f.name}{suffix}"
+
+
+def _unit_text(unit: str) -> str:
+    """How a unit follows a number in sentences: degrees as °, counts and scores bare, others after a space."""
+    return {"deg": "°", "count": "", "none": "", "points": " points"}.get(unit, f" {unit}")
 
 
 def _fmt(x: float) -> str:
