@@ -94,16 +94,18 @@ class MovementResult:
 
 
 def prepare_trajectories(
-    seq: PoseSequence, specs: MovementSpecs
-) -> tuple[Trajectories, SwapReport, GapReport]:
-    """Grid, swap-correct, gap-fill and smooth a sequence with the shared processing settings."""
+    seq: PoseSequence, specs: MovementSpecs, *, view: View | None = None
+) -> tuple[Trajectories, SwapReport, GapReport, View]:
+    """Grid, detect the view (unless given), swap-correct, remove spikes, gap-fill and smooth a sequence."""
     p = specs.processing
     raw = trajectories_from_sequence(seq, min_visibility=p.min_visibility, off_image_margin=p.off_image_margin)
-    swapped, swaps = correct_swaps(raw, price=p.swap_price)
+    view = view or detect_view(raw, front_min_ratio=p.front_view_min_ratio)
+    swapped, swaps = correct_swaps(raw, price=p.swap_price, keep_order=view is View.FRONT,
+                                   min_order_width=p.swap_min_order_width)
     cleaned, spikes = remove_spikes(swapped, window_s=p.spike_window_s, min_jump=p.spike_min_jump)
     filled, gaps = fill_gaps(cleaned, max_gap_s=p.max_gap_s)
     gaps = replace(gaps, spikes_removed=spikes)
-    return smooth(filled, cutoff_hz=p.cutoff_hz, order=p.filter_order), swaps, gaps
+    return smooth(filled, cutoff_hz=p.cutoff_hz, order=p.filter_order), swaps, gaps, view
 
 
 def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None) -> MovementMetric:
@@ -182,9 +184,8 @@ def analyse_movement(
 
 def _analyse(seq: PoseSequence, spec: MovementTestSpec, specs: MovementSpecs, *, test: str, side: str | None,
              view: View | None, age: int | None) -> MovementResult:
-    tr, swaps, gaps = prepare_trajectories(seq, specs)
-    view = view or detect_view(tr, front_min_ratio=specs.processing.front_view_min_ratio)
-    kin = compute_kinematics(tr, view)
+    tr, swaps, gaps, view = prepare_trajectories(seq, specs, view=view)
+    kin = compute_kinematics(tr, view, speed_cutoff_hz=specs.processing.speed_cutoff_hz)
     outcome = MEASURES[test](MeasureContext(spec, kin, tr.fps, side))
     metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age)
     warnings = [*_cleaning_warnings(swaps, gaps, tr, specs.processing.min_detected_share), *outcome.warnings,

@@ -81,20 +81,21 @@ def deepest_frames(depth: FloatArray, *, min_prominence: float) -> list[int]:
     return [int(p) - 1 for p in peaks if 0 < p <= len(depth)]
 
 
-def contact_frames(speed: FloatArray, *, stance_share: float, swing_share: float, min_frames: int) -> list[int]:
+def contact_frames(speed: FloatArray, *, stance_share: float, swing_share: float, min_frames: int) -> list[float]:
     """Foot-contact frames: where a swinging foot comes to rest.
 
     Hysteresis on the foot's speed: the foot is swinging once it moves faster than `swing_share` × its peak speed,
     and lands when it then drops below `stance_share` × peak and stays there for `min_frames`. A dip in speed during
     one swing therefore does not count as a step. The peak is the 95th percentile of the speed, so one bad frame
-    does not set it. Unseen frames keep the state they had.
+    does not set it. Unseen frames keep the state they had. Times are fractional frames: the threshold crossing is
+    interpolated between the two frames around it.
     """
     finite = speed[np.isfinite(speed)]
     if finite.size < 3:
         return []
     peak = float(np.percentile(finite, 95))
     low, high = stance_share * peak, swing_share * peak
-    contacts: list[int] = []
+    contacts: list[float] = []
     swinging = False
     for i, v in enumerate(speed):
         if not np.isfinite(v):
@@ -104,16 +105,19 @@ def contact_frames(speed: FloatArray, *, stance_share: float, swing_share: float
         elif swinging and v < low:
             window = speed[i:i + min_frames]
             if len(window) == min_frames and np.all(window[np.isfinite(window)] < high):
-                contacts.append(i)
+                before = speed[i - 1] if i > 0 and np.isfinite(speed[i - 1]) else v
+                frac = (before - low) / (before - v) if before > v else 1.0
+                contacts.append(i - 1 + float(np.clip(frac, 0.0, 1.0)))
                 swinging = False
     return contacts
 
 
-def forward_peaks(forward: FloatArray, *, min_prominence: float, min_frames: int) -> list[int]:
+def forward_peaks(forward: FloatArray, *, min_prominence: float, min_frames: int) -> list[float]:
     """Foot-contact frames from a side view: the foot at its farthest ahead of the pelvis (Zeni et al. 2008).
 
     `forward` is the ankle's lead over the hip centre (leg lengths, + ahead); contacts are its peaks with at least
     `min_prominence` and `min_frames` apart. Unlike foot speed, this is unaffected by brief landmark jitter.
+    Times are fractional frames (a parabola through the peak and its two neighbours).
     """
     from scipy.signal import find_peaks
 
@@ -122,7 +126,14 @@ def forward_peaks(forward: FloatArray, *, min_prominence: float, min_frames: int
         return []
     filled = np.interp(np.arange(len(forward)), np.flatnonzero(finite), forward[finite])
     peaks, _ = find_peaks(filled, prominence=min_prominence, distance=max(1, min_frames))
-    return [int(p) for p in peaks if finite[p]]
+    out = []
+    for p in peaks:
+        if not finite[p]:
+            continue
+        a, b, c = filled[max(p - 1, 0)], filled[p], filled[min(p + 1, len(filled) - 1)]
+        curvature = a - 2 * b + c
+        out.append(float(p) + (0.5 * (a - c) / curvature if curvature < 0 else 0.0))
+    return out
 
 
 def peak_frame(values: FloatArray, *, lowest: bool = False) -> int | None:

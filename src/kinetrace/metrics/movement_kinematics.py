@@ -6,7 +6,9 @@ Conventions (degrees; image y points down):
   the person's left; `fppa_<side>_deg` knee frontal-plane projection angle, + = valgus (knee medial to the
   hip–ankle line); `shank_lateral_<side>_deg` shank angle from vertical, + = ankle lateral to the knee (seated hip
   internal rotation), which is also the knee sitting medial to the ankle (squat valgus, readable at any depth);
-  `trunk_rotation_deg` shoulder-line rotation relative to the pelvis line, + = to the left.
+  `trunk_rotation_deg` shoulder-line rotation about the vertical from its widest (square-on) width, + = to the
+  left; `pelvis_rotation_deg` the same for the hip line (the seated test keeps the pelvis still, so it is only
+  checked, not subtracted: the narrow hip line is too noisy to subtract).
 - side view: `knee_flexion_<side>_deg` 0 when straight; `trunk_incl_deg` and `shin_incl_<side>_deg` from
   vertical, + = forward (the way the person faces); `shoulder_flexion_<side>_deg` arm from the trunk line, 0 by
   the side, 180 overhead; `thigh_below_parallel_<side>_deg` + when the hip is below the knee; `heel_rise_<side>_pct`
@@ -106,7 +108,8 @@ def _front_series(tr: Trajectories) -> dict[str, FloatArray]:
         medial = np.sign((line_x - knee[:, 0]) * lateral)
         out[f"fppa_{s}_deg"] = medial * (180.0 - _angle_at(hip, knee, ankle))
         out[f"shank_lateral_{s}_deg"] = _from_vertical(ankle, knee, -lateral)
-    out["trunk_rotation_deg"] = _rotation(tr, "shoulder") - _rotation(tr, "hip")
+    out["trunk_rotation_deg"] = _rotation(tr, "shoulder")
+    out["pelvis_rotation_deg"] = _rotation(tr, "hip")
     return out
 
 
@@ -156,22 +159,45 @@ def _side_series(tr: Trajectories, facing: int, leg_px: float) -> dict[str, Floa
     return out
 
 
-def _common_series(tr: Trajectories, leg_px: float) -> dict[str, FloatArray]:
+def _slow(points: FloatArray, fps: float, cutoff_hz: float) -> FloatArray:
+    """Positions low-passed at `cutoff_hz` (zero lag) over each unbroken run, for differentiation.
+
+    Walking feet move at about 1 Hz and differentiating amplifies jitter, so speeds use a harder filter.
+    """
+    from scipy.signal import butter, filtfilt
+
+    if fps / 2 <= cutoff_hz:
+        return points
+    b, a = butter(2, cutoff_hz / (fps / 2))
+    out = points.copy()
+    finite = np.isfinite(points[:, 0])
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.astype(np.int8), [0]])))
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        if stop - start > 9:
+            out[start:stop] = filtfilt(b, a, points[start:stop], axis=0)
+    return out
+
+
+def _common_series(tr: Trajectories, leg_px: float, speed_cutoff_hz: float) -> dict[str, FloatArray]:
     hip_mid = _mid(tr, "hip")
     out = {"hip_mid_x_leg": hip_mid[:, 0] / leg_px, "hip_mid_y_leg": hip_mid[:, 1] / leg_px}
     for s in _SIDES:
         ankle = tr.point(f"{s}_ankle")
         out[f"ankle_y_{s}_leg"] = ankle[:, 1] / leg_px
-        velocity = np.gradient(ankle, axis=0) * tr.fps if tr.n_frames > 1 else np.zeros_like(ankle)
+        slow = _slow(ankle, tr.fps, speed_cutoff_hz)
+        velocity = np.gradient(slow, axis=0) * tr.fps if tr.n_frames > 1 else np.zeros_like(ankle)
         out[f"ankle_speed_{s}_leg_per_s"] = np.linalg.norm(velocity, axis=1) / leg_px
     return out
 
 
-def compute_kinematics(tr: Trajectories, view: View) -> Kinematics:
-    """Return every angle series meaningful in `view`, plus hip and ankle paths in leg lengths."""
+def compute_kinematics(tr: Trajectories, view: View, *, speed_cutoff_hz: float = 3.0) -> Kinematics:
+    """Return every angle series meaningful in `view`, plus hip and ankle paths in leg lengths.
+
+    Foot speeds are taken from positions low-passed at `speed_cutoff_hz` (processing.speed_cutoff_hz).
+    """
     leg, trunk = _scales(tr)
     facing = _facing(tr, leg) if view is View.SIDE else 0
-    series = _common_series(tr, leg)
+    series = _common_series(tr, leg, speed_cutoff_hz)
     series.update(_front_series(tr) if view is View.FRONT else _side_series(tr, facing, leg))
     z_left = _nanmedian(tr.z_rel[:, tr.index("left_hip")], default=0.0)
     z_right = _nanmedian(tr.z_rel[:, tr.index("right_hip")], default=0.0)

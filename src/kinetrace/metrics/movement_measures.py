@@ -243,14 +243,14 @@ def measure_overhead_reach(ctx: MeasureContext) -> Outcome:
     return Outcome(values, [_event(ctx, "peak_reach", peak, side)], warnings, side)
 
 
-def _step_times(contacts: dict[str, list[int]], *, max_ratio: float) -> tuple[dict[str, list[int]], int]:
+def _step_times(contacts: dict[str, list[float]], *, max_ratio: float) -> tuple[dict[str, list[float]], int]:
     """Step time per side in frames (opposite-foot contact → this foot's contact), and how many were dropped.
 
     Steps outside [median / `max_ratio`, median × `max_ratio`] span a hidden stretch or a pause, or come from a
     spurious contact, so they are left out.
     """
     merged = sorted((f, s) for s, frames in contacts.items() for f in frames)
-    steps: dict[str, list[int]] = {"left": [], "right": []}
+    steps: dict[str, list[float]] = {"left": [], "right": []}
     for (f0, s0), (f1, s1) in zip(merged, merged[1:], strict=False):
         if s0 != s1:
             steps[s1].append(f1 - f0)
@@ -262,7 +262,7 @@ def _step_times(contacts: dict[str, list[int]], *, max_ratio: float) -> tuple[di
     return kept, len(every) - len(kept["left"]) - len(kept["right"])
 
 
-def _contacts(ctx: MeasureContext) -> dict[str, list[int]]:
+def _contacts(ctx: MeasureContext) -> dict[str, list[float]]:
     """Foot contacts per side: foot farthest ahead of the pelvis (side view) or foot coming to rest (front view)."""
     if ctx.kin.view is View.SIDE:
         prominence, apart = ctx.spec.param("contact_prominence"), ctx.frames(ctx.spec.param("min_step_s"))
@@ -281,14 +281,14 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
     warnings = [f"{dropped} step(s) more than {ctx.spec.param('max_step_ratio'):g}× longer or shorter than the median "
                 "step were left out (the person was hidden, stopped, or a contact was spurious)"] if dropped else []
     n_steps = len(steps["left"]) + len(steps["right"])
-    events = [_event(ctx, "contact", f, s) for s, frames in contacts.items() for f in frames]
+    events = [_event(ctx, "contact", round(f), s) for s, frames in contacts.items() for f in frames]
     if n_steps < ctx.spec.param("min_steps") or not steps["left"] or not steps["right"]:
         reason = f"only {n_steps} step(s) found; walk at least four steps in view"
         return Outcome(_missing(ctx, reason), events, warnings)
     mean = {s: float(np.mean(v)) / ctx.fps for s, v in steps.items()}
-    cadence = 60.0 / float(np.mean(steps["left"] + steps["right"]) / ctx.fps)
+    cadence = 120.0 / (mean["left"] + mean["right"])  # two steps per stride; unbiased by unequal step counts
     asym = abs(mean["left"] - mean["right"]) / ((mean["left"] + mean["right"]) / 2) * 100.0
-    first = min(f for v in contacts.values() for f in v)
+    first = round(min(f for v in contacts.values() for f in v))
     note = f"{n_steps} steps"
     values = [RawValue("cadence_steps_per_min", "none", cadence, first, note=note),
               RawValue("step_time_asymmetry_pct", "none", asym, first, note=note)]
@@ -299,7 +299,8 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
         knee = ctx.s(f"knee_flexion_{side}_deg")
         rng = float(np.nanpercentile(knee, 98) - np.nanpercentile(knee, 2)) if np.isfinite(knee).any() else np.nan
         values.append(_value("knee_flexion_range_deg", side, rng, None, f"{side} knee"))
-        windows = [slice(f0, f1) for (f0, s0), (f1, _) in zip(merged, merged[1:], strict=False) if s0 == side]
+        windows = [slice(round(f0), round(f1)) for (f0, s0), (f1, _) in zip(merged, merged[1:], strict=False)
+                   if s0 == side]
         sign = _drop_sign(side)
         drops = [np.nanmax(sign * obliq[w]) for w in windows if np.isfinite(obliq[w]).any()]
         leans = [np.nanmax(lateral[w] * (1.0 if side == "left" else -1.0)) for w in windows
@@ -312,7 +313,11 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
 def measure_seated_trunk_rotation(ctx: MeasureContext) -> Outcome:
     """Peak shoulder-line rotation relative to the pelvis to each side (foreshortening estimate)."""
     rot = ctx.s("trunk_rotation_deg")
-    values, events = [], []
+    values, events, warnings = [], [], []
+    pelvis = ctx.s("pelvis_rotation_deg")
+    if np.isfinite(pelvis).any() and np.nanmax(np.abs(pelvis)) > ctx.spec.param("pelvis_still_deg"):
+        warnings.append(f"the pelvis turned up to {np.nanmax(np.abs(pelvis)):.0f}°: the rotation may include hip "
+                        "rotation; keep the pelvis still (seated, feet flat)")
     for side, lowest in (("left", False), ("right", True)):
         frame = peak_frame(rot, lowest=lowest)
         if frame is None:
@@ -320,7 +325,7 @@ def measure_seated_trunk_rotation(ctx: MeasureContext) -> Outcome:
             continue
         values.append(_value("trunk_rotation_deg", side, abs(float(rot[frame])), frame, "shoulders"))
         events.append(_event(ctx, f"peak_rotation_{side}", frame, side))
-    return Outcome(values, events, [], "both")
+    return Outcome(values, events, warnings, "both")
 
 
 def measure_seated_hip_ir(ctx: MeasureContext) -> Outcome:

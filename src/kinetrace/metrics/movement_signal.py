@@ -267,15 +267,32 @@ def _group_swaps(xy: FloatArray, left: list[int], right: list[int], price_px: fl
     return flips
 
 
-def correct_swaps(tr: Trajectories, *, price: float) -> tuple[Trajectories, SwapReport]:
+def _order_violations(xy: FloatArray, left: int, right: int, min_width_px: float) -> NDArray[np.bool_]:
+    """Frames where a left/right pair sits in the opposite image order to most of the clip, clearly apart."""
+    width = xy[:, left, 0] - xy[:, right, 0]
+    finite = np.isfinite(width)
+    if not finite.any():
+        return np.zeros(len(width), dtype=bool)
+    usual = np.sign(np.median(width[finite]))
+    return finite & (np.sign(width) == -usual) & (np.abs(width) > min_width_px)
+
+
+def correct_swaps(tr: Trajectories, *, price: float, keep_order: bool = False,
+                  min_order_width: float = 0.1) -> tuple[Trajectories, SwapReport]:
     """Detect and undo left/right label swaps (legs, arms, head judged separately).
 
     Each group's labels are chosen for the whole clip at once (see `_group_swaps`), with a price per exchanged
     landmark and frame of `price` × trunk length. If the result exchanges most frames, the model's majority
     labelling wins instead (the clip may have started with the swapped labels).
+
+    With `keep_order` (a front or back view, where the person does not turn round), a group whose root (hips,
+    shoulders, ears) appears in the opposite left/right image order to the rest of the clip, more than
+    `min_order_width` × trunk length apart, is exchanged as well: the model sometimes lets the hips drift through
+    each other smoothly, which no motion criterion can see.
     """
     xy, z, swapped = tr.xy_px.copy(), tr.z_rel.copy(), tr.swapped.copy()
-    price_px = price * _trunk_length(xy, tr.names)
+    trunk = _trunk_length(xy, tr.names)
+    price_px = price * trunk
     by_group: dict[str, int] = {}
     any_frame = np.zeros(tr.n_frames, dtype=bool)
     majority_relabelled = False
@@ -287,6 +304,10 @@ def correct_swaps(tr: Trajectories, *, price: float) -> tuple[Trajectories, Swap
             flips = ~flips  # keep the model's majority labelling; correct the minority
             majority_relabelled = True
         flips &= seen
+        if keep_order:
+            after = xy.copy()
+            after[np.ix_(flips, left + right)] = xy[np.ix_(flips, right + left)]
+            flips ^= _order_violations(after, left[0], right[0], min_order_width * trunk)
         cols_l, cols_r = np.array(left), np.array(right)
         xy[np.ix_(flips, cols_l)], xy[np.ix_(flips, cols_r)] = xy[np.ix_(flips, cols_r)], xy[np.ix_(flips, cols_l)]
         z[np.ix_(flips, cols_l)], z[np.ix_(flips, cols_r)] = z[np.ix_(flips, cols_r)], z[np.ix_(flips, cols_l)]
