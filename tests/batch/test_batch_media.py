@@ -32,19 +32,20 @@ def _side_photo(folder: Path) -> Path:
 
 def test_manifest_rows_become_items_with_paths_beside_the_manifest(tmp_path: Path):
     manifest = tmp_path / "visits.csv"
-    manifest.write_text("case,photos,videos\n"
-                        "p01.yaml, side.jpg ; front.jpg ,sls.mp4:single_leg_stance\n"
+    manifest.write_text("case,photos,videos,height_cm\n"
+                        "p01.yaml, side.jpg ; front.jpg ,sls.mp4:single_leg_stance,172.5\n"
                         "\n"
                         f"{tmp_path / 'abs.yaml'},,\n", encoding="utf-8")
     first, second = read_manifest(manifest)
     assert first == BatchItem(path=str(tmp_path / "p01.yaml"), media=CaseMedia(
         photos=(str(tmp_path / "side.jpg"), str(tmp_path / "front.jpg")),
-        videos=(VideoSpec(path=str(tmp_path / "sls.mp4"), test="single_leg_stance"),)))
+        videos=(VideoSpec(path=str(tmp_path / "sls.mp4"), test="single_leg_stance"),), height_cm=172.5))
     assert second == BatchItem(path=str(tmp_path / "abs.yaml")) and not second.media
 
 
 @pytest.mark.parametrize(("text", "needle"), [
-    ("file,photos\na.yaml,\n", "expected the columns case, photos, videos"),
+    ("file,photos\na.yaml,\n", "expected the columns case, photos, videos, height_cm"),
+    ("case,height_cm\na.yaml,tall\n", "line 2: height_cm 'tall'; expected a number"),
     ("case,photo\na.yaml,x.jpg\n", "header case,photo"),
     ("case,photos,videos\na.yaml,,sls.mp4\n", "line 2: video 'sls.mp4'; expected CLIP:TEST"),
     ("case,photos\na.yaml,x.jpg,y.jpg\n", "line 2: more cells"),
@@ -61,7 +62,7 @@ def test_photos_are_measured_and_merged_and_a_missing_clip_fails_only_its_case(t
     photo = _side_photo(tmp_path)
     cases = [shutil.copy(ROOT / "examples" / name, tmp_path / name)
              for name in ("nothing_remote_found.yaml", "seed_003_hip_ir_rotation.yaml")]
-    items = [BatchItem(path=str(cases[0]), media=CaseMedia(photos=(str(photo),))),
+    items = [BatchItem(path=str(cases[0]), media=CaseMedia(photos=(str(photo),), height_cm=175.0)),
              BatchItem(path=str(cases[1]), media=CaseMedia(videos=(VideoSpec(str(tmp_path / "gone.mp4"),
                                                                              "single_leg_stance"),))),
              BatchItem(path=str(cases[1]))]

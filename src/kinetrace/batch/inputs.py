@@ -15,7 +15,7 @@ from kinetrace.errors import InputError
 __all__ = ["CASE_SUFFIXES", "BatchItem", "expand_inputs", "read_manifest"]
 
 CASE_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
-_MANIFEST_COLUMNS: tuple[str, ...] = ("case", "photos", "videos")
+_MANIFEST_COLUMNS: tuple[str, ...] = ("case", "photos", "videos", "height_cm")
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -63,15 +63,17 @@ class BatchItem:
 
 
 def read_manifest(manifest: str | Path) -> list[BatchItem]:
-    """Return the items of a manifest CSV with the columns `case`, `photos` and `videos`.
+    """Return the items of a manifest CSV with the columns `case`, `photos`, `videos` and `height_cm`.
 
-    `photos` lists photo files separated by `;`; `videos` lists `CLIP:TEST` entries separated by `;` (e.g.
-    `sls_left.mp4:single_leg_stance`). Relative paths are taken from the manifest's folder. Files are not
+    Only `case` is required. `photos` lists photo files separated by `;`; `videos` lists `CLIP:TEST` entries
+    separated by `;` (e.g. `sls_left.mp4:single_leg_stance`); `height_cm` is the person's standing height, for
+    photo translations in mm. Relative paths are taken from the manifest's folder. Files are not
     opened here: a missing photo or case fails only its own item.
 
     Raises:
         InputError: the manifest is missing or unreadable, lacks the `case` column, has an unknown column, or a
-            row with no case or a clip without its test (the message gives the line).
+            row with no case, a clip without its test or a height that is not a number (the message gives the
+            line).
     """
     file = Path(manifest)
     try:
@@ -109,7 +111,18 @@ def _manifest_item(row: dict[str, str], file: Path, line: int) -> BatchItem:
                              "sls_left.mp4:single_leg_stance.")
         videos.append(VideoSpec(path=_beside(file, clip), test=test))
     photos = tuple(_beside(file, p) for p in _split(row.get("photos", "")))
-    return BatchItem(path=_beside(file, row["case"]), media=CaseMedia(photos=photos, videos=tuple(videos)))
+    media = CaseMedia(photos=photos, videos=tuple(videos), height_cm=_height_cm(row.get("height_cm", ""), where))
+    return BatchItem(path=_beside(file, row["case"]), media=media)
+
+
+def _height_cm(cell: str, where: str) -> float | None:
+    if not cell:
+        return None
+    try:
+        return float(cell)
+    except ValueError as exc:
+        raise InputError("--manifest", message=f"{where}: height_cm {cell!r}; expected a number of "
+                         "centimetres, e.g. 172.") from exc
 
 
 def _split(cell: str) -> list[str]:

@@ -34,10 +34,14 @@ class VideoSpec:
 
 @dataclass(frozen=True)
 class CaseMedia:
-    """The photos and clips to measure for one case before it is assessed."""
+    """The photos and clips to measure for one case before it is assessed.
+
+    `height_cm` is the person's standing height, which photo measures need to give translations in mm.
+    """
 
     photos: tuple[str, ...] = ()
     videos: tuple[VideoSpec, ...] = ()
+    height_cm: float | None = None
 
     def __bool__(self) -> bool:
         """True when there is anything to measure."""
@@ -66,7 +70,7 @@ def measure_media(media: CaseMedia) -> MediaFindings:
     if media.photos:
         from kinetrace.vision.photo import analyse_photos
 
-        photos = analyse_photos(list(media.photos), estimator=_photo_estimator())
+        photos = analyse_photos(list(media.photos), height_cm=media.height_cm, estimator=_photo_estimator())
         _gather(found, photos.findings)
         sources.append(f"{len(media.photos)} photo(s)")
         warnings += photos.warnings

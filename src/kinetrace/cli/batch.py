@@ -112,9 +112,9 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out", "-o", show_default=False, help="Output folder "
                                         "(required; created if missing) for assessments.jsonl and summary.csv."),
         manifest: Path | None = typer.Option(None, "--manifest", "-m", show_default=False,
-                                             help="CSV with the columns case, photos, videos: photos "
-                                             "(';'-separated) and CLIP:TEST clips to measure for each case "
-                                             "before it is assessed; paths relative to the CSV."),
+                                             help="CSV with the columns case, photos, videos, height_cm: "
+                                             "photos (';'-separated) and CLIP:TEST clips to measure for each "
+                                             "case before it is assessed; paths relative to the CSV."),
         workers: int | None = typer.Option(None, "--workers", "-w", show_default=False,
                                            help=f"Worker processes of the local cluster "
                                            f"(default {_DEFAULT_WORKERS})."),
@@ -137,7 +137,8 @@ def register(app: typer.Typer) -> None:
           kinetrace batch --manifest visits.csv --out results
           kinetrace batch cases/ --out results --scheduler tcp://10.0.0.5:8786
 
-        A manifest row: cases/p01.yaml,side.jpg;front.jpg,sls_left.mp4:single_leg_stance
+        Manifest: case,photos,videos,height_cm
+        then rows like cases/p01.yaml,side.jpg;front.jpg,sls.mp4:single_leg_stance,172
 
         Exit status: 0 done (failed cases are listed in the outputs),
         2 bad arguments, 1 other error; with --strict, 3 if any case failed.
