@@ -69,3 +69,15 @@ def test_audit_log_is_admin_only_and_records_sign_in(north: Signed, north_admin:
     assert north.client.get("/api/v1/audit").status_code == 403
     lines = north_admin.client.get("/api/v1/audit").json()
     assert any(line["action"] == "sign_in" for line in lines)
+
+
+def test_views_are_audited_without_names(north: Signed, north_admin: Signed, app: FastAPI) -> None:
+    pid = north.api("POST", "/api/v1/patients", json={"display_name": "Audited Person"}).json()["id"]
+    assert north.client.get(f"/patients/{pid}").status_code == 200
+    app.state.kt.view_log.flush()
+    lines = north_admin.client.get("/api/v1/audit").json()
+    assert {"action": "view", "resource": "patient", "resource_id": pid, "user_id": north.user_id}.items() <= next(
+        line for line in lines if line["action"] == "view"
+    ).items()
+    assert {"create"} <= {line["action"] for line in lines if line["resource_id"] == pid}
+    assert "Audited Person" not in str(lines)

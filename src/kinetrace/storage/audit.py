@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,7 +12,7 @@ from kinetrace.storage.database import utcnow
 from kinetrace.storage.records import AuditEntry, Scope
 from kinetrace.storage.tables import AuditRow
 
-__all__ = ["list_audit", "record_event"]
+__all__ = ["AuditEvent", "list_audit", "record_event", "record_events"]
 
 
 def record_event(
@@ -32,6 +35,35 @@ def record_event(
             detail=detail[:200],
             at=utcnow(),
         )
+    )
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One audit line waiting to be written (views are written in batches, off the request)."""
+
+    clinic_id: int | None
+    user_id: int | None
+    action: str
+    resource: str
+    resource_id: int | None
+    at: datetime
+    detail: str = ""
+
+
+def record_events(session: Session, events: list[AuditEvent]) -> None:
+    """Add several audit lines in one go (the buffered view log)."""
+    session.add_all(
+        AuditRow(
+            clinic_id=e.clinic_id,
+            user_id=e.user_id,
+            action=e.action,
+            resource=e.resource,
+            resource_id=e.resource_id,
+            detail=e.detail[:200],
+            at=e.at,
+        )
+        for e in events
     )
 
 

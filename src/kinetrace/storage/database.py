@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["make_engine", "make_session_factory", "migrate", "sqlite_url", "utcnow"]
@@ -29,6 +30,8 @@ def sqlite_url(data_dir: Path) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers proceed during a write; a killed process loses only the uncommitted transaction.
+    # The driver's own transaction handling is switched off: we emit BEGIN ourselves (see make_engine).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -37,18 +40,49 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """Create an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, pool_size: int = 10, for_writing: bool = True) -> Engine:
+    """Create an engine for `url`; SQLite gets WAL, foreign keys and a busy timeout.
+
+    On SQLite a writing engine starts every transaction with BEGIN IMMEDIATE, taking the write lock up front, so
+    concurrent writers queue on the busy timeout instead of failing when a read turns into a write. A reading
+    engine (`for_writing=False`) uses plain BEGIN and never blocks writers.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 10},
-            pool_size=pool_size,
-            max_overflow=20,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size, max_overflow=40
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if for_writing:
+            _serialise_writers(engine)
+        else:
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True)
+
+
+def _serialise_writers(engine: Engine) -> None:
+    # SQLite has one writer at a time. Queueing writers of this process on a lock (first come, first served)
+    # avoids SQLite's sleep-and-retry busy loop, which starves some writers under load; BEGIN IMMEDIATE then
+    # only waits for other processes.
+    lock = threading.Lock()
+
+    def begin(conn: Connection) -> None:
+        lock.acquire()
+        conn.info["kt_write_lock"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            conn.info.pop("kt_write_lock", None)
+            lock.release()
+            raise
+
+    def end(conn: Connection) -> None:
+        if conn.info.pop("kt_write_lock", False):
+            lock.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from kinetrace.storage import make_engine, make_session_factory, migrate, sqlite_url
+from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings, load_secret_key
 from kinetrace.web.errors import error_body, install_error_handlers
 from kinetrace.web.security import LoginThrottle, new_csrf_token
@@ -44,17 +45,23 @@ def _csrf_token(request: Request) -> str:
 
 def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url or sqlite_url(settings.data_dir))
+    url = settings.database_url or sqlite_url(settings.data_dir)
+    engine = make_engine(url)
     migrate(engine)
+    reader = make_engine(url, for_writing=False) if url.startswith("sqlite") else engine
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals["csrf_token"] = _csrf_token
+    templates.env.auto_reload = False
     install_filters(templates.env)
     uploads = settings.data_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
+    sessions = make_session_factory(engine)
     return AppState(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
+        read_sessions=make_session_factory(reader),
+        view_log=ViewLog(sessions),
         templates=templates,
         throttle=LoginThrottle(attempts=settings.sign_in_attempts, window_s=settings.sign_in_window_s),
         uploads_dir=uploads,
@@ -73,11 +80,14 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
 
         state.jobs = MediaJobs(state)
         state.jobs.resume_interrupted()
+        state.view_log.start()
         try:
             yield
         finally:
             state.jobs.shutdown()
+            state.view_log.close()
             state.engine.dispose()
+            state.read_sessions.kw["bind"].dispose()
 
     app = FastAPI(
         title="Kinetrace clinic",

@@ -45,7 +45,7 @@ class Forbidden(Exception):
     """Raised when the user's role may not do this."""
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """Return the running app's state."""
     return request.app.state.kt  # type: ignore[no-any-return]
 
@@ -53,17 +53,19 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def _db(state: State) -> Iterator[Session]:
+def _db(request: Request, state: State) -> Iterator[Session]:
     # One transaction per request: committed when the route returns, rolled back on any error,
     # and closed before the response is sent (scope="function"), so a 303 never points at uncommitted data.
-    with state.sessions.begin() as session:
+    # GET requests only read (views are logged through the view log), so they never take the write lock.
+    factory = state.read_sessions if request.method in ("GET", "HEAD") else state.sessions
+    with factory.begin() as session:
         yield session
 
 
 DB = Annotated[Session, Depends(_db, scope="function")]
 
 
-def _kb(state: State) -> KnowledgeBase:
+async def _kb(state: State) -> KnowledgeBase:
     return state.kb()
 
 
@@ -84,14 +86,14 @@ def _current_user(request: Request, db: DB) -> UserRecord:
 CurrentUser = Annotated[UserRecord, Depends(_current_user)]
 
 
-def _scope(user: CurrentUser) -> Scope:
+async def _scope(user: CurrentUser) -> Scope:
     return Scope(clinic_id=user.clinic_id, user_id=user.id)
 
 
 UserScope = Annotated[Scope, Depends(_scope)]
 
 
-def _admin(user: CurrentUser) -> UserRecord:
+async def _admin(user: CurrentUser) -> UserRecord:
     if user.role != "admin":
         raise Forbidden
     return user

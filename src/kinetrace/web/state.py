@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings
 from kinetrace.web.security import LoginThrottle
 
@@ -26,14 +27,19 @@ __all__ = ["AppState"]
 
 @dataclass
 class AppState:
-    """Long-lived objects of one running app."""
+    """Long-lived objects of one running app.
+
+    `sessions` open write transactions (on SQLite: BEGIN IMMEDIATE); `read_sessions` serve GET requests.
+    """
 
     settings: WebSettings
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
     templates: Jinja2Templates
     throttle: LoginThrottle
     uploads_dir: Path
+    view_log: ViewLog
     jobs: MediaJobs | None = None
     _kb: KnowledgeBase | None = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 
 from kinetrace.storage import AssessmentRecord
 from kinetrace.storage import assessments as assessment_repo
-from kinetrace.storage import audit as audit_repo
 from kinetrace.web import services
 from kinetrace.web.deps import DB, KB, CsrfChecked, State, UserScope
 from kinetrace.web.wizard import check_case
@@ -87,10 +86,10 @@ def list_for_patient(db: DB, scope: UserScope, patient_id: int) -> list[Assessme
 
 
 @api.get("/assessments/{assessment_id}", response_model=AssessmentPublic)
-def read(db: DB, scope: UserScope, assessment_id: int) -> AssessmentPublic:
+def read(state: State, db: DB, scope: UserScope, assessment_id: int) -> AssessmentPublic:
     """Return one assessment of the caller's clinic (404 for any other id)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    audit_repo.record_event(db, scope, "view", "assessment", assessment_id)
+    state.view_log.viewed(scope, "assessment", assessment_id)
     return AssessmentPublic.of(record)
 
 
@@ -114,10 +113,10 @@ def release(db: DB, scope: UserScope, assessment_id: int, body: Release) -> Asse
 
 
 @api.get("/assessments/{assessment_id}/plan")
-def plan(db: DB, scope: UserScope, assessment_id: int) -> dict[str, Any]:
+def plan(state: State, db: DB, scope: UserScope, assessment_id: int) -> dict[str, Any]:
     """Return the stored plan items of a completed assessment."""
     stored = assessment_repo.get_plan(db, scope, assessment_id)
-    audit_repo.record_event(db, scope, "view", "plan", assessment_id)
+    state.view_log.viewed(scope, "plan", assessment_id)
     return {
         "assessment_id": assessment_id,
         "items": stored.items if stored else [],

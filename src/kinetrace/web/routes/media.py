@@ -104,7 +104,7 @@ def upload_page(
 def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Response:
     """Return the stored file (only to users of the owning clinic)."""
     media = media_repo.get_media(db, scope, media_id)
-    audit_repo.record_event(db, scope, "view", "media", media_id)
+    state.view_log.viewed(scope, "media", media_id)
     return FileResponse(
         state.uploads_dir / media.stored_name,
         media_type=media.content_type,

@@ -132,7 +132,7 @@ def patient_timeline(
     patient = patient_repo.get_patient(db, scope, patient_id)
     assessments = assessment_repo.list_assessments(db, scope, patient_id)
     links = link_repo.list_links(db, scope, patient_id)
-    audit_repo.record_event(db, scope, "view", "patient", patient_id)
+    state.view_log.viewed(scope, "patient", patient_id)
     return state.templates.TemplateResponse(
         request,
         "timeline.html",
@@ -162,8 +162,8 @@ def api_create_patient(body: PatientCreate, db: DB, scope: UserScope) -> Patient
 
 
 @api.get("/patients/{patient_id}", response_model=PatientPublic)
-def api_patient(db: DB, scope: UserScope, patient_id: int) -> PatientPublic:
+def api_patient(state: State, db: DB, scope: UserScope, patient_id: int) -> PatientPublic:
     """Return one patient of the caller's clinic (404 for any other id)."""
     patient = patient_repo.get_patient(db, scope, patient_id)
-    audit_repo.record_event(db, scope, "view", "patient", patient_id)
+    state.view_log.viewed(scope, "patient", patient_id)
     return PatientPublic.of(patient)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kinetrace.storage import assessments as assessment_repo
-from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web.deps import DB, KB, CurrentUser, State, UserScope
 from kinetrace.web.progress import build_progress
@@ -31,7 +30,7 @@ def progress_page(
     """Plot each measured test over the visits; mark each change real or within measurement error."""
     records = _completed(db, scope, patient_id)
     series, comparisons = build_progress(records, kb)
-    audit_repo.record_event(db, scope, "view", "progress", patient_id)
+    state.view_log.viewed(scope, "progress", patient_id)
     return state.templates.TemplateResponse(
         request,
         "progress.html",

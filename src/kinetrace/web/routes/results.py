@@ -9,7 +9,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from kinetrace.errors import NotFoundError
 from kinetrace.storage import assessments as assessment_repo
-from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
@@ -46,7 +45,7 @@ def result_page(
     context = _context(db, scope, kb, assessment_id)
     if context["record"].status == "draft":
         return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
-    audit_repo.record_event(db, scope, "view", "assessment", assessment_id)
+    state.view_log.viewed(scope, "assessment", assessment_id)
     return state.templates.TemplateResponse(request, "result.html", {"user": user, **context})
 
 
@@ -57,7 +56,7 @@ def plan_page(
     """Show the plan: each item with its dose, grade, sources and the finding that chose it."""
     context = _context(db, scope, kb, assessment_id)
     plan = assessment_repo.get_plan(db, scope, assessment_id)
-    audit_repo.record_event(db, scope, "view", "plan", assessment_id)
+    state.view_log.viewed(scope, "plan", assessment_id)
     return state.templates.TemplateResponse(request, "plan.html", {"user": user, "plan": plan, **context})
 
 
@@ -76,13 +75,13 @@ def reassess(db: DB, scope: UserScope, assessment_id: int) -> Response:
 
 
 @pages.get("/assessments/{assessment_id}/report.{fmt}")
-def report(db: DB, scope: UserScope, kb: KB, assessment_id: int, fmt: str) -> Response:
+def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: int, fmt: str) -> Response:
     """Download the report as HTML or PDF (when the reports module is installed)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     if record.result_data is None or fmt not in ("html", "pdf") or not report_available():
         raise NotFoundError("report", fmt, "report.html or report.pdf of a finished assessment")
     body, media_type = render_report(record, kb, fmt=fmt)
-    audit_repo.record_event(db, scope, "export", "assessment", assessment_id, detail=fmt)
+    state.view_log.viewed(scope, "assessment", assessment_id, action="export", detail=fmt)
     return Response(
         body,
         media_type=media_type,

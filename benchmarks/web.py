@@ -1,0 +1,219 @@
+"""Benchmark of the clinic web app: requests/s and latency percentiles with 50 concurrent clients.
+
+Starts `kinetrace serve --demo` (one process, as deployed) on SQLite, then on PostgreSQL, and drives the main
+pages and the assessment endpoint with concurrent signed-in clients from this process.
+
+    python benchmarks/web.py                       # both databases, 50 clients, 600 requests per endpoint
+    python benchmarks/web.py --db sqlite --requests 300 --json out.json
+
+PostgreSQL's server URL comes from $KT_CACHE/pg_url (scripts/setup.d/30-postgres.sh); a fresh database is made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+USER, PASSWORD = "clinician@demo.kinetrace", "demo-password"
+CASE = {
+    "schema": "kinetrace.case/1",
+    "patient": {"age": 41, "sex": "male"},
+    "pain": [
+        {
+            "region": "lumbar",
+            "side": "right",
+            "intensity": 5,
+            "duration_weeks": 14,
+            "aggravating": ["golf swing"],
+            "easing": ["walking"],
+        }
+    ],
+    "red_flags": {
+        "saddle_numbness": "no",
+        "bladder_bowel_change": "no",
+        "cancer_history": "no",
+        "fever": "no",
+        "trauma": "no",
+    },
+    "findings": {
+        "hip_ir_prone": {"left": 37, "right": 19, "unit": "deg"},
+        "thoracic_rotation_seated": {"left": 45, "right": 43, "unit": "deg"},
+    },
+}
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _postgres_url() -> str:
+    from sqlalchemy import create_engine, text
+
+    server = (Path(os.environ.get("KT_CACHE", ROOT / ".cache")) / "pg_url").read_text().strip()
+    name = f"kt_bench_{uuid.uuid4().hex[:8]}"
+    with create_engine(server, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _start(data: Path, port: int, database_url: str | None) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable,
+        "-c",
+        "from kinetrace.cli.app import main; main()",
+        "serve",
+        "--demo",
+        "--data-dir",
+        str(data),
+        "--port",
+        str(port),
+    ]
+    if database_url:
+        cmd += ["--database-url", database_url]
+    env = {**os.environ, "KINETRACE_COOKIE_SECURE": "false", "KINETRACE_ANALYSE_MEDIA": "false"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("wb"))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+async def _drive(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    requests: int,
+    clients: int,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(range(requests))
+
+    async def worker() -> None:
+        nonlocal errors
+        for _ in queue:
+            t0 = time.perf_counter()
+            try:
+                res = await client.request(method, url, json=body, headers=headers)
+            except httpx.TransportError as exc:  # counted, and the first one is shown
+                errors += 1
+                if errors == 1:
+                    print(f"    {method} {url}: {exc!r}", file=sys.stderr)
+                continue
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if res.status_code >= 400:
+                errors += 1
+                if errors == 1:
+                    print(f"    {method} {url}: {res.status_code} {res.text[:200]}", file=sys.stderr)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    wall = time.perf_counter() - start
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / wall,
+        "p50_ms": cuts[49],
+        "p95_ms": cuts[94],
+        "max_ms": max(latencies),
+    }
+
+
+async def _run(base: str, *, requests: int, clients: int) -> dict[str, dict[str, float]]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        res = await client.post("/api/v1/session", json={"email": USER, "password": PASSWORD})
+        res.raise_for_status()
+        csrf = {"X-CSRF-Token": res.json()["csrf_token"]}
+        patients = (await client.get("/api/v1/patients")).json()
+        pid = next(p["id"] for p in patients if p["reference"] == "DEMO-001")
+        done = [
+            a for a in (await client.get(f"/api/v1/patients/{pid}/assessments")).json() if a["status"] == "complete"
+        ]
+        aid = done[0]["id"]
+        targets = [
+            ("GET", "/patients", None),
+            ("GET", "/patients?q=rivera", None),
+            ("GET", "/patients/{pid}", None),
+            ("GET", "/assessments/{aid}", None),
+            ("GET", "/assessments/{aid}/plan", None),
+            ("GET", "/patients/{pid}/progress", None),
+            ("GET", "/api/v1/patients", None),
+            ("GET", "/api/v1/assessments/{aid}", None),
+            ("POST", "/api/v1/patients/{pid}/assessments", {"case": CASE}),
+        ]
+        results = {}
+        for method, template, body in targets:
+            url = template.format(pid=pid, aid=aid)
+            print(f"... {method} {url}", file=sys.stderr, flush=True)
+            await _drive(client, method, url, requests=min(50, requests), clients=clients, body=body, headers=csrf)
+            results[f"{method} {template}"] = await _drive(
+                client, method, url, requests=requests, clients=clients, body=body, headers=csrf
+            )
+        return results
+
+
+def bench(db: str, *, requests: int, clients: int) -> dict[str, dict[str, float]]:
+    """Run the benchmark on one database kind and return {endpoint: stats}."""
+    with tempfile.TemporaryDirectory(prefix="kt-bench-") as tmp:
+        port = _port()
+        proc = _start(Path(tmp), port, _postgres_url() if db == "postgresql" else None)
+        try:
+            return asyncio.run(_run(f"http://127.0.0.1:{port}", requests=requests, clients=clients))
+        except httpx.TransportError:
+            sys.stderr.write((Path(tmp) / "server.log").read_text()[-3000:])
+            raise
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def main() -> None:
+    """Parse arguments, run, print a table (and JSON when asked)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--requests", type=int, default=600, help="requests per endpoint")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    out: dict[str, Any] = {"clients": args.clients, "cpus": os.cpu_count(), "results": {}}
+    for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
+        out["results"][db] = bench(db, requests=args.requests, clients=args.clients)
+        print(f"\n{db}: {args.clients} concurrent clients, {args.requests} requests per endpoint")
+        print(f"{'endpoint':46} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
+        for name, r in out["results"][db].items():
+            print(
+                f"{name:46} {r['rps']:7.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['max_ms']:8.1f} "
+                f"{int(r['errors']):6d}"
+            )
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
