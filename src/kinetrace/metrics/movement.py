@@ -109,24 +109,25 @@ def prepare_trajectories(
 
 
 def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None) -> MovementMetric:
-    base = {"metric_id": spec.id, "name": spec.name, "side": raw.side, "unit": spec.unit, "error": spec.error,
-            "feeds": spec.feeds, "note": raw.note}
+    base = MovementMetric(metric_id=spec.id, name=spec.name, side=raw.side, unit=spec.unit, status="not_measurable",
+                          error=spec.error, feeds=spec.feeds, note=raw.note)
     if view not in spec.views:
         needed = " or ".join(v.value for v in spec.views)
-        reason = f"needs a {needed} view ({spec.view_reason}); this clip is a {view.value} view"
-        return MovementMetric(status="not_measurable", reason=reason, **base)
+        return replace(base, reason=f"needs a {needed} view ({spec.view_reason}); this clip is a {view.value} view")
     if raw.value is None:
-        return MovementMetric(status="not_measurable", reason=raw.reason, **base)
-    timing = {"frame": raw.frame, "time_s": None if raw.frame is None else raw.frame / fps}
+        return replace(base, reason=raw.reason)
+    measured = replace(base, status="measured", value=raw.value, frame=raw.frame,
+                       time_s=None if raw.frame is None else raw.frame / fps)
     if spec.threshold is not None:
-        return MovementMetric(status="measured", value=raw.value, answer=raw.value > spec.threshold,
-                              norm_value=spec.threshold, norm_text=spec.threshold_basis or "", **timing, **base)
-    norm_value = spec.norm.value_for(age) if spec.norm else None
+        return replace(measured, answer=raw.value > spec.threshold, norm_value=spec.threshold,
+                       norm_text=spec.threshold_basis or "")
+    if spec.norm is None:
+        return measured
+    norm_value = spec.norm.value_for(age)
     outside = None
-    if norm_value is not None and spec.norm is not None:
+    if norm_value is not None:
         outside = raw.value < norm_value if spec.norm.kind == "at_least" else raw.value > norm_value
-    return MovementMetric(status="measured", value=raw.value, norm_value=norm_value, is_outside_norm=outside,
-                          norm_text=spec.norm.text if spec.norm else "", **timing, **base)
+    return replace(measured, norm_value=norm_value, is_outside_norm=outside, norm_text=spec.norm.text)
 
 
 def _judge_all(test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float,

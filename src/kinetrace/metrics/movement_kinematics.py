@@ -59,7 +59,7 @@ def _angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
     u, v = a - b, c - b
     with np.errstate(invalid="ignore", divide="ignore"):  # a zero-length segment gives NaN, not a warning
         cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=float)
 
 
 def _from_vertical(lower: FloatArray, upper: FloatArray, forward: float) -> FloatArray:

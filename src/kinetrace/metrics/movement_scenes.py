@@ -113,9 +113,9 @@ def squat(view: str, fps: float = 30.0, *, knee: float = 110.0, heel: float = 12
     for i in range(int(6.0 * fps)):
         t = i / fps
         d = _bump(t, 0.8, 2.8) + _bump(t, 3.2, 5.2)
-        common = {"trunk_flex": 40 * d, "l_shoulder_flex": arms, "r_shoulder_flex": arms}
         bodies.append(Body(l_hip_flex=95 * d, r_hip_flex=95 * d, l_knee_flex=knee * d, r_knee_flex=knee * d,
-                           l_heel_rise=heel * d, r_heel_rise=heel * d, l_knee_valgus=24 * d, **common))
+                           l_heel_rise=heel * d, r_heel_rise=heel * d, l_knee_valgus=24 * d, trunk_flex=40 * d,
+                           l_shoulder_flex=arms, r_shoulder_flex=arms))
     seq = render_sequence(bodies, view, fps=fps, planted="left")
     truth = {("depth_knee_flexion_deg", "left"): knee, ("arm_shoulder_flexion_deg", "left"): arms,
              ("trunk_shin_angle_deg", "left"): 40.0 - (knee - 95.0),
@@ -193,7 +193,7 @@ def _walk_frame(body: Body, feet: dict[str, tuple[float, float]], view: str, tim
     camera = Camera(view, width_px=1920, height_px=1080, px_per_m=250.0, origin_x_px=150.0, ground_y_px=1000.0)
 
     # Solve each leg's hip and knee flexion so the ankle sits over the foot position (2-link, sagittal plane).
-    angles = {}
+    angles: dict[str, float] = {}
     pts = skeleton(body)
     for side, (y, lift) in feet.items():
         hip = pts[f"{side}_hip"]
@@ -204,7 +204,9 @@ def _walk_frame(body: Body, feet: dict[str, tuple[float, float]], view: str, tim
         thigh_extra = math.degrees(math.acos((0.44**2 + dist**2 - 0.43**2) / (2 * 0.44 * dist)))
         angles[f"{side[0]}_hip_flex"] = reach + thigh_extra
         angles[f"{side[0]}_knee_flex"] = knee
-    return render_frame(replace(body, **angles), camera, time_s=time_s)
+    posed = replace(body, l_hip_flex=angles["l_hip_flex"], r_hip_flex=angles["r_hip_flex"],
+                    l_knee_flex=angles["l_knee_flex"], r_knee_flex=angles["r_knee_flex"])
+    return render_frame(posed, camera, time_s=time_s)
 
 
 def with_swaps(seq: PoseSequence, frames: range) -> PoseSequence:

@@ -274,7 +274,7 @@ def _order_violations(xy: FloatArray, left: int, right: int, min_width_px: float
     if not finite.any():
         return np.zeros(len(width), dtype=bool)
     usual = np.sign(np.median(width[finite]))
-    return finite & (np.sign(width) == -usual) & (np.abs(width) > min_width_px)
+    return np.asarray(finite & (np.sign(width) == -usual) & (np.abs(width) > min_width_px), dtype=bool)
 
 
 def correct_swaps(tr: Trajectories, *, price: float, keep_order: bool = False,
@@ -306,7 +306,7 @@ def correct_swaps(tr: Trajectories, *, price: float, keep_order: bool = False,
         flips &= seen
         if keep_order:
             after = xy.copy()
-            after[np.ix_(flips, left + right)] = xy[np.ix_(flips, right + left)]
+            after[np.ix_(flips, np.array(left + right))] = xy[np.ix_(flips, np.array(right + left))]
             flips ^= _order_violations(after, left[0], right[0], min_order_width * trunk)
         cols_l, cols_r = np.array(left), np.array(right)
         xy[np.ix_(flips, cols_l)], xy[np.ix_(flips, cols_r)] = xy[np.ix_(flips, cols_r)], xy[np.ix_(flips, cols_l)]

@@ -78,7 +78,7 @@ def _about(axis: FloatArray, deg: float) -> FloatArray:
     k = axis / np.linalg.norm(axis)
     kx = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
     a = math.radians(deg)
-    return np.eye(3) + math.sin(a) * kx + (1 - math.cos(a)) * kx @ kx
+    return np.asarray(np.eye(3) + math.sin(a) * kx + (1 - math.cos(a)) * kx @ kx, dtype=float)
 
 
 _DOWN = np.array([0.0, 0.0, -1.0])
@@ -109,7 +109,7 @@ def _arm(body: Body, side: str, shoulder: FloatArray, trunk: FloatArray) -> dict
 
 def _head(centre: FloatArray, trunk: FloatArray) -> dict[str, FloatArray]:
     def at(x: float, y: float, z: float) -> FloatArray:
-        return centre + trunk @ np.array([x, y, z])
+        return np.asarray(centre + trunk @ np.array([x, y, z]), dtype=float)
 
     points = {"nose": at(0, 0.10, 0), "left_ear": at(0.075, 0, 0), "right_ear": at(-0.075, 0, 0),
               "mouth_left": at(0.025, 0.09, -0.04), "mouth_right": at(-0.025, 0.09, -0.04)}
@@ -178,6 +178,7 @@ def render_sequence(bodies: list[Body], view: str, *, fps: float, planted: str |
         placed = body
         if planted and anchor is not None:
             shift = anchor - ankle_position(body, planted)
-            placed = replace(body, pelvis=tuple(np.asarray(body.pelvis) + shift))  # type: ignore[arg-type]
+            x, y, z = (float(v) for v in np.asarray(body.pelvis) + shift)
+            placed = replace(body, pelvis=(x, y, z))
         frames.append(render_frame(placed, view, time_s=i / fps))
     return PoseSequence(tuple(frames), fps, source="synthetic", model="synthetic skeleton")

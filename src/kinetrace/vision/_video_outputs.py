@@ -34,7 +34,7 @@ def frame_table(analysis: MovementAnalysis) -> dict[str, np.ndarray]:
     tr, kin = analysis.result.trajectories, analysis.result.kinematics
     cols: dict[str, np.ndarray] = {
         "frame": np.arange(tr.n_frames), "time_s": tr.time_s, "person_detected": tr.detected,
-        "interpolated": tr.interpolated.any(axis=1), "swap_corrected": tr.swapped.any(axis=1),
+        "interpolated": np.asarray(tr.interpolated.any(axis=1)), "swap_corrected": np.asarray(tr.swapped.any(axis=1)),
     }
     cols.update(kin.series)
     for j, name in enumerate(tr.names):

@@ -116,6 +116,8 @@ def contact_sheet(frames: Sequence[KeyFrame], *, out_png: Path, columns: int = 4
     tiles = []
     for kf in frames:
         bgr = cv2.imdecode(np.frombuffer(kf.jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+        if bgr is None:
+            raise ValueError(f"contact sheet: thumbnail for {kf.caption!r} could not be decoded")
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
         _draw_skeleton(rgb, kf.points_norm)
         band = np.full((26, rgb.shape[1], 3), 20, dtype=np.uint8)

@@ -362,7 +362,8 @@ def analyse_video(
     specs = specs or load_movement_specs()
     spec = specs.test(test)
     side = _checked_choice("side", side, ("left", "right"))
-    chosen_view = View(_checked_choice("view", view, ("front", "side"))) if view else None
+    checked_view = _checked_choice("view", view, ("front", "side"))
+    chosen_view = View(checked_view) if checked_view else None
     target = _prepare_out_dir(out_dir)
     info = probe_video(path)
     check_length(info, test, specs)
