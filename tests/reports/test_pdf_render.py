@@ -13,7 +13,7 @@ from PIL import Image
 from kinetrace.reports import compose_report, model_pdf, write_atomic
 from kinetrace.result import Assessment
 
-CLINICIAN_SECTIONS = ["Clinician report", "No red flag found", "Ranked sources and contributors",
+CLINICIAN_SECTIONS = ["Clinician report", "Ranked sources and contributors",
                       "Chain links and their evidence", "Measurements against norms", "Plan", "Not tested",
                       "Safety-netting", "Evidence grades", "Sources"]
 PATIENT_SECTIONS = ["Your back and neck report", "What may be going on", "Your plan", "When to get help",
@@ -51,8 +51,13 @@ def _in_order(text: str, headings: list[str]) -> None:
     assert positions == sorted(positions)
 
 
-def test_clinician_pdf_has_every_section_in_order(rendered: dict[str, Path]) -> None:
-    _in_order(_text(rendered["clinician"]), CLINICIAN_SECTIONS)
+def test_clinician_pdf_has_every_section_in_order(rendered: dict[str, Path], demo: tuple) -> None:
+    from kinetrace.reports import build_report
+
+    text = _text(rendered["clinician"])
+    _in_order(text, CLINICIAN_SECTIONS)
+    headline = build_report(demo[0], audience="clinician", generated_on="x").triage.headline
+    assert headline in text.split("\f")[0]  # the safety screen leads the first page
 
 
 def test_patient_pdf_has_every_section_and_no_clinician_tables(rendered: dict[str, Path]) -> None:
