@@ -22,11 +22,15 @@ def test_export_writes_a_valid_fhir_bundle_json_and_csv(tmp_path: Path) -> None:
     kinds = {e.resource.get_resource_type() for e in bundle.entry}
     assert {"Patient", "Observation", "Condition", "ClinicalImpression", "CarePlan"} <= kinds
     patient = next(e.resource for e in bundle.entry if e.resource.get_resource_type() == "Patient")
-    assert patient.gender == "male"  # from the demo case
+    from kinetrace.intake import load_case
+
+    case = load_case(demo_case_path())
+    assert patient.gender == case.patient.sex
     assert json.loads(data.read_text())["schema"] == "kinetrace.assessment/1"
     rows = list(csv.DictReader(table.open()))
+    (entry,) = case.finding_list("hip_ir_prone")
     hip = {r["side"]: float(r["value"]) for r in rows if r["test_id"] == "hip_ir_prone"}
-    assert hip == {"left": 37.0, "right": 19.0}  # the demo case's values
+    assert hip == {"left": entry.left, "right": entry.right}  # the case's values, in degrees
 
 
 def test_export_needs_an_output(capsys: pytest.CaptureFixture[str]) -> None:
