@@ -94,3 +94,16 @@ def test_observation_interpretation_follows_the_primary_reading(sample: Assessme
     assert obs["hip_ir_prone"]["interpretation"][0]["coding"][0]["code"] == "A"  # limited_hip_ir present
     assert obs["laslett_sij_cluster"]["interpretation"][0]["coding"][0]["code"] == "N"  # sij_pain absent
     assert "interpretation" not in obs["straight_leg_raise"]  # only a supporting reading
+
+
+def test_reference_range_comes_from_the_test_threshold(sample: Assessment) -> None:
+    from kinetrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    bundle = fhir_bundle(sample, issued=ISSUED, kb=kb)
+    obs = {o["code"]["coding"][-1]["code"]: o for o in _by_type(bundle, "Observation")}
+    hip = obs["hip_ir_prone"]["referenceRange"][0]
+    threshold = next(r.threshold for r in kb.tests["hip_ir_prone"].informs if r.role == "primary")
+    assert hip["low"]["value"] == threshold and hip["low"]["code"] == "deg"  # abnormal below: a low bound
+    assert hip["text"] == kb.tests["hip_ir_prone"].normal_text
+    Bundle.model_validate(bundle)

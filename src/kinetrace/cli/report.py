@@ -158,14 +158,15 @@ def _export(subject: Path, fhir: Path | None, json_out: Path | None, csv_out: Pa
     from kinetrace.exports import assessment_json, fhir_bundle_json, measurements_csv
     from kinetrace.knowledge import load_knowledge
 
-    assessment, case = _read_subject(subject, load_knowledge(), profile.value)
+    kb = load_knowledge()
+    assessment, case = _read_subject(subject, kb, profile.value)
     if json_out is not None:
         _write(json_out, assessment_json(assessment))
     if csv_out is not None:
         _write(csv_out, measurements_csv(assessment))
     if fhir is not None:
         issued = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        _write(fhir, fhir_bundle_json(assessment, issued=issued, case=case))
+        _write(fhir, fhir_bundle_json(assessment, issued=issued, case=case, kb=kb))
 
 
 def _merge_findings(case_data: dict[str, Any], extra: dict[str, Any], source: str) -> dict[str, Any]:

@@ -102,6 +102,17 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str) -> 
     return obs
 
 
+def _reference_range(test: Any) -> dict[str, Any]:
+    """The test's normal range: its threshold as the low (abnormal below) or high (abnormal above) bound."""
+    out: dict[str, Any] = {"text": test.normal_text}
+    rule = next((r for r in test.informs if r.role == "primary" and r.when in {"below", "above"}), None)
+    if rule is not None and test.unit in _UCUM_CODES:
+        code, shown = _UCUM_CODES[test.unit]
+        bound = {"value": float(rule.threshold), "unit": shown, "system": _UCUM, "code": code}
+        out["low" if rule.when == "below" else "high"] = bound
+    return out
+
+
 def _condition(r: RankedItem, subject: str, evidence: list[str]) -> dict[str, Any]:
     status = "refuted" if r.state in _REFUTED_STATES else "differential"
     cond: dict[str, Any] = {
@@ -135,10 +146,13 @@ def _activity(p: PlanItem) -> dict[str, Any]:
     }}
 
 
-def fhir_bundle(assessment: Assessment, *, issued: str, case: Case | None = None) -> dict[str, Any]:
+def fhir_bundle(
+    assessment: Assessment, *, issued: str, case: Case | None = None, kb: Any = None
+) -> dict[str, Any]:
     """Return a FHIR R4 Bundle (as a dict) for one assessment, validated by `fhir.resources`.
 
-    `issued` is an ISO 8601 date-time chosen by the caller (the core keeps no clock).
+    `issued` is an ISO 8601 date-time chosen by the caller (the core keeps no clock). With `kb` (the loaded
+    knowledge base) each Observation also carries its test's normal range as `referenceRange`.
     """
     a = assessment
     patient_url = _uuid(a, "patient")
@@ -152,7 +166,11 @@ def fhir_bundle(assessment: Assessment, *, issued: str, case: Case | None = None
     for f in a.findings:
         url = _uuid(a, f"obs:{f.test_id}")
         obs_urls[f.test_id] = url
-        entries.append((url, _observation(a, f, patient_url, issued)))
+        obs = _observation(a, f, patient_url, issued)
+        test = getattr(kb, "tests", {}).get(f.test_id) if kb is not None else None
+        if test is not None:
+            obs["referenceRange"] = [_reference_range(test)]
+        entries.append((url, obs))
     cond_urls: dict[str, str] = {}
     for r in a.ranking:
         url = _uuid(a, f"cond:{r.id}")
@@ -218,8 +236,9 @@ def _validate(bundle: dict[str, Any]) -> None:
     Bundle.model_validate(bundle)
 
 
-def fhir_bundle_json(assessment: Assessment, *, issued: str, case: Case | None = None) -> str:
+def fhir_bundle_json(assessment: Assessment, *, issued: str, case: Case | None = None, kb: Any = None) -> str:
     """Return the validated Bundle as JSON text."""
     import json
 
-    return json.dumps(fhir_bundle(assessment, issued=issued, case=case), indent=2, ensure_ascii=False) + "\n"
+    bundle = fhir_bundle(assessment, issued=issued, case=case, kb=kb)
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
