@@ -83,7 +83,7 @@ def _summary(analysis: MovementAnalysis, info: VideoInfo) -> dict[str, Any]:
     }
 
 
-def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, bytes]) -> list[KeyFrame]:
+def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, np.ndarray | bytes]) -> list[KeyFrame]:
     tr = analysis.result.trajectories
     picks: list[tuple[int, str]] = []
     for ev in analysis.result.events:
@@ -107,7 +107,7 @@ def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, bytes]) -> list[Ke
     return chosen
 
 
-def _write_all(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[int, bytes], tmp: Path,
+def _write_all(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[int, np.ndarray | bytes], tmp: Path,
                info: VideoInfo) -> dict[str, str]:
     cols = frame_table(analysis)
     _write_csv(cols, tmp / "frames.csv")
@@ -134,7 +134,8 @@ def _write_all(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[
     return names
 
 
-def write_outputs(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[int, bytes], target: Path,
+def write_outputs(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[int, np.ndarray | bytes],
+                  target: Path,
                   *, info: VideoInfo) -> dict[str, Path]:
     """Write every output into `target` atomically and return their paths by kind."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -77,9 +77,10 @@ def plot_series(
 
 @dataclass(frozen=True, slots=True)
 class KeyFrame:
-    """One contact-sheet tile: a JPEG thumbnail, the skeleton (normalised x/y per landmark) and a caption."""
+    """One contact-sheet tile: a thumbnail (BGR pixels or JPEG bytes), the skeleton (normalised x/y per
+    landmark) and a caption."""
 
-    jpeg: bytes
+    image: np.ndarray | bytes
     points_norm: dict[str, tuple[float, float]]
     caption: str
 
@@ -115,7 +116,10 @@ def contact_sheet(frames: Sequence[KeyFrame], *, out_png: Path, columns: int = 4
 
     tiles = []
     for kf in frames:
-        bgr = cv2.imdecode(np.frombuffer(kf.jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+        if isinstance(kf.image, bytes):
+            bgr = cv2.imdecode(np.frombuffer(kf.image, dtype=np.uint8), cv2.IMREAD_COLOR)
+        else:
+            bgr = kf.image
         if bgr is None:
             raise ValueError(f"contact sheet: thumbnail for {kf.caption!r} could not be decoded")
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

@@ -31,6 +31,7 @@ __all__ = [
     "VideoInfo",
     "analyse_video",
     "check_length",
+    "FrameReader",
     "decode_frames",
     "probe_video",
     "track_person",
@@ -39,7 +40,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".gif"}
-_THUMB_HEIGHT_PX = 360  # contact-sheet tiles are kept as small JPEGs while decoding
+_THUMB_HEIGHT_PX = 320  # contact-sheet tiles are kept small while decoding
+_THUMB_RAW_BUDGET_BYTES = 256 * 2**20  # beyond this for the whole clip, tiles are kept as JPEG instead of pixels
 _REACQUIRE_S = 1.0  # after this long without the main person, the largest person becomes the main one
 
 
@@ -144,62 +146,93 @@ def check_length(info: VideoInfo, test: str, specs: MovementSpecs) -> None:
 class _Decoded:
     index: int
     rgb: np.ndarray
-    thumb_jpeg: bytes
+    thumb: np.ndarray | bytes | None
 
 
-def _thumbnail(bgr: np.ndarray) -> bytes:
-    """A small JPEG of one frame for the contact sheet (bilinear: area averaging costs ten times more)."""
+def _thumbnail(bgr: np.ndarray, *, as_jpeg: bool) -> np.ndarray | bytes:
+    """A small copy of one frame for the contact sheet: BGR pixels, or a JPEG when the clip is long.
+
+    Bilinear resizing: area averaging costs ten times more, and this runs on every frame.
+    """
     import cv2
 
     h, w = bgr.shape[:2]
     scale = min(1.0, _THUMB_HEIGHT_PX / h)
     small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_LINEAR)
-    return bytes(cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes())
+    if as_jpeg:
+        return bytes(cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes())
+    return small
+
+
+class FrameReader:
+    """Decodes a clip on a background thread from the moment it is created (so decoding overlaps model loading).
+
+    Iterate once to get `_Decoded` items (full-size RGB frame and a small thumbnail); `close()` (or leaving
+    the `with` block) stops the thread. A decoding error is re-raised in the consuming thread.
+    """
+
+    def __init__(self, info: VideoInfo, *, thumbnails: bool = True) -> None:
+        self._info = info
+        self._thumbnails = thumbnails
+        tile_bytes = _THUMB_HEIGHT_PX**2 * 3 * max(info.width_px / info.height_px, 1.0)
+        self._as_jpeg = info.frame_count * tile_bytes > _THUMB_RAW_BUDGET_BYTES
+        self._queue: queue.Queue[_Decoded | BaseException | None] = queue.Queue(maxsize=8)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="kinetrace-video-reader", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        import cv2
+
+        cap = None
+        try:
+            cap = _open(self._info.path)
+            index = 0
+            while not self._stop.is_set():
+                ok, bgr = cap.read()
+                if not ok:
+                    break
+                thumb = _thumbnail(bgr, as_jpeg=self._as_jpeg) if self._thumbnails else None
+                self._queue.put(_Decoded(index, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), thumb))
+                index += 1
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
+            self._queue.put(exc)
+        finally:
+            if cap is not None:
+                cap.release()
+            self._queue.put(None)
+
+    def __iter__(self) -> Iterator[_Decoded]:
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop decoding and wait for the reader thread (drains the queue so it can finish)."""
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                continue
+        self._thread.join()
+
+    def __enter__(self) -> FrameReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def decode_frames(info: VideoInfo, *, thumbnails: bool = True) -> Iterator[_Decoded]:
-    """Yield decoded full-size RGB frames, decoded on a reader thread, with small JPEG thumbnails.
+    """Yield decoded full-size RGB frames (decoded on a reader thread) with small thumbnails.
 
     The model gets full frames: shrinking them first saves it almost nothing (it resizes to 256 px itself) and
     costs more than decoding.
     """
-    import cv2
-
-    q: queue.Queue[_Decoded | BaseException | None] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-
-    def reader() -> None:
-        cap = _open(info.path)
-        try:
-            index = 0
-            while not stop.is_set():
-                ok, bgr = cap.read()
-                if not ok:
-                    break
-                thumb = _thumbnail(bgr) if thumbnails else b""
-                q.put(_Decoded(index, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), thumb))
-                index += 1
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
-            q.put(exc)
-        finally:
-            cap.release()
-            q.put(None)
-
-    thread = threading.Thread(target=reader, name="kinetrace-video-reader", daemon=True)
-    thread.start()
-    try:
-        while (item := q.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # drain so the reader can finish
-            try:
-                q.get(timeout=0.05)
-            except queue.Empty:
-                continue
-        thread.join()
+    with FrameReader(info, thumbnails=thumbnails) as reader:
+        yield from reader
 
 
 @dataclass
@@ -285,31 +318,45 @@ def _progress(enabled: bool, total: int, label: str) -> Any:
 class _Tracked:
     sequence: PoseSequence
     frames: int
-    thumbs: dict[int, bytes]
+    thumbs: dict[int, np.ndarray | bytes]
     max_people: int
     frames_with_others: int
     inference_s: float
 
 
+def _sized(frame: PoseFrame, info: VideoInfo) -> PoseFrame:
+    """The frame with the clip's pixel size (a back end may have seen a resized image)."""
+    if (frame.image_width_px, frame.image_height_px) == (info.width_px, info.height_px):
+        return frame
+    return dataclasses.replace(frame, image_width_px=info.width_px, image_height_px=info.height_px)
+
+
 def track_person(info: VideoInfo, estimator: PoseEstimator, *, progress: bool = True,
-                 thumbnails: bool = True) -> _Tracked:
-    """Run the pose model over every frame and keep the main person's landmarks as a PoseSequence."""
+                 frames: FrameReader | None = None) -> _Tracked:
+    """Run the pose model over every frame and keep the main person's landmarks as a PoseSequence.
+
+    `frames` is an already started reader (default: a new one without thumbnails).
+    """
     people = _People(info.fps)
-    thumbs: dict[int, bytes] = {}
+    thumbs: dict[int, np.ndarray | bytes] = {}
     inference_s = 0.0
     n = 0
     with _progress(progress, info.frame_count, f"{info.path.name}: pose") as bar:
         task = bar.add_task(f"{info.path.name}: pose", total=info.frame_count)
-        for item in decode_frames(info, thumbnails=thumbnails):
-            t = item.index / info.fps
-            start = time.perf_counter()
-            found = estimator.estimate(item.rgb, time_s=t, source=info.path.name)
-            inference_s += time.perf_counter() - start
-            people.add(item.index, [dataclasses.replace(f, image_width_px=info.width_px,
-                                                        image_height_px=info.height_px) for f in found])
-            thumbs[item.index] = item.thumb_jpeg
-            n += 1
-            bar.update(task, advance=1)
+        reader = frames if frames is not None else FrameReader(info, thumbnails=False)
+        try:
+            for item in reader:
+                start = time.perf_counter()
+                found = estimator.estimate(item.rgb, time_s=item.index / info.fps, source=info.path.name)
+                inference_s += time.perf_counter() - start
+                people.add(item.index, [_sized(f, info) for f in found])
+                if item.thumb is not None:
+                    thumbs[item.index] = item.thumb
+                n += 1
+                bar.update(task, advance=1)
+        finally:
+            if frames is None:
+                reader.close()
     seq = PoseSequence(tuple(people.main()), info.fps, source=info.path.name, model=estimator.describe())
     return _Tracked(seq, n, thumbs, people.max_people, people.frames_with_others, inference_s)
 
@@ -367,16 +414,17 @@ def analyse_video(
     target = _prepare_out_dir(out_dir)
     info = probe_video(path)
     check_length(info, test, specs)
-    own = estimator is None
-    if estimator is None:
-        from kinetrace.vision.mediapipe_pose import MediaPipePose
+    with FrameReader(info, thumbnails=target is not None) as frames:  # decoding starts while the model loads
+        own = estimator is None
+        if estimator is None:
+            from kinetrace.vision.mediapipe_pose import MediaPipePose
 
-        estimator = MediaPipePose(model=model, mode="video", num_poses=2)
-    try:
-        tracked = track_person(info, estimator, progress=progress, thumbnails=target is not None)
-    finally:
-        if own:
-            estimator.close()
+            estimator = MediaPipePose(model=model, mode="video", num_poses=2)
+        try:
+            tracked = track_person(info, estimator, progress=progress, frames=frames)
+        finally:
+            if own:
+                estimator.close()
     people_warnings = _check_people(tracked, info, specs)
     result = analyse_movement(tracked.sequence, test, specs, side=side, view=chosen_view, age=age)
     source = f"video:{info.path.name}"
