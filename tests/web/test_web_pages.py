@@ -166,3 +166,19 @@ def test_self_screen_red_flag_shows_referral_advice_at_once(north: Signed, app: 
         assert 'id="referral-advice"' in done.text
     stored = north.api("GET", f"/api/v1/patients/{pid}/assessments").json()
     assert stored[0]["status"] == "referred" and stored[0]["origin"] == "self_screen"
+
+
+def test_report_downloads_as_html_and_pdf_with_the_reassessment(north: Signed) -> None:
+    pid = _new_patient(north)
+    north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE})
+    later = {
+        **DEMO_CASE,
+        "findings": {**DEMO_CASE["findings"], "hip_ir_prone": {"left": 37, "right": 30, "unit": "deg"}},
+    }
+    aid = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": later}).json()["id"]
+    assert 'id="report-link"' in north.client.get(f"/assessments/{aid}").text
+    html = north.client.get(f"/assessments/{aid}/report.html")
+    assert html.status_code == 200 and "attachment" in html.headers["content-disposition"] and "<html" in html.text
+    pdf = north.client.get(f"/assessments/{aid}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert north.client.get(f"/assessments/{aid}/report.docx").status_code == 404

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from kinetrace.errors import ConflictError
+
 __all__ = ["make_engine", "make_session_factory", "migrate", "sqlite_url", "utcnow"]
 
 log = logging.getLogger(__name__)
@@ -60,29 +62,32 @@ def make_engine(url: str, *, pool_size: int = 10, for_writing: bool = True) -> E
     return create_engine(url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True)
 
 
-def _serialise_writers(engine: Engine) -> None:
+def _serialise_writers(engine: Engine, *, wait_s: float = 30.0) -> None:
     # SQLite has one writer at a time. Queueing writers of this process on a lock (first come, first served)
     # avoids SQLite's sleep-and-retry busy loop, which starves some writers under load; BEGIN IMMEDIATE then
-    # only waits for other processes.
+    # only waits for other processes. The lock is released when the transaction ends, and in any case when the
+    # connection goes back to the pool, so an invalidated connection cannot keep it.
     lock = threading.Lock()
 
     def begin(conn: Connection) -> None:
-        lock.acquire()
+        if not lock.acquire(timeout=wait_s):
+            raise ConflictError(f"the database stayed busy for {wait_s:.0f} s; try again.")
         conn.info["kt_write_lock"] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            conn.info.pop("kt_write_lock", None)
-            lock.release()
+            _release(conn.info)
             raise
 
-    def end(conn: Connection) -> None:
-        if conn.info.pop("kt_write_lock", False):
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop("kt_write_lock", False):
             lock.release()
 
     event.listen(engine, "begin", begin)
-    event.listen(engine, "commit", end)
-    event.listen(engine, "rollback", end)
+    event.listen(engine, "commit", lambda conn: _release(conn.info))
+    event.listen(engine, "rollback", lambda conn: _release(conn.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
+    event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release(record.info))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

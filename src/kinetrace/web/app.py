@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+import anyio.to_thread
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
@@ -16,7 +16,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from kinetrace.storage import make_engine, make_session_factory, migrate, sqlite_url
 from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings, load_secret_key
-from kinetrace.web.errors import error_body, install_error_handlers
+from kinetrace.web.errors import install_error_handlers
+from kinetrace.web.middleware import SecurityMiddleware
 from kinetrace.web.security import LoginThrottle, new_csrf_token
 from kinetrace.web.state import AppState
 from kinetrace.web.view import install_filters
@@ -27,13 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["create_app"]
 
 _HERE = Path(__file__).parent
-_SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-}
+_WORKER_THREADS = 200
 
 
 def _csrf_token(request: Request) -> str:
@@ -78,6 +73,9 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from kinetrace.web.jobs import MediaJobs
 
+        # Worker threads for sync routes: a request waiting for the SQLite write lock holds one, so keep plenty
+        # free for the request that holds the lock and needs another hop to commit.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = _WORKER_THREADS
         state.jobs = MediaJobs(state)
         state.jobs.resume_interrupted()
         state.view_log.start()
@@ -106,21 +104,10 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
         https_only=settings.cookie_secure,
     )
 
-    body_limit = (settings.max_upload_mb + 1) << 20  # the largest file plus room for the other form fields
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > body_limit:
-            message = f"file: larger than {settings.max_upload_mb} MB; send a smaller photo or video."
-            return JSONResponse(error_body([{"field": "file", "message": message}]), status_code=413)
-        response: Response = await call_next(request)
-        for key, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if request.url.path.startswith(("/docs", "/redoc")):
-            del response.headers["Content-Security-Policy"]
-        return response
-
+    # The largest file plus room for the other form fields.
+    app.add_middleware(
+        SecurityMiddleware, body_limit=(settings.max_upload_mb + 1) << 20, limit_mb=settings.max_upload_mb
+    )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     from kinetrace.web.routes import ROUTERS

@@ -72,11 +72,14 @@ async def _kb(state: State) -> KnowledgeBase:
 KB = Annotated[KnowledgeBase, Depends(_kb)]
 
 
-def _current_user(request: Request, db: DB) -> UserRecord:
+def _current_user(request: Request, state: State) -> UserRecord:
+    # A short read of its own: a write transaction must not start in a dependency, because the route then runs
+    # in another worker thread while the (single) SQLite write lock is held.
     user_id = request.session.get("user_id")
     if not isinstance(user_id, int):
         raise SignInRequired
-    user = clinic_repo.get_user(db, user_id)
+    with state.read_sessions() as session:
+        user = clinic_repo.get_user(session, user_id)
     if user is None or user.clinic_id != request.session.get("clinic_id"):
         request.session.clear()
         raise SignInRequired

@@ -80,7 +80,12 @@ def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: int, f
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     if record.result_data is None or fmt not in ("html", "pdf") or not report_available():
         raise NotFoundError("report", fmt, "report.html or report.pdf of a finished assessment")
-    body, media_type = render_report(record, kb, fmt=fmt)
+    earlier = [
+        r
+        for r in assessment_repo.list_assessments(db, scope, record.patient_id)
+        if r.status == "complete" and r.completed_at and record.completed_at and r.completed_at < record.completed_at
+    ]
+    body, media_type = render_report(record, kb, fmt=fmt, previous=earlier[-1] if earlier else None)
     state.view_log.viewed(scope, "assessment", assessment_id, action="export", detail=fmt)
     return Response(
         body,
