@@ -6,7 +6,11 @@ pipeline's swap correction, gap filling, filtering, event detection and geometry
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kinetrace.intake.case import FindingInput
 from kinetrace.metrics.movement import analyse_movement, metric_table
@@ -116,3 +120,41 @@ def test_no_movement_gives_reasons_not_numbers():
     still = type(scene.sequence)(scene.sequence.frames[:10] * 1, scene.sequence.fps)
     result = analyse_movement(still, "squat", SPECS)
     assert all(m.status == "not_measurable" and m.reason for m in result.metrics)
+
+
+def _mirrored(seq):
+    """The clip seen in a mirror: x flipped and every left/right label exchanged (the person's other side)."""
+    frames = []
+    for f in seq.frames:
+        flipped = {}
+        for name, lm in f.landmarks.items():
+            other = name.replace("left", "@").replace("right", "left").replace("@", "right")
+            flipped[other] = replace(lm, x_norm=1.0 - lm.x_norm)
+        frames.append(replace(f, landmarks=flipped))
+    return replace(seq, frames=tuple(frames))
+
+
+@pytest.mark.parametrize("name", ["single_leg_squat", "single_leg_stance", "seated_trunk_rotation"])
+def test_mirroring_the_clip_swaps_the_sides_and_keeps_the_values(name):
+    scene = build_scene(name)
+    original = analyse_movement(scene.sequence, scene.test, SPECS)
+    mirror = analyse_movement(_mirrored(scene.sequence), scene.test, SPECS)
+    other = {"left": "right", "right": "left"}
+    got = {(m.metric_id, m.side): m.value for m in mirror.metrics}
+    for m in original.metrics:
+        if m.value is not None:
+            assert got[(m.metric_id, other.get(m.side, m.side))] == pytest.approx(m.value, abs=1e-6), m.metric_id
+
+
+@settings(max_examples=10, deadline=None)
+@given(scale=st.floats(0.4, 1.0), dx=st.floats(-0.2, 0.2))
+def test_angles_do_not_depend_on_where_the_person_stands_or_how_big_they_look(scale, dx):
+    scene = build_scene("single_leg_squat")
+    moved = replace(scene.sequence, frames=tuple(
+        replace(f, landmarks={n: replace(lm, x_norm=0.5 + (lm.x_norm - 0.5) * scale + dx,
+                                         y_norm=0.5 + (lm.y_norm - 0.5) * scale) for n, lm in f.landmarks.items()})
+        for f in scene.sequence.frames))
+    a = {(m.metric_id, m.side): m.value for m in analyse_movement(scene.sequence, scene.test, SPECS).metrics}
+    b = {(m.metric_id, m.side): m.value for m in analyse_movement(moved, scene.test, SPECS).metrics}
+    for key, value in a.items():
+        assert b[key] == pytest.approx(value, abs=1e-6), key
