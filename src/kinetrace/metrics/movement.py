@@ -156,7 +156,8 @@ def _cleaning_warnings(swaps: SwapReport, gaps: GapReport, tr: Trajectories, sha
                    "was left empty")
     seen = float(tr.detected.mean())
     if seen < 0.9:
-        out.append(f"a person was detected in {seen:.0%} of frames (minimum {share:.0%})")
+        out.append(f"the person was detected in {seen:.0%} of frames (at least {share:.0%} needed); metrics use "
+                   "those frames only")
     return out
 
 

@@ -94,6 +94,7 @@ def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, np.ndarray | bytes
                  if m.frame is not None and m.time_s is not None]
     if not picks:
         picks = [(tr.n_frames // 2, f"middle t={tr.n_frames / 2 / tr.fps:.2f}s")]
+    picks.sort(key=lambda p: p[0])  # in time order
     seen, chosen = set(), []
     step = max(1, len(picks) // _MAX_KEY_FRAMES + (len(picks) % _MAX_KEY_FRAMES > 0))
     for frame, caption in picks[::step]:
