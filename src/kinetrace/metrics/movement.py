@@ -116,6 +116,9 @@ def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int 
         return replace(base, reason=f"needs a {needed} view ({spec.view_reason}); this clip is a {view.value} view")
     if raw.value is None:
         return replace(base, reason=raw.reason)
+    if spec.plausible and not spec.plausible.min <= raw.value <= spec.plausible.max:
+        return replace(base, reason=f"implausible value {raw.value:.1f} (expected {spec.plausible.min:g} to "
+                       f"{spec.plausible.max:g}); check the camera view and that the whole body is in frame")
     measured = replace(base, status="measured", value=raw.value, frame=raw.frame,
                        time_s=None if raw.frame is None else raw.frame / fps)
     if spec.threshold is not None:

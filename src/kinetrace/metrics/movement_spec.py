@@ -22,6 +22,7 @@ __all__ = [
     "MovementSpecs",
     "MovementTestSpec",
     "Norm",
+    "Plausible",
     "ProcessingSpec",
     "View",
     "load_movement_specs",
@@ -89,6 +90,13 @@ class Norm(_Model):
         return next((b.value for b in self.age_bands if b.age_min <= age <= b.age_max), None)
 
 
+class Plausible(_Model):
+    """The range a measured value must fall in to be reported (else it is not measurable)."""
+
+    min: float
+    max: float
+
+
 class MetricSpec(_Model):
     """One metric of a movement test."""
 
@@ -103,6 +111,7 @@ class MetricSpec(_Model):
     norm: Norm | None = None
     threshold: float | None = None
     threshold_basis: str | None = None
+    plausible: Plausible | None = None
 
     @model_validator(mode="after")
     def _yes_no_has_threshold(self) -> MetricSpec:

@@ -58,3 +58,27 @@ def test_broken_entry_is_a_knowledge_error_naming_its_path():
     message = str(err.value)
     assert "tests.gait.metrics.0.views.0" in message
     assert "tests.squat.metrics.1" in message and "threshold" in message
+
+
+def test_plausible_ranges_sit_inside_the_knowledge_base_valid_range_of_the_test_they_feed():
+    text = resources.files("kinetrace.knowledge").joinpath("data/tests.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    ranges = {e["id"]: e.get("valid_range") for e in (data["tests"] if isinstance(data, dict) else data)}
+    for test in load_movement_specs().tests.values():
+        for metric in test.metrics:
+            kb = ranges.get(metric.feeds or "")
+            if kb is None:
+                continue
+            assert metric.plausible is not None, metric.id
+            assert kb["min"] <= metric.plausible.min < metric.plausible.max <= kb["max"], metric.id
+
+
+def test_a_value_outside_the_plausible_range_is_not_measurable_with_the_reason():
+    from kinetrace.metrics.movement import analyse_movement
+    from kinetrace.metrics.movement_scenes import single_leg_squat
+
+    scene = single_leg_squat(valgus=75.0)  # far beyond any real knee
+    result = analyse_movement(scene.sequence, scene.test, load_movement_specs(), side="right")
+    fppa = next(m for m in result.metrics if m.metric_id == "knee_fppa_deg")
+    assert fppa.status == "not_measurable" and "implausible value" in fppa.reason
+    assert "single_leg_squat_knee_fppa" not in result.findings(source="video:x.mp4")
