@@ -8,7 +8,7 @@ reason instead of a number.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -112,6 +112,16 @@ def _stance_intervals(ctx: MeasureContext) -> tuple[str, list[tuple[int, int]]]:
     return stance, found[stance]
 
 
+def _no_foot_off(ctx: MeasureContext, stance: str) -> str:
+    """Why no stance was found, with a hint when the other foot was the one lifted."""
+    if ctx.side is not None:
+        other = replace(ctx, side=_OTHER[ctx.side])
+        if _stance_intervals(other)[1]:
+            return (f"no foot-off of the {_OTHER[stance]} foot found, but the {stance} foot was lifted: "
+                    f"for standing on the {_OTHER[stance]} leg use --side {_OTHER[stance]}")
+    return "no foot-off found: neither foot left the ground for long enough"
+
+
 def _drop_sign(stance: str) -> float:
     """+1 when a positive pelvic obliquity (left hip lower) is a drop of the hip opposite `stance`."""
     return 1.0 if stance == "right" else -1.0
@@ -121,7 +131,7 @@ def measure_single_leg_stance(ctx: MeasureContext) -> Outcome:
     """Time on one leg (longest attempt), pelvic drop and trunk/pelvis sway during it."""
     stance, intervals = _stance_intervals(ctx)
     if not intervals:
-        return Outcome(_missing(ctx, "no foot-off found: neither foot left the ground for long enough", stance))
+        return Outcome(_missing(ctx, _no_foot_off(ctx, stance), stance))
     a, b = max(intervals, key=lambda iv: iv[1] - iv[0])
     warnings = []
     if b >= ctx.n_frames:

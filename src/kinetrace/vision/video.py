@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import queue
 import threading
 import time
@@ -459,4 +460,7 @@ def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
     if target.is_dir() and any(target.iterdir()) and not (target / "summary.json").is_file():
         raise InputError("out", str(out_dir), "a new or empty folder (or a previous `kinetrace movement` output); "
                          "it holds other files")
+    existing = next(p for p in (target, *target.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError("out", str(out_dir), f"a location you can write to ({existing} is not writable)")
     return target

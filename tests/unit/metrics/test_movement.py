@@ -158,3 +158,10 @@ def test_angles_do_not_depend_on_where_the_person_stands_or_how_big_they_look(sc
     b = {(m.metric_id, m.side): m.value for m in analyse_movement(moved, scene.test, SPECS).metrics}
     for key, value in a.items():
         assert b[key] == pytest.approx(value, abs=1e-6), key
+
+
+def test_the_wrong_side_given_gets_a_hint_to_the_other_one():
+    scene = build_scene("single_leg_stance")  # stands on the left leg
+    result = analyse_movement(scene.sequence, "single_leg_stance", SPECS, side="right")
+    stance = next(m for m in result.metrics if m.metric_id == "stance_time_s")
+    assert stance.status == "not_measurable" and "use --side left" in stance.reason
