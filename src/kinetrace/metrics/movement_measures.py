@@ -204,7 +204,8 @@ def measure_single_leg_squat(ctx: MeasureContext) -> Outcome:
 
 
 def measure_squat(ctx: MeasureContext) -> Outcome:
-    """Depth, heel lift, trunk-versus-shin and arm position (side view) or knee FPPA per side (front view)."""
+    """Depth, heel lift, trunk-versus-shin and arm position (side view), or the knee medial to the ankle per side
+    (front view), at the deepest point of each repetition (mean)."""
     bottoms = _squat_bottoms(ctx)
     if not bottoms:
         return Outcome(_missing(ctx, "no squat found: the hips never dropped far enough"))
