@@ -77,6 +77,8 @@ def test_other_clinic_never_sees_a_patient_or_assessment(sessions: sessionmaker[
             assessment_repo.create_draft(s, scope_b, pid, case_data=CASE)
         assert patients.search_patients(s, scope_b, "ada") == []
         assert assessment_repo.list_assessments(s, scope_b, pid) == []
+        assert assessment_repo.list_summaries(s, scope_b, pid) == []
+        assert [a.id for a in assessment_repo.list_summaries(s, scope_a, pid)] == [draft.id]
 
 
 def test_search_matches_every_word_and_treats_wildcards_literally(sessions: sessionmaker[Session]) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError, NotFoundError
 from kinetrace.storage.database import utcnow
-from kinetrace.storage.records import AssessmentRecord, PlanRecord, Scope
+from kinetrace.storage.records import AssessmentRecord, AssessmentSummary, PlanRecord, Scope
 from kinetrace.storage.tables import AssessmentRow, MeasurementRow, PatientRow, PlanRow
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "get_assessment",
     "get_plan",
     "list_assessments",
+    "list_summaries",
     "release_assessment",
     "update_draft",
 ]
@@ -102,6 +103,25 @@ def list_assessments(session: Session, scope: Scope, patient_id: int) -> list[As
         .order_by(AssessmentRow.created_at, AssessmentRow.id)
     )
     return [_record(r) for r in rows]
+
+
+def list_summaries(session: Session, scope: Scope, patient_id: int) -> list[AssessmentSummary]:
+    """Return a patient's assessments without case or result (cheap, for timelines), oldest first."""
+    rows = session.execute(
+        select(
+            AssessmentRow.id,
+            AssessmentRow.patient_id,
+            AssessmentRow.origin,
+            AssessmentRow.status,
+            AssessmentRow.action_level,
+            AssessmentRow.is_released,
+            AssessmentRow.created_at,
+            AssessmentRow.completed_at,
+        )
+        .where(AssessmentRow.patient_id == patient_id, AssessmentRow.clinic_id == scope.clinic_id)
+        .order_by(AssessmentRow.created_at, AssessmentRow.id)
+    )
+    return [AssessmentSummary(*row) for row in rows]
 
 
 def update_draft(

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 __all__ = [
     "AssessmentRecord",
+    "AssessmentSummary",
     "AuditEntry",
     "ClinicRecord",
     "MediaRecord",
@@ -78,6 +79,20 @@ class AssessmentRecord:
     action_level: str | None
     is_released: bool
     version: int
+    created_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """An assessment without its case and result: what a timeline shows."""
+
+    id: int
+    patient_id: int
+    origin: str
+    status: str
+    action_level: str | None
+    is_released: bool
     created_at: datetime
     completed_at: datetime | None
 

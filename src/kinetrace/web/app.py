@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ from kinetrace.web.errors import install_error_handlers
 from kinetrace.web.middleware import SecurityMiddleware
 from kinetrace.web.security import LoginThrottle, new_csrf_token
 from kinetrace.web.state import AppState
+from kinetrace.web.user_cache import UserCache
 from kinetrace.web.view import install_filters
 
 if TYPE_CHECKING:
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["create_app"]
 
 _HERE = Path(__file__).parent
-_WORKER_THREADS = 200
+_WORKER_THREADS = 8
 
 
 def _csrf_token(request: Request) -> str:
@@ -57,6 +60,8 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
         sessions=sessions,
         read_sessions=make_session_factory(reader),
         view_log=ViewLog(sessions),
+        users=UserCache(make_session_factory(reader)),
+        write_gate=asyncio.Lock() if url.startswith("sqlite") else contextlib.nullcontext(),
         templates=templates,
         throttle=LoginThrottle(attempts=settings.sign_in_attempts, window_s=settings.sign_in_window_s),
         uploads_dir=uploads,
@@ -73,8 +78,8 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from kinetrace.web.jobs import MediaJobs
 
-        # Worker threads for sync routes: a request waiting for the SQLite write lock holds one, so keep plenty
-        # free for the request that holds the lock and needs another hop to commit.
+        # Few worker threads for sync routes: with two cores, more threads only fight over the GIL. Writers wait
+        # at the write gate in the event loop, so they never hold a thread while queueing.
         anyio.to_thread.current_default_thread_limiter().total_tokens = _WORKER_THREADS
         state.jobs = MediaJobs(state)
         state.jobs.resume_interrupted()

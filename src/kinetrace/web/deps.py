@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import Scope, UserRecord
-from kinetrace.storage import clinics as clinic_repo
 from kinetrace.web.security import same_token
 from kinetrace.web.state import AppState
 
@@ -53,12 +54,31 @@ async def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def _db(request: Request, state: State) -> Iterator[Session]:
-    # One transaction per request: committed when the route returns, rolled back on any error,
-    # and closed before the response is sent (scope="function"), so a 303 never points at uncommitted data.
-    # GET requests only read (views are logged through the view log), so they never take the write lock.
-    factory = state.read_sessions if request.method in ("GET", "HEAD") else state.sessions
-    with factory.begin() as session:
+@asynccontextmanager
+async def _transaction(factory: sessionmaker[Session]) -> AsyncIterator[Session]:
+    session = factory()  # connects lazily, in the route's worker thread
+    try:
+        yield session
+    except BaseException:
+        await run_in_threadpool(session.rollback)
+        raise
+    else:
+        await run_in_threadpool(session.commit)
+    finally:
+        await run_in_threadpool(session.close)
+
+
+async def _db(request: Request, state: State) -> AsyncIterator[Session]:
+    # One transaction per request: committed when the route returns, rolled back on any error, and finished
+    # before the response is sent (scope="function"), so a 303 never points at uncommitted data. GET requests
+    # only read (views go to the view log), so they never take the write lock.
+    if request.method in ("GET", "HEAD"):
+        async with _transaction(state.read_sessions) as session:
+            yield session
+        return
+    # Writers queue here, in the event loop, rather than holding worker threads while they wait (SQLite has
+    # one writer at a time; on PostgreSQL the gate is a no-op).
+    async with state.write_gate, _transaction(state.sessions) as session:
         yield session
 
 
@@ -72,14 +92,11 @@ async def _kb(state: State) -> KnowledgeBase:
 KB = Annotated[KnowledgeBase, Depends(_kb)]
 
 
-def _current_user(request: Request, state: State) -> UserRecord:
-    # A short read of its own: a write transaction must not start in a dependency, because the route then runs
-    # in another worker thread while the (single) SQLite write lock is held.
+async def _current_user(request: Request, state: State) -> UserRecord:
     user_id = request.session.get("user_id")
     if not isinstance(user_id, int):
         raise SignInRequired
-    with state.read_sessions() as session:
-        user = clinic_repo.get_user(session, user_id)
+    user = await state.users.get(user_id)
     if user is None or user.clinic_id != request.session.get("clinic_id"):
         request.session.clear()
         raise SignInRequired

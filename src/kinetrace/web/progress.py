@@ -6,6 +6,8 @@ Whether a change is real or within measurement error is decided by `kinetrace.pr
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +15,7 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.result import Assessment
 from kinetrace.storage import AssessmentRecord
 
-__all__ = ["Series", "build_progress", "compare"]
+__all__ = ["ProgressCache", "Series", "build_progress", "compare"]
 
 _W, _H, _PAD = 320.0, 120.0, 18.0
 
@@ -81,3 +83,27 @@ def build_progress(records: list[AssessmentRecord], kb: KnowledgeBase) -> tuple[
             if (change.test_id, change.part) in series:
                 series[(change.test_id, change.part)].marks[visit] = (change.verdict, change.text)
     return [s for s in series.values() if len(s.values) >= 1], comparisons
+
+
+class ProgressCache:
+    """Remembers `build_progress` for the last patients seen: stored assessments never change once complete,
+    so the key is the (id, version) of each assessment plus the knowledge-base version."""
+
+    def __init__(self, *, size: int = 256) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[Any, ...], tuple[list[Series], list[Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, records: list[AssessmentRecord], kb: KnowledgeBase) -> tuple[list[Series], list[Any]]:
+        """Return (series, comparisons) for these records, computing them once."""
+        key = (kb.version, *((r.id, r.version) for r in records))
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = build_progress(records, kb)
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value

@@ -6,9 +6,10 @@ One `AppState` is built by `create_app` and kept on `app.state.kt`; nothing live
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings
+from kinetrace.web.progress import ProgressCache
 from kinetrace.web.security import LoginThrottle
+from kinetrace.web.user_cache import UserCache
 
 if TYPE_CHECKING:
     from kinetrace.knowledge.load import KnowledgeBase
@@ -40,6 +43,9 @@ class AppState:
     throttle: LoginThrottle
     uploads_dir: Path
     view_log: ViewLog
+    users: UserCache
+    write_gate: AbstractAsyncContextManager[Any]
+    progress_cache: ProgressCache = field(default_factory=ProgressCache)
     jobs: MediaJobs | None = None
     _kb: KnowledgeBase | None = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)

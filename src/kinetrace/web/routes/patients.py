@@ -130,7 +130,7 @@ def patient_timeline(
 ) -> Response:
     """Show a patient's assessments in time order, with links to start one or send a self-screen link."""
     patient = patient_repo.get_patient(db, scope, patient_id)
-    assessments = assessment_repo.list_assessments(db, scope, patient_id)
+    assessments = assessment_repo.list_summaries(db, scope, patient_id)
     links = link_repo.list_links(db, scope, patient_id)
     state.view_log.viewed(scope, "patient", patient_id)
     return state.templates.TemplateResponse(

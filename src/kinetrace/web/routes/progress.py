@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web.deps import DB, KB, CurrentUser, State, UserScope
-from kinetrace.web.progress import build_progress
 
 __all__ = ["api", "pages"]
 
@@ -29,7 +28,7 @@ def progress_page(
 ) -> Response:
     """Plot each measured test over the visits; mark each change real or within measurement error."""
     records = _completed(db, scope, patient_id)
-    series, comparisons = build_progress(records, kb)
+    series, comparisons = state.progress_cache.get(records, kb)
     state.view_log.viewed(scope, "progress", patient_id)
     return state.templates.TemplateResponse(
         request,
@@ -45,8 +44,8 @@ def progress_page(
 
 
 @api.get("/patients/{patient_id}/progress")
-def progress_api(db: DB, scope: UserScope, kb: KB, patient_id: int) -> dict[str, Any]:
+def progress_api(state: State, db: DB, scope: UserScope, kb: KB, patient_id: int) -> dict[str, Any]:
     """Return each pair of consecutive completed assessments compared test by test."""
     records = _completed(db, scope, patient_id)
-    _, comparisons = build_progress(records, kb)
+    _, comparisons = state.progress_cache.get(records, kb)
     return {"assessments": [r.id for r in records], "comparisons": [c.model_dump(mode="json") for c in comparisons]}
