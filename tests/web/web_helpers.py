@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -84,3 +86,25 @@ DEMO_CASE: dict[str, Any] = {
         "thoracic_rotation_seated": {"left": 45, "right": 43, "unit": "deg", "method": "inclinometer"},
     },
 }
+
+
+def pose2sim_clip() -> Path:
+    """Return the real Pose2Sim demo clip (a person standing and moving, 4 cameras) fetched by 40-media.sh."""
+    cache = Path(os.environ.get("KT_CACHE", Path(__file__).resolve().parents[2] / ".cache"))
+    video = cache / "media" / "pose2sim" / "Demo_SinglePerson" / "videos" / "cam01.mp4"
+    if not video.is_file():
+        raise RuntimeError(f"{video} is missing: run scripts/setup.d/40-media.sh (scripts/test-all does).")
+    return video
+
+
+def real_photo_bytes() -> bytes:
+    """Return one real frame (a person standing, front view) of the Pose2Sim demo clip as JPEG bytes."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(pose2sim_clip()))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 5)
+    ok, frame = cap.read()
+    cap.release()
+    assert ok, "could not read the demo clip"
+    ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return bytes(jpeg)

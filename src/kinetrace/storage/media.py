@@ -27,8 +27,9 @@ def _record(row: MediaRow) -> MediaRecord:
     return MediaRecord(
         id=row.id,
         assessment_id=row.assessment_id,
-        kind=row.kind,
-        view=row.view,  # type: ignore[arg-type]
+        kind=row.kind,  # type: ignore[arg-type]
+        view=row.view,
+        movement_test=row.movement_test,
         original_name=row.original_name,
         stored_name=row.stored_name,
         content_type=row.content_type,
@@ -56,6 +57,7 @@ def add_media(
     content_type: str,
     size_bytes: int,
     sha256: str,
+    movement_test: str | None = None,
 ) -> MediaRecord:
     """Record an uploaded file (already moved into place) against an assessment of the caller's clinic."""
     owner = session.scalar(
@@ -68,6 +70,7 @@ def add_media(
         assessment_id=assessment_id,
         kind=kind,
         view=view,
+        movement_test=movement_test,
         original_name=original_name[:255],
         stored_name=stored_name,
         content_type=content_type,

@@ -105,6 +105,7 @@ class MediaRecord:
     assessment_id: int
     kind: Literal["photo", "video"]
     view: str
+    movement_test: str | None
     original_name: str
     stored_name: str
     content_type: str

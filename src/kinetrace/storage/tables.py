@@ -120,6 +120,7 @@ class MediaRow(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     view: Mapped[str] = mapped_column(String(10))
+    movement_test: Mapped[str | None] = mapped_column(String(60))
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(60))

@@ -6,13 +6,14 @@ findings are recomputed from the edited points by the same code.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kinetrace.errors import MediaError
 
-__all__ = ["PhotoAnalysis", "analyse_photo"]
+__all__ = ["PhotoAnalysis", "analyse_clip", "analyse_photo", "movement_tests"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,26 @@ def analyse_photo(path: Path, *, view: str, original_name: str, edited: dict[str
         findings[test_id] = {**entry, "source": f"photo:{original_name}"} if isinstance(entry, dict) else entry
     warnings = [w.replace(path.name, original_name) for w in analysis.warnings]
     return PhotoAnalysis(landmarks=landmarks, findings=findings, warnings=warnings)
+
+
+@functools.cache
+def movement_tests() -> dict[str, str]:
+    """Return {movement test id: name} for the video tests the movement analysis knows."""
+    from kinetrace.metrics.movement_spec import load_movement_specs
+
+    return {test_id: spec.name for test_id, spec in load_movement_specs().tests.items()}
+
+
+def analyse_clip(path: Path, *, test: str, original_name: str, age: int | None = None) -> PhotoAnalysis:
+    """Run one movement test on a video; findings in case format (no landmarks to review)."""
+    from kinetrace.vision.video import analyse_video
+
+    try:
+        analysis = analyse_video(path, test, progress=False, age=age)
+    except MediaError as exc:
+        raise MediaError(original_name, None, message=exc.message.replace(path.name, original_name)) from exc
+    findings = {}
+    for test_id, entry in analysis.findings.items():
+        findings[test_id] = {**entry, "source": f"video:{original_name}"} if isinstance(entry, dict) else entry
+    warnings = [w.replace(path.name, original_name) for w in analysis.warnings]
+    return PhotoAnalysis(landmarks={}, findings=findings, warnings=warnings)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from kinetrace.errors import InputError
 from kinetrace.storage import media as media_repo
 from kinetrace.storage.tables import MediaRow
-from kinetrace.web.analysis import analyse_photo
+from kinetrace.web.analysis import analyse_clip, analyse_photo
 from kinetrace.web.uploads import remove_partial_files
 
 if TYPE_CHECKING:
@@ -59,14 +59,21 @@ class MediaJobs:
             if row is None:
                 return
             path, view, name, kind = self._state.uploads_dir / row.stored_name, row.view, row.original_name, row.kind
+            movement_test = row.movement_test
             edited = row.edited_landmarks
             media_repo.set_progress(db, media_id, status="running", progress=10)
         try:
-            if kind != "photo":
-                raise InputError(
-                    name, None, message=f"{name}: stored; video analysis is not run in the clinic app yet."
-                )
-            outcome = analyse_photo(path, view=view, original_name=name, edited=edited)
+            if kind == "video":
+                if not movement_test:
+                    raise InputError(
+                        name,
+                        None,
+                        message=f"{name}: stored; choose the movement test it shows "
+                        "and upload it again to have it analysed.",
+                    )
+                outcome = analyse_clip(path, test=movement_test, original_name=name)
+            else:
+                outcome = analyse_photo(path, view=view, original_name=name, edited=edited)
         except InputError as exc:
             with sessions.begin() as db:
                 media_repo.save_analysis(db, media_id, landmarks=None, findings=None, error=exc.message)

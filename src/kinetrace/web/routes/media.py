@@ -14,6 +14,7 @@ from kinetrace.storage import MediaRecord, Scope
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import media as media_repo
+from kinetrace.web.analysis import movement_tests
 from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
 from kinetrace.web.uploads import store_upload
 
@@ -32,6 +33,7 @@ class MediaPublic(BaseModel):
     assessment_id: int
     kind: str
     view: str
+    movement_test: str | None
     original_name: str
     content_type: str
     size_bytes: int
@@ -41,6 +43,7 @@ class MediaPublic(BaseModel):
     landmarks: dict[str, Any] | None
     edited_landmarks: dict[str, Any] | None
     findings: dict[str, Any] | None
+    warnings: list[str] | None
     created_at: datetime
 
     @classmethod
@@ -55,13 +58,23 @@ class LandmarksUpdate(BaseModel):
     points: list[dict[str, Any]] = Field(min_length=1)
 
 
-def save_upload(state: State, db: DB, scope: Scope, assessment_id: int, upload: UploadFile, view: str) -> MediaRecord:
+def save_upload(
+    state: State,
+    db: DB,
+    scope: Scope,
+    assessment_id: int,
+    upload: UploadFile,
+    view: str,
+    movement_test: str | None = None,
+) -> MediaRecord:
     """Check and store one upload against a draft assessment; the row is written after the file is complete."""
     if view not in VIEWS:
         raise InputError("view", view, "front, left, right, back or auto")
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     if record.status != "draft":
         raise ConflictError(f"assessment {assessment_id} is {record.status}; photos go into a new assessment.")
+    if movement_test and movement_test not in movement_tests():
+        raise InputError("movement_test", movement_test, "one of " + ", ".join(movement_tests()))
     stored = store_upload(
         upload.file,
         state.uploads_dir,
@@ -79,6 +92,7 @@ def save_upload(state: State, db: DB, scope: Scope, assessment_id: int, upload: 
         content_type=stored.content_type,
         size_bytes=stored.size_bytes,
         sha256=stored.sha256,
+        movement_test=(movement_test or None) if stored.kind == "video" else None,
     )
     audit_repo.record_event(db, scope, "upload", "media", media.id)
     return media
@@ -93,9 +107,10 @@ def upload_page(
     assessment_id: int,
     file: Annotated[UploadFile, File()],
     view: Annotated[str, Form()] = "auto",
+    movement_test: Annotated[str, Form()] = "",
 ) -> Response:
     """Upload a photo from the wizard; analysis starts once the upload is stored."""
-    media = save_upload(state, db, scope, assessment_id, file, view)
+    media = save_upload(state, db, scope, assessment_id, file, view, movement_test)
     background.add_task(state.jobs.submit, media.id)  # type: ignore[union-attr]
     return RedirectResponse(f"/assessments/{assessment_id}/photos", status_code=303)
 
@@ -130,9 +145,10 @@ def api_upload(
     assessment_id: int,
     file: Annotated[UploadFile, File()],
     view: Annotated[str, Form()] = "auto",
+    movement_test: Annotated[str, Form()] = "",
 ) -> MediaPublic:
     """Upload a photo or video to a draft assessment; poll GET /media/{id} for the analysis."""
-    media = save_upload(state, db, scope, assessment_id, file, view)
+    media = save_upload(state, db, scope, assessment_id, file, view, movement_test)
     background.add_task(state.jobs.submit, media.id)  # type: ignore[union-attr]
     return MediaPublic.of(media)
 

@@ -13,6 +13,7 @@ from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
+from kinetrace.web.analysis import movement_tests
 from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, State, UserScope
 from kinetrace.web.errors import problems_of
 from kinetrace.web.wizard import check_case, findings_from_form, pain_from_form, red_flags_from_form
@@ -169,7 +170,8 @@ def photo_step(
 ) -> Response:
     """Show the upload form and each photo's analysis progress."""
     media = media_repo.list_media(db, scope, assessment_id)
-    return _render(request, state, db, user, _draft(db, scope, assessment_id), "photos", {"media": media})
+    extra = {"media": media, "movement_tests": movement_tests()}
+    return _render(request, state, db, user, _draft(db, scope, assessment_id), "photos", extra)
 
 
 @pages.get("/assessments/{assessment_id}/review")
