@@ -44,9 +44,12 @@ def _value_text(row: dict[str, Any]) -> str:
 
 
 def _norm_text(row: dict[str, Any]) -> str:
+    if row["answer"] is not None and row["norm"] is not None:
+        return f"threshold {row['norm']:g}"
     if row["outside_norm"] is None:
-        return ""
-    return "[yellow]below norm[/yellow]" if row["outside_norm"] else "within norm"
+        return "give --age" if row["norm_needs_age"] else ""
+    return (f"[yellow]below norm ({row['norm']:g})[/yellow]" if row["outside_norm"]
+            else f"within norm ({row['norm']:g})")
 
 
 def _print_table(analysis: Any) -> None:

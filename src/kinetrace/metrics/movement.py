@@ -69,6 +69,7 @@ class MovementMetric:
     norm_value: float | None = None
     norm_text: str = ""
     is_outside_norm: bool | None = None
+    norm_needs_age: bool = False
     frame: int | None = None
     time_s: float | None = None
 
@@ -130,7 +131,8 @@ def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int 
     outside = None
     if norm_value is not None:
         outside = raw.value < norm_value if spec.norm.kind == "at_least" else raw.value > norm_value
-    return replace(measured, norm_value=norm_value, is_outside_norm=outside, norm_text=spec.norm.text)
+    return replace(measured, norm_value=norm_value, is_outside_norm=outside, norm_text=spec.norm.text,
+                   norm_needs_age=bool(spec.norm.age_bands) and age is None)
 
 
 def _judge_all(test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float,
@@ -247,6 +249,7 @@ def metric_table(metrics: tuple[MovementMetric, ...]) -> list[dict[str, Any]]:
         rows.append({"metric": m.metric_id, "name": m.name, "side": m.side, "status": m.status, "value": value,
                      "answer": None if m.answer is None else ("yes" if m.answer else "no"), "unit": m.unit,
                      "error": m.error, "norm": m.norm_value, "norm_text": m.norm_text,
-                     "outside_norm": m.is_outside_norm, "reason": m.reason, "note": m.note, "feeds": m.feeds,
+                     "outside_norm": m.is_outside_norm, "norm_needs_age": m.norm_needs_age, "reason": m.reason,
+                     "note": m.note, "feeds": m.feeds,
                      "frame": m.frame, "time_s": None if m.time_s is None else round(m.time_s, 3)})
     return rows
