@@ -154,6 +154,9 @@ def _cleaning_warnings(swaps: SwapReport, gaps: GapReport, tr: Trajectories, sha
     out = []
     if swaps.frames_corrected:
         out.append(f"left/right swaps corrected in {swaps.frames_corrected} frame(s)")
+    if swaps.majority_relabelled or swaps.frames_corrected > 0.25 * max(1, int(tr.detected.sum())):
+        out.append("left and right were exchanged in much of the clip: check that the person faces one way "
+                   "throughout (a turn makes left and right ambiguous for the model)")
     if gaps.spikes_removed:
         out.append(f"{gaps.spikes_removed} landmark position(s) that jumped away for a moment were treated as missing")
     if gaps.longest_unfilled_s > 0:
