@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # PostgreSQL from Debian for the storage tests: installs the server, runs a private cluster on 127.0.0.1 and
 # writes its URL to $KT_CACHE/pg_url (tests read it; each test creates and drops its own database).
+# The cluster lives in $KT_PG_DIR (default /var/tmp/kinetrace-pg-<uid>), a place the postgres system user can
+# reach even when the checkout sits in a private home folder.
 # Idempotent: reuses the cluster and only starts it when it is not running.
 set -euo pipefail
 KT_CACHE="${KT_CACHE:-$PWD/.cache}"
@@ -14,7 +16,9 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   $SUDO apt-get install -y -q --no-install-recommends postgresql
 fi
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
-PGDATA="$KT_CACHE/pgdata"
+PGROOT="${KT_PG_DIR:-/var/tmp/kinetrace-pg-$(id -u)}"
+mkdir -p "$PGROOT"
+PGDATA="$PGROOT/data"
 PGPORT="${KT_PG_PORT:-55432}"
 PGUSER_OS="postgres"
 # initdb refuses to run as root: run the cluster as the postgres system user when we are root.
@@ -27,11 +31,11 @@ run_pg() {
 }
 if [ ! -f "$PGDATA/PG_VERSION" ]; then
   mkdir -p "$PGDATA"
-  [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$PGDATA"
+  [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$PGROOT" "$PGDATA"
   chmod 700 "$PGDATA"
   run_pg "$PGBIN/initdb" -D "$PGDATA" -U kinetrace --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
-SOCKDIR="$KT_CACHE/pgsock"
+SOCKDIR="$PGROOT/sock"
 mkdir -p "$SOCKDIR"
 [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$SOCKDIR"
 if ! run_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then

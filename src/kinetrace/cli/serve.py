@@ -15,12 +15,15 @@ _HELP = """Run the clinic web app.
 
 Examples:
 
-  kinetrace serve --demo                      # demo clinic; sign in as clinician@demo.kinetrace / demo-password
+  kinetrace serve --demo    (a demo clinic; sign in as clinician@demo.kinetrace with password demo-password)
 
   KINETRACE_ADMIN_EMAIL=me@clinic.org KINETRACE_ADMIN_PASSWORD=... kinetrace serve --data-dir /srv/kinetrace
 
-The first start asks for the clinic name and the first admin (or reads KINETRACE_CLINIC_NAME,
-KINETRACE_ADMIN_EMAIL, KINETRACE_ADMIN_PASSWORD). Other settings: KINETRACE_* (see docs).
+The first start asks for the clinic name and the first admin, or reads KINETRACE_CLINIC_NAME, \
+KINETRACE_ADMIN_EMAIL and KINETRACE_ADMIN_PASSWORD. Other settings are KINETRACE_* environment variables \
+(KINETRACE_MAX_UPLOAD_MB, KINETRACE_LINK_VALID_HOURS, KINETRACE_COOKIE_SECURE, ...).
+
+Off a loopback address, run it behind an HTTPS proxy: session cookies are then marked Secure.
 """
 
 
@@ -60,7 +63,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     data_dir: Path | None = typer.Option(
-        None, help="Folder for the database and uploads [default: kinetrace-data, or kinetrace-demo with --demo]."
+        None, help="Folder for the database and uploads (default: kinetrace-data, or kinetrace-demo with --demo)."
     ),
     database_url: str | None = typer.Option(None, help="SQLAlchemy URL, e.g. postgresql+psycopg://u@host/db."),
     demo: bool = typer.Option(False, "--demo", help="Seed a demo clinic with users and patients."),
@@ -78,6 +81,10 @@ def serve(
         overrides["data_dir"] = data_dir or Path("kinetrace-demo")
     if database_url:
         overrides["database_url"] = database_url
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if loopback and "KINETRACE_COOKIE_SECURE" not in os.environ:
+        # Plain http on this machine only: some browsers drop Secure cookies there, and nothing leaves the host.
+        overrides["cookie_secure"] = False
     settings = WebSettings(**overrides)  # type: ignore[arg-type]
     kb = load_knowledge()
     app = create_app(settings, kb=kb)
@@ -89,6 +96,10 @@ def serve(
     else:
         _first_admin(sessions, interactive=os.isatty(0))
     typer.echo(f"Kinetrace clinic at http://{host}:{port}/  (API docs at /docs)", err=True)
+    if not settings.cookie_secure:
+        typer.echo(
+            "Session cookies are not marked Secure on a loopback address; elsewhere serve behind HTTPS.", err=True
+        )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
