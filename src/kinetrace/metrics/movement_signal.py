@@ -225,11 +225,10 @@ def _labelled(xy: FloatArray, left: list[int], right: list[int]) -> tuple[list[i
     return seen, np.stack([group[seen], exchanged[seen]], axis=1)
 
 
-def _motion(*terms: FloatArray) -> float:
-    """Summed length of a per-landmark vector expression, over landmarks seen in every term."""
-    total = sum(terms[1:], terms[0])
-    d = np.linalg.norm(total, axis=1)
-    return float(d[np.isfinite(d)].sum())
+def _lengths(vectors: FloatArray) -> FloatArray:
+    """Per-frame sum of per-landmark vector lengths (frames, landmarks, 2) → (frames,), ignoring unseen ones."""
+    d = np.linalg.norm(vectors, axis=-1)
+    return np.asarray(np.where(np.isfinite(d), d, 0.0).sum(axis=-1), dtype=float)
 
 
 def _group_swaps(xy: FloatArray, left: list[int], right: list[int], price_px: float) -> NDArray[np.bool_]:
@@ -245,16 +244,20 @@ def _group_swaps(xy: FloatArray, left: list[int], right: list[int], price_px: fl
     if len(seen) < 3:
         return flips
     price = price_px * pts.shape[2]
+    # acceleration cost of labels (a, b, c) on frames (n-2, n-1, n), for every n at once
+    acc = {(a, b, c): _lengths(pts[2:, c] - 2 * pts[1:-1, b] + pts[:-2, a]).tolist()
+           for a in (0, 1) for b in (0, 1) for c in (0, 1)}
     # state (a, b) = labels of frames n-1 and n, indexed 2a + b; start with the first two frames' velocity cost
-    cost = np.array([_motion(pts[1, b], -pts[0, a]) + price * (a + b) for a in (0, 1) for b in (0, 1)])
+    cost = [float(_lengths(pts[1:2, b] - pts[0:1, a])[0]) + price * (a + b) for a in (0, 1) for b in (0, 1)]
     back = np.zeros((len(seen), 4), dtype=np.int8)
     for n in range(2, len(seen)):
-        new = np.empty(4)
+        new = [0.0] * 4
         for b in (0, 1):
             for c in (0, 1):
-                options = [cost[2 * a + b] + _motion(pts[n, c], -2 * pts[n - 1, b], pts[n - 2, a]) for a in (0, 1)]
-                best = int(np.argmin(options))
-                new[2 * b + c] = options[best] + price * c
+                via0 = cost[b] + acc[(0, b, c)][n - 2]
+                via1 = cost[2 + b] + acc[(1, b, c)][n - 2]
+                best = 0 if via0 <= via1 else 1
+                new[2 * b + c] = min(via0, via1) + price * c
                 back[n, 2 * b + c] = 2 * best + b
         cost = new
     state = int(np.argmin(cost))
