@@ -14,6 +14,7 @@ from kinetrace.storage.tables import AssessmentRow, MediaRow
 
 __all__ = [
     "add_media",
+    "claim_for_analysis",
     "get_media",
     "list_media",
     "requeue_interrupted",
@@ -119,11 +120,14 @@ def save_analysis(
     error: str | None = None,
     warnings: list[str] | None = None,
 ) -> None:
-    """Store the analysis outcome of one media row: landmarks and findings, or the error."""
+    """Store the analysis outcome of a running media row: landmarks and findings, or the error.
+
+    Nothing is stored when the row was queued again meanwhile (landmarks edited): the newer run will store it.
+    """
     status = "failed" if error else "done"
     session.execute(
         update(MediaRow)
-        .where(MediaRow.id == media_id)
+        .where(MediaRow.id == media_id, MediaRow.status == "running")
         .values(status=status, progress=100, error=error, landmarks=landmarks, findings=findings, warnings=warnings)
     )
 
@@ -137,6 +141,16 @@ def save_edited_landmarks(session: Session, scope: Scope, media_id: int, *, land
     row.status, row.progress, row.error = "queued", 0, None
     session.flush()
     return _record(row)
+
+
+def claim_for_analysis(session: Session, media_id: int) -> bool:
+    """Mark a queued media row as running; False when it is not queued (already taken, done or gone)."""
+    result = session.execute(
+        update(MediaRow)
+        .where(MediaRow.id == media_id, MediaRow.status == "queued")
+        .values(status="running", progress=10)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
 def requeue_interrupted(session: Session) -> list[int]:

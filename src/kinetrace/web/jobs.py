@@ -55,13 +55,14 @@ class MediaJobs:
     def _run(self, media_id: int) -> None:
         sessions = self._state.sessions
         with sessions.begin() as db:
+            if not media_repo.claim_for_analysis(db, media_id):
+                return  # already analysed, or taken by another run
             row = db.get(MediaRow, media_id)
             if row is None:
                 return
             path, view, name, kind = self._state.uploads_dir / row.stored_name, row.view, row.original_name, row.kind
             movement_test = row.movement_test
             edited = row.edited_landmarks
-            media_repo.set_progress(db, media_id, status="running", progress=10)
         try:
             if kind == "video":
                 if not movement_test:
