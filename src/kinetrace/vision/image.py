@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -80,7 +83,7 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     if not p.is_file():
         raise NotFoundError("photo", str(path), message=f"{path}: file not found")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_truncation():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(p) as img:
                 photo = _decode(img, name, max_pixels=max_pixels, work_long_side_px=work_long_side_px)
@@ -94,6 +97,27 @@ def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     except (OSError, ValueError, SyntaxError) as exc:
         raise MediaError("photo", name, message=f"{name}: corrupt or truncated image ({exc})") from exc
     return photo
+
+
+_TRUNCATION_LOCK = threading.Lock()
+
+
+@contextmanager
+def _strict_truncation() -> Iterator[None]:
+    """Refuse truncated images while decoding, whatever another library set globally.
+
+    WeasyPrint sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES = True` when it is imported (reports,
+    the web app), which would let a cut-off upload decode silently as a partly grey picture.
+    """
+    from PIL import ImageFile
+
+    with _TRUNCATION_LOCK:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def load_photo_full(photo: Photo) -> np.ndarray:
