@@ -329,6 +329,8 @@ def analyse_video(
     `side` is the tested side for one-sided tests ("left"/"right"; found from the movement when None). `view`
     ("front"/"side") overrides the detected view. `age` selects age norms. Outputs: per-frame CSV and Parquet,
     summary JSON, findings YAML (case format), angle plots (PNG, SVG) and a contact sheet of key frames.
+    `estimator` must be a fresh video-mode back end for this clip (frame times restart at 0 for every clip);
+    by default a MediaPipe `model` with two poses is loaded and closed here.
 
     Raises:
         InputError: unknown test, side or view, or an output folder that holds other files.
