@@ -9,12 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from kinetrace.errors import NotFoundError
 from kinetrace.storage import assessments as assessment_repo
-from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
 from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, State, UserScope
 from kinetrace.web.reporting import render_report, report_available
-from kinetrace.web.view import chain_drawing
 
 __all__ = ["pages"]
 
@@ -25,16 +23,7 @@ def _context(db: DB, scope: UserScope, kb: KB, assessment_id: int) -> dict[str, 
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     patient = patient_repo.get_patient(db, scope, record.patient_id)
     result = record.result_data or {}
-    return {
-        "record": record,
-        "patient": patient,
-        "result": result,
-        "kb": kb,
-        "chains": chain_drawing(result, kb),
-        "report_available": report_available(),
-        "pain_regions": {p.get("region") for p in record.case_data.get("pain", [])},
-        "media": media_repo.list_media(db, scope, assessment_id),
-    }
+    return {"record": record, "patient": patient, "result": result, "kb": kb, "report_available": report_available()}
 
 
 @pages.get("/assessments/{assessment_id}")
@@ -45,6 +34,7 @@ def result_page(
     context = _context(db, scope, kb, assessment_id)
     if context["record"].status == "draft":
         return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
+    context["result_body"] = state.result_bodies.get(context["record"], kb, state.templates.env)
     state.view_log.viewed(scope, "assessment", assessment_id)
     return state.templates.TemplateResponse(request, "result.html", {"user": user, **context})
 
