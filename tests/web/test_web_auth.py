@@ -81,3 +81,16 @@ def test_views_are_audited_without_names(north: Signed, north_admin: Signed, app
     ).items()
     assert {"create"} <= {line["action"] for line in lines if line["resource_id"] == pid}
     assert "Audited Person" not in str(lines)
+
+
+def test_admin_adds_a_clinician_who_can_then_sign_in(north: Signed, north_admin: Signed, app: FastAPI) -> None:
+    assert north.client.get("/users").status_code == 403
+    short = north_admin.form("/users", {"email": "new@north.org", "name": "New", "password": "short"})
+    assert short.status_code == 422 and 'id="err-password"' in short.text and 'value="new@north.org"' in short.text
+    taken = north_admin.form("/users", {"email": "doc@south.org", "password": "long enough pass"})
+    assert taken.status_code == 409 and 'id="err-email"' in taken.text
+    ok = north_admin.form("/users", {"email": "new@north.org", "name": "New", "password": "long enough pass"})
+    assert ok.status_code == 303
+    with TestClient(app, base_url="https://testserver") as c:
+        res = c.post("/api/v1/session", json={"email": "new@north.org", "password": "long enough pass"})
+        assert res.status_code == 200 and res.json()["clinic_id"] == north.clinic_id

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
 
-from kinetrace.errors import InputError
+from kinetrace.errors import ConflictError, InputError
+from kinetrace.storage import Scope, UserRecord
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
-from kinetrace.web.deps import DB, Admin, CsrfChecked, State, UserScope
+from kinetrace.web.deps import DB, Admin, CsrfChecked, FormFields, State, UserScope
 from kinetrace.web.security import MIN_PASSWORD_LENGTH, hash_password
 
 __all__ = ["api", "pages"]
@@ -53,6 +54,22 @@ class AuditPublic(BaseModel):
 @api.post("/users", response_model=UserPublic, status_code=201, dependencies=[CsrfChecked])
 def create_user(db: DB, admin: Admin, scope: UserScope, body: UserCreate) -> UserPublic:
     """Add a clinician or admin to the caller's clinic."""
+    return _add_user(db, admin, scope, body)
+
+
+@api.get("/users", response_model=list[UserPublic])
+def list_users(db: DB, admin: Admin, scope: UserScope) -> list[UserPublic]:
+    """List the users of the caller's clinic."""
+    return [UserPublic(id=u.id, email=u.email, name=u.name, role=u.role) for u in clinic_repo.list_users(db, scope)]
+
+
+@api.get("/audit", response_model=list[AuditPublic])
+def audit_api(db: DB, admin: Admin, scope: UserScope) -> list[AuditPublic]:
+    """Return the newest audit lines of the caller's clinic."""
+    return [AuditPublic(**{k: v for k, v in e.__dict__.items() if k != "id"}) for e in audit_repo.list_audit(db, scope)]
+
+
+def _add_user(db: DB, admin: UserRecord, scope: Scope, body: UserCreate) -> UserPublic:
     if len(body.password) < MIN_PASSWORD_LENGTH:
         raise InputError("password", None, f"at least {MIN_PASSWORD_LENGTH} characters")
     user = clinic_repo.create_user(
@@ -67,16 +84,49 @@ def create_user(db: DB, admin: Admin, scope: UserScope, body: UserCreate) -> Use
     return UserPublic(id=user.id, email=user.email, name=user.name, role=user.role)
 
 
-@api.get("/users", response_model=list[UserPublic])
-def list_users(db: DB, admin: Admin, scope: UserScope) -> list[UserPublic]:
-    """List the users of the caller's clinic."""
-    return [UserPublic(id=u.id, email=u.email, name=u.name, role=u.role) for u in clinic_repo.list_users(db, scope)]
+@pages.get("/users")
+def users_page(request: Request, state: State, db: DB, admin: Admin, scope: UserScope) -> Response:
+    """List the clinic's users, with a form to add one."""
+    return state.templates.TemplateResponse(
+        request, "users.html", {"user": admin, "users": clinic_repo.list_users(db, scope), "form": {}, "errors": {}}
+    )
 
 
-@api.get("/audit", response_model=list[AuditPublic])
-def audit_api(db: DB, admin: Admin, scope: UserScope) -> list[AuditPublic]:
-    """Return the newest audit lines of the caller's clinic."""
-    return [AuditPublic(**{k: v for k, v in e.__dict__.items() if k != "id"}) for e in audit_repo.list_audit(db, scope)]
+@pages.post("/users", dependencies=[CsrfChecked])
+def users_add(request: Request, state: State, db: DB, admin: Admin, scope: UserScope, form: FormFields) -> Response:
+    """Add a user from the form; mistakes come back beside their field with the input kept (not the password)."""
+    try:
+        body = UserCreate(
+            email=form.get("email", ""),
+            name=form.get("name", "") or form.get("email", ""),
+            role=form.get("role", "clinician"),
+            password=form.get("password", ""),
+        )
+        _add_user(db, admin, scope, body)
+    except (InputError, ConflictError, ValidationError) as exc:
+        field, message = _field_message(exc)
+        return state.templates.TemplateResponse(
+            request,
+            "users.html",
+            {
+                "user": admin,
+                "users": clinic_repo.list_users(db, scope),
+                "form": {k: v for k, v in form.items() if k != "password"},
+                "errors": {field: message},
+            },
+            status_code=409 if isinstance(exc, ConflictError) else 422,
+        )
+    return RedirectResponse("/users", status_code=303)
+
+
+def _field_message(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, InputError):
+        return exc.field, exc.message
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err.get("loc") else "form"
+        return field, f"{field}: {err['msg']}."
+    return "email", str(exc)
 
 
 @pages.get("/audit")
