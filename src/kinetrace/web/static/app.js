@@ -9,17 +9,24 @@ function initBodyMap(root) {
   const sync = () => {
     const ticked = new Set();
     boxes.forEach((box, key) => {
-      root.querySelectorAll(`ellipse[data-key="${key}"]`).forEach((e) => e.classList.toggle("on", box.checked));
+      root.querySelectorAll(`ellipse[data-key="${key}"]`).forEach((e) => {
+        e.classList.toggle("on", box.checked);
+        e.setAttribute("aria-checked", box.checked ? "true" : "false");
+      });
       if (box.checked) ticked.add(key.split("__")[1]);
     });
     if (form) {
       form.querySelectorAll("[data-region-detail]").forEach((f) => f.classList.toggle("hidden", !ticked.has(f.dataset.regionDetail)));
     }
   };
+  const toggle = (area) => {
+    const box = boxes.get(area.dataset.key);
+    if (box) { box.checked = !box.checked; sync(); }
+  };
   root.querySelectorAll("ellipse.area").forEach((area) => {
-    area.addEventListener("click", () => {
-      const box = boxes.get(area.dataset.key);
-      if (box) { box.checked = !box.checked; sync(); }
+    area.addEventListener("click", () => toggle(area));
+    area.addEventListener("keydown", (e) => {
+      if (e.key === " " || e.key === "Enter") { e.preventDefault(); toggle(area); }
     });
   });
   boxes.forEach((box) => box.addEventListener("change", sync));
