@@ -167,3 +167,10 @@ def test_openapi_documents_the_api(app: FastAPI) -> None:
     ):
         assert path in paths, path
     assert not any(p.startswith("/assessments/") for p in paths)  # pages stay out of the API schema
+
+
+def test_api_docs_work_offline(app: FastAPI) -> None:
+    with TestClient(app, base_url="https://testserver") as c:
+        page = c.get("/docs").text
+        assert "/docs-static/swagger-ui-bundle.js" in page and "cdn." not in page
+        assert c.get("/docs-static/swagger-ui-bundle.js").status_code == 200

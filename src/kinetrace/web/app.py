@@ -93,6 +93,8 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
             state.read_sessions.kw["bind"].dispose()
 
     app = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="Kinetrace clinic",
         version="1",
         lifespan=lifespan,
@@ -115,8 +117,28 @@ def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None 
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    _offline_docs(app)
     from kinetrace.web.routes import ROUTERS
 
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    # The interactive API docs, served from the swagger-ui-bundle package: a clinic may have no internet access.
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def _docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Kinetrace API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
