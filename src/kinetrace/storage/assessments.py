@@ -34,7 +34,7 @@ def _record(row: AssessmentRow) -> AssessmentRecord:
     return AssessmentRecord(
         id=row.id,
         patient_id=row.patient_id,
-        origin=row.origin,
+        origin=row.origin,  # type: ignore[arg-type]
         status=row.status,  # type: ignore[arg-type]
         case_data=dict(row.case_data),
         result_data=None if row.result_data is None else dict(row.result_data),

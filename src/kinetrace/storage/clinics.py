@@ -28,9 +28,9 @@ def _user(row: UserRow) -> UserRecord:
         clinic_id=row.clinic_id,
         email=row.email,
         name=row.name,
-        role=row.role,
+        role=row.role,  # type: ignore[arg-type]
         is_active=row.is_active,
-    )  # type: ignore[arg-type]
+    )
 
 
 def create_clinic(session: Session, name: str) -> ClinicRecord:

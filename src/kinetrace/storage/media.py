@@ -35,9 +35,9 @@ def _record(row: MediaRow) -> MediaRecord:
         stored_name=row.stored_name,
         content_type=row.content_type,
         size_bytes=row.size_bytes,
-        status=row.status,
+        status=row.status,  # type: ignore[arg-type]
         progress=row.progress,
-        error=row.error,  # type: ignore[arg-type]
+        error=row.error,
         landmarks=row.landmarks,
         edited_landmarks=row.edited_landmarks,
         findings=row.findings,

@@ -12,6 +12,7 @@ from typing import Literal
 __all__ = ["AREAS", "Area", "REGION_POINTS", "pain_side"]
 
 View = Literal["front", "back"]
+SideName = Literal["left", "right", "central"]
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Area:
     """One clickable area: a region, a side, and an ellipse on one view."""
 
     region: str
-    side: Literal["left", "right", "central"]
+    side: SideName
     view: View
     cx: float
     cy: float
@@ -34,7 +35,8 @@ class Area:
 
 def _pair(region: str, view: View, *, dx: float, cy: float, rx: float, ry: float) -> list[Area]:
     # Front view: patient's right at x = 100 - dx. Back view: patient's left at x = 100 - dx.
-    near, far = ("right", "left") if view == "front" else ("left", "right")
+    pair: tuple[SideName, SideName] = ("right", "left") if view == "front" else ("left", "right")
+    near, far = pair
     return [Area(region, near, view, 100 - dx, cy, rx, ry), Area(region, far, view, 100 + dx, cy, rx, ry)]
 
 

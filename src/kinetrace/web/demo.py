@@ -13,13 +13,14 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import Scope, utcnow
 from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import patients as patient_repo
+from kinetrace.storage.records import Role
 from kinetrace.web import services
 from kinetrace.web.security import hash_password
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "seed_demo"]
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - a published demo credential, only used with --demo
-DEMO_USERS = (
+DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
     ("admin@demo.kinetrace", "Dr Demo Admin", "admin"),
     ("clinician@demo.kinetrace", "Demo Clinician", "clinician"),
 )

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kinetrace.errors import ConflictError, InputError, KinetraceError, NotFoundError
@@ -46,7 +47,7 @@ def _wants_json(request: Request) -> bool:
 def _respond(request: Request, status: int, errors: list[dict[str, str]], *, title: str) -> Response:
     if _wants_json(request):
         return JSONResponse(error_body(errors), status_code=status)
-    templates = request.app.state.kt.templates
+    templates: Jinja2Templates = request.app.state.kt.templates
     return templates.TemplateResponse(request, "error.html", {"title": title, "errors": errors}, status_code=status)
 
 

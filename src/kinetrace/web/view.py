@@ -71,7 +71,7 @@ def chain_drawing(result: dict[str, Any], kb: Any, *, top: int = 3) -> list[dict
 
     Each path's nodes are placed at the region the knowledge base gives them, ending at the painful region.
     """
-    lines = []
+    lines: list[dict[str, Any]] = []
     for item in result.get("ranking", [])[:top]:
         for path in item.get("paths", [])[:1]:
             # Shift each chain a little sideways so chains along the same regions stay distinguishable.

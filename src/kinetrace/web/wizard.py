@@ -96,7 +96,10 @@ def _number(raw: str, key: str) -> float:
 
 def _finding(test: Any, form: Mapping[str, Any]) -> dict[str, Any] | None:
     key = f"t__{test.id}"
-    get = lambda part: str(form.get(f"{key}__{part}", "") or "").strip()  # noqa: E731 - tiny local accessor
+
+    def get(part: str) -> str:
+        return str(form.get(f"{key}__{part}", "") or "").strip()
+
     entry: dict[str, Any] = {}
     if test.kind == "numeric" and test.bilateral:
         for side in ("left", "right"):

@@ -87,12 +87,11 @@ def patient_create_form(
         "sex": sex,
         "activity": activity,
     }
+    error: InputError | None = None
     try:
         year = int(birth_year) if birth_year.strip() else None
     except ValueError:
         year, error = None, InputError("birth_year", birth_year, "a year such as 1980")
-    else:
-        error = None
     if error is None:
         try:
             patient = patient_repo.create_patient(
