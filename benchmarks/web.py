@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -87,7 +88,9 @@ def _start(data: Path, port: int, database_url: str | None) -> subprocess.Popen[
     if database_url:
         cmd += ["--database-url", database_url]
     env = {**os.environ, "KINETRACE_COOKIE_SECURE": "false", "KINETRACE_ANALYSE_MEDIA": "false"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("wb"))
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("wb"), start_new_session=True
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -201,7 +204,7 @@ def bench(db: str, *, requests: int, clients: int) -> dict[str, dict[str, float]
                 proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 print("server did not stop within 60 s; killed", file=sys.stderr)
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def main() -> None:

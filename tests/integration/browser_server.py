@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,7 +88,10 @@ def running_server(data_dir: Path) -> Iterator[Server]:
         "--port",
         str(port),
     ]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    # A process group of its own, so the server's worker processes can be stopped with it.
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True
+    )
     url = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -103,9 +107,10 @@ def running_server(data_dir: Path) -> Iterator[Server]:
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
         log.close()
 
 

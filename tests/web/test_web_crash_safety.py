@@ -6,6 +6,7 @@ the same data folder; the database and the uploads folder are then checked direc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -59,6 +60,7 @@ def _server(data: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=(data.parent / f"server-{port}.log").open("ab"),
+        start_new_session=True,  # its own process group: the supervisor and its worker processes die together
     )
     deadline = time.monotonic() + 60
     while True:
@@ -72,9 +74,14 @@ def _server(data: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
+        _kill_all(proc)
+
+
+def _kill_all(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the server and every worker process it started (no clean shutdown of any kind)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
 
 
 def _client(port: int) -> tuple[httpx.Client, dict[str, str]]:
@@ -118,8 +125,7 @@ def test_kill_mid_upload_leaves_no_media_and_no_partial_file(data: Path) -> None
             )
             sock.sendall(body_head + b"\0" * (3 << 20))  # a bit over a third of the file, then the server dies
             time.sleep(0.5)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=10)
+            _kill_all(proc)
     with _server(data, port):
         client, _ = _client(port)
         assert client.get(f"/api/v1/assessments/{draft['id']}/media").json() == []
@@ -154,7 +160,7 @@ def test_kill_mid_save_leaves_only_whole_assessments(data: Path) -> None:
         deadline = time.monotonic() + 30
         while len(acknowledged) < 8 and time.monotonic() < deadline:
             time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)  # while four saves are in flight
+        _kill_all(proc)  # while four saves are in flight
         stop.set()
         for t in threads:
             t.join(timeout=30)

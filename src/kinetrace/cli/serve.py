@@ -67,6 +67,9 @@ def serve(
     ),
     database_url: str | None = typer.Option(None, help="SQLAlchemy URL, e.g. postgresql+psycopg://u@host/db."),
     demo: bool = typer.Option(False, "--demo", help="Seed a demo clinic with users and patients."),
+    workers: int = typer.Option(
+        min(2, os.cpu_count() or 1), min=1, max=32, help="Server processes (one per core is a good start)."
+    ),
 ) -> None:
     """Run the clinic web app (see the examples above)."""
     import uvicorn
@@ -87,7 +90,7 @@ def serve(
         overrides["cookie_secure"] = False
     settings = WebSettings(**overrides)  # type: ignore[arg-type]
     kb = load_knowledge()
-    app = create_app(settings, kb=kb)
+    app = create_app(settings, kb=kb, recover=workers == 1)
     sessions = app.state.kt.sessions
     if demo:
         if seed_demo(sessions, kb, profile=settings.profile):
@@ -100,7 +103,36 @@ def serve(
         typer.echo(
             "Session cookies are not marked Secure on a loopback address; elsewhere serve behind HTTPS.", err=True
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        return
+    _run_workers(app, host=host, port=port, workers=workers)
+
+
+def _run_workers(app: object, *, host: str, port: int, workers: int) -> None:
+    # Several processes share the database: this parent prepares it once (migrated above, session key created,
+    # half-written uploads cleared, interrupted analyses requeued), then each worker builds the app from the
+    # environment.
+    import uvicorn
+
+    from kinetrace.web.jobs import recover_after_crash
+
+    state = app.state.kt  # type: ignore[attr-defined]
+    recover_after_crash(state)
+    state.engine.dispose()
+    os.environ["KINETRACE_DATA_DIR"] = str(state.settings.data_dir.resolve())
+    os.environ["KINETRACE_COOKIE_SECURE"] = "true" if state.settings.cookie_secure else "false"
+    if state.settings.database_url:
+        os.environ["KINETRACE_DATABASE_URL"] = state.settings.database_url
+    uvicorn.run(
+        "kinetrace.web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

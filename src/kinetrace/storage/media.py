@@ -16,6 +16,7 @@ __all__ = [
     "add_media",
     "claim_for_analysis",
     "get_media",
+    "list_queued",
     "list_media",
     "requeue_interrupted",
     "save_analysis",
@@ -151,6 +152,11 @@ def claim_for_analysis(session: Session, media_id: int) -> bool:
         .values(status="running", progress=10)
     )
     return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def list_queued(session: Session) -> list[int]:
+    """Return the ids of media waiting for analysis, oldest first."""
+    return list(session.scalars(select(MediaRow.id).where(MediaRow.status == "queued").order_by(MediaRow.id)))
 
 
 def requeue_interrupted(session: Session) -> list[int]:

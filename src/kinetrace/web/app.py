@@ -28,7 +28,7 @@ from kinetrace.web.view import install_filters
 if TYPE_CHECKING:
     from kinetrace.knowledge.load import KnowledgeBase
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 _HERE = Path(__file__).parent
 _WORKER_THREADS = 8
@@ -69,20 +69,28 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
     )
 
 
-def create_app(settings: WebSettings | None = None, *, kb: KnowledgeBase | None = None) -> FastAPI:
-    """Return the app: migrates the database, starts the media job runner, mounts pages, API and static files."""
+def create_app(
+    settings: WebSettings | None = None, *, kb: KnowledgeBase | None = None, recover: bool = True
+) -> FastAPI:
+    """Return the app: migrates the database, starts the media job runner, mounts pages, API and static files.
+
+    With `recover` (one server process), start-up also clears half-written uploads and requeues interrupted
+    analyses; with several processes the parent does that once before they start (`kinetrace serve`).
+    """
     settings = settings or WebSettings()
     state = _build_state(settings, kb)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from kinetrace.web.jobs import MediaJobs
+        from kinetrace.web.jobs import MediaJobs, recover_after_crash
 
         # Few worker threads for sync routes: with two cores, more threads only fight over the GIL. Writers wait
         # at the write gate in the event loop, so they never hold a thread while queueing.
         anyio.to_thread.current_default_thread_limiter().total_tokens = _WORKER_THREADS
         state.jobs = MediaJobs(state)
-        state.jobs.resume_interrupted()
+        if recover:
+            recover_after_crash(state)
+        state.jobs.resume_queued()
         state.view_log.start()
         try:
             yield
@@ -142,3 +150,11 @@ def _offline_docs(app: FastAPI) -> None:
             swagger_css_url="/docs-static/swagger-ui.css",
             swagger_favicon_url="/docs-static/favicon-32x32.png",
         )
+
+
+def app_from_environment() -> FastAPI:
+    """Build the app of one server process from `KINETRACE_*` settings (`kinetrace serve --workers N`).
+
+    The parent process has migrated, recovered and created the session key before the workers start.
+    """
+    return create_app(WebSettings(), recover=False)

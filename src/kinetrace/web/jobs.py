@@ -18,9 +18,24 @@ from kinetrace.web.uploads import remove_partial_files
 if TYPE_CHECKING:
     from kinetrace.web.state import AppState
 
-__all__ = ["MediaJobs"]
+__all__ = ["MediaJobs", "recover_after_crash"]
 
 log = logging.getLogger(__name__)
+
+
+def recover_after_crash(state: AppState) -> None:
+    """Remove half-written uploads and queue again every analysis a stop or crash cut off.
+
+    Run once at start-up, before any server process takes requests (it deletes files no row points at).
+    """
+    from sqlalchemy import select
+
+    with state.sessions.begin() as db:
+        keep = set(db.scalars(select(MediaRow.stored_name)))
+        removed = remove_partial_files(state.uploads_dir, keep=keep)
+        media_repo.requeue_interrupted(db)
+    if removed:
+        log.info("removed %d unfinished upload file(s)", removed)
 
 
 class MediaJobs:
@@ -35,16 +50,10 @@ class MediaJobs:
         if self._state.settings.analyse_media:
             self._pool.submit(self._run, media_id)
 
-    def resume_interrupted(self) -> None:
-        """Clean half-written uploads and queue again every analysis a restart interrupted."""
-        from sqlalchemy import select
-
-        with self._state.sessions.begin() as db:
-            keep = set(db.scalars(select(MediaRow.stored_name)))
-            removed = remove_partial_files(self._state.uploads_dir, keep=keep)
-            ids = media_repo.requeue_interrupted(db)
-        if removed:
-            log.info("removed %d unfinished upload file(s)", removed)
+    def resume_queued(self) -> None:
+        """Submit every queued analysis; with several server processes each row is still analysed once (claim)."""
+        with self._state.read_sessions() as db:
+            ids = media_repo.list_queued(db)
         for media_id in ids:
             self.submit(media_id)
 
