@@ -13,11 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
 from pgmpy.factors.discrete import TabularCPD
 from pgmpy.inference import VariableElimination
 from pgmpy.models import DiscreteBayesianNetwork
 
-from kinetrace import assess, load_case, load_knowledge
+from kinetrace import Case, assess, load_case, load_knowledge, parse_case
 from kinetrace.assessment import case_evidence
 from kinetrace.reasoning.inference import posteriors
 from kinetrace.reasoning.network import STATES, network_tables
@@ -44,6 +45,14 @@ def _pgmpy_posteriors(evidence) -> dict[str, float]:
     return out
 
 
+def _load(path: Path) -> Case:
+    # tests/cases files hold {description, expect, case}; examples are plain cases
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and "case" in data and "expect" in data:
+        return parse_case(data["case"], source=str(path))
+    return load_case(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
@@ -52,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kb = load_knowledge()
     files = args.cases or sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/cases/*.yaml")])
-    cases = [(f, load_case(f)) for f in files]
+    cases = [(f, _load(f)) for f in files]
     for _, case in cases:  # warm caches (model build) once
         assess(case, kb)
     latencies = []
