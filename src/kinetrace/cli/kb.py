@@ -30,12 +30,13 @@ class Kind(StrEnum):
     RED_FLAGS = "red-flags"
     QUESTIONS = "questions"
     CLAIMS = "claims"
+    ACTIVITIES = "activities"
     REFERENCES = "references"
 
 
 _ATTR = {"regions": "regions", "edges": "edges", "tests": "tests", "impairments": "impairments",
          "interventions": "interventions", "red-flags": "red_flags", "questions": "questions",
-         "claims": "seed_claims", "references": "references"}
+         "claims": "seed_claims", "activities": "activities", "references": "references"}
 
 
 def _summary(kind: str, entry: Any) -> list[str]:  # noqa: PLR0911 (one row shape per kind)
@@ -54,6 +55,8 @@ def _summary(kind: str, entry: Any) -> list[str]:  # noqa: PLR0911 (one row shap
         return [entry.id, entry.text, ", ".join(entry.required_for) or "follow-up", ""]
     if kind == "claims":
         return [entry.id, entry.seed, entry.grade, entry.claim]
+    if kind == "activities":
+        return [entry.id, entry.name, entry.behaviour or "—", ", ".join(entry.keywords[:6])]
     if kind == "references":
         return [entry.id, entry.citation[:90], "", ""]
     return [entry.id, entry.name, entry.role, ", ".join(entry.neighbours)]
@@ -63,6 +66,7 @@ _HEADERS = {"edges": ["id", "cause → effect", "mech/pain", "seeds"], "tests": 
             "impairments": ["id", "name", "kind", "prior"], "interventions": ["id", "name", "grade", "targets"],
             "red-flags": ["id", "condition", "action", "suspected"], "questions": ["id", "text", "required for", ""],
             "claims": ["id", "seed", "grade", "claim"], "references": ["id", "citation", "", ""],
+            "activities": ["id", "name", "behaviour", "keywords (first six)"],
             "regions": ["id", "name", "role", "neighbours"]}
 
 
@@ -76,7 +80,8 @@ class ListFormat(StrEnum):
 @kb_app.command("list")
 def list_entries(
     kind: Kind | None = typer.Argument(None, help="regions, edges, tests, impairments, interventions, red-flags, "
-                                                  "questions, claims, references; all kinds with counts if left out."),
+                                                  "questions, claims, activities, references; all kinds with counts "
+                                                  "if left out."),
     fmt: ListFormat = typer.Option(ListFormat.TABLE, "--format", "-f", help="table or json."),
 ) -> None:
     """List entries of one kind (or count every kind). Example: kinetrace kb list tests --format json"""
