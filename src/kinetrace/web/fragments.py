@@ -1,50 +1,64 @@
-"""Rendered result bodies, kept per (assessment, version, knowledge-base version).
+"""Rendered page fragments of stored results, kept per (fragment, assessment, version, knowledge-base version).
 
-A completed assessment's stored result never changes, so the long part of its page (ranking, chain drawing,
-findings, claims) is rendered once; only the header with the user's own forms is rendered per request.
+A completed assessment's stored result and plan never change, so the long parts of their pages (ranking, chain
+drawing, findings, plan items with sources) are rendered once; only the header with the user's own forms is
+rendered per request.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable, Hashable
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from kinetrace.storage import AssessmentRecord
+from kinetrace.storage import AssessmentRecord, PlanRecord
 from kinetrace.web.view import chain_drawing
 
-__all__ = ["ResultBodies"]
+__all__ = ["FragmentCache"]
 
 
-class ResultBodies:
-    """A small LRU cache of rendered `_result_body.html` fragments."""
+class FragmentCache:
+    """A small LRU cache of rendered HTML fragments."""
 
-    def __init__(self, *, size: int = 256) -> None:
+    def __init__(self, *, size: int = 512) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple[int, int, str], Markup] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, record: AssessmentRecord, kb: Any, env: Environment) -> Markup:
-        """Return the rendered body of a stored result."""
-        key = (record.id, record.version, kb.version)
+    def get(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        """Return the fragment under `key`, rendering it once."""
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        result = record.result_data or {}
-        html = Markup(
-            env.get_template("_result_body.html").render(
-                result=result,
-                kb=kb,
-                chains=chain_drawing(result, kb),
-                pain_regions={p.get("region") for p in record.case_data.get("pain", [])},
-            )
-        )
+        html = Markup(render())
         with self._lock:
             self._entries[key] = html
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return html
+
+    def result_body(self, record: AssessmentRecord, kb: object, env: Environment) -> Markup:
+        """Return the formatted stored result of an assessment."""
+        result = record.result_data or {}
+
+        def render() -> str:
+            pain = {p.get("region") for p in record.case_data.get("pain", [])}
+            return env.get_template("_result_body.html").render(
+                result=result, kb=kb, chains=chain_drawing(result, kb), pain_regions=pain
+            )
+
+        return self.get(("result", record.id, record.version, getattr(kb, "version", "")), render)
+
+    def plan_body(self, record: AssessmentRecord, plan: PlanRecord | None, kb: object, env: Environment) -> Markup:
+        """Return the triage banner and the plan items of an assessment."""
+
+        def render() -> str:
+            return env.get_template("_plan_body.html").render(
+                result=record.result_data or {}, kb=kb, items=plan.items if plan else []
+            )
+
+        return self.get(("plan", record.id, record.version, getattr(kb, "version", "")), render)

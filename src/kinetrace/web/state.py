@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings
-from kinetrace.web.fragments import ResultBodies
+from kinetrace.web.fragments import FragmentCache
 from kinetrace.web.progress import ProgressCache
 from kinetrace.web.security import LoginThrottle
 from kinetrace.web.user_cache import UserCache
@@ -47,7 +47,7 @@ class AppState:
     users: UserCache
     write_gate: AbstractAsyncContextManager[Any]
     progress_cache: ProgressCache = field(default_factory=ProgressCache)
-    result_bodies: ResultBodies = field(default_factory=ResultBodies)
+    fragments: FragmentCache = field(default_factory=FragmentCache)
     jobs: MediaJobs | None = None
     _kb: KnowledgeBase | None = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -28,8 +28,14 @@ def progress_page(
 ) -> Response:
     """Plot each measured test over the visits; mark each change real or within measurement error."""
     records = _completed(db, scope, patient_id)
-    series, comparisons = state.progress_cache.get(records, kb)
     state.view_log.viewed(scope, "progress", patient_id)
+
+    def render() -> str:
+        series, _ = state.progress_cache.get(records, kb)
+        return state.templates.env.get_template("_progress_plots.html").render(records=records, series=series)
+
+    key = ("progress", kb.version, *((r.id, r.version) for r in records))
+    plots = state.fragments.get(key, render)
     return state.templates.TemplateResponse(
         request,
         "progress.html",
@@ -37,8 +43,7 @@ def progress_page(
             "user": user,
             "patient": patient_repo.get_patient(db, scope, patient_id),
             "records": records,
-            "series": series,
-            "comparisons": comparisons,
+            "plots": plots,
         },
     )
 

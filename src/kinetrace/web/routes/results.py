@@ -34,7 +34,7 @@ def result_page(
     context = _context(db, scope, kb, assessment_id)
     if context["record"].status == "draft":
         return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
-    context["result_body"] = state.result_bodies.get(context["record"], kb, state.templates.env)
+    context["result_body"] = state.fragments.result_body(context["record"], kb, state.templates.env)
     state.view_log.viewed(scope, "assessment", assessment_id)
     return state.templates.TemplateResponse(request, "result.html", {"user": user, **context})
 
@@ -47,7 +47,8 @@ def plan_page(
     context = _context(db, scope, kb, assessment_id)
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     state.view_log.viewed(scope, "plan", assessment_id)
-    return state.templates.TemplateResponse(request, "plan.html", {"user": user, "plan": plan, **context})
+    context["plan_body"] = state.fragments.plan_body(context["record"], plan, kb, state.templates.env)
+    return state.templates.TemplateResponse(request, "plan.html", {"user": user, **context})
 
 
 @pages.post("/assessments/{assessment_id}/release", dependencies=[CsrfChecked])
