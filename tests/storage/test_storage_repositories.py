@@ -204,3 +204,27 @@ def test_email_is_unique_across_clinics(sessions: sessionmaker[Session]) -> None
     _two_clinics(sessions)
     with sessions() as s, pytest.raises(ConflictError, match="already"):
         clinics.create_user(s, 1, email="A@north.org", name="dup", role="clinician", password_hash="x")
+
+
+def test_sign_in_failures_are_counted_per_key_in_a_window(sessions: sessionmaker[Session]) -> None:
+    from datetime import datetime
+
+    from kinetrace.storage import throttle
+
+    t0 = datetime(2026, 1, 1, 12, 0, 0)
+    keys = ("ip:10.0.0.1", "email:a@b.org")
+    with sessions.begin() as s:
+        for i in range(3):
+            throttle.record_failure(s, keys, now=t0 + timedelta(seconds=i), window_s=60)
+    with sessions() as s:
+        # Three failures from t0; the oldest leaves the 60 s window at t0 + 60 s.
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=10), attempts=3, window_s=60) == 51
+        assert throttle.retry_after_s(s, ("ip:other",), now=t0, attempts=3, window_s=60) == 0
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=61), attempts=3, window_s=60) == 0
+    with sessions.begin() as s:
+        throttle.clear_failures(s, keys)
+    with sessions() as s:
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=10), attempts=1, window_s=60) == 0
+        from kinetrace.storage.tables import SignInFailureRow
+
+        assert "10.0.0.1" not in str([r.key_hash for r in s.scalars(select(SignInFailureRow))])

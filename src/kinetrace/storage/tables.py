@@ -22,6 +22,7 @@ __all__ = [
     "PatientRow",
     "PlanRow",
     "ScreenLinkRow",
+    "SignInFailureRow",
     "UserRow",
 ]
 
@@ -161,6 +162,18 @@ class ScreenLinkRow(Base):
     used_at: Mapped[datetime | None]
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
     created_at: Mapped[datetime]
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in against one throttle key (a hash of the address or of the email), for rate limiting
+    that holds across server processes."""
+
+    __tablename__ = "sign_in_failure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_sign_in_failure_key_at", "key_hash", "at"),)
 
 
 class AuditRow(Base):

@@ -20,7 +20,7 @@ from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings, load_secret_key
 from kinetrace.web.errors import install_error_handlers
 from kinetrace.web.middleware import SecurityMiddleware
-from kinetrace.web.security import LoginThrottle, new_csrf_token
+from kinetrace.web.security import new_csrf_token
 from kinetrace.web.state import AppState
 from kinetrace.web.user_cache import UserCache
 from kinetrace.web.view import install_filters
@@ -63,7 +63,6 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
         users=UserCache(make_session_factory(reader)),
         write_gate=asyncio.Lock() if url.startswith("sqlite") else contextlib.nullcontext(),
         templates=templates,
-        throttle=LoginThrottle(attempts=settings.sign_in_attempts, window_s=settings.sign_in_window_s),
         uploads_dir=uploads,
         _kb=kb,
     )

@@ -1,4 +1,4 @@
-"""What the app holds while it runs: settings, database, knowledge base, templates, throttle and job runner.
+"""What the app holds while it runs: settings, database, knowledge base, templates, caches and job runner.
 
 One `AppState` is built by `create_app` and kept on `app.state.kt`; nothing lives in module globals.
 """
@@ -19,7 +19,6 @@ from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings
 from kinetrace.web.fragments import FragmentCache
 from kinetrace.web.progress import ProgressCache
-from kinetrace.web.security import LoginThrottle
 from kinetrace.web.user_cache import UserCache
 
 if TYPE_CHECKING:
@@ -41,7 +40,6 @@ class AppState:
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
     templates: Jinja2Templates
-    throttle: LoginThrottle
     uploads_dir: Path
     view_log: ViewLog
     users: UserCache

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from kinetrace.storage import Scope, UserRecord
+from kinetrace.storage import Scope, UserRecord, utcnow
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
+from kinetrace.storage import throttle as throttle_repo
 from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State
+from kinetrace.web.errors import error_body
 from kinetrace.web.security import hash_password, needs_rehash, new_csrf_token, verify_password
 
 __all__ = ["api", "pages"]
@@ -23,25 +25,29 @@ api = APIRouter(prefix="/api/v1", tags=["session"])
 _DUMMY_HASH = hash_password("no-such-user-password")
 
 
-def _sign_in(request: Request, state: State, db: DB, email: str, password: str) -> UserRecord:
+def _sign_in(request: Request, state: State, db: DB, email: str, password: str) -> UserRecord | HTTPException:
+    """Return the signed-in user, or the error to show. Failures are counted in this request's transaction,
+    so the caller must return (not raise) the error for the count to be kept."""
+    settings, now = state.settings, utcnow()
     client = request.client.host if request.client else "unknown"
     keys = (f"ip:{client}", f"email:{email.strip().lower()}")
-    wait = state.throttle.retry_after_s(*keys)
+    window = {"attempts": settings.sign_in_attempts, "window_s": settings.sign_in_window_s}
+    wait = throttle_repo.retry_after_s(db, keys, now=now, **window)
     if wait:
-        raise HTTPException(429, f"Too many failed sign-ins; try again in {wait} s.", {"Retry-After": str(wait)})
+        return HTTPException(429, f"Too many failed sign-ins; try again in {wait} s.", {"Retry-After": str(wait)})
     found = clinic_repo.find_user_for_sign_in(db, email)
     if found is None or not verify_password(found[1], password):
         if found is None:
             verify_password(_DUMMY_HASH, password)
-        state.throttle.fail(*keys)
+        throttle_repo.record_failure(db, keys, now=now, window_s=settings.sign_in_window_s)
         audit_repo.record_event(
             db, Scope(found[0].clinic_id) if found else None, "sign_in_failed", "user", found[0].id if found else None
         )
-        raise HTTPException(401, "Email or password is wrong.")
+        return HTTPException(401, "Email or password is wrong.")
     user, stored = found
     if needs_rehash(stored):
         clinic_repo.set_password_hash(db, user.id, hash_password(password))
-    state.throttle.succeed(*keys)
+    throttle_repo.clear_failures(db, keys)
     request.session.clear()
     request.session.update(user_id=user.id, clinic_id=user.clinic_id, csrf=new_csrf_token())
     audit_repo.record_event(db, Scope(user.clinic_id, user.id), "sign_in", "user", user.id)
@@ -64,9 +70,9 @@ def login(
     next: Annotated[str, Form()] = "/patients",
 ) -> Response:  # noqa: A002
     """Check the credentials and start a session; the form comes back with the message on failure."""
-    try:
-        _sign_in(request, state, db, email, password)
-    except HTTPException as exc:
+    outcome = _sign_in(request, state, db, email, password)
+    if isinstance(outcome, HTTPException):
+        exc = outcome
         return state.templates.TemplateResponse(
             request,
             "login.html",
@@ -103,9 +109,12 @@ class SessionPublic(BaseModel):
 
 
 @api.post("/session", response_model=SessionPublic)
-def create_session(body: SessionCreate, request: Request, state: State, db: DB) -> SessionPublic:
-    """Sign in; the session cookie is set on the response."""
+def create_session(body: SessionCreate, request: Request, state: State, db: DB) -> SessionPublic | Response:
+    """Sign in; the session cookie is set on the response (401 wrong credentials, 429 too many failures)."""
     user = _sign_in(request, state, db, body.email, body.password)
+    if isinstance(user, HTTPException):
+        body_json = error_body([{"field": "password", "message": str(user.detail)}])
+        return JSONResponse(body_json, status_code=user.status_code, headers=user.headers)
     return SessionPublic(
         user_id=user.id, clinic_id=user.clinic_id, name=user.name, role=user.role, csrf_token=request.session["csrf"]
     )
