@@ -72,7 +72,9 @@ def test_scheduler_option_runs_on_that_cluster_and_strict_exits_3_on_a_failure(
     broken = tmp_path / "broken.yaml"
     broken.write_text(BROKEN_YAML, encoding="utf-8")
     out = tmp_path / "out"
-    cluster = LocalCluster(n_workers=1, processes=False, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+    # worker in its own process, as on a real cluster (an in-process one driven by a second client could deadlock)
+    cluster = LocalCluster(n_workers=1, processes=True, threads_per_worker=1, host="127.0.0.1",
+                           dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
     with cluster, pytest.raises(SystemExit) as exit_info:
         main(["batch", str(case_files[0]), str(broken), "--out", str(out), "--no-progress",
               "--scheduler", cluster.scheduler_address, "--strict"])

@@ -54,8 +54,10 @@ def test_broken_files_are_recorded_with_their_message_and_the_rest_succeed(case_
 
 
 def test_a_running_scheduler_is_used_when_given(case_files: list[Path]):
-    with LocalCluster(n_workers=1, processes=False, dashboard_address="127.0.0.1:0",
-                      silence_logs=logging.ERROR) as cluster:
+    # A scheduler in its own process, as a real cluster is: an in-process scheduler driven by a second client in
+    # the same interpreter could deadlock (seen once in a fresh-clone CI run).
+    with LocalCluster(n_workers=1, processes=True, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster:
         records = run_batch(case_files[:3], scheduler=cluster.scheduler_address, progress=False)
     assert records == [assess_file(path) for path in case_files[:3]]
 
