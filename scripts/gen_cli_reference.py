@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-os.environ.update({"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "_TYPER_FORCE_DISABLE_TERMINAL": "1"})
+from typer.main import get_command
+from typer.testing import CliRunner
 
-from typer.main import get_command  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+from kinetrace.cli.app import app
 
-from kinetrace.cli.app import app  # noqa: E402
+_FIXED_TERMINAL = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
@@ -29,8 +31,27 @@ def _paths() -> list[list[str]]:
     return paths
 
 
+@contextmanager
+def _fixed_terminal() -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in _FIXED_TERMINAL}
+    os.environ.update(_FIXED_TERMINAL)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def render() -> str:
-    """Return the whole reference as Markdown."""
+    """Return the whole reference as Markdown (help rendered for a fixed 100-column plain terminal)."""
+    with _fixed_terminal():
+        return _render()
+
+
+def _render() -> str:
     runner = CliRunner()
     parts = ["# Command-line reference", "",
              "Generated from the commands' own help by `scripts/gen_cli_reference.py`; a test checks it is current.",
