@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from validation.pose2sim import demo_dir, detect_video, load_qca, triangulate_robust
+from validation.pose2sim import demo_dir, detect_video, load_qca, triangulate_frame
 
 from kinetrace.metrics.movement import analyse_movement, prepare_trajectories
 from kinetrace.metrics.movement_kinematics import compute_kinematics
@@ -125,22 +125,6 @@ def _plane_frame(points: dict[str, np.ndarray], axis: np.ndarray, *, time_s: flo
     return PoseFrame(lms, size_w, size_h, time_s=time_s, source="triangulated")
 
 
-def _triangulated(cams: list, per_cam: dict[str, list], index: int) -> dict[str, np.ndarray]:
-    points: dict[str, np.ndarray] = {}
-    for name in LANDMARK_NAMES:
-        pts, ws = [], []
-        for cam in cams:
-            frame = per_cam[cam.name][index]
-            lm = None if frame is None else frame.landmarks[name]
-            ok = lm is not None and lm.visibility >= 0.5
-            pts.append((lm.x_norm * frame.image_width_px, lm.y_norm * frame.image_height_px) if ok else (0.0, 0.0))
-            ws.append(lm.visibility if ok else 0.0)
-        X, _, _ = triangulate_robust(cams, pts, ws)
-        if X is not None:
-            points[name] = X
-    return points
-
-
 def _reprojected(cam: object, points: dict[str, np.ndarray], like: PoseFrame, time_s: float) -> PoseFrame:
     lms = {}
     for name in LANDMARK_NAMES:
@@ -174,7 +158,7 @@ def _load_real(frames: int) -> _Real:
     cams = load_qca(d / "calibration" / "Calib.qca.txt")
     per_cam = {c.name: detect_video(d / "videos" / f"{c.name}.mp4", max_frames=frames) for c in cams}
     n = min(len(v) for v in per_cam.values())
-    return _Real(60.0, cams, per_cam, [_triangulated(cams, per_cam, i) for i in range(n)])
+    return _Real(60.0, cams, per_cam, [triangulate_frame(cams, per_cam, i) for i in range(n)])
 
 
 def _sequence(frames: list[PoseFrame | None], fps: float) -> PoseSequence:

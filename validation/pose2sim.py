@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "triangulate_frame",
     "Camera",
     "demo_dir",
     "detect_video",
@@ -168,3 +169,22 @@ def triangulate_robust(cams: Sequence[Camera], points_px: Sequence[tuple[float, 
         if best is not None:
             return best[1], best[0], k
     return None, float("inf"), 0
+
+
+def triangulate_frame(cams: list, per_cam: dict[str, list], index: int) -> dict[str, np.ndarray]:
+    """Triangulate every landmark seen (visibility ≥ 0.5) by at least two cameras in frame `index`."""
+    from kinetrace.metrics.pose import LANDMARK_NAMES
+
+    points: dict[str, np.ndarray] = {}
+    for name in LANDMARK_NAMES:
+        pts, ws = [], []
+        for cam in cams:
+            frame = per_cam[cam.name][index]
+            lm = None if frame is None else frame.landmarks[name]
+            ok = lm is not None and lm.visibility >= 0.5
+            pts.append((lm.x_norm * frame.image_width_px, lm.y_norm * frame.image_height_px) if ok else (0.0, 0.0))
+            ws.append(lm.visibility if ok else 0.0)
+        X, _, _ = triangulate_robust(cams, pts, ws)
+        if X is not None:
+            points[name] = X
+    return points

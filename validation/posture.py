@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from validation.pose2sim import demo_dir, detect_video, load_qca, triangulate_robust
+from validation.pose2sim import demo_dir, detect_video, load_qca, triangulate_frame
 from validation.posture_synthetic import front_photo, side_photo
 
 from kinetrace.metrics.catalogue import Catalogue, load_catalogue
@@ -117,22 +117,6 @@ def _body_axes(points: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] |
     return lat, anterior
 
 
-def _triangulated(cams: list, per_cam: dict[str, list], index: int) -> dict[str, np.ndarray]:
-    points: dict[str, np.ndarray] = {}
-    for name in LANDMARK_NAMES:
-        pts, ws = [], []
-        for cam in cams:
-            frame = per_cam[cam.name][index]
-            lm = None if frame is None else frame.landmarks[name]
-            ok = lm is not None and lm.visibility >= 0.5
-            pts.append((lm.x_norm * frame.image_width_px, lm.y_norm * frame.image_height_px) if ok else (0.0, 0.0))
-            ws.append(lm.visibility if ok else 0.0)
-        X, _, _ = triangulate_robust(cams, pts, ws)
-        if X is not None:
-            points[name] = X
-    return points
-
-
 def _camera_frame(cam: object, points: dict[str, np.ndarray], like: PoseFrame) -> PoseFrame:
     """The triangulated points reprojected into one camera: same view and perspective, no detection noise."""
     lms = {}
@@ -168,7 +152,7 @@ def real(cat: Catalogue, *, frames: int = 100) -> tuple[list[Row], list[Row], st
     series: dict[tuple[str, str], list[tuple[int, float, str]]] = defaultdict(list)
     hips: list[np.ndarray | None] = []
     for i in range(n_frames):
-        pts = _triangulated(cams, per_cam, i)
+        pts = triangulate_frame(cams, per_cam, i)
         axes = _body_axes(pts)
         hips.append((pts["left_hip"] + pts["right_hip"]) / 2 if axes is not None else None)
         if axes is None:
