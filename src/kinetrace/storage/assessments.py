@@ -117,6 +117,7 @@ def list_summaries(session: Session, scope: Scope, patient_id: int) -> list[Asse
             AssessmentRow.is_released,
             AssessmentRow.created_at,
             AssessmentRow.completed_at,
+            AssessmentRow.version,
         )
         .where(AssessmentRow.patient_id == patient_id, AssessmentRow.clinic_id == scope.clinic_id)
         .order_by(AssessmentRow.created_at, AssessmentRow.id)
@@ -208,11 +209,18 @@ def release_assessment(session: Session, scope: Scope, assessment_id: int, *, is
 
 def get_plan(session: Session, scope: Scope, assessment_id: int) -> PlanRecord | None:
     """Return the stored plan of an assessment of the caller's clinic, or None if it has none."""
-    _row(session, scope, assessment_id)
     row = session.scalar(
         select(PlanRow).where(PlanRow.assessment_id == assessment_id, PlanRow.clinic_id == scope.clinic_id)
     )
     if row is None:
+        # only the id: loading the whole assessment would parse its stored case and result JSON for nothing
+        owned = session.scalar(
+            select(AssessmentRow.id).where(
+                AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
+            )
+        )
+        if owned is None:
+            raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
         return None
     return PlanRecord(
         id=row.id,

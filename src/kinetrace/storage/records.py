@@ -95,6 +95,7 @@ class AssessmentSummary:
     is_released: bool
     created_at: datetime
     completed_at: datetime | None
+    version: int = 1
 
 
 @dataclass(frozen=True)

@@ -27,24 +27,22 @@ def progress_page(
     request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, patient_id: int
 ) -> Response:
     """Plot each measured test over the visits; mark each change real or within measurement error."""
-    records = _completed(db, scope, patient_id)
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    # ids and versions only: the stored cases and results are read (and parsed) only when the plots are not cached
+    done = [s for s in assessment_repo.list_summaries(db, scope, patient_id) if s.status == "complete"]
     state.view_log.viewed(scope, "progress", patient_id)
 
     def render() -> str:
+        records = _completed(db, scope, patient_id)
         series, _ = state.progress_cache.get(records, kb)
         return state.templates.env.get_template("_progress_plots.html").render(records=records, series=series)
 
-    key = ("progress", kb.version, *((r.id, r.version) for r in records))
+    key = ("progress", kb.version, *((s.id, s.version) for s in done))
     plots = state.fragments.get(key, render)
     return state.templates.TemplateResponse(
         request,
         "progress.html",
-        {
-            "user": user,
-            "patient": patient_repo.get_patient(db, scope, patient_id),
-            "records": records,
-            "plots": plots,
-        },
+        {"user": user, "patient": patient, "records": done, "plots": plots},
     )
 
 
