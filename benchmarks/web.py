@@ -27,34 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
+
+from kinetrace.demo_cases import demo_case_path
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "clinician@demo.kinetrace", "demo-password"
-CASE = {
-    "schema": "kinetrace.case/1",
-    "patient": {"age": 41, "sex": "male"},
-    "pain": [
-        {
-            "region": "lumbar",
-            "side": "right",
-            "intensity": 5,
-            "duration_weeks": 14,
-            "aggravating": ["golf swing"],
-            "easing": ["walking"],
-        }
-    ],
-    "red_flags": {
-        "saddle_numbness": "no",
-        "bladder_bowel_change": "no",
-        "cancer_history": "no",
-        "fever": "no",
-        "trauma": "no",
-    },
-    "findings": {
-        "hip_ir_prone": {"left": 37, "right": 19, "unit": "deg"},
-        "thoracic_rotation_seated": {"left": 45, "right": 43, "unit": "deg"},
-    },
-}
+CASE = yaml.safe_load(demo_case_path().read_text(encoding="utf-8"))  # the shipped demo case
 
 
 def _port() -> int:

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from kinetrace.demo_cases import demo_case_path
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -60,32 +63,9 @@ def png_bytes(width: int = 8, height: int = 8) -> bytes:
     return buf.getvalue()
 
 
-# A whole case in kinetrace.case/1 format (a right-sided rotation-provoked low-back pain with limited hip IR).
-DEMO_CASE: dict[str, Any] = {
-    "schema": "kinetrace.case/1",
-    "patient": {"age": 41, "sex": "male"},
-    "pain": [
-        {
-            "region": "lumbar",
-            "side": "right",
-            "intensity": 5,
-            "duration_weeks": 14,
-            "aggravating": ["golf swing"],
-            "easing": ["walking"],
-        }
-    ],
-    "red_flags": {
-        "saddle_numbness": "no",
-        "bladder_bowel_change": "no",
-        "cancer_history": "no",
-        "fever": "no",
-        "trauma": "no",
-    },
-    "findings": {
-        "hip_ir_prone": {"left": 37, "right": 19, "unit": "deg", "method": "goniometer"},
-        "thoracic_rotation_seated": {"left": 45, "right": 43, "unit": "deg", "method": "inclinometer"},
-    },
-}
+# A whole case in kinetrace.case/1 format: the shipped demo case (right-sided rotation-provoked low-back pain with
+# limited hip IR), read from the one file so the tests and the demo cannot drift apart.
+DEMO_CASE: dict[str, Any] = yaml.safe_load(demo_case_path().read_text(encoding="utf-8"))
 
 
 def pose2sim_clip() -> Path:
