@@ -1,7 +1,8 @@
 """The case format `kinetrace.case/2`: visit, patient, pain map, red-flag answers, history and findings.
 
 Version 2 adds who and when: `assessment` (date, time, assessor, clinic) and the patient's optional `name` and
-`birth_date`. Version 1 cases (without those fields) still load unchanged. A case is plain data (YAML or JSON). Parsing checks shapes and ranges that need no knowledge base; checks that
+`birth_date`. Version 1 cases (without those fields) still load unchanged. A case is plain data (YAML or JSON).
+Parsing checks shapes and ranges that need no knowledge base; checks that
 need it (known test ids, units, value ranges) happen in `intake.validate`.
 """
 

@@ -349,6 +349,7 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
         path_texts=[],
         links=links,
         patient_text=_patient_rank_text(r, names),
+        stands_out=r.kind == "remote" and r.state in _STANDS_OUT,
     )
 
 

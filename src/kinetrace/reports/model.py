@@ -92,6 +92,7 @@ class RankView(_View):
     path_texts: list[str]
     links: list[LinkView]
     patient_text: str
+    stands_out: bool = Field(False, description="a remote contributor the findings single out (drawn as an arrow)")
 
 
 class FindingView(_View):
