@@ -38,6 +38,24 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
+def _hide_flag_placeholders() -> None:
+    """Show on/off flags in `--help` without a `<bool>` type column (Typer 0.29 prints one for every flag)."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_kinetrace", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._kinetrace = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_hide_flag_placeholders()
+
+
 @app.callback()
 def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
     _state["debug"] = debug
