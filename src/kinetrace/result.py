@@ -247,6 +247,9 @@ class CaseIdentity(_Out):
     sex: str
     birth_date: str | None = Field(None, description="ISO 8601 date of birth, when given")
     complaint: list[ComplaintEntry] = Field(default_factory=list)
+    function_instrument: str | None = None
+    function_score: float | None = None
+    function_higher_is_better: bool = False
 
 
 class Assessment(_Out):

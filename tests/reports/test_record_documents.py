@@ -115,3 +115,21 @@ def test_old_case_format_still_loads_and_identity_needs_v2(tmp_path: Path) -> No
     bad.write_text("schema: kinetrace.case/1\nassessment: {date: 2026-01-02}\npatient: {age: 40}\n")
     with pytest.raises(InputError, match="kinetrace.case/2"):
         load_case(bad)
+
+
+def test_reassessment_leads_with_pain_and_function_change_dates_and_interval(kb: Any) -> None:
+    from kinetrace.reports import model_html
+
+    before_case = load_case(demo_case_path())
+    after_case = load_case(Path(__file__).resolve().parents[1] / "fixtures" / "demo_week6.yaml")
+    model = compose_report(assess(after_case, kb), audience="clinician", generated_on="x", kb=kb, case=after_case,
+                           previous=assess(before_case, kb))
+    progress = model.progress
+    assert progress is not None
+    assert progress.before_label == "Visit of 20 Nov 2026" and progress.after_label == "visit of 1 Jan 2027"
+    assert progress.interval == "6 weeks"
+    pain, function = progress.outcomes
+    assert (pain.before, pain.after, pain.change, pain.verdict) == ("5/10", "2/10", "-3", "improved")
+    assert (function.before, function.after, function.verdict) == ("32", "18", "improved")
+    html = model_html(model)
+    assert html.index("Oswestry") < html.index("Summary")  # outcomes come first, before the summary

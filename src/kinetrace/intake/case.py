@@ -18,6 +18,7 @@ __all__ = [
     "CASE_SCHEMAS",
     "Answer",
     "Case",
+    "FunctionScore",
     "Visit",
     "FindingInput",
     "History",
@@ -45,6 +46,22 @@ class Patient(_Model):
     activity: str | None = Field(None, description="sport or work, free text")
     name: str | None = Field(None, max_length=200, description="case/2: the patient's name, for reports only")
     birth_date: dt.date | None = Field(None, description="case/2: date of birth (YYYY-MM-DD), for reports and FHIR")
+
+
+class FunctionScore(_Model):
+    """A function outcome measure (case/2), e.g. Oswestry Disability Index or Patient-Specific Functional Scale."""
+
+    instrument: str = Field(max_length=120, description="name of the questionnaire")
+    score: float
+    low: float = Field(0, description="lowest possible score")
+    high: float = Field(100, description="highest possible score")
+    higher_is_better: bool = Field(False, description="true for PSFS-like scales, false for ODI/NDI-like ones")
+
+    @model_validator(mode="after")
+    def _in_range(self) -> FunctionScore:
+        if not self.low <= self.score <= self.high:
+            raise ValueError(f"score {self.score:g} is outside {self.low:g}–{self.high:g}")
+        return self
 
 
 class Visit(_Model):
@@ -133,6 +150,7 @@ class Case(_Model):
     schema_: CaseSchema = Field("kinetrace.case/1", alias="schema")
     id: str | None = None
     assessment: Visit | None = Field(None, description="case/2: date, time, assessor and clinic of the visit")
+    function: FunctionScore | None = Field(None, description="case/2: a function outcome score at this visit")
     patient: Patient
     pain: list[PainEntry] = Field(default_factory=list)
     red_flags: dict[str, Answer] = Field(default_factory=dict)
@@ -146,7 +164,8 @@ class Case(_Model):
     def _identity_needs_v2(self) -> Case:
         if self.schema_ == "kinetrace.case/1":
             used = [f for f, v in (("assessment", self.assessment), ("patient.name", self.patient.name),
-                                   ("patient.birth_date", self.patient.birth_date)) if v is not None]
+                                   ("patient.birth_date", self.patient.birth_date), ("function", self.function))
+                    if v is not None]
             if used:
                 raise ValueError(f"{', '.join(used)} need schema: kinetrace.case/2 (the file says kinetrace.case/1)")
         return self

@@ -21,6 +21,9 @@ def case_identity(case: Case) -> CaseIdentity:
         age=case.patient.age,
         sex=case.patient.sex,
         birth_date=case.patient.birth_date.isoformat() if case.patient.birth_date else None,
+        function_instrument=case.function.instrument if case.function else None,
+        function_score=case.function.score if case.function else None,
+        function_higher_is_better=case.function.higher_is_better if case.function else False,
         complaint=[
             ComplaintEntry(region=p.region, side=p.side, intensity=p.intensity, duration_weeks=p.duration_weeks,
                            aggravating=list(p.aggravating), easing=list(p.easing), night_pain=p.night_pain)

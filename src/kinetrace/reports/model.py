@@ -172,6 +172,8 @@ class ProgressView(_View):
     chart: str = Field("", description="PNG data URI of the change chart, or empty")
     only_before: list[str]
     only_after: list[str]
+    outcomes: list[ChangeView] = Field(default_factory=list, description="pain intensity and function, shown first")
+    interval: str = Field("", description="time between the visits, e.g. '6 weeks'")
 
 
 class PainView(_View):
