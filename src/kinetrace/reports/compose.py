@@ -10,8 +10,8 @@ from kinetrace.progress import compare_assessments
 from kinetrace.reports.build import build_report
 from kinetrace.reports.model import Audience, PhotoPair, PhotoView, ReportModel
 from kinetrace.reports.numberline import numberline_svg, threshold_rows
-from kinetrace.reports.plots import progress_chart_png
 from kinetrace.reports.people import date_words
+from kinetrace.reports.plots import progress_chart_png
 from kinetrace.reports.reassessment import interval_words, outcome_changes, progress_view
 from kinetrace.result import Assessment
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import datetime as dt
+from collections.abc import Sequence
 
 from kinetrace.progress import Progress, TestChange
 from kinetrace.reports.build import unit_suffix
