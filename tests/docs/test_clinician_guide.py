@@ -20,7 +20,7 @@ def test_every_picture_in_the_guide_exists_and_is_a_png() -> None:
 
 def test_the_guide_follows_intake_to_reassessment() -> None:
     text = (DOCS / "clinician-guide.md").read_text(encoding="utf-8")
-    headings = ["Intake", "red-flag screen", "Which tests", "Reading the result", "The plan", "The reports",
-                "Reassessment"]
+    headings = ["## 1. Intake", "## 2. The red-flag screen", "## 3. Which tests", "## 4. Reading the result",
+                "## 5. The plan", "## 6. The reports", "## 7. Reassessment"]
     positions = [text.find(h) for h in headings]
     assert -1 not in positions and positions == sorted(positions)
