@@ -133,3 +133,21 @@ def test_reassessment_leads_with_pain_and_function_change_dates_and_interval(kb:
     assert (function.before, function.after, function.verdict) == ("32", "18", "improved")
     html = model_html(model)
     assert html.index("Oswestry") < html.index("Summary")  # outcomes come first, before the summary
+
+
+def test_no_example_report_leaks_spec_references_or_edge_ids(kb: Any) -> None:
+    import html as html_lib
+
+    from kinetrace.demo_cases import example_paths
+    from kinetrace.reports import model_html
+
+    for path in example_paths():
+        case = load_case(path)
+        result = assess(case, kb)
+        for audience in ("clinician", "patient"):
+            page = model_html(compose_report(result, audience=audience, generated_on="x", kb=kb, case=case))
+            page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", page, flags=re.S)
+            text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+            assert not re.search(r"§|clinical\.md|\bE\d\d\b|\bbits\b", text), (path.name, audience)
+            if audience == "patient":
+                assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), path.name

@@ -26,6 +26,7 @@ from kinetrace.reports.model import (
     TriageView,
 )
 from kinetrace.reports.people import date_words, identity_view, plain_region
+from kinetrace.reports.wording import humanise_model
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
 
@@ -163,7 +164,7 @@ def build_report(
     review = review_advice(nets)
     not_tested = _not_tested(a)
     case_ref = a.case_id or (case.id if case else None) or "unnamed case"
-    return ReportModel(
+    model = ReportModel(
         audience=audience,
         title=title,
         case_id=case_ref,
@@ -203,6 +204,7 @@ def build_report(
         clinic_items=[p.name for p in a.plan if p.intervention_id not in getattr(kb, "home_exercises", {})],
         come_back=review.warning if review is not None else "",
     )
+    return humanise_model(model, kb)
 
 
 def _not_tested(a: Assessment) -> list[NotTestedView]:
