@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from kinetrace.reports.wording import humanise
 from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem
 
 __all__ = ["print_assessment", "to_markdown"]
@@ -48,6 +49,10 @@ class _Names:
     def of(self, node_id: str) -> str:
         return str(self.kb.name_of(node_id))
 
+    def words(self, text: str) -> str:
+        """Core text with ids replaced by names and specification references removed."""
+        return humanise(text, self.kb)
+
 
 def _num(x: float | str | None, unit: str) -> str:
     if x is None:
@@ -72,7 +77,7 @@ def _reading(f: FindingResult) -> str:
 def _reads_as(f: FindingResult, names: _Names) -> str:
     lines = [f"{names.of(t.target)}: {_STATE_WORDS.get(t.state, t.state)}" for t in f.targets]
     if f.conflict_resolution:
-        lines.append(f.conflict_resolution)
+        lines.append(names.words(f.conflict_resolution))
     return "\n".join(lines) or "recorded"
 
 
@@ -125,15 +130,15 @@ def _identity_lines(a: Assessment, names: _Names) -> list[str]:
     return lines
 
 
-def _folded_warnings(a: Assessment) -> list[str]:
+def _folded_warnings(a: Assessment, names: _Names) -> list[str]:
     """Warnings not already shown beside their finding (those start with the finding's test id)."""
     ids = {f.test_id for f in a.findings}
-    return [w for w in a.warnings if w.split(":")[0].split(" ")[0] not in ids]
+    return [names.words(w) for w in a.warnings if w.split(":")[0].split(" ")[0] not in ids]
 
 
-def _triage_panel(a: Assessment) -> Panel:
+def _triage_panel(a: Assessment, names: _Names) -> Panel:
     style, title = _ACTION_STYLE[a.triage.action.value]
-    lines = [Text(a.triage.summary)]
+    lines = [Text(names.words(a.triage.summary))]
     for f in a.triage.flags:
         lines.append(Text(f"• {f.suspected}: {f.advice} See {f.whom}, {f.how_soon}.", style="bold"))
     for q in a.triage.missing_questions:
@@ -182,20 +187,20 @@ def print_assessment(a: Assessment, console: Console, *, kb: Any = None) -> None
     console.print(Panel("\n".join(_identity_lines(a, names)), title="Kinetrace assessment", border_style="blue"))
     console.print(Panel(a.profile_label, title=f"Profile: {a.profile} · knowledge base {a.kb_version}",
                         border_style="magenta" if a.profile == "seed" else "blue"))
-    console.print(_triage_panel(a))
+    console.print(_triage_panel(a, names))
     if a.findings:
         console.print(_findings_table(a, names))
     if a.ranking:
         console.print(_ranking_table(a, names))
-    console.print(Panel(a.remote_summary, title="Remote contributors"))
+    console.print(Panel(names.words(a.remote_summary), title="Remote contributors"))
     if a.next_test:
         about = ", ".join(names.of(i) for i in a.next_test.informs)
         console.print(Panel(f"{a.next_test.name}: of the tests not done, expected to tell most about {about}.",
                             title="Next best test"))
     shown, more = _not_tested(a)
     if shown:
-        lines = [f"• {n.name}{' — could change the top item' if n.could_change_top else ''}: {n.reason}"
-                 for n in shown]
+        lines = [f"• {n.name}{' — could change the top item' if n.could_change_top else ''}: "
+                 f"{names.words(n.reason)}" for n in shown]
         if more:
             lines.append(f"… and {more} more not tested")
         console.print(Panel("\n".join(lines), title="Not tested"))
@@ -208,13 +213,13 @@ def print_assessment(a: Assessment, console: Console, *, kb: Any = None) -> None
         console.print(Panel("\n".join(f"• {q['text']}" for q in a.triage.follow_up_questions),
                             title="Follow-up questions to ask"))
     if a.claims_you_may_have_heard:
-        lines = [f"• {c.claim} — {c.grade}: {c.statement}" for c in a.claims_you_may_have_heard]
+        lines = [f"• {c.claim} — {c.grade}: {names.words(c.statement)}" for c in a.claims_you_may_have_heard]
         console.print(Panel("\n".join(lines), title="Claims you may have heard (not ranked)"))
     for q in a.quantitative:
         console.print(Panel(q.text, title=q.title))
     console.print(Panel("\n".join(f"• {s}" for s in a.safety_net), title="Safety netting (advice to the patient)",
                         border_style="yellow"))
-    for w in _folded_warnings(a):
+    for w in _folded_warnings(a, names):
         console.print(f"[yellow]warning:[/] {w}")
 
 
@@ -224,7 +229,7 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
     out = [f"# Kinetrace assessment{f' — {a.case_id}' if a.case_id else ''}", ""]
     out += [f"- {line}" for line in _identity_lines(a, names)]
     out += ["", f"*{a.profile_label}* Knowledge base `{a.kb_version}`.", "",
-            f"## Triage: {_ACTION_STYLE[a.triage.action.value][1].lower()}", "", a.triage.summary, ""]
+            f"## Triage: {_ACTION_STYLE[a.triage.action.value][1].lower()}", "", names.words(a.triage.summary), ""]
     out += [f"- **{f.suspected}**: {f.advice} See {f.whom}, {f.how_soon}." for f in a.triage.flags]
     out += [f"- Question to answer: {q['text']}" for q in a.triage.missing_questions]
     if a.findings:
@@ -236,14 +241,14 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
         for n, i in enumerate(a.ranking, 1):
             chain = "; ".join(_chain(i, names).splitlines())
             out.append(f"{n}. **{i.name}** — {_pct(i)}, {_STATE_WORDS.get(i.state, i.state)}. {chain}")
-    out += ["", "## Remote contributors", "", a.remote_summary]
+    out += ["", "## Remote contributors", "", names.words(a.remote_summary)]
     if a.next_test:
         about = ", ".join(names.of(i) for i in a.next_test.informs)
         out += ["", "## Next best test", "", f"{a.next_test.name}: of the tests not done, expected to tell most "
                 f"about {about}."]
     shown, more = _not_tested(a)
     if shown:
-        out += ["", "## Not tested", ""] + [f"- {n.name}: {n.reason}" for n in shown]
+        out += ["", "## Not tested", ""] + [f"- {n.name}: {names.words(n.reason)}" for n in shown]
         if more:
             out.append(f"- … and {more} more not tested")
     if a.plan:
@@ -254,9 +259,9 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
         out += ["", "## Follow-up questions to ask", ""] + [f"- {q['text']}" for q in a.triage.follow_up_questions]
     if a.claims_you_may_have_heard:
         out += ["", "## Claims you may have heard", ""]
-        out += [f"- {c.claim} — *{c.grade}*: {c.statement}" for c in a.claims_you_may_have_heard]
+        out += [f"- {c.claim} — *{c.grade}*: {names.words(c.statement)}" for c in a.claims_you_may_have_heard]
     out += ["", "## Safety netting (advice to the patient)", ""] + [f"- {s}" for s in a.safety_net]
-    warnings = _folded_warnings(a)
+    warnings = _folded_warnings(a, names)
     if warnings:
         out += ["", "## Warnings", ""] + [f"- {w}" for w in warnings]
     return "\n".join(out) + "\n"
