@@ -196,7 +196,7 @@ def build_report(
         progress=progress,
         references=refs,
         evidence_key=EVIDENCE_KEY,
-        identity=identity_view(ident, names.region, fallback_ref=case_ref),
+        identity=identity_view(ident, names.region, fallback_ref=case_ref, plain=audience == "patient"),
         summary_findings=_summary_findings(a, names),
         plain_findings=_plain_findings(a),
         home_programme=programme,

@@ -51,8 +51,8 @@ def _words(items: list[str]) -> str:
     return ", ".join(i.replace("_", " ") for i in items) or "not recorded"
 
 
-def identity_view(ident: CaseIdentity | None, region_name: Callable[[str], str], *, fallback_ref: str
-                  ) -> IdentityView:
+def identity_view(ident: CaseIdentity | None, region_name: Callable[[str], str], *, fallback_ref: str,
+                  plain: bool = False) -> IdentityView:
     """Return the identity block; without an identity (an old saved result) say what is not recorded."""
     if ident is None:
         return IdentityView(patient=f"ref {fallback_ref}", age_sex="not recorded", assessed_on=date_words(None),
@@ -66,7 +66,8 @@ def identity_view(ident: CaseIdentity | None, region_name: Callable[[str], str],
     when = date_words(ident.assessed_on) + (f", {ident.assessed_at}" if ident.assessed_at else "")
     assessor = ", ".join(x for x in (ident.assessor, ident.clinic) if x) or "not recorded"
     complaint = [
-        ComplaintView(where=complaint_where(p, region_name(p.region)), intensity=p.intensity,
+        ComplaintView(where=complaint_where(p, plain_region(region_name(p.region)) if plain else region_name(p.region)),
+                      intensity=p.intensity,
                       duration=_weeks(p.duration_weeks), aggravating=_words(p.aggravating), easing=_words(p.easing))
         for p in ident.complaint
     ]
