@@ -136,14 +136,15 @@ def _arrow(arrow: ChainArrow, number: int) -> str:
     parts = []
     for x1, y1 in sources:
         x2, y2 = target
-        bend = 34 if x1 >= mid else -34
+        bend = 52 if x1 >= mid else -52
         cx, cy = max(x1, x2) + bend if bend > 0 else min(x1, x2) + bend, (y1 + y2) / 2
+        lx, ly = (x1 + 2 * cx + x2) / 4 + (10 if bend > 0 else -10), cy
         parts.append(
             f'<path d="M{x1:g} {y1:g} Q{cx:g} {cy:g} {x2:g} {y2 + (10 if y1 > y2 else -10):g}" fill="none" '
-            f'stroke="{colour}" stroke-width="2.4"{dash_attr} marker-end="url(#kt-arrow-{colour.lstrip("#")})"/>'
+            f'stroke="{colour}" stroke-width="3"{dash_attr} marker-end="url(#kt-arrow-{colour.lstrip("#")})"/>'
             f'<circle cx="{x1:g}" cy="{y1:g}" r="4.5" fill="{colour}"/>'
-            f'<circle cx="{(x1 + 2 * cx + x2) / 4:g}" cy="{cy:g}" r="7" fill="#fff" stroke="{colour}"/>'
-            f'<text x="{(x1 + 2 * cx + x2) / 4:g}" y="{cy + 3.2:g}" font-size="9" text-anchor="middle" '
+            f'<circle cx="{lx:g}" cy="{ly:g}" r="8" fill="#fff" stroke="{colour}"/>'
+            f'<text x="{lx:g}" y="{ly + 3.5:g}" font-size="10" text-anchor="middle" '
             f'fill="{colour}" font-family="DejaVu Sans" font-weight="bold">{number}</text>'
         )
     return "".join(parts)
@@ -177,7 +178,7 @@ def _labels() -> str:
     )
 
 
-def body_svg(*, pain: Sequence[PainMark], chains: Sequence[ChainArrow], width_mm: float = 62) -> str:
+def body_svg(*, pain: Sequence[PainMark], chains: Sequence[ChainArrow], width_mm: float = 72) -> str:
     """Return the front and back outlines: red discs on painful regions (on their side), numbered chain arrows."""
     drawn = [c for c in chains if c.source in REGION_ANCHORS and c.target in REGION_ANCHORS]
     arrows = "\n".join(_arrow(c, i) for i, c in enumerate(drawn, 1))

@@ -68,7 +68,7 @@ def _path(line: Line) -> str:
     return "M" + " L".join(f"{x:g} {y:g}" for x, y in line)
 
 
-def exercise_svg(pose: str, *, width_mm: float = 34) -> str:
+def exercise_svg(pose: str, *, width_mm: float = 40) -> str:
     """Return the drawing for `pose` as inline SVG; an unknown pose draws a plain standing figure."""
     spec = POSES.get(pose, {"head": (60, 11), "body": _STAND})
     hx, hy = spec["head"]  # type: ignore[misc]
