@@ -191,7 +191,7 @@ def build_report(
         safety_net=list(a.safety_net),
         safety_net_clinician=[n.clinician for n in safety_net_entries(nets, regions)],
         follow_up_questions=[q.get("text", "") for q in a.triage.follow_up_questions if q.get("text")],
-        warnings=list(a.warnings),
+        warnings=_unfolded_warnings(a),
         photos=list(photos),
         progress=progress,
         references=refs,
@@ -204,7 +204,13 @@ def build_report(
         clinic_items=[p.name for p in a.plan if p.intervention_id not in getattr(kb, "home_exercises", {})],
         come_back=review.warning if review is not None else "",
     )
-    return humanise_model(model, kb)
+    return humanise_model(model, kb, numbers)
+
+
+def _unfolded_warnings(a: Assessment) -> list[str]:
+    """Warnings not already shown in their finding's row (those begin with the finding's test id)."""
+    ids = {f.test_id for f in a.findings}
+    return [w for w in a.warnings if w.split(":")[0].split(" ")[0] not in ids]
 
 
 def _not_tested(a: Assessment) -> list[NotTestedView]:

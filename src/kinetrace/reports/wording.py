@@ -27,9 +27,15 @@ def _name(token: str, kb: Any) -> str:
     return token.replace("_", " ")
 
 
-def humanise(text: str, kb: Any = None) -> str:
-    """Return `text` with spec references removed, edge ids and snake_case ids replaced by names."""
+_REF = re.compile(r"\[?\b(R\d+[a-z]?|SEED-\d+)\b\]?")
+
+
+def humanise(text: str, kb: Any = None, numbers: dict[str, str] | None = None) -> str:
+    """Return `text` with spec references removed, edge ids and snake_case ids replaced by names, and reference
+    keys (R16) replaced by their citation numbers ([3]) when `numbers` maps them."""
     out = _SPEC_REF.sub("", text)
+    if numbers:
+        out = _REF.sub(lambda m: f"[{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(0), out)
     edges = getattr(kb, "edges", {}) if kb is not None else {}
     out = _EDGE.sub(lambda m: f"“{edges[m.group(0)].name}”" if m.group(0) in edges else "a chain link", out)
     out = _SNAKE.sub(lambda m: _name(m.group(0), kb), out)
@@ -37,18 +43,18 @@ def humanise(text: str, kb: Any = None) -> str:
     return re.sub(r"\(\s*\)|\s+(?=[,.;)])", "", out).replace("  ", " ")
 
 
-def _walk(value: Any, kb: Any, key: str = "") -> Any:
+def _walk(value: Any, kb: Any, numbers: dict[str, str] | None, key: str = "") -> Any:
     if key in _KEEP:
         return value
     if isinstance(value, str):
-        return humanise(value, kb)
+        return humanise(value, kb, numbers)
     if isinstance(value, dict):
-        return {k: _walk(v, kb, k) for k, v in value.items()}
+        return {k: _walk(v, kb, numbers, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_walk(v, kb, key) for v in value]
+        return [_walk(v, kb, numbers, key) for v in value]
     return value
 
 
-def humanise_model(model: Any, kb: Any = None) -> Any:
+def humanise_model(model: Any, kb: Any = None, numbers: dict[str, str] | None = None) -> Any:
     """Return a copy of a report model with every free-text field humanised (pictures and ids left alone)."""
-    return type(model).model_validate(_walk(model.model_dump(), kb))
+    return type(model).model_validate(_walk(model.model_dump(), kb, numbers))
