@@ -80,13 +80,15 @@ def _cold(runs: int) -> dict[str, tuple[list[float], list[float]]]:
 
 
 def _reading_age() -> tuple[float, int]:
-    """Flesch–Kincaid grade of the patient handout's own words (drawings, tables of days and numbers left out)."""
+    """Flesch–Kincaid grade of the patient handout's words: triage, findings, what may be going on, the home
+    programme, when to come back, when to get help (drawings and the table of days left out)."""
     import textstat
 
     kb = load_knowledge()
     case = load_case(demo_case_path())
     model = compose_report(assess(case, kb), audience="patient", generated_on="today", kb=kb, case=case)
-    parts = [*model.plain_findings, *model.safety_net, model.come_back]
+    parts = [model.triage.headline, model.triage.summary, *model.plain_findings,
+             *(r.patient_text for r in model.ranking), *model.safety_net, model.come_back]
     for ex in model.home_programme:
         parts += [ex.why, *ex.steps, ex.feel, ex.progress, ex.stop]
     text = " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts if p)
