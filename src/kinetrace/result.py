@@ -98,6 +98,11 @@ class FindingResult(_Out):
     targets: list[TargetState] = Field(default_factory=list)
     conflict_resolution: str | None = None
     discarded: list[dict[str, str]] = Field(default_factory=list, description="entries set aside in a conflict")
+    evidence: Literal["used", "to_confirm", "needs_review"] = Field(
+        "used", description="used: feeds the reasoning; to_confirm: a photo proxy the confirmation rule has not "
+        "met yet; needs_review: every entry was flagged by the measurement (kept out of the reasoning)")
+    evidence_note: str | None = Field(None, description="why the finding is not used, or how it is capped")
+    landmarks_confirmed: bool | None = Field(None, description="photo findings: landmarks reviewed by a clinician")
 
 
 class ImpairmentStatus(_Out):

@@ -71,7 +71,14 @@ def measure_media(media: CaseMedia) -> MediaFindings:
         from kinetrace.vision.photo import analyse_photos
 
         photos = analyse_photos(list(media.photos), height_cm=media.height_cm, estimator=_photo_estimator())
-        _gather(found, photos.findings)
+        from kinetrace.intake.merge import add_photo_spread
+        from kinetrace.metrics.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+        per_photo = [(catalogue.metric(s.metric_id).test_id,
+                      [m.value for m in s.measurements if m.value is not None and m.unit == s.unit])
+                     for s in photos.metrics]
+        _gather(found, add_photo_spread(photos.findings, per_photo))
         sources.append(f"{len(media.photos)} photo(s)")
         warnings += photos.warnings
     for clip in media.videos:
@@ -85,22 +92,11 @@ def measure_media(media: CaseMedia) -> MediaFindings:
 
 
 def merge_findings(case_data: Mapping[str, Any], measured: MediaFindings) -> dict[str, Any]:
-    """Return a copy of the case data with the measured findings added beside any entered for the same test.
+    """Return a copy of the case data with the measured findings added beside any entered for the same test
+    (`intake.merge.merge_findings`)."""
+    from kinetrace.intake.merge import merge_findings as merge
 
-    Case data whose `findings` is not a mapping comes back unchanged, for the case parser to report.
-    """
-    entered = case_data.get("findings") or {}
-    if not isinstance(entered, Mapping):
-        return dict(case_data)
-    findings = dict(entered)
-    for test_id, entries in measured.findings.items():
-        current = findings.get(test_id)
-        before = [] if current is None else current if isinstance(current, list) else [current]
-        findings[test_id] = [*before, *entries]
-    merged = {**case_data, "findings": findings}
-    note = f"findings merged from {', '.join(measured.sources)}"
-    merged["notes"] = f"{case_data.get('notes') or ''}\n{note}".strip()
-    return merged
+    return merge(case_data, measured.findings, source=", ".join(measured.sources))
 
 
 def _gather(found: dict[str, list[dict[str, Any]]], findings: Mapping[str, Any]) -> None:

@@ -30,34 +30,45 @@ class ProfileName(StrEnum):
     SEED = "seed"
 
 
-def _merge(case_data: dict[str, Any], extra: dict[str, Any], source: str) -> dict[str, Any]:
-    findings = dict(case_data.get("findings") or {})
-    for test_id, entry in extra.items():
-        if test_id not in findings:
-            findings[test_id] = entry
-            continue
-        current = findings[test_id]
-        current_list = current if isinstance(current, list) else [current]
-        new_list = entry if isinstance(entry, list) else [entry]
-        findings[test_id] = [*current_list, *new_list]
-    merged = dict(case_data)
-    merged["findings"] = findings
-    notes = merged.get("notes") or ""
-    merged["notes"] = (notes + f"\nfindings merged from {source}").strip()
-    return merged
+def _photo_findings(photos: list[Path], height_cm: float | None, landmarks: Path | None) -> dict[str, Any]:
+    """Measure the photos; return their findings with per-photo spread and the landmarks-confirmed mark."""
+    from kinetrace.intake.merge import add_photo_spread, mark_confirmed
+    from kinetrace.metrics.catalogue import load_catalogue
+    from kinetrace.vision.photo import analyse_photos
+
+    analysis = analyse_photos(photos, height_cm=height_cm, overrides=landmarks)
+    for warning in analysis.warnings:
+        typer.echo(f"note: {warning}", err=True)
+    catalogue = load_catalogue()
+    per_photo = [(catalogue.metric(s.metric_id).test_id,
+                  [m.value for m in s.measurements if m.value is not None and m.unit == s.unit])
+                 for s in analysis.metrics]
+    reviewed = set(_reviewed_photos(landmarks))
+    return mark_confirmed(add_photo_spread(analysis.findings, per_photo), reviewed)
 
 
-def _media_findings(photos: list[Path], videos: list[str], height_cm: float | None
-                    ) -> tuple[dict[str, Any], list[str]]:
+def _reviewed_photos(landmarks: Path | None) -> list[str]:
+    """File names whose landmarks the --landmarks file corrects or confirms (its top-level keys)."""
+    if landmarks is None:
+        return []
+    from kinetrace.vision.overrides import load_overrides
+
+    return [Path(name).name for name in load_overrides(landmarks)]
+
+
+def _media_findings(photos: list[Path], videos: list[str], height_cm: float | None,
+                    landmarks: Path | None = None) -> tuple[dict[str, Any], list[str]]:
+    from kinetrace.intake.merge import merge_findings, unreviewed_tests
+
     found: dict[str, Any] = {}
     sources: list[str] = []
     if photos:
-        from kinetrace.vision.photo import analyse_photos
-
-        analysis = analyse_photos(photos, height_cm=height_cm)
-        for test_id, entry in analysis.findings.items():
-            found.setdefault(test_id, [])
-            found[test_id] += entry if isinstance(entry, list) else [entry]
+        measured = _photo_findings(photos, height_cm, landmarks)
+        unreviewed = unreviewed_tests(measured)
+        if unreviewed:
+            typer.echo(f"note: photo landmarks not reviewed for {', '.join(unreviewed)}; check them with "
+                       "`kinetrace posture PHOTO --annotate DIR` and pass corrections with --landmarks", err=True)
+        found = merge_findings({"findings": found}, measured)["findings"]
         sources.append(f"{len(photos)} photo(s)")
     for spec in videos:
         path_text, _, test = spec.rpartition(":")
@@ -66,25 +77,24 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
         from kinetrace.vision.video import analyse_video
 
         analysis = analyse_video(Path(path_text), test)
-        for test_id, entry in analysis.findings.items():
-            found.setdefault(test_id, [])
-            found[test_id] += entry if isinstance(entry, list) else [entry]
+        found = merge_findings({"findings": found}, analysis.findings)["findings"]
         sources.append(f"video {Path(path_text).name} ({test})")
     return found, sources
 
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
-         out: Path | None, *, height_cm: float | None = None) -> None:
+         out: Path | None, *, height_cm: float | None = None, landmarks: Path | None = None) -> None:
     from kinetrace.assessment import assess
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data
+    from kinetrace.intake.merge import merge_findings
     from kinetrace.knowledge import load_knowledge
 
     kb = load_knowledge()
     if photos or videos:
         data = read_case_data(case_path)
-        extra, sources = _media_findings(photos, videos, height_cm)
-        case = parse_case(_merge(data, extra, ", ".join(sources)), source=str(case_path))
+        extra, sources = _media_findings(photos, videos, height_cm, landmarks)
+        case = parse_case(merge_findings(data, extra, source=", ".join(sources)), source=str(case_path))
     else:
         case = load_case(case_path)
     result = assess(case, kb, profile=profile.value)
@@ -137,6 +147,8 @@ def register(app: typer.Typer) -> None:
                                          "clip.mp4:single_leg_stance (repeatable)."),
         height_cm: float | None = typer.Option(None, "--height-cm", min=50, max=250,
                                                help="Person's height, to give photo translations in mm."),
+        landmarks: Path | None = typer.Option(None, "--landmarks", help="JSON of landmark corrections per photo "
+                                              "(as `posture --landmarks`); photos named in it count as reviewed."),
         out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
     ) -> None:
         """Assess one case: red-flag triage first, then findings, ranked contributors with chains, plan.
@@ -148,4 +160,4 @@ def register(app: typer.Typer) -> None:
 
         Exit status: 0 done, 2 bad input (the message names the field), 1 other error.
         """
-        _run(case, fmt, profile, photos, videos, out, height_cm=height_cm)
+        _run(case, fmt, profile, photos, videos, out, height_cm=height_cm, landmarks=landmarks)

@@ -76,8 +76,15 @@ def _reading(f: FindingResult) -> str:
 
 def _reads_as(f: FindingResult, names: _Names) -> str:
     lines = [f"{names.of(t.target)}: {_STATE_WORDS.get(t.state, t.state)}" for t in f.targets]
+    if f.evidence_note:
+        lines.append(names.words(f.evidence_note))  # "to confirm: …", "needs review …" or "not validated …"
     if f.conflict_resolution:
         lines.append(names.words(f.conflict_resolution))
+    for d in f.discarded:
+        if "value" in d:
+            lines.append(f"also measured by {d['method']}: {d['value']} ({d.get('reason', 'set aside')})")
+    if f.landmarks_confirmed is False:
+        lines.append("photo landmarks not reviewed")
     return "\n".join(lines) or "recorded"
 
 

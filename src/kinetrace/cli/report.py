@@ -169,19 +169,6 @@ def _export(subject: Path, fhir: Path | None, json_out: Path | None, csv_out: Pa
         _write(fhir, fhir_bundle_json(assessment, issued=issued, case=case, kb=kb))
 
 
-def _merge_findings(case_data: dict[str, Any], extra: dict[str, Any], source: str) -> dict[str, Any]:
-    """Return the case with `extra` findings added; a test already present keeps both entries."""
-    findings = dict(case_data.get("findings") or {})
-    for test_id, entry in extra.items():
-        if test_id in findings:
-            current = findings[test_id]
-            findings[test_id] = [*(current if isinstance(current, list) else [current]), entry]
-        else:
-            findings[test_id] = entry
-    notes = (str(case_data.get("notes") or "") + f"\nfindings imported from {source}").strip()
-    return {**case_data, "findings": findings, "notes": notes}
-
-
 def _import(file: Path, trial: str, into: Path | None, out: Path | None, fmt: ImportFormat) -> None:
     import yaml
 
@@ -193,8 +180,9 @@ def _import(file: Path, trial: str, into: Path | None, out: Path | None, fmt: Im
     payload: dict[str, Any] = {"findings": result.findings}
     if into is not None:
         from kinetrace.intake.load import parse_case, read_case_data
+        from kinetrace.intake.merge import merge_findings
 
-        payload = _merge_findings(read_case_data(into), result.findings, result.source)
+        payload = merge_findings(read_case_data(into), result.findings, source=result.source)
         parse_case(payload, source=str(into))  # the merged case must still be a valid case
     if fmt == ImportFormat.JSON:
         text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

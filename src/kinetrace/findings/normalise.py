@@ -7,6 +7,12 @@ indeterminate (inside the error band), absent (primary criterion normal beyond e
 Several entries for one test are reconciled first: entries by the same method are averaged (repeat
 measurements); entries by different methods are resolved in favour of the more valid method, and the resolution is
 reported (`conflict_resolved_by_method`).
+
+Photo and video proxies (`model.yaml: proxy_confirmation`) never outvote a clinician: when a test has a
+hand-entered entry, it is read from those alone and each proxy is listed beside it (`discarded`, with its value and
+whether it disagrees beyond error). Proxy entries flagged `review: needs_review/refused` never enter; a photo value
+enters only when the confirmation rule is met (seen on enough photos that agree within the test's error), otherwise
+the finding is shown with `evidence: to_confirm` and gives no reading; `validated: false` caps readings at possible.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
+from typing import Literal
 
 from kinetrace.findings.reading import ReadingState, error_gate, read_rule
 from kinetrace.intake.measurements import CaseMeasurements, Measurement
@@ -24,6 +31,10 @@ from kinetrace.result import FindingResult, FindingState, ImpairmentStatus, Targ
 __all__ = ["NormalisedFindings", "TestReading", "normalise_findings"]
 
 _UNRANKED_METHOD = 50
+_FLAGGED = frozenset({"needs_review", "refused"})
+# A reading from a measurement without a validated error counts as "possible" at most (issue 9, item 3).
+_CAP: dict[ReadingState, ReadingState] = {"abnormal": "possible", "normal": "indeterminate"}
+EvidenceUse = Literal["used", "to_confirm", "needs_review"]
 _PRIMARY_LABEL: dict[ReadingState, FindingState] = {
     "abnormal": "present", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
 _SUPPORT_LABEL: dict[ReadingState, FindingState] = {
@@ -91,6 +102,100 @@ def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Meas
     return chosen, note, discarded
 
 
+@dataclass(frozen=True)
+class _Choice:
+    """The entry a test is read from, how it was chosen, and whether it may be evidence."""
+
+    entry: Measurement
+    note: str | None
+    discarded: list[dict[str, str]]
+    evidence: EvidenceUse = "used"
+    evidence_note: str | None = None
+    capped: bool = False
+
+
+def _shown(m: Measurement) -> str:
+    parts = [f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+             for k, v in (("left", m.left), ("right", m.right), ("value", m.value)) if v is not None]
+    return ", ".join(parts) or "no value"
+
+
+def _numbers(m: Measurement) -> dict[str, float]:
+    return {k: v for k, v in (("left", m.left), ("right", m.right), ("value", m.value)) if isinstance(v, float)}
+
+
+def _differs(test: ClinicalTest, a: Measurement, b: Measurement) -> bool:
+    """True when two entries disagree beyond the test's error gate (categories: when they differ at all)."""
+    gate = test.measurement_error.gate if test.measurement_error is not None else 0.0
+    na, nb = _numbers(a), _numbers(b)
+    shared = na.keys() & nb.keys()
+    if shared:
+        return any(abs(na[k] - nb[k]) > gate for k in shared)
+    return _shown(a) != _shown(b)
+
+
+def _hand_over_proxy(test: ClinicalTest, hand: Sequence[Measurement], proxies: Sequence[Measurement]) -> _Choice:
+    chosen, note, discarded = _reconcile(test, hand)
+    disagree = [p for p in proxies if _differs(test, chosen, p)]
+    for p in proxies:
+        discarded.append({"method": p.method or "unspecified", "path": p.path, "value": _shown(p),
+                          "reason": "disagrees beyond error; the hand-entered value stands" if p in disagree
+                          else "agrees within error with the hand-entered value"})
+    if disagree:
+        shown = "; ".join(f"{p.method or 'proxy'}: {_shown(p)}" for p in disagree)
+        extra = (f"hand_entered_stands: {_shown(chosen)} entered by hand stands; the proxy disagrees beyond "
+                 f"error ({shown}); both are shown")
+        note = f"{note}; {extra}" if note else extra
+    return _Choice(chosen, note, discarded)
+
+
+def _photo_agreement(test: ClinicalTest, photos: Sequence[Measurement]) -> tuple[int, float | None]:
+    """Return how many photos show the value and the largest spread between them (None: not known)."""
+    count = sum(p.photos or 1 for p in photos)
+    spreads = [p.spread for p in photos if p.spread is not None]
+    if any((p.photos or 1) >= 2 and p.spread is None for p in photos):
+        return count, None
+    for key in ("left", "right", "value"):
+        values = [v for p in photos if isinstance(v := getattr(p, key), float)]
+        if len(values) >= 2:
+            spreads.append(max(values) - min(values))
+    return count, max(spreads, default=0.0)
+
+
+def _choose(kb: KnowledgeBase, test: ClinicalTest, entries: Sequence[Measurement]) -> _Choice:
+    """Pick the entry to read: hand over proxy, flagged entries out, photos only under the confirmation rule."""
+    rule = kb.model.proxy_confirmation
+    if rule is None:
+        chosen, note, discarded = _reconcile(test, entries)
+        return _Choice(chosen, note, discarded)
+    proxy = set(rule.proxy_methods)
+    hand = [e for e in entries if e.method not in proxy]
+    usable = [e for e in entries if e.method in proxy and e.review not in _FLAGGED]
+    flagged = [e for e in entries if e.method in proxy and e.review in _FLAGGED]
+    if hand:
+        return _hand_over_proxy(test, hand, usable)
+    if not usable:
+        why = "; ".join(dict.fromkeys(f"{e.method or 'proxy'} {e.review.replace('_', ' ')}" for e in flagged
+                                      if e.review))
+        return _Choice(flagged[0], None, [], "needs_review", f"{why}: kept out of the reasoning")
+    chosen, note, discarded = _reconcile(test, usable)
+    photos = [e for e in usable if e.method in rule.photo_methods]
+    if photos and len(photos) == len(usable):
+        count, spread = _photo_agreement(test, photos)
+        gate = test.measurement_error.gate if test.measurement_error is not None else 0.0
+        if count < rule.min_agreeing_photos or spread is None or spread > gate:
+            seen = (f"seen on {count} photo(s)" if spread is None or count < rule.min_agreeing_photos
+                    else f"{count} photos differ by {spread:g} {test.unit}, more than the error {gate:g} {test.unit}")
+            if spread is None and count >= rule.min_agreeing_photos:
+                seen += " whose agreement was not reported"
+            return _Choice(chosen, note, discarded, "to_confirm",
+                           f"to confirm: {seen}; the rule needs {rule.min_agreeing_photos} photos that agree "
+                           f"within {gate:g} {test.unit} ({rule.grade})")
+    if any(e.validated is False for e in usable):
+        return _Choice(chosen, note, discarded, "used", "not validated: counts as possible at most", capped=True)
+    return _Choice(chosen, note, discarded)
+
+
 def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tuple[float, float] | None:
     if state == "indeterminate":
         return None
@@ -105,12 +210,15 @@ def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tup
     return pair[0], pair[1]
 
 
-def _read_test(kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: int, sex: str
-               ) -> tuple[list[TargetState], list[TestReading]]:
+def _read_test(kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: int, sex: str,
+               capped: bool = False) -> tuple[list[TargetState], list[TestReading]]:
     targets: list[TargetState] = []
     readings: list[TestReading] = []
     for rule in test.informs:
         reading = read_rule(test, rule, m, age=age, sex=sex)
+        if capped and reading.state in _CAP:
+            reading = replace(reading, state=_CAP[reading.state],
+                              reason=f"{reading.reason} (not validated: possible at most)")
         label = (_PRIMARY_LABEL if rule.role == "primary" else _SUPPORT_LABEL)[reading.state]
         targets.append(TargetState(target=rule.target, role=rule.role, state=label, reason=reading.reason,
                                    rule=rule.rule, grade=rule.grade))
@@ -119,15 +227,16 @@ def _read_test(kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: in
     return targets, readings
 
 
-def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetState], note: str | None,
-                    discarded: list[dict[str, str]]) -> FindingResult:
+def _finding_result(test: ClinicalTest, choice: _Choice, targets: list[TargetState]) -> FindingResult:
+    m = choice.entry
     value: float | str | None = m.value
     if value is None:
         value = m.category if m.category is not None else m.count if m.count is not None else m.answer
     return FindingResult(test_id=test.id, name=test.name, unit=test.unit, left=m.left, right=m.right,
                          value=value, method=m.method, source=m.source, uncertainty=m.uncertainty,
-                         error_gate=error_gate(test, m) or None, targets=targets, conflict_resolution=note,
-                         discarded=discarded)
+                         error_gate=error_gate(test, m) or None, targets=targets,
+                         conflict_resolution=choice.note, discarded=choice.discarded, evidence=choice.evidence,
+                         evidence_note=choice.evidence_note, landmarks_confirmed=m.confirmed)
 
 
 def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -> ImpairmentStatus:
@@ -167,9 +276,12 @@ def normalise_findings(measurements: CaseMeasurements, kb: KnowledgeBase, *, age
     readings: list[TestReading] = []
     for test_id in measurements.test_ids:
         test = kb.tests[test_id]
-        chosen, note, discarded = _reconcile(test, measurements.for_test(test_id))
-        targets, test_readings = _read_test(kb, test, chosen, age=age, sex=sex)
-        results.append(_finding_result(test, chosen, targets, note, discarded))
+        choice = _choose(kb, test, measurements.for_test(test_id))
+        if choice.evidence != "used":
+            results.append(_finding_result(test, choice, []))
+            continue
+        targets, test_readings = _read_test(kb, test, choice.entry, age=age, sex=sex, capped=choice.capped)
+        results.append(_finding_result(test, choice, targets))
         readings.extend(test_readings)
     by_node: dict[str, list[TestReading]] = {}
     for r in readings:

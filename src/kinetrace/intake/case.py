@@ -130,6 +130,14 @@ class FindingInput(_Model):
     source: str | None = Field(None, description="where it came from, e.g. photo:side.jpg")
     uncertainty: float | None = Field(None, ge=0, description="± in the given unit, e.g. from photo analysis")
     note: str | None = None
+    validated: bool | None = Field(None, description="photo/video metrics: False when the measurement method has "
+                                   "no validated error (reasoning should treat it as possible at most)")
+    review: Literal["ok", "needs_review", "refused"] | None = Field(
+        None, description="photo/video metrics: needs_review or refused keeps the entry out of the reasoning")
+    confirmed: bool | None = Field(None, description="photo metrics: True when a clinician reviewed the landmarks")
+    photos: int | None = Field(None, ge=1, description="photo metrics: how many photos the value is the mean of")
+    spread: float | None = Field(None, ge=0, description="photo metrics: largest minus smallest value between "
+                                 "those photos (in the given unit)")
 
     @field_validator("answer", mode="before")
     @classmethod

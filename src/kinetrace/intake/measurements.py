@@ -49,6 +49,11 @@ class Measurement:
     source: str | None = None
     uncertainty: float | None = None
     entered_unit: str | None = None
+    validated: bool | None = None
+    review: str | None = None
+    confirmed: bool | None = None
+    photos: int | None = None
+    spread: float | None = None
 
     @property
     def is_bilateral(self) -> bool:

@@ -155,6 +155,9 @@ def _measure(
     uncertainty = entry.uncertainty
     if uncertainty is not None and test.kind == "numeric":
         uncertainty = convert(uncertainty, entered, test.unit)
+    spread = entry.spread
+    if spread is not None and test.kind == "numeric":
+        spread = convert(spread, entered, test.unit)
     return Measurement(
         test_id=test.id,
         entry_index=index,
@@ -171,6 +174,11 @@ def _measure(
         source=entry.source,
         uncertainty=uncertainty,
         entered_unit=entry.unit,
+        validated=entry.validated,
+        review=entry.review,
+        confirmed=entry.confirmed,
+        photos=entry.photos,
+        spread=spread,
     )
 
 

@@ -478,6 +478,20 @@ class Activity(_Entry):
     keywords: list[str] = Field(min_length=1)
 
 
+class ProxyConfirmation(_Entry):
+    """When a photo or video proxy may stand as evidence (clinical.md §C: "seen on two photos")."""
+
+    proxy_methods: list[str] = Field(min_length=1, description="method ids that are photo/video proxies; a "
+                                     "hand-entered value of the same test always outranks them")
+    photo_methods: list[str] = Field(min_length=1, description="proxy methods the photo rule applies to")
+    min_agreeing_photos: int = Field(ge=1, description="photos that must show the value before it is evidence")
+    agree_within: Literal["measurement_error"] = Field(
+        description="how close the photos' values must be: within the test's measurement-error gate")
+    rule: str
+    refs: list[str]
+    grade: Grade
+
+
 class ModelParameters(_Entry):
     """Reasoning parameters (§F.10, §H.1); all EO design defaults unless a source is given."""
 
@@ -505,6 +519,8 @@ class ModelParameters(_Entry):
     radiation_link: float = Field(0.6, gt=0, le=1)
     radiation_leak: float = Field(0.05, gt=0, lt=1)
     quantitative: QuantitativeFacts
+    proxy_confirmation: ProxyConfirmation | None = Field(
+        None, description="rule for photo/video findings; None lets every proxy entry stand as evidence")
     refs: list[str]
 
     @model_validator(mode="after")

@@ -152,16 +152,12 @@ def findings_from_form(form: Mapping[str, Any], kb: KnowledgeBase) -> dict[str, 
 
 
 def merge_media_findings(case: dict[str, Any], media: Iterable[MediaRecord]) -> dict[str, Any]:
-    """Return the case with each analysed photo's findings added; a test measured twice keeps both entries."""
-    findings: dict[str, Any] = dict(case.get("findings") or {})
+    """Return the case with each analysed photo's findings added beside those entered (`intake.merge`)."""
+    from kinetrace.intake.merge import merge_findings
+
     for item in media:
-        for test_id, entry in (item.findings or {}).items():
-            if test_id not in findings:
-                findings[test_id] = entry
-            else:
-                have = findings[test_id] if isinstance(findings[test_id], list) else [findings[test_id]]
-                findings[test_id] = [*have, *(entry if isinstance(entry, list) else [entry])]
-    return {**case, "findings": findings}
+        case = merge_findings(case, item.findings or {})
+    return case
 
 
 def run_assessment(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str) -> Assessment:
