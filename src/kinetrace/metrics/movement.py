@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from kinetrace.errors import MediaError
 from kinetrace.metrics.movement_events import MovementEvent
 from kinetrace.metrics.movement_kinematics import Kinematics, compute_kinematics, detect_view
 from kinetrace.metrics.movement_measures import MEASURES, MeasureContext, Outcome, RawValue
@@ -91,7 +92,10 @@ class MovementResult:
 
     def findings(self, *, source: str) -> dict[str, dict[str, Any]]:
         """Findings in the case format, keyed by knowledge-base test id (see `findings_from_metrics`)."""
-        return findings_from_metrics(self.metrics, source=source, note=f"{self.test}, {self.view} view")
+        note = f"{self.test}, {self.view} view"
+        if self.warnings:
+            note += "; warnings: " + "; ".join(self.warnings)
+        return findings_from_metrics(self.metrics, source=source, note=note)
 
 
 def prepare_trajectories(
@@ -185,6 +189,8 @@ def analyse_movement(
 
     Raises:
         InputError: `test` is not a known movement test.
+        MediaError: the clip does not show the test (e.g. a stance that is not quiet, or no double-leg stance
+            before foot-off); the message says which check failed, with the value and the bound.
     """
     spec = specs.test(test)
     # Missing landmarks are NaN by design; a division that meets one yields NaN and a reason, not a warning.
@@ -197,6 +203,8 @@ def _analyse(seq: PoseSequence, spec: MovementTestSpec, specs: MovementSpecs, *,
     tr, swaps, gaps, view = prepare_trajectories(seq, specs, view=view)
     kin = compute_kinematics(tr, view, speed_cutoff_hz=specs.processing.speed_cutoff_hz)
     outcome = MEASURES[test](MeasureContext(spec, kin, tr.fps, side))
+    if outcome.refusal is not None:
+        raise MediaError("video", test, message=f"the clip does not show the test ({spec.name}): {outcome.refusal}")
     metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age)
     warnings = [*_cleaning_warnings(swaps, gaps, tr, specs.processing.min_detected_share), *outcome.warnings,
                 *judged]

@@ -72,6 +72,7 @@ class Outcome:
     events: list[MovementEvent] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     side: str = "none"
+    refusal: str | None = None  # the clip does not show the test (why); no value may be used
 
 
 def _event(ctx: MeasureContext, name: str, frame: int, side: str = "none") -> MovementEvent:
@@ -127,12 +128,48 @@ def _drop_sign(stance: str) -> float:
     return 1.0 if stance == "right" else -1.0
 
 
+def _not_a_quiet_stance(ctx: MeasureContext, a: int, b: int) -> str | None:
+    """Why frames [a, b) do not show a quiet single-leg stance after standing on both feet, or None when they do.
+
+    The bounds are the test's detection parameters: a double-leg phase of at least `min_double_stance_s` with a
+    person in view before foot-off, trunk lean (median from vertical) within `max_trunk_lean_deg`, trunk sway (SD)
+    within `max_trunk_sway_deg` and pelvis sway within `max_pelvis_sway_pct` of leg length.
+    """
+    seen_before = int(np.isfinite(ctx.s("hip_mid_x_leg")[:a]).sum())
+    needed = ctx.frames(ctx.spec.param("min_double_stance_s"))
+    if seen_before < needed:
+        where = "on the first frame with a person" if seen_before == 0 else f"after {seen_before / ctx.fps:.2f} s"
+        return (f"foot-off {where}: no double-leg stance of at least {ctx.spec.param('min_double_stance_s'):g} s "
+                "before it, so this is not the start of a single-leg stance")
+    trunk = ctx.s("trunk_lateral_deg" if ctx.kin.view is View.FRONT else "trunk_incl_deg")[a:b]
+    pelvis = ctx.s("hip_mid_x_leg")[a:b]
+    checks = (("trunk lean", abs(_median(trunk)), "max_trunk_lean_deg", "°"),
+              ("trunk sway", float(np.nanstd(trunk)) if np.isfinite(trunk).any() else np.nan,
+               "max_trunk_sway_deg", "°"),
+              ("pelvis sway", float(np.nanstd(pelvis) * 100) if np.isfinite(pelvis).any() else np.nan,
+               "max_pelvis_sway_pct", " % of leg length"))
+    for what, value, key, unit in checks:
+        bound = ctx.spec.param(key)
+        if np.isfinite(value) and value > bound:
+            return (f"{what} {value:.1f}{unit} while on one leg, expected at most {bound:g}{unit}: "
+                    "the clip does not show a quiet single-leg stance (a leg swing, a step or a lean?)")
+    return None
+
+
 def measure_single_leg_stance(ctx: MeasureContext) -> Outcome:
-    """Time on one leg (longest attempt), pelvic drop and trunk/pelvis sway during it."""
+    """Time on one leg (longest attempt), pelvic drop and trunk/pelvis sway during it.
+
+    A clip whose attempt fails the quiet-stance check (`_not_a_quiet_stance`) gives no values and sets
+    `Outcome.refusal`.
+    """
     stance, intervals = _stance_intervals(ctx)
     if not intervals:
         return Outcome(_missing(ctx, _no_foot_off(ctx, stance), stance))
     a, b = max(intervals, key=lambda iv: iv[1] - iv[0])
+    refusal = _not_a_quiet_stance(ctx, a, b)
+    if refusal is not None:
+        return Outcome(_missing(ctx, refusal, stance), [_event(ctx, "foot_off", a, stance)], side=stance,
+                       refusal=refusal)
     warnings = []
     if b >= ctx.n_frames:
         warnings.append("the clip ended before touch-down: the stance time is a minimum")

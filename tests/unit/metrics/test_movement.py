@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kinetrace.errors import MediaError
 from kinetrace.intake.case import FindingInput
 from kinetrace.metrics.movement import analyse_movement, metric_table
 from kinetrace.metrics.movement_scenes import SCENES, build_scene, with_swaps
@@ -105,8 +106,11 @@ def test_yes_no_findings_are_answers_or_per_side_words():
     _, side = _run("squat_side")
     _, front = _run("squat_front")
     assert side.findings(source="video:s.mp4")["squat_heel_lift"]["answer"] == "yes"
-    assert front.findings(source="video:f.mp4")["dynamic_knee_valgus"] | {} == {
-        "left": "yes", "right": "no", "method": "video", "source": "video:f.mp4", "note": "squat, front view"}
+    valgus = front.findings(source="video:f.mp4")["dynamic_knee_valgus"]
+    assert {k: v for k, v in valgus.items() if k != "note"} == {
+        "left": "yes", "right": "no", "method": "video", "source": "video:f.mp4"}
+    # the analysis' warnings travel with the finding (issue 9: not only on stderr)
+    assert valgus["note"].startswith("squat, front view; warnings: dynamic_knee_valgus (left)")
 
 
 def test_metric_rows_never_hold_nan():
@@ -165,3 +169,12 @@ def test_the_wrong_side_given_gets_a_hint_to_the_other_one():
     result = analyse_movement(scene.sequence, "single_leg_stance", SPECS, side="right")
     stance = next(m for m in result.metrics if m.metric_id == "stance_time_s")
     assert stance.status == "not_measurable" and "use --side left" in stance.reason
+
+
+def test_a_stance_without_a_double_leg_phase_first_is_refused():
+    scene = build_scene("single_leg_stance")
+    first_lift = next(e.frame for e in analyse_movement(scene.sequence, "single_leg_stance", SPECS).events
+                      if e.name == "foot_off")
+    cut = replace(scene.sequence, frames=scene.sequence.frames[first_lift:])
+    with pytest.raises(MediaError, match="no double-leg stance"):
+        analyse_movement(cut, "single_leg_stance", SPECS)
