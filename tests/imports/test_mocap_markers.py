@@ -60,7 +60,10 @@ def test_markers_without_a_lower_body_name_what_is_missing(tmp_path: Path, skele
         import_motion(write_trc(tmp_path / "standing.trc", upper))
 
 
-def test_a_walking_trial_is_flagged_as_not_quiet_standing(tmp_path: Path, skeleton: dict) -> None:
+def test_a_walking_trial_is_refused_as_not_quiet_standing(tmp_path: Path, skeleton: dict) -> None:
+    # issue 9: a walking or running trial must not run as "standing" (it used to pass with a warning)
+    from kinetrace.errors import InputError
+
     import math
 
     import opensim as osim
@@ -77,5 +80,5 @@ def test_a_walking_trial_is_flagged_as_not_quiet_standing(tmp_path: Path, skelet
     table.addTableMetaDataString("DataRate", "100")
     table.addTableMetaDataString("Units", "mm")
     osim.TRCFileAdapter().write(table, str(tmp_path / "walk.trc"))
-    result = import_motion(tmp_path / "walk.trc")
-    assert any("not quiet standing" in w for w in result.warnings)
+    with pytest.raises(InputError, match=r"walk\.trc: not a standing trial: the hips travel 475 mm, expected at most"):
+        import_motion(tmp_path / "walk.trc")

@@ -178,11 +178,15 @@ def _import(file: Path, trial: str, into: Path | None, out: Path | None, fmt: Im
     for warning in result.warnings:
         typer.echo(f"note: {warning}", err=True)
     payload: dict[str, Any] = {"findings": result.findings}
+    if result.warnings:  # the warnings travel with the findings, not only on stderr
+        payload["notes"] = "\n".join(result.warnings)
     if into is not None:
         from kinetrace.intake.load import parse_case, read_case_data
         from kinetrace.intake.merge import merge_findings
 
         payload = merge_findings(read_case_data(into), result.findings, source=result.source)
+        if result.warnings:
+            payload["notes"] += "".join(f"\n{w}" for w in result.warnings)
         parse_case(payload, source=str(into))  # the merged case must still be a valid case
     if fmt == ImportFormat.JSON:
         text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -17,20 +17,44 @@ import numpy as np
 import yaml
 
 from kinetrace.errors import InputError
+from kinetrace.imports.checks import check_missing, check_standing_travel
 from kinetrace.imports.trial import MarkerTrial
 from kinetrace.metrics.pose import LANDMARK_NAMES, Landmark, PoseFrame, Provenance
 
-__all__ = ["BodyAxes", "body_axes", "landmarks_from_markers", "posture_from_markers", "projected_frames"]
+__all__ = ["BodyAxes", "body_axes", "landmarks_from_markers", "pelvic_obliquity_from_pelvis", "pelvis_markers",
+           "posture_from_markers", "projected_frames", "used_markers"]
 
 _MARGIN_MM = 150.0  # empty border around the projected person, so no landmark sits on the image edge
 _FAR_SIDE_VISIBILITY = 0.9
-_STILL_MM = 300.0  # a hip midpoint that travels further than this was not standing still (data check, not clinical)
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files("kinetrace.imports").joinpath("data/marker_names.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def _pelvis_names() -> dict[str, str]:
+    """Lower-case marker label → pelvis landmark (left_asis, right_asis, left_psis, right_psis)."""
+    return {label.lower(): point for point, labels in _data()["pelvis"].items() for label in labels}
+
+
+def pelvis_markers(trial: MarkerTrial) -> dict[str, np.ndarray]:
+    """The trial's ASIS/PSIS trajectories (mm) keyed left_asis, right_asis, left_psis, right_psis."""
+    names = _pelvis_names()
+    out: dict[str, np.ndarray] = {}
+    for label, xyz in trial.markers.items():
+        point = names.get(_clean(label))
+        if point is not None and point not in out:
+            out[point] = xyz
+    return out
 
 
 @cache
 def _names() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    text = resources.files("kinetrace.imports").joinpath("data/marker_names.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = _data()
     alias = {name.lower(): name for name in LANDMARK_NAMES}
     for landmark, labels in data["aliases"].items():
         alias.update({label.lower(): landmark for label in labels})
@@ -56,7 +80,42 @@ def landmarks_from_markers(trial: MarkerTrial) -> dict[str, np.ndarray]:
             mid = np.nanmedian((by_label[a] + by_label[b]) / 2.0, axis=0)
             if np.isfinite(mid).all():
                 out[landmark] = mid
+    pelvis = pelvis_markers(trial)
+    for side in ("left", "right"):  # lab models without a hip-joint marker: the side's ASIS–PSIS middle
+        found = [pelvis[k] for k in (f"{side}_asis", f"{side}_psis") if k in pelvis]
+        if f"{side}_hip" not in out and found:
+            mid = np.nanmedian(np.mean(found, axis=0), axis=0)
+            if np.isfinite(mid).all():
+                out[f"{side}_hip"] = mid
     return out
+
+
+def used_markers(trial: MarkerTrial) -> dict[str, np.ndarray]:
+    """The trial's markers that stand for a landmark or a pelvis point (the ones the import reads)."""
+    alias, mids = _names()
+    paired = {label for pair in mids.values() for label in pair}
+    pelvis = _pelvis_names()
+    return {k: v for k, v in trial.markers.items()
+            if _clean(k) in alias or _clean(k) in paired or _clean(k) in pelvis}
+
+
+def pelvic_obliquity_from_pelvis(trial: MarkerTrial, axes: BodyAxes) -> dict[str, Any] | None:
+    """Pelvic obliquity from the ASIS/PSIS markers: the frontal-plane angle of the line joining each side's
+    ASIS–PSIS middle (or the ASIS pair, or the PSIS pair), as a case entry with the low side; None without them."""
+    pelvis = {k: np.nanmedian(v, axis=0) for k, v in pelvis_markers(trial).items()}
+    sides = {}
+    for side in ("left", "right"):
+        sides[side] = [pelvis[f"{side}_{p}"] for p in ("asis", "psis")
+                       if f"{side}_{p}" in pelvis and f"{'right' if side == 'left' else 'left'}_{p}" in pelvis]
+    if not sides["left"] or not sides["right"]:
+        return None
+    left, right = np.mean(sides["left"], axis=0), np.mean(sides["right"], axis=0)
+    rise = float(np.dot(left - right, axes.up))  # + when the left side is higher
+    across = float(np.dot(left - right, axes.left))
+    angle = float(np.degrees(np.arctan2(rise, abs(across))))
+    used = "ASIS and PSIS" if all(len(v) == 2 for v in sides.values()) else "ASIS or PSIS pair"
+    return {"value": round(abs(angle), 1), "side": "right" if angle > 0 else "left", "unit": "deg",
+            "method": "mocap", "source": f"mocap:{trial.source}", "note": f"from the {used} markers"}
 
 
 class BodyAxes:
@@ -128,12 +187,14 @@ def projected_frames(points: dict[str, np.ndarray], axes: BodyAxes, source: str)
 
 
 def _hip_travel_mm(trial: MarkerTrial) -> float | None:
-    """Largest distance of the hip midpoint from its median position over the trial, or None without hips."""
+    """Largest distance of the hip (or pelvis-marker) midpoint from its median position, or None without them."""
     alias, _ = _names()
     hips = [v for k, v in trial.markers.items() if alias.get(_clean(k)) in {"left_hip", "right_hip"}]
     if len(hips) < 2:
+        hips = list(pelvis_markers(trial).values())
+    if len(hips) < 2:
         return None
-    mid = (hips[0] + hips[1]) / 2.0
+    mid = np.mean(hips, axis=0)
     distance = np.linalg.norm(mid - np.nanmedian(mid, axis=0), axis=1)
     return float(np.nanmax(distance)) if np.isfinite(distance).any() else None
 
@@ -145,6 +206,8 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
     from kinetrace.metrics.posture_summary import posture_findings, summarise_measurements
     from kinetrace.metrics.scale import Scale
 
+    check_missing(trial.source, used_markers(trial))
+    check_standing_travel(trial.source, _hip_travel_mm(trial))
     points = landmarks_from_markers(trial)
     axes = body_axes(points, trial.source)
     catalogue = load_catalogue()
@@ -157,12 +220,11 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
     for entry in findings.values():
         entry.update(method="mocap", source=f"mocap:{trial.source}")
         entry.pop("note", None)
+    obliquity = pelvic_obliquity_from_pelvis(trial, axes)
+    if obliquity is not None:
+        findings["pelvic_obliquity_angle"] = obliquity
     missing = sorted({s.metric_id for s in summaries if s.status is not Status.OK})
     warnings = [f"{trial.source}: {len(points)} of 33 landmarks found in {len(trial.markers)} markers."]
-    travel = _hip_travel_mm(trial)
-    if travel is not None and travel > _STILL_MM:
-        warnings.append(f"{trial.source}: the hips travel {travel:.0f} mm during the trial, so this is not quiet "
-                        "standing; the posture shown is the median pose and may not describe standing posture.")
     if missing:
         warnings.append(f"{trial.source}: not measurable from these markers: {', '.join(missing)}.")
     return findings, warnings

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kinetrace.errors import InputError
+from kinetrace.imports.checks import check_frame_count
 from kinetrace.imports.trial import CoordinateTrial
 
 __all__ = ["read_mot"]
@@ -61,6 +62,7 @@ def read_mot(path: Path) -> CoordinateTrial:
         raise InputError(name, None, message=f"{name}: cannot read the file ({exc.strerror}).") from exc
     meta, start = _split_header(lines, name)
     columns, data = _table(lines, start, name)
+    check_frame_count(name, meta.get("nRows"), len(data), "nRows")
     in_degrees = meta.get("inDegrees", "yes").strip().lower() != "no"
     values = {c: data[:, i] for i, c in enumerate(columns[1:], start=1)}
     if not in_degrees:

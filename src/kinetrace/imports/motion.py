@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kinetrace.errors import InputError
+from kinetrace.imports.checks import check_missing, check_standing_coordinates, check_valid_ranges
 
 __all__ = ["MOTION_SUFFIXES", "MotionImport", "import_motion"]
 
@@ -44,7 +45,11 @@ def import_motion(path: Path, *, trial: str = "standing") -> MotionImport:
         from kinetrace.imports.mot import read_mot
 
         coords = read_mot(path)
+        if trial == "standing":
+            check_standing_coordinates(coords)
         findings, warnings = coordinate_findings(coords, trial)
+        check_missing(path.name, coords.columns, what="coordinate")
+        _check_ranges(path.name, findings)
         return MotionImport(findings=findings, source=path.name, file_format=suffix[1:], trial=trial,
                             n_frames=len(coords.time_s), warnings=warnings)
     if trial != "standing":
@@ -64,5 +69,14 @@ def import_motion(path: Path, *, trial: str = "standing") -> MotionImport:
     if not findings:
         raise InputError(path.name, None, message=f"{path.name}: no posture metric could be measured; "
                          + " ".join(warnings))
+    _check_ranges(path.name, findings)
     return MotionImport(findings=findings, source=path.name, file_format=suffix[1:], trial=trial,
                         n_frames=markers.n_frames, warnings=warnings)
+
+
+def _check_ranges(name: str, findings: dict[str, Any]) -> None:
+    from kinetrace.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    valid = {t.id: (t.valid_range.min, t.valid_range.max) for t in kb.tests.values() if t.valid_range is not None}
+    check_valid_ranges(name, findings, valid)

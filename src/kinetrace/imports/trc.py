@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from kinetrace.errors import InputError
+from kinetrace.imports.checks import check_frame_count
 from kinetrace.imports.trial import MarkerTrial
 
 __all__ = ["read_trc"]
@@ -82,6 +83,7 @@ def read_trc(path: Path) -> MarkerTrial:
     if not declared.isdigit() or int(declared) != len(markers):
         raise InputError(f"{name}: header.NumMarkers", declared, f"{len(markers)} (the marker names on line 4)")
     data = _rows(lines, len(markers), name)
+    check_frame_count(name, header.get("NumFrames"), len(data), "NumFrames")
     try:
         rate = float(header["DataRate"])
     except ValueError as exc:
