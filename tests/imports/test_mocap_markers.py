@@ -62,11 +62,11 @@ def test_markers_without_a_lower_body_name_what_is_missing(tmp_path: Path, skele
 
 def test_a_walking_trial_is_refused_as_not_quiet_standing(tmp_path: Path, skeleton: dict) -> None:
     # issue 9: a walking or running trial must not run as "standing" (it used to pass with a warning)
-    from kinetrace.errors import InputError
-
     import math
 
     import opensim as osim
+
+    from kinetrace.errors import InputError
 
     names = list(skeleton)
     table = osim.TimeSeriesTableVec3()
