@@ -47,7 +47,9 @@ def _norm_text(row: dict[str, Any]) -> str:
     if row["answer"] is not None and row["norm"] is not None:
         return f"threshold {row['norm']:g}"
     if row["outside_norm"] is None:
-        return "give --age" if row["norm_needs_age"] else ""
+        if row["norm_needs_age"]:
+            return "give --age"
+        return f"within error of {row['norm']:g}" if row["norm"] is not None else ""
     return (f"[yellow]below norm ({row['norm']:g})[/yellow]" if row["outside_norm"]
             else f"within norm ({row['norm']:g})")
 

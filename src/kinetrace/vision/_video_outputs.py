@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 
 from kinetrace.metrics.movement import metric_table
-from kinetrace.metrics.movement_spec import MovementTestSpec
+from kinetrace.metrics.movement.spec import MovementTestSpec
 from kinetrace.vision.plots import KeyFrame, contact_sheet, plot_series
 
 if TYPE_CHECKING:

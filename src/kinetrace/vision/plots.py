@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kinetrace.metrics.movement_events import MovementEvent
+from kinetrace.metrics.movement.events import MovementEvent
 
 __all__ = ["KeyFrame", "SKELETON_EDGES", "contact_sheet", "plot_series"]
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from kinetrace.errors import InputError, MediaError, NotFoundError
 from kinetrace.metrics.movement import MovementMetric, MovementResult, analyse_movement
-from kinetrace.metrics.movement_spec import MovementSpecs, View, load_movement_specs
+from kinetrace.metrics.movement.spec import MovementSpecs, View, load_movement_specs
 from kinetrace.metrics.pose import PoseFrame, PoseSequence
 from kinetrace.vision._tracking import PeopleTracker
 from kinetrace.vision.pose import PoseEstimator

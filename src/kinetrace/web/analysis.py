@@ -64,7 +64,7 @@ def analyse_photo(path: Path, *, view: str, original_name: str, edited: dict[str
 @functools.cache
 def movement_tests() -> dict[str, str]:
     """Return {movement test id: name} for the video tests the movement analysis knows."""
-    from kinetrace.metrics.movement_spec import load_movement_specs
+    from kinetrace.metrics.movement.spec import load_movement_specs
 
     return {test_id: spec.name for test_id, spec in load_movement_specs().tests.items()}
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from kinetrace.errors import MediaError
 from kinetrace.intake.case import FindingInput
 from kinetrace.metrics.movement import analyse_movement, metric_table
-from kinetrace.metrics.movement_scenes import SCENES, build_scene, with_swaps
-from kinetrace.metrics.movement_spec import View, load_movement_specs
+from kinetrace.metrics.movement.scenes import SCENES, build_scene, with_swaps
+from kinetrace.metrics.movement.spec import View, load_movement_specs
 
 SPECS = load_movement_specs()
 # Tolerances: two frames of timing at 30 fps, and a degree or two of Butterworth rounding at sharp turns.

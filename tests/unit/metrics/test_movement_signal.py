@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinetrace.metrics.movement_scenes import build_scene, with_swaps
-from kinetrace.metrics.movement_signal import correct_swaps, fill_gaps, smooth, trajectories_from_sequence
+from kinetrace.metrics.movement.scenes import build_scene, with_swaps
+from kinetrace.metrics.movement.signal import correct_swaps, fill_gaps, smooth, trajectories_from_sequence
 
 
 def _trajectories(name: str = "gait_side"):

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from kinetrace.errors import InputError, KnowledgeError
-from kinetrace.metrics.movement_measures import MEASURES
-from kinetrace.metrics.movement_spec import load_movement_specs, parse_movement_specs
+from kinetrace.metrics.movement.measures import MEASURES
+from kinetrace.metrics.movement.spec import load_movement_specs, parse_movement_specs
 
 
 def _kb_test_ids() -> set[str]:
@@ -75,10 +75,50 @@ def test_plausible_ranges_sit_inside_the_knowledge_base_valid_range_of_the_test_
 
 def test_a_value_outside_the_plausible_range_is_not_measurable_with_the_reason():
     from kinetrace.metrics.movement import analyse_movement
-    from kinetrace.metrics.movement_scenes import single_leg_squat
+    from kinetrace.metrics.movement.scenes import single_leg_squat
 
     scene = single_leg_squat(valgus=75.0)  # far beyond any real knee
     result = analyse_movement(scene.sequence, scene.test, load_movement_specs(), side="right")
     fppa = next(m for m in result.metrics if m.metric_id == "knee_fppa_deg")
     assert fppa.status == "not_measurable" and "implausible value" in fppa.reason
     assert "single_leg_squat_knee_fppa" not in result.findings(source="video:x.mp4")
+
+
+def test_every_fed_test_exists_in_the_knowledge_base_with_the_same_unit_and_no_norm_is_repeated():
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.metrics.movement.spec import check_against_knowledge
+
+    kb = load_knowledge()
+    units = {t.id: t.unit for t in kb.tests.values()}
+    assert check_against_knowledge(load_movement_specs(), units) == []
+    broken = {**units, "single_leg_stance_eyes_open": "deg"}
+    assert check_against_knowledge(load_movement_specs(), broken) == [
+        "movement_tests.yaml: tests.single_leg_stance.metrics.stance_time_s.feeds: single_leg_stance_eyes_open "
+        "is in deg, the metric in s"]
+    text = resources.files("kinetrace.metrics").joinpath("data/movement_tests.yaml").read_text(encoding="utf-8")
+    assert "age_bands" not in text and "\n        norm:" not in text  # norms live in knowledge/data/tests.yaml
+
+
+def test_video_judges_a_value_as_the_findings_step_does_with_its_error_gate():
+    """One value, two surfaces: the movement summary's "below norm" and the assessment's reading agree."""
+    from kinetrace.assessment import assess
+    from kinetrace.intake.load import parse_case
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.metrics.movement import analyse_movement
+    from kinetrace.metrics.movement.scenes import build_scene
+
+    kb = load_knowledge()
+    scene = build_scene("single_leg_stance")  # about 3 s on the left leg
+    for age, outside in ((72, True), (None, None)):  # norm 15 s at 70–79 (below beyond its ±2 s); no age, no norm
+        stance = next(m for m in analyse_movement(scene.sequence, "single_leg_stance", load_movement_specs(),
+                                                  age=age, knowledge=kb).metrics if m.metric_id == "stance_time_s")
+        assert stance.is_outside_norm is outside, (age, stance.norm_text)
+        if age is None:
+            assert stance.norm_needs_age
+            continue
+        case = {"schema": "kinetrace.case/1", "patient": {"age": age, "sex": "female"}, "pain": [], "red_flags": {},
+                "findings": {"single_leg_stance_eyes_open": {"left": round(stance.value or 0, 1), "unit": "s",
+                                                             "method": "video", "uncertainty": stance.error}}}
+        finding = assess(parse_case(case, source="case"), kb).findings[0]
+        primary = next(t for t in finding.targets if t.role == "primary")
+        assert (primary.state == "present") == (outside is True), (age, primary)

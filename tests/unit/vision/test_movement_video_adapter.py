@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from kinetrace.errors import InputError, MediaError, NotFoundError
-from kinetrace.metrics.movement_scenes import build_scene, with_swaps
+from kinetrace.metrics.movement.scenes import build_scene, with_swaps
 from kinetrace.metrics.pose import PoseFrame, PoseSequence
 from kinetrace.vision.video import analyse_video, probe_video
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kinetrace.metrics.movement_signal import FloatArray, Trajectories
-from kinetrace.metrics.movement_spec import View
+from kinetrace.metrics.movement.signal import FloatArray, Trajectories
+from kinetrace.metrics.movement.spec import View
 
 __all__ = ["Kinematics", "compute_kinematics", "detect_view"]
 

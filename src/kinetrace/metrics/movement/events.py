@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kinetrace.metrics.movement_signal import FloatArray
+from kinetrace.metrics.movement.signal import FloatArray
 
 __all__ = [
     "MovementEvent",

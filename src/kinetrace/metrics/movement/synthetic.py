@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kinetrace.metrics.movement_signal import FloatArray
+from kinetrace.metrics.movement.signal import FloatArray
 from kinetrace.metrics.pose import Landmark, PoseFrame, PoseSequence, Provenance
 
 __all__ = ["Body", "Camera", "ankle_position", "render_frame", "render_sequence", "skeleton"]

@@ -16,10 +16,14 @@ from typing import Any, Literal
 import numpy as np
 
 from kinetrace.errors import MediaError
-from kinetrace.metrics.movement_events import MovementEvent
-from kinetrace.metrics.movement_kinematics import Kinematics, compute_kinematics, detect_view
-from kinetrace.metrics.movement_measures import MEASURES, MeasureContext, Outcome, RawValue
-from kinetrace.metrics.movement_signal import (
+from kinetrace.findings.reading import age_norm, read_rule
+from kinetrace.intake.measurements import Measurement
+from kinetrace.knowledge.load import KnowledgeBase, load_knowledge
+from kinetrace.knowledge.schema import ClinicalTest, InformRule
+from kinetrace.metrics.movement.events import MovementEvent
+from kinetrace.metrics.movement.kinematics import Kinematics, compute_kinematics, detect_view
+from kinetrace.metrics.movement.measures import MEASURES, MeasureContext, Outcome, RawValue
+from kinetrace.metrics.movement.signal import (
     GapReport,
     SwapReport,
     Trajectories,
@@ -29,7 +33,7 @@ from kinetrace.metrics.movement_signal import (
     smooth,
     trajectories_from_sequence,
 )
-from kinetrace.metrics.movement_spec import MetricSpec, MovementSpecs, MovementTestSpec, View
+from kinetrace.metrics.movement.spec import MetricSpec, MovementSpecs, MovementTestSpec, View
 from kinetrace.metrics.pose import PoseSequence
 
 __all__ = [
@@ -44,9 +48,7 @@ __all__ = [
 
 # Case-format units for metric units (docs/contracts.md test-id table).
 _CASE_UNIT = {"deg": "deg", "s": "s", "percent": "points", "steps_per_min": "count"}
-# Test ids whose case entry is one value (not left/right), and yes/no tests answered for the whole body.
-_VALUE_TESTS = {"gait_cadence", "gait_step_time_asymmetry", "overhead_reach_lumbar_extension"}
-_ANSWER_TESTS = {"squat_heel_lift"}
+EntryShape = Literal["sides", "value", "answer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class MovementMetric:
     norm_needs_age: bool = False
     frame: int | None = None
     time_s: float | None = None
+    entry_shape: EntryShape | None = None  # how the fed test takes a result (from the knowledge base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,8 @@ def prepare_trajectories(
     return smooth(filled, cutoff_hz=p.cutoff_hz, order=p.filter_order), swaps, gaps, view
 
 
-def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None) -> MovementMetric:
+def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None,
+           knowledge: KnowledgeBase | None) -> MovementMetric:
     base = MovementMetric(metric_id=spec.id, name=spec.name, side=raw.side, unit=spec.unit, status="not_measurable",
                           error=spec.error, feeds=spec.feeds, note=raw.note)
     if view not in spec.views:
@@ -125,26 +129,62 @@ def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int 
         return replace(base, reason=f"implausible value {raw.value:.1f} (expected {spec.plausible.min:g} to "
                        f"{spec.plausible.max:g}); check the camera view and that the whole body is in frame")
     measured = replace(base, status="measured", value=raw.value, frame=raw.frame,
-                       time_s=None if raw.frame is None else raw.frame / fps)
+                       time_s=None if raw.frame is None else raw.frame / fps,
+                       entry_shape=_entry_shape(knowledge, spec.feeds))
     if spec.threshold is not None:
         return replace(measured, answer=raw.value > spec.threshold, norm_value=spec.threshold,
                        norm_text=spec.threshold_basis or "")
-    if spec.norm is None:
-        return measured
-    norm_value = spec.norm.value_for(age)
-    outside = None
-    if norm_value is not None:
-        outside = raw.value < norm_value if spec.norm.kind == "at_least" else raw.value > norm_value
-    return replace(measured, norm_value=norm_value, is_outside_norm=outside, norm_text=spec.norm.text,
-                   norm_needs_age=bool(spec.norm.age_bands) and age is None)
+    return _against_knowledge(spec, measured, knowledge, age)
+
+
+def _entry_shape(knowledge: KnowledgeBase | None, feeds: str | None) -> EntryShape | None:
+    """Per side, one value or one answer: the shape of the fed test's case entry (its `bilateral` and `kind`)."""
+    if knowledge is None or feeds is None or feeds not in knowledge.tests:
+        return None
+    test = knowledge.tests[feeds]
+    if test.bilateral:
+        return "sides"
+    return "answer" if test.kind == "yes_no" else "value"
+
+
+def _norm_rule(test: ClinicalTest) -> InformRule | None:
+    """The knowledge-base rule that says what is normal for a test: its first numeric primary rule."""
+    numeric = ("below", "above", "below_age_norm")
+    return next((r for r in test.informs if r.role == "primary" and r.when in numeric), None)
+
+
+def _against_knowledge(spec: MetricSpec, metric: MovementMetric, knowledge: KnowledgeBase | None,
+                       age: int | None) -> MovementMetric:
+    """Judge a measured value by the knowledge-base test it feeds, through `findings.reading` with its
+    measurement-error gate: the one norm engine the CLI, reports and web use too (issue 14)."""
+    if knowledge is None or spec.feeds is None or spec.feeds not in knowledge.tests or metric.value is None:
+        return metric
+    test = knowledge.tests[spec.feeds]
+    rule = _norm_rule(test)
+    if rule is None or test.kind != "numeric" or _CASE_UNIT.get(metric.unit) != test.unit:
+        return metric
+    if rule.when == "below_age_norm" and age is None:
+        return replace(metric, norm_needs_age=True, norm_text=rule.rule)
+    per_side = test.bilateral and metric.side in ("left", "right")
+    m = Measurement(test_id=test.id, entry_index=0, path=f"video.{spec.id}", unit=test.unit,
+                    left=metric.value if per_side and metric.side == "left" else None,
+                    right=metric.value if per_side and metric.side == "right" else None,
+                    value=None if per_side else metric.value, method="video", uncertainty=metric.error)
+    reading = read_rule(test, rule, m, age=age or 0, sex="unknown")
+    norm = rule.threshold
+    if rule.when == "below_age_norm" and age is not None:
+        base = age_norm(test, age, "unknown")
+        norm = None if base is None or rule.fraction is None else rule.fraction * base
+    outside = {"abnormal": True, "normal": False}.get(reading.state)
+    return replace(metric, norm_value=norm, is_outside_norm=outside, norm_text=f"{rule.rule} — {reading.reason}")
 
 
 def _judge_all(test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float,
-               age: int | None) -> tuple[list[MovementMetric], list[str]]:
+               age: int | None, knowledge: KnowledgeBase | None) -> tuple[list[MovementMetric], list[str]]:
     specs = {m.id: m for m in test.metrics}
     metrics, warnings = [], []
     for raw in outcome.values:
-        metric = _judge(specs[raw.metric_id], raw, view=view, fps=fps, age=age)
+        metric = _judge(specs[raw.metric_id], raw, view=view, fps=fps, age=age, knowledge=knowledge)
         metrics.append(metric)
         spec = specs[raw.metric_id]
         if metric.answer is not None and metric.value is not None and spec.threshold is not None \
@@ -181,11 +221,14 @@ def analyse_movement(
     side: str | None = None,
     view: View | None = None,
     age: int | None = None,
+    knowledge: KnowledgeBase | None = None,
 ) -> MovementResult:
     """Measure one movement test on one person's pose sequence.
 
     `side` is the tested (stance or moving) side for one-sided tests; when None it is found from the movement.
     `view` is found from the body's proportions when None. `age` selects age-banded norms (single-leg stance).
+    Norms are the knowledge base's (`knowledge`, the shipped one by default): each value is read by the rule of
+    the test it feeds, with that test's measurement-error gate (`findings.reading`).
 
     Raises:
         InputError: `test` is not a known movement test.
@@ -195,17 +238,18 @@ def analyse_movement(
     spec = specs.test(test)
     # Missing landmarks are NaN by design; a division that meets one yields NaN and a reason, not a warning.
     with np.errstate(invalid="ignore", divide="ignore"):
-        return _analyse(seq, spec, specs, test=test, side=side, view=view, age=age)
+        kb = knowledge if knowledge is not None else load_knowledge()
+        return _analyse(seq, spec, specs, test=test, side=side, view=view, age=age, knowledge=kb)
 
 
 def _analyse(seq: PoseSequence, spec: MovementTestSpec, specs: MovementSpecs, *, test: str, side: str | None,
-             view: View | None, age: int | None) -> MovementResult:
+             view: View | None, age: int | None, knowledge: KnowledgeBase) -> MovementResult:
     tr, swaps, gaps, view = prepare_trajectories(seq, specs, view=view)
     kin = compute_kinematics(tr, view, speed_cutoff_hz=specs.processing.speed_cutoff_hz)
     outcome = MEASURES[test](MeasureContext(spec, kin, tr.fps, side))
     if outcome.refusal is not None:
         raise MediaError("video", test, message=f"the clip does not show the test ({spec.name}): {outcome.refusal}")
-    metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age)
+    metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age, knowledge=knowledge)
     warnings = [*_cleaning_warnings(swaps, gaps, tr, specs.processing.min_detected_share), *outcome.warnings,
                 *judged]
     if view not in spec.views:
@@ -230,7 +274,8 @@ def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMet
                           note: str = "") -> dict[str, dict[str, Any]]:
     """Case-format findings (`kinetrace.case/1`) from measured metrics that feed a knowledge-base test id.
 
-    Bilateral tests get `left`/`right`; one-value tests get `value`; whole-body yes/no tests get `answer`. Each entry
+    The fed test's shape (`MovementMetric.entry_shape`, from the knowledge base) decides the fields: two-sided
+    tests get `left`/`right`; one-value tests get `value`; whole-body yes/no tests get `answer`. Each entry
     carries `unit`, `method: video`, `source` and, for numbers, `uncertainty` (the metric's ± error).
     """
     out: dict[str, dict[str, Any]] = {}
@@ -238,9 +283,9 @@ def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMet
         if m.status != "measured" or m.feeds is None:
             continue
         entry = out.setdefault(m.feeds, {"method": "video", "source": source})
-        if m.feeds in _ANSWER_TESTS:
+        if m.entry_shape == "answer":
             entry["answer"] = _case_value(m)
-        elif m.feeds in _VALUE_TESTS or m.side not in ("left", "right"):
+        elif m.entry_shape == "value" or m.side not in ("left", "right"):
             entry["value"] = _case_value(m)
         else:
             entry[m.side] = _case_value(m)

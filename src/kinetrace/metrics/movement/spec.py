@@ -1,12 +1,14 @@
 """Movement-test definitions (`metrics/data/movement_tests.yaml`) as validated, frozen models.
 
 Each test lists the camera views it accepts, clip-length limits, event-detection parameters and its metrics;
-each metric states the views it can be measured from (and why), its measurement error, an optional norm and the
-knowledge-base test id it feeds. No clinical number lives in Python: they are all in the YAML.
+each metric states the views it can be measured from (and why), its measurement error and the knowledge-base
+test id it feeds (whose norms judge it; none are repeated here). No clinical number lives in Python: they are
+all in the YAML.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from typing import Literal
@@ -17,11 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kinetrace.errors import InputError, KnowledgeError
 
 __all__ = [
-    "AgeBand",
+    "check_against_knowledge",
     "MetricSpec",
     "MovementSpecs",
     "MovementTestSpec",
-    "Norm",
     "Plausible",
     "ProcessingSpec",
     "View",
@@ -58,38 +59,6 @@ class ProcessingSpec(_Model):
     front_view_min_ratio: float = Field(gt=0, le=2)
 
 
-class AgeBand(_Model):
-    """A normative value for an age band."""
-
-    age_min: int = Field(ge=0, le=120)
-    age_max: int = Field(ge=0, le=120)
-    value: float
-
-
-class Norm(_Model):
-    """A norm: `at_least` a value (or an age-banded value), shown with its text and references."""
-
-    kind: Literal["at_least", "at_most"]
-    text: str
-    refs: list[str]
-    value: float | None = None
-    age_bands: list[AgeBand] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _has_a_value(self) -> Norm:
-        if self.value is None and not self.age_bands:
-            raise ValueError("a norm needs `value` or `age_bands`")
-        return self
-
-    def value_for(self, age: int | None) -> float | None:
-        """Return the norm value for `age` (age bands), the fixed value, or None when age is needed but unknown."""
-        if not self.age_bands:
-            return self.value
-        if age is None:
-            return None
-        return next((b.value for b in self.age_bands if b.age_min <= age <= b.age_max), None)
-
-
 class Plausible(_Model):
     """The range a measured value must fall in to be reported (else it is not measurable)."""
 
@@ -108,7 +77,6 @@ class MetricSpec(_Model):
     error: float = Field(ge=0, description="± measurement error in `unit` (for yes/no: of the underlying value)")
     error_basis: str
     feeds: str | None = Field(None, description="knowledge-base test id this metric feeds (docs/contracts.md)")
-    norm: Norm | None = None
     threshold: float | None = None
     threshold_basis: str | None = None
     plausible: Plausible | None = None
@@ -170,3 +138,22 @@ def load_movement_specs() -> MovementSpecs:
     """Load the movement-test definitions shipped with Kinetrace (package data, read-only)."""
     text = resources.files("kinetrace.metrics").joinpath("data/movement_tests.yaml").read_text(encoding="utf-8")
     return parse_movement_specs(yaml.safe_load(text))
+
+
+_CASE_UNIT = {"deg": "deg", "s": "s", "percent": "points", "steps_per_min": "count", "yes_no": "none"}
+
+
+def check_against_knowledge(specs: MovementSpecs, test_units: Mapping[str, str]) -> list[str]:
+    """Problems between the movement catalogue and the knowledge base: every metric's `feeds` must name a
+    knowledge-base test (`test_units`: test id → unit) whose unit matches the metric's."""
+    problems = []
+    for test_id, test in specs.tests.items():
+        for m in test.metrics:
+            if m.feeds is None:
+                continue
+            where = f"movement_tests.yaml: tests.{test_id}.metrics.{m.id}.feeds"
+            if m.feeds not in test_units:
+                problems.append(f"{where}: {m.feeds!r} is not a knowledge-base test")
+            elif _CASE_UNIT.get(m.unit) != test_units[m.feeds]:
+                problems.append(f"{where}: {m.feeds} is in {test_units[m.feeds]}, the metric in {m.unit}")
+    return problems

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from kinetrace.metrics.movement_events import (
+from kinetrace.metrics.movement.events import (
     MovementEvent,
     contact_frames,
     deepest_frames,
@@ -20,9 +20,9 @@ from kinetrace.metrics.movement_events import (
     lift_intervals,
     peak_frame,
 )
-from kinetrace.metrics.movement_kinematics import Kinematics
-from kinetrace.metrics.movement_signal import FloatArray
-from kinetrace.metrics.movement_spec import MovementTestSpec, View
+from kinetrace.metrics.movement.kinematics import Kinematics
+from kinetrace.metrics.movement.signal import FloatArray
+from kinetrace.metrics.movement.spec import MovementTestSpec, View
 
 __all__ = ["MEASURES", "MeasureContext", "Outcome", "RawValue"]
 
