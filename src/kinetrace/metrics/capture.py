@@ -97,7 +97,7 @@ def _torso_leg_ratio(frame: PoseFrame) -> float:
     torso = float(np.linalg.norm(_mid(frame, "shoulder") - _mid(frame, "hip")))
     legs = [float(np.linalg.norm(_pt(frame, f"{s}_hip") - _pt(frame, f"{s}_knee"))
                   + np.linalg.norm(_pt(frame, f"{s}_knee") - _pt(frame, f"{s}_ankle"))) for s in ("left", "right")]
-    return torso / max(1.0, max(legs))
+    return torso / max(1.0, *legs)
 
 
 def _body_pitch(frame: PoseFrame) -> float | None:
@@ -184,7 +184,8 @@ def check_capture(frame: PoseFrame, view: View | None, catalogue: Catalogue, *, 
             continue
         if gate == "whole_body":
             missing = _ends_out(frame, vis)
-            out.append(GateCheck(gate, not missing, GateAction(spec.action), float(len(missing)), "landmarks", "none outside",
+            out.append(GateCheck(gate, not missing, GateAction(spec.action), float(len(missing)), "landmarks",
+                                 "none outside",
                                  "whole body in frame" if not missing else
                                  f"whole_body: {', '.join(m.replace('_', ' ') for m in missing)} outside the image "
                                  "or not visible; expected the whole body from head to feet in frame"))
@@ -213,7 +214,8 @@ def _view_agreement(view: View | None, detected: View | None) -> float | None:
 def _compare(gate: str, spec: GateSpec, value: float | None) -> GateCheck:
     expected = _expected(spec)
     if value is None:
-        return GateCheck(gate, True, GateAction(spec.action), None, spec.unit, expected, f"{gate}: not measurable, not checked")
+        return GateCheck(gate, True, GateAction(spec.action), None, spec.unit, expected,
+                         f"{gate}: not measurable, not checked")
     ok = (spec.min is None or value >= spec.min) and (spec.max is None or value <= spec.max)
     shown = f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
     what = spec.text or gate.replace("_", " ")

@@ -41,5 +41,7 @@ def pose_estimator(purpose: Purpose = "photo", *, model: str | None = None, num_
         raise InputError("backend", backend, f"one of {', '.join(BACKENDS)}")
     from kinetrace.vision.mediapipe_pose import MediaPipePose
 
-    mode = "image" if purpose == "photo" else "video"
-    return MediaPipePose(model=model or default_model(purpose), mode=mode, num_poses=num_poses)
+    chosen = model or default_model(purpose)
+    if purpose == "photo":
+        return MediaPipePose(model=chosen, mode="image", num_poses=num_poses)
+    return MediaPipePose(model=chosen, mode="video", num_poses=num_poses)

@@ -23,7 +23,7 @@ def _standing(**moves: tuple[float, float]) -> dict[str, tuple[float, float]]:
     pts.setdefault("right_elbow", (340.0, 700.0))
     pts.setdefault("left_wrist", (665.0, 950.0))
     pts.setdefault("right_wrist", (335.0, 950.0))
-    pts.update({k: v for k, v in moves.items()})
+    pts.update(moves)
     return pts
 
 
