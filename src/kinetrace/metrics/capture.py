@@ -137,6 +137,8 @@ _MEASURES: dict[str, Callable[[PoseFrame, float], float | None]] = {
     "torso_not_foreshortened": lambda f, b: _torso_leg_ratio(f),
     "shoulder_width": lambda f, b: abs(float(_pt(f, "left_shoulder")[0] - _pt(f, "right_shoulder")[0])) / b,
     "hip_width": lambda f, b: abs(float(_pt(f, "left_hip")[0] - _pt(f, "right_hip")[0])) / b,
+    "foot_orientation": lambda f, b: max(abs(float(_pt(f, f"{s}_foot_index")[0] - _pt(f, f"{s}_heel")[0]))
+                                         for s in ("left", "right")) / b,
     "body_pitch": lambda f, b: _body_pitch(f),
     "body_pitch_warning": lambda f, b: _body_pitch(f),
 }

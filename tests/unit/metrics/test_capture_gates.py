@@ -65,3 +65,9 @@ def test_camera_roll_beyond_the_bound_refuses_and_other_people_only_warn() -> No
     assert checks["camera_roll"].refused and "7.00 deg" in checks["camera_roll"].message
     assert not checks["people"].passed and checks["people"].action is GateAction.WARN
     assert not checks["people"].refused
+
+
+def test_feet_pointing_across_the_image_do_not_pass_as_a_front_view() -> None:
+    # Left toes 150 px to the side of the heel over a 1440 px body: 0.10 > 0.08, a foot seen side-on.
+    got = _refused(_standing(left_foot_index=(750.0, 1615.0)))
+    assert set(got) == {"foot_orientation"}
