@@ -263,7 +263,7 @@ def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], vi
     gates = check_capture(frame, view, cat, roll_deg=roll_seen, people_detected=frame.people_detected,
                           view_detected=guess.view)
     refused = refusals(gates)
-    warnings += [c.message for c in gates if not c.passed and not c.refused]
+    warnings += [c.message for c in gates if not c.passed and not c.refused and c.gate != "people"]
     if refused:
         reason = "photo refused by capture gate " + "; ".join(c.message for c in refused)
         measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll, refused=reason)
