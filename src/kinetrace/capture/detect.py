@@ -36,8 +36,11 @@ class CameraPose:
 def detect_camera(path: str | Path, frame_indices: Sequence[int], fps: float, *, model: str = "full",
                   name: str = "") -> CameraPose:
     """Run MediaPipe (video mode) over the wanted frames of one clip; return pixels and visibilities."""
+    import os
+
     import cv2
 
+    os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ log lines off the user's terminal
     from kinetrace.vision.mediapipe_pose import MediaPipePose
     from kinetrace.vision.pose import main_person
 
