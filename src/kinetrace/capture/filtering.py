@@ -34,11 +34,12 @@ def fill_and_filter(points: np.ndarray, fps: float, *, cutoff_hz: float = 6.0, m
     for j in range(points.shape[1]):
         for k in range(3):
             s = _fill(points[:, j, k], max_gap)
-            ok = np.isfinite(s)
-            if ok.all() and len(s) > pad:
-                out[:, j, k] = filtfilt(b, a, s)
-            else:
-                out[:, j, k] = s
+            out[:, j, k] = s
+            ok = np.isfinite(s).astype(np.int8)
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], ok, [0]])))
+            for start, end in zip(edges[::2], edges[1::2], strict=True):  # each stretch without a gap
+                if end - start > pad:
+                    out[start:end, j, k] = filtfilt(b, a, s[start:end])
     return out
 
 

@@ -46,7 +46,7 @@ def body_frame(points: np.ndarray, start: int, end: int) -> np.ndarray:
 
 
 def write_trc(path: Path, markers_m: np.ndarray, fps: float, names: list[str] | None = None) -> Path:
-    """Write frames×markers×3 (m, NaN → blank) as an OpenSim `.trc` file."""
+    """Write frames×markers×3 (m) as an OpenSim `.trc` file; a missing marker is written NaN (IK skips it)."""
     names = names or list(MARKERS)
     n, m, _ = markers_m.shape
     lines = [f"PathFileType\t4\t(X/Y/Z)\t{path.name}",
@@ -55,7 +55,7 @@ def write_trc(path: Path, markers_m: np.ndarray, fps: float, names: list[str] | 
              "Frame#\tTime\t" + "\t\t\t".join(names) + "\t\t",
              "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, m + 1)), ""]
     for f in range(n):
-        vals = "\t".join("" if not np.isfinite(v) else f"{v:.6f}" for v in markers_m[f].ravel())
+        vals = "\t".join("NaN" if not np.isfinite(v) else f"{v:.6f}" for v in markers_m[f].ravel())
         lines.append(f"{f + 1}\t{f / fps:.6f}\t{vals}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -97,6 +97,8 @@ def plan_frames(fps: Sequence[float], counts: Sequence[int], offsets: Sequence[f
                   for f, o, c in zip(fps, offsets, counts, strict=True)]
 
 
+_MIN_COVERAGE = 0.9  # share of frames in which each trunk/leg joint must be triangulated
+
 # pelvis, legs and feet: the segments that set hip rotation and the pelvic angles
 _LOWER = [LANDMARK_NAMES.index(n) for n in ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",
                                             "right_ankle", "left_heel", "right_heel", "left_foot_index",
@@ -131,10 +133,11 @@ def solve(cams: Sequence[Camera], poses: Sequence[CameraPose], fps: float, test:
                            "order match and that the videos are synchronised")
     t0 = time.perf_counter()
     pts = fill_and_filter(tri.points, fps)
-    if not np.isfinite(pts[:, _CORE]).all():
-        missing = [LANDMARK_NAMES[j] for j in _CORE if not np.isfinite(pts[:, j]).all()]
-        raise gates.refuse("reprojection", f"{', '.join(missing)} could not be triangulated in every frame "
-                           "(seen by fewer than two cameras that agree)")
+    coverage = np.isfinite(pts[:, :, 0]).mean(axis=0)
+    missing = [f"{LANDMARK_NAMES[j]} ({coverage[j]:.0%})" for j in _CORE if coverage[j] < _MIN_COVERAGE]
+    if missing:
+        raise gates.refuse("reprojection", f"{', '.join(missing)} triangulated in too few frames (at least "
+                           f"{_MIN_COVERAGE:.0%} expected: two or more cameras must see each joint and agree)")
     s, e, speed = _stillest(pts, fps)
     if speed > gates.GATES["max_still_speed_m_s"]:
         raise gates.refuse("still_for_scaling", f"the stillest 1/6 s still moves at {speed:.2f} m/s; at most "
