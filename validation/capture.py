@@ -25,8 +25,11 @@ import itertools
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from kinetrace.capture.pipeline import CaptureResult
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -36,7 +39,7 @@ def _demo() -> Path:
     return cache / "media" / "pose2sim" / "Demo_SinglePerson"
 
 
-def _solve(cams: list, poses: list, subset: tuple[int, ...]) -> tuple[object | None, str]:
+def _solve(cams: list[Any], poses: list[Any], subset: tuple[int, ...]) -> tuple[CaptureResult | None, str]:
     from kinetrace.capture.pipeline import solve
     from kinetrace.errors import InputError
 
@@ -57,7 +60,7 @@ def _cycle_peaks(series: np.ndarray, driver: np.ndarray) -> list[float]:
     return [float(series[a:b][np.argmax(np.abs(series[a:b]))]) for a, b in itertools.pairwise(bounds) if b - a > 5]
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one linear report
     """Run the three comparisons, print the tables, write CSV and figure."""
     parser = argparse.ArgumentParser(description="3-D capture validation on the Pose2Sim demo")
     parser.add_argument("--out", type=Path, default=Path("out/validation"))
@@ -72,12 +75,13 @@ def main() -> None:
              for c in cams]
     full, why = _solve(cams, poses, (0, 1, 2, 3))
     assert full is not None, why
-    names = list(full.angles)  # type: ignore[attr-defined]
-    s, e = full.still_window  # type: ignore[attr-defined]
-    print(f"4 cameras: median reprojection error {full.median_reprojection_px:.1f} px; IK marker RMS "  # type: ignore[attr-defined]
-          f"{np.median(full.marker_rms_m) * 100:.2f} cm; stillest window frames {s}–{e} "  # type: ignore[attr-defined]
-          f"({full.still_speed_m_s:.2f} m/s); hip rotation SD there L {full.angles['hip_rotation_left'][s:e].std():.2f}° "  # type: ignore[attr-defined]
-          f"R {full.angles['hip_rotation_right'][s:e].std():.2f}°")  # type: ignore[attr-defined]
+    names = list(full.angles)
+    s, e = full.still_window
+    sd_left = full.angles["hip_rotation_left"][s:e].std()
+    sd_right = full.angles["hip_rotation_right"][s:e].std()
+    print(f"4 cameras: median reprojection error {full.median_reprojection_px:.1f} px; IK marker RMS "
+          f"{np.median(full.marker_rms_m) * 100:.2f} cm; stillest window frames {s}–{e} "
+          f"({full.still_speed_m_s:.2f} m/s); hip rotation SD there L {sd_left:.2f}° R {sd_right:.2f}°")
     rows: list[dict[str, object]] = []
     subsets = [("leave_one_out", t) for t in itertools.combinations(range(4), 3)] + \
               [("two_cameras", t) for t in itertools.combinations(range(4), 2)]
@@ -89,11 +93,12 @@ def main() -> None:
             print(f"{kind:<14}{label:<22} refused: {why}")
             continue
         for n in names:
-            d = np.asarray(res.angles[n]) - np.asarray(full.angles[n])  # type: ignore[attr-defined]
-            rows.append({"comparison": kind, "cameras": label, "angle": n, "rms_deg": round(float(np.sqrt(np.mean(d ** 2))), 2),
+            d = np.asarray(res.angles[n]) - np.asarray(full.angles[n])
+            rows.append({"comparison": kind, "cameras": label, "angle": n,
+                         "rms_deg": round(float(np.sqrt(np.mean(d ** 2))), 2),
                          "max_abs_deg": round(float(np.max(np.abs(d))), 2),
-                         "median_reprojection_px": round(res.median_reprojection_px, 2),  # type: ignore[attr-defined]
-                         "ik_rms_cm": round(float(np.median(res.marker_rms_m)) * 100, 2)})  # type: ignore[attr-defined]
+                         "median_reprojection_px": round(res.median_reprojection_px, 2),
+                         "ik_rms_cm": round(float(np.median(res.marker_rms_m)) * 100, 2)})
     print("\nAgreement with the 4-camera result, RMS difference over the trial (degrees)")
     header = f"{'angle':<26}{'leave-one-out (median/worst)':>30}{'two cameras (median/worst)':>30}"
     print(header)
@@ -101,15 +106,15 @@ def main() -> None:
     for n in names:
         cells = []
         for kind in ("leave_one_out", "two_cameras"):
-            vals = [float(r["rms_deg"]) for r in rows if r["comparison"] == kind and r["angle"] == n]  # type: ignore[arg-type]
+            vals = [float(str(r["rms_deg"])) for r in rows if r["comparison"] == kind and r["angle"] == n]
             cell = (float(np.median(vals)), float(np.max(vals))) if vals else (float("nan"), float("nan"))
             summary.setdefault(n, {})[kind] = cell
             cells.append(f"{cell[0]:.1f} / {cell[1]:.1f}")
         print(f"{n:<26}{cells[0]:>30}{cells[1]:>30}")
     print("\nTest–retest over repeated trunk swings (peaks per half-cycle, SD between cycles, degrees)")
-    driver = np.asarray(full.angles["thoracic_rotation"])  # type: ignore[attr-defined]
+    driver = np.asarray(full.angles["thoracic_rotation"])
     for n in names:
-        peaks = _cycle_peaks(np.asarray(full.angles[n]), driver)  # type: ignore[attr-defined]
+        peaks = _cycle_peaks(np.asarray(full.angles[n]), driver)
         same_sign = [p for p in peaks if np.sign(p) == np.sign(np.median(peaks))] if peaks else []
         sd = float(np.std(same_sign, ddof=1)) if len(same_sign) > 1 else float("nan")
         rows.append({"comparison": "test_retest", "cameras": "all", "angle": n, "cycles": len(peaks),

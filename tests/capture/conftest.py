@@ -1,4 +1,4 @@
-"""Real Pose2Sim demo media for the 3-D capture tests (fetched by scripts/setup.d/40-media.sh and 45-capture-media.sh)."""
+"""Real Pose2Sim demo media for the 3-D capture tests (scripts/setup.d/40-media.sh and 45-capture-media.sh)."""
 
 from __future__ import annotations
 

@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from capture_media import write_clip
 
 from kinetrace.cli.app import main
-
-from capture_media import write_clip
 
 
 def _refused(args: list[str], out: Path, capsys: pytest.CaptureFixture[str]) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from capture_media import write_clip
 from typer.testing import CliRunner
 
 from kinetrace.capture.pipeline import load_sync
 from kinetrace.capture.sync import sync_offsets
 from kinetrace.cli.app import app
-
-from capture_media import write_clip
 
 
 def test_motion_sync_finds_a_known_offset(videos: list[Path], tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def _thoracic_rotation(pts: np.ndarray) -> np.ndarray:
     axis /= np.linalg.norm(axis, axis=1, keepdims=True)
 
     def flat(v: np.ndarray) -> np.ndarray:
-        return v - axis * np.sum(v * axis, axis=1, keepdims=True)
+        return np.asarray(v - axis * np.sum(v * axis, axis=1, keepdims=True))
 
     a, b = flat(hips), flat(shoulders)
     sin = np.sum(np.cross(a, b) * axis, axis=1)

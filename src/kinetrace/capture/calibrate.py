@@ -79,12 +79,12 @@ def find_board(gray: np.ndarray, board: Board) -> tuple[np.ndarray, np.ndarray] 
         corners, ids, _, _ = aruco.CharucoDetector(cb).detectBoard(gray)
         if ids is None or len(ids) < 6:  # noqa: PLR2004 - fewer corners cannot fix a pose
             return None
-        obj = cb.getChessboardCorners()[ids.ravel()]
+        obj = np.asarray(cb.getChessboardCorners())[ids.ravel()]
         return corners.reshape(-1, 2).astype(np.float32), np.asarray(obj, dtype=np.float32)
     scale = min(1.0, 1280.0 / max(gray.shape))  # find on a smaller image, refine at full size
     small = cv2.resize(gray, None, fx=scale, fy=scale) if scale < 1.0 else gray
     ok, corners = cv2.findChessboardCorners(small, (board.columns, board.rows),
-                                            cv2.CALIB_CB_ADAPTIVE_THRESH | cv2.CALIB_CB_NORMALIZE_IMAGE)
+                                            flags=cv2.CALIB_CB_ADAPTIVE_THRESH | cv2.CALIB_CB_NORMALIZE_IMAGE)
     if not ok:
         return None
     corners = (corners / scale).astype(np.float32)

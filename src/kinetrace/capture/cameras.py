@@ -104,7 +104,7 @@ def _load_qca(path: Path) -> list[Camera]:
     except ET.ParseError as exc:
         raise _bad(path, f"a readable Qualisys XML calibration ({exc})") from None
     flip = np.diag([1.0, -1.0, -1.0])  # Qualisys camera axes → OpenCV (half-turn about x)
-    cams = []
+    cams: list[Camera] = []
     for cam in root.findall("cameras/camera"):
         fov, intr, tr = cam.find("fov_video"), cam.find("intrinsic"), cam.find("transform")
         if fov is None or intr is None or tr is None:

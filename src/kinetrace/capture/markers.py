@@ -35,7 +35,10 @@ def body_frame(points: np.ndarray, start: int, end: int) -> np.ndarray:
     Any lab convention (Z-up Qualisys, Y-down OpenCV boards) then gives the same model coordinates.
     """
     w = points[start:end]
-    mid = lambda a, b: np.nanmean((w[:, _INDEX[a]] + w[:, _INDEX[b]]) / 2.0, axis=0)  # noqa: E731
+
+    def mid(a: str, b: str) -> np.ndarray:
+        return np.asarray(np.nanmean((w[:, _INDEX[a]] + w[:, _INDEX[b]]) / 2.0, axis=0))
+
     up = mid("left_shoulder", "right_shoulder") - mid("left_ankle", "right_ankle")
     up /= np.linalg.norm(up)
     right = np.nanmean(w[:, _INDEX["right_hip"]] - w[:, _INDEX["left_hip"]], axis=0)

@@ -86,7 +86,7 @@ def plan_frames(fps: Sequence[float], counts: Sequence[int], offsets: Sequence[f
         raise InputError("videos", listing, message=f"videos: frame rates differ ({listing}) and no --sync file "
                          "was given; expected equal frame rates, or run `kinetrace capture sync` first")
     duration = min((c / f) - o for c, f, o in zip(counts, fps, offsets, strict=True))
-    start = max(0.0, max(-o for o in offsets))
+    start = max(0.0, *(-o for o in offsets))
     n = int(np.floor((duration - start) * base + 1e-6))
     if max_frames is not None:
         n = min(n, max_frames)
@@ -157,13 +157,14 @@ def solve(cams: Sequence[Camera], poses: Sequence[CameraPose], fps: float, test:
     why_not = gates.test_matches(test, angles, model_pts, slice(s, e))
     if why_not is not None:
         raise gates.refuse("movement_is_test", f"this is not a {test} recording: {why_not}")
-    summary = _summary(test, angles, slice(s, e), median_err, ik.marker_rms_m, speed, [c.name for c in cams], fps)
+    summary = _summary(test, angles, slice(s, e), median_err, ik.marker_rms_m, speed=speed,
+                       cams=[c.name for c in cams], fps=fps)
     return CaptureResult(test, [c.name for c in cams], fps, n, median_err, frame_err, (s, e), speed,
                          ik.marker_rms_m, angles, summary, _findings(test, summary), model_pts, timings,
                          {"trc": trc, "mot": ik.mot, "model": ik.scaled_model})
 
 
-def _summary(test: str, angles: dict[str, np.ndarray], still: slice, median_err: float, rms: np.ndarray,
+def _summary(test: str, angles: dict[str, np.ndarray], still: slice, median_err: float, rms: np.ndarray, *,
              speed: float, cams: list[str], fps: float) -> dict[str, Any]:
     from kinetrace.capture.angles import ANGLES
 

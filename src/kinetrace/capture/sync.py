@@ -62,7 +62,7 @@ def audio_envelope(path: str | Path) -> tuple[np.ndarray, float]:
 def _resample(signal: np.ndarray, rate: float) -> np.ndarray:
     t_old = np.arange(len(signal)) / rate
     t_new = np.arange(0.0, t_old[-1] if len(t_old) else 0.0, 1.0 / _RATE_HZ)
-    return np.interp(t_new, t_old, signal)
+    return np.asarray(np.interp(t_new, t_old, signal))
 
 
 def best_lag(reference: np.ndarray, other: np.ndarray, rate: float, *, max_lag_s: float) -> tuple[float, float]:
