@@ -15,6 +15,8 @@ from kinetrace.errors import InputError
 
 __all__ = ["register", "run_movement_3d"]
 
+_MIN_SYNC_CORRELATION = 0.6  # below it a cross-correlation peak is not trusted without a look
+
 capture_app = typer.Typer(help="3-D capture from two or more calibrated cameras (needs kinetrace[capture]).",
                           no_args_is_help=True)
 
@@ -82,7 +84,8 @@ def sync(
         _check_new_file(out)
     result = sync_offsets(videos, by=by, max_lag_s=max_lag_s)
     for name, row in result.items():
-        typer.echo(f"{name}: offset {row['offset_s']:+.3f} s (correlation {row['correlation']:.2f})")
+        weak = "  [low correlation: check this offset by eye]" if row["correlation"] < _MIN_SYNC_CORRELATION else ""
+        typer.echo(f"{name}: offset {row['offset_s']:+.3f} s (correlation {row['correlation']:.2f}){weak}")
     if out is not None:
         out.write_text(json.dumps({"by": by, "offsets_s": {k: v["offset_s"] for k, v in result.items()},
                                    "correlation": {k: v["correlation"] for k, v in result.items()}}, indent=2)
