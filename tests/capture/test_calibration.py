@@ -93,3 +93,24 @@ def test_checkerboard_not_found_is_one_line_exit_2_nothing_written(videos: list[
     assert not out.exists()
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [err[0]] and err[0].startswith("Error: calibration: the 7×4 checkerboard") and "cam01.mp4" in err[0]
+
+
+def test_charuco_board_is_found_and_calibrates(tmp_path: Path) -> None:
+    import cv2
+
+    board = Board(5, 3, 0.04, charuco=True, marker_m=0.03)
+    aruco = cv2.aruco
+    cb = aruco.CharucoBoard((6, 4), 0.04, 0.03, aruco.getPredefinedDictionary(aruco.DICT_4X4_50))
+    flat = cb.generateImage((1200, 800), marginSize=40)
+    canvas_size = (1600, 1200)
+    src = np.float32([[0, 0], [1200, 0], [1200, 800], [0, 800]])
+    folder = tmp_path / "views"
+    folder.mkdir()
+    for i, (dx, dy, skew) in enumerate([(150, 150, 0), (250, 180, 90), (120, 300, -80), (300, 220, 60)]):
+        dst = np.float32([[dx + skew, dy], [dx + 1150, dy + skew], [dx + 1100 - skew, dy + 780],
+                          [dx, dy + 760 - skew]])
+        img = cv2.warpPerspective(flat, cv2.getPerspectiveTransform(src, dst), canvas_size, borderValue=255)
+        cv2.imwrite(str(folder / f"view{i}.png"), img)
+    cam, rms = calibrate_camera(folder, board, name="synthetic")
+    assert (cam.width_px, cam.height_px) == canvas_size
+    assert rms < 1.0

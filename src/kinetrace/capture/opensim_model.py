@@ -7,6 +7,10 @@ per-frame marker RMS error.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,6 +50,21 @@ def read_mot(path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return cols.pop("time"), cols
 
 
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence OpenSim's C++ prints to stdout (the scaled model's summary), so JSON output stays clean."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], trial_s: tuple[float, float],
                     mass_kg: float = 70.0, ignore: tuple[str, ...] = IGNORED_MARKERS,
                     place_markers: bool = True) -> IKResult:
@@ -78,7 +97,9 @@ def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], 
     placer.setOutputModelFileName(str(scaled))
     placer.setOutputMotionFileName(str(out_dir / "static_pose.mot"))
     placer.setMaxMarkerMovement(-1.0)
-    if not tool.run():
+    with _quiet_stdout():
+        ok = tool.run()
+    if not ok:
         raise RuntimeError("OpenSim scaling failed")
 
     mot = out_dir / "ik.mot"
@@ -95,7 +116,9 @@ def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], 
     for name in ignore:
         if tasks.contains(name):
             tasks.get(name).setApply(False)
-    if not ik.run():
+    with _quiet_stdout():
+        ok = ik.run()
+    if not ok:
         raise RuntimeError("OpenSim inverse kinematics failed")
     time_s, coords = read_mot(mot)
     err_file = out_dir / "_ik_marker_errors.sto"
