@@ -8,16 +8,17 @@ from rich.table import Table
 from rich.text import Text
 
 from kinetrace.result import Assessment, RankedItem
+from kinetrace.values import ActionLevel
 
 __all__ = ["print_assessment", "to_markdown"]
 
 _ACTION_STYLE = {
-    "emergency_referral": ("bold white on red", "EMERGENCY REFERRAL"),
-    "urgent_referral": ("bold white on dark_orange", "URGENT REFERRAL"),
-    "routine_referral": ("bold black on yellow", "ROUTINE REFERRAL"),
-    "request_red_flag_screen": ("bold black on yellow", "RED-FLAG SCREEN INCOMPLETE"),
-    "proceed_with_safety_netting": ("bold black on bright_cyan", "PROCEED WITH SAFETY NETTING"),
-    "proceed_conservative_plan": ("bold white on green", "PROCEED: CONSERVATIVE PLAN"),
+    ActionLevel.EMERGENCY_REFERRAL: ("bold white on red", "EMERGENCY REFERRAL"),
+    ActionLevel.URGENT_REFERRAL: ("bold white on dark_orange", "URGENT REFERRAL"),
+    ActionLevel.ROUTINE_REFERRAL: ("bold black on yellow", "ROUTINE REFERRAL"),
+    ActionLevel.REQUEST_RED_FLAG_SCREEN: ("bold black on yellow", "RED-FLAG SCREEN INCOMPLETE"),
+    ActionLevel.PROCEED_WITH_SAFETY_NETTING: ("bold black on bright_cyan", "PROCEED WITH SAFETY NETTING"),
+    ActionLevel.PROCEED_CONSERVATIVE_PLAN: ("bold white on green", "PROCEED: CONSERVATIVE PLAN"),
 }
 
 

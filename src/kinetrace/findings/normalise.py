@@ -19,7 +19,8 @@ from kinetrace.findings.reading import ReadingState, error_gate, read_rule
 from kinetrace.intake.measurements import CaseMeasurements, Measurement
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
-from kinetrace.result import FindingResult, FindingState, ImpairmentStatus, TargetState
+from kinetrace.result import ConflictResolution, FindingResult, FindingState, ImpairmentStatus, TargetState
+from kinetrace.values import ConflictKind
 
 __all__ = ["NormalisedFindings", "TestReading", "normalise_findings"]
 
@@ -71,7 +72,7 @@ def _average(entries: Sequence[Measurement]) -> Measurement:
                    value=mean_of("value") if first.value is not None else first.value)
 
 
-def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, str | None,
+def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, ConflictResolution | None,
                                                                              list[dict[str, str]]]:
     if len(entries) == 1:
         return entries[0], None, []
@@ -80,15 +81,25 @@ def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Meas
     best = [e for e in ranked if _method_rank(test, e.method) == best_rank]
     rest = [e for e in ranked if _method_rank(test, e.method) != best_rank]
     chosen = _average(best) if len(best) > 1 else best[0]
-    if not rest:
-        return chosen, f"mean of {len(best)} entries measured by the same method", []
     names = {m.id: m.name for m in test.methods}
     kept = names.get(chosen.method or "", chosen.method or "unspecified method")
-    dropped = ", ".join(sorted({names.get(e.method or "", e.method or "unspecified") for e in rest}))
-    note = (f"conflict_resolved_by_method: {kept} (validity rank {best_rank}) preferred over {dropped}; "
-            "see clinical.md §H.3")
+    if not rest:
+        return chosen, ConflictResolution(kind=ConflictKind.SAME_METHOD_MEAN, kept=kept, averaged=len(best)), []
+    dropped = sorted({names.get(e.method or "", e.method or "unspecified") for e in rest})
+    resolution = ConflictResolution(kind=ConflictKind.RESOLVED_BY_METHOD, kept=kept, dropped=dropped,
+                                    validity_rank=best_rank, averaged=len(best))
     discarded = [{"method": e.method or "unspecified", "path": e.path} for e in rest]
-    return chosen, note, discarded
+    return chosen, resolution, discarded
+
+
+def _conflict_note(resolution: ConflictResolution | None) -> str | None:
+    """Word a reconciliation the way reports have always shown it."""
+    if resolution is None:
+        return None
+    if not resolution.is_conflict:
+        return f"mean of {resolution.averaged} entries measured by the same method"
+    return (f"{resolution.kind.value}: {resolution.kept} (validity rank {resolution.validity_rank}) preferred over "
+            f"{', '.join(resolution.dropped)}; see clinical.md §H.3")
 
 
 def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tuple[float, float] | None:
@@ -119,14 +130,15 @@ def _read_test(kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: in
     return targets, readings
 
 
-def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetState], note: str | None,
+def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetState], note: ConflictResolution | None,
                     discarded: list[dict[str, str]]) -> FindingResult:
     value: float | str | None = m.value
     if value is None:
         value = m.category if m.category is not None else m.count if m.count is not None else m.answer
     return FindingResult(test_id=test.id, name=test.name, unit=test.unit, left=m.left, right=m.right,
                          value=value, method=m.method, source=m.source, uncertainty=m.uncertainty,
-                         error_gate=error_gate(test, m) or None, targets=targets, conflict_resolution=note,
+                         error_gate=error_gate(test, m) or None, targets=targets,
+                         conflict_resolution=_conflict_note(note), conflict=note,
                          discarded=discarded)
 
 

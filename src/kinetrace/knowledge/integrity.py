@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from kinetrace.knowledge.schema import Condition, EdgeKind, NodeKind
+from kinetrace.values import GradeLevel
 
 if TYPE_CHECKING:
     from kinetrace.knowledge.load import KnowledgeBase
@@ -97,7 +98,7 @@ def _edges(kb: KnowledgeBase) -> list[str]:
         for c in e.seed_claims:
             if c not in kb.seed_claims:
                 problems.append(f"edges.yaml: entry {e.id!r}, field seed_claims: unknown claim {c!r}")
-        if e.grades.mech == "—" and e.grades.pain == "—" and e.kind != EdgeKind.VISCERAL:
+        if not e.grades.mech.applies and not e.grades.pain.applies and e.kind != EdgeKind.VISCERAL:
             problems.append(f"edges.yaml: entry {e.id!r}, field grades: both grades are '—'; "
                             "an edge needs at least one grade")
     return problems
@@ -222,9 +223,9 @@ def _activities_and_model(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"activities.yaml: entry {a.id!r}, field keywords: {kw!r} is also a keyword of "
                                 f"{seen[kw.lower()]!r}")
             seen[kw.lower()] = a.id
-    for grade in ("A", "B", "C", "EO"):
+    for grade in GradeLevel:
         if grade not in kb.model.grade_weights:
-            problems.append(f"model.yaml: field grade_weights: grade {grade!r} has no weight")
+            problems.append(f"model.yaml: field grade_weights: grade {grade.value!r} has no weight")
     return problems
 
 

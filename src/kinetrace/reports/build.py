@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from kinetrace.intake.case import Case
-from kinetrace.knowledge.schema import ActionLevel, grade_parts
+from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.reports.body import ChainArrow, body_svg
 from kinetrace.reports.model import (
     Audience,
@@ -25,6 +25,7 @@ from kinetrace.reports.model import (
     TriageView,
 )
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
+from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel
 
 __all__ = ["build_report", "format_reading", "grade_words", "unit_suffix"]
 
@@ -41,10 +42,10 @@ _HEADLINES: dict[str, tuple[str, Tone]] = {
 }
 _WATCH_HEADLINE = "Go ahead with care: some answers need watching"
 _GRADE_WORDS = {
-    "A": "strong evidence",
-    "B": "moderate evidence",
-    "C": "limited evidence",
-    "EO": "expert opinion only",
+    GradeLevel.A: "strong evidence",
+    GradeLevel.B: "moderate evidence",
+    GradeLevel.C: "limited evidence",
+    GradeLevel.EO: "expert opinion only",
 }
 _STATE_LABELS = {
     "present": ("present, beyond measurement error", "warn"),
@@ -73,11 +74,11 @@ _UNIT_SUFFIX = {
 _DETAILED: dict[str, int] = {"clinician": 6, "patient": 4}  # ranked items shown in full; the rest in one line
 _STATE_ORDER = ["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
 EVIDENCE_KEY = [
-    ("A", "strong: consistent reviews or guidelines"),
-    ("B", "moderate: at least one good trial or consistent human data"),
-    ("C", "limited: associations, small or conflicting studies"),
-    ("EO", "expert opinion or teaching model, not tested"),
-    ("✗", "the best evidence points against the claim"),
+    (GradeLevel.A.value, "strong: consistent reviews or guidelines"),
+    (GradeLevel.B.value, "moderate: at least one good trial or consistent human data"),
+    (GradeLevel.C.value, "limited: associations, small or conflicting studies"),
+    (GradeLevel.EO.value, "expert opinion or teaching model, not tested"),
+    (CONTRADICTED_MARK, "the best evidence points against the claim"),
 ]
 
 
@@ -94,10 +95,11 @@ class _Knowledge(Protocol):
 
 def grade_words(grade: str) -> str:
     """Plain words for an evidence grade, using the lower part of a split grade ("A/B" → moderate)."""
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    if contradicted:
+    parsed = Grade(grade) if grade else None
+    if parsed is not None and parsed.is_contradicted:
         return "evidence against it"
-    return _GRADE_WORDS.get(lowest or "", "no grade")
+    lowest = parsed.weakest if parsed is not None else None
+    return _GRADE_WORDS[lowest] if lowest is not None else "no grade"
 
 
 def unit_suffix(unit: str) -> str:
@@ -300,8 +302,10 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
 
 
 def _grade_rank(grade: str) -> int:
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    return -1 if contradicted else {"A": 4, "B": 3, "C": 2, "EO": 1}.get(lowest or "", 0)
+    parsed = Grade(grade) if grade else None
+    if parsed is None or parsed.weakest is None:
+        return -1 if parsed is not None and parsed.is_contradicted else 0
+    return -1 if parsed.is_contradicted else parsed.weakest.rank
 
 
 def _finding(f: FindingResult) -> FindingView:

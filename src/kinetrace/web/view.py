@@ -8,25 +8,26 @@ from typing import Any
 
 from jinja2 import Environment
 
+from kinetrace.values import ActionLevel
 from kinetrace.web.bodymap import AREAS, REGION_POINTS
 
 __all__ = ["REFERRAL_ACTIONS", "chain_drawing", "install_filters", "is_referral"]
 
 # Action levels (ids from the knowledge schema) that send the patient elsewhere: the wizard stops on these.
-REFERRAL_ACTIONS = frozenset({"emergency_referral", "urgent_referral", "routine_referral"})
+REFERRAL_ACTIONS = frozenset(a for a in ActionLevel if a.is_referral)
 _ACTION_STYLE = {
-    "emergency_referral": "danger",
-    "urgent_referral": "danger",
-    "routine_referral": "warn",
-    "request_red_flag_screen": "warn",
-    "proceed_with_safety_netting": "ok",
-    "proceed_conservative_plan": "ok",
+    ActionLevel.EMERGENCY_REFERRAL: "danger",
+    ActionLevel.URGENT_REFERRAL: "danger",
+    ActionLevel.ROUTINE_REFERRAL: "warn",
+    ActionLevel.REQUEST_RED_FLAG_SCREEN: "warn",
+    ActionLevel.PROCEED_WITH_SAFETY_NETTING: "ok",
+    ActionLevel.PROCEED_CONSERVATIVE_PLAN: "ok",
 }
 
 
 def is_referral(action: str | None) -> bool:
     """Return True when a triage action level means referral (the wizard stops and says so)."""
-    return action in REFERRAL_ACTIONS
+    return action in set(ActionLevel) and ActionLevel(action).is_referral
 
 
 def _pct(p: float | None) -> str:
