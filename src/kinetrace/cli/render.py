@@ -27,7 +27,7 @@ def _pct(item: RankedItem) -> str:
 
 
 def _triage_panel(a: Assessment) -> Panel:
-    style, title = _ACTION_STYLE[a.triage.action.value]
+    style, title = _ACTION_STYLE[a.triage.action]
     lines = [Text(a.triage.summary)]
     for f in a.triage.flags:
         lines.append(Text(f"• {f.suspected} [{f.rule_id}, {f.action.value}]: {f.advice} See {f.whom}, "

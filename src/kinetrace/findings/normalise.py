@@ -15,20 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
 
-from kinetrace.findings.reading import ReadingState, error_gate, read_rule
+from kinetrace.findings.reading import error_gate, read_rule
 from kinetrace.intake.measurements import CaseMeasurements, Measurement
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
 from kinetrace.result import ConflictResolution, FindingResult, FindingState, ImpairmentStatus, TargetState
-from kinetrace.values import ConflictKind
+from kinetrace.values import ConflictKind, ReadingState, State
 
 __all__ = ["NormalisedFindings", "TestReading", "normalise_findings"]
 
 _UNRANKED_METHOD = 50
 _PRIMARY_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "present", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
+    ReadingState.ABNORMAL: State.PRESENT, ReadingState.POSSIBLE: State.POSSIBLE,
+    ReadingState.INDETERMINATE: State.INDETERMINATE, ReadingState.NORMAL: State.ABSENT}
 _SUPPORT_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "possible", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
+    ReadingState.ABNORMAL: State.POSSIBLE, ReadingState.POSSIBLE: State.POSSIBLE,
+    ReadingState.INDETERMINATE: State.INDETERMINATE, ReadingState.NORMAL: State.ABSENT}
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,13 @@ def _conflict_note(resolution: ConflictResolution | None) -> str | None:
 
 
 def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tuple[float, float] | None:
-    if state == "indeterminate":
+    if state is ReadingState.INDETERMINATE:
         return None
     if rule.accuracy is not None:
         sens, spec = rule.accuracy.sensitivity, rule.accuracy.specificity
-        if state == "abnormal":
+        if state is ReadingState.ABNORMAL:
             return sens, 1.0 - spec
-        if state == "normal":
+        if state is ReadingState.NORMAL:
             return 1.0 - sens, spec
         return None
     pair = kb.model.default_likelihoods[rule.role][state]
@@ -145,29 +147,29 @@ def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetStat
 def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -> ImpairmentStatus:
     node = kb.impairments[node_id]
     primaries = [r for r in readings if r.role == "primary"]
-    supports = [r for r in readings if r.role == "supporting" and r.state in ("abnormal", "possible")]
+    supports = [r for r in readings if r.role == "supporting" and r.state in (ReadingState.ABNORMAL, ReadingState.POSSIBLE)]
     primary_states = {r.state for r in primaries}
     evidence = sorted({r.test_id for r in readings})
-    conflict = "abnormal" in primary_states and "normal" in primary_states
+    conflict = ReadingState.ABNORMAL in primary_states and ReadingState.NORMAL in primary_states
     if conflict:
         reason = "primary tests disagree; counted as indeterminate until repeated with the more valid method"
-        state: FindingState = "probable" if supports else "indeterminate"
-    elif "abnormal" in primary_states:
-        state, reason = "present", "primary criterion met beyond measurement error"
-    elif primary_states & {"possible", "indeterminate"} and supports:
-        state, reason = "probable", "primary criterion borderline or within error, with a supporting sign"
+        state: FindingState = State.PROBABLE if supports else State.INDETERMINATE
+    elif ReadingState.ABNORMAL in primary_states:
+        state, reason = State.PRESENT, "primary criterion met beyond measurement error"
+    elif primary_states & {ReadingState.POSSIBLE, ReadingState.INDETERMINATE} and supports:
+        state, reason = State.PROBABLE, "primary criterion borderline or within error, with a supporting sign"
     elif len(supports) >= 2:
-        state, reason = "probable", "two supporting signs"
-    elif "possible" in primary_states or supports:
-        state, reason = "possible", "one supporting or borderline sign"
-    elif "indeterminate" in primary_states:
-        state, reason = "indeterminate", "primary measure within the measurement-error band"
-    elif "normal" in primary_states:
-        state, reason = "absent", "primary criterion normal beyond measurement error"
+        state, reason = State.PROBABLE, "two supporting signs"
+    elif ReadingState.POSSIBLE in primary_states or supports:
+        state, reason = State.POSSIBLE, "one supporting or borderline sign"
+    elif ReadingState.INDETERMINATE in primary_states:
+        state, reason = State.INDETERMINATE, "primary measure within the measurement-error band"
+    elif ReadingState.NORMAL in primary_states:
+        state, reason = State.ABSENT, "primary criterion normal beyond measurement error"
     elif readings:
-        state, reason = "indeterminate", "only supporting signs checked, none abnormal"
+        state, reason = State.INDETERMINATE, "only supporting signs checked, none abnormal"
     else:
-        state, reason = "not_tested", "no test done"
+        state, reason = State.NOT_TESTED, "no test done"
     return ImpairmentStatus(id=node_id, name=node.name, kind=node.kind.value, state=state, evidence=evidence,
                             reason=reason)
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kinetrace.values import GRADE_PATTERN, ActionLevel, Grade, GradeLevel
+from kinetrace.values import GRADE_PATTERN, ActionLevel, Grade, GradeLevel, ReadingState
 
 __all__ = [
     "GRADE_PATTERN",
@@ -471,7 +471,7 @@ class ModelParameters(_Entry):
     behaviour_link: float = Field(gt=0, le=1)
     seed_profile_weight: float = Field(gt=0, le=1)
     default_likelihoods: dict[Literal["primary", "supporting"], dict[
-        Literal["abnormal", "possible", "normal"], tuple[Annotated[float, Field(ge=0, le=1)],
+        ReadingState, tuple[Annotated[float, Field(ge=0, le=1)],
                                                          Annotated[float, Field(ge=0, le=1)]]]] = Field(
         description="role → reading → [P(reading | impairment present), P(reading | absent)]")
     status_likelihood_ratio: dict[str, float]
@@ -493,6 +493,8 @@ class ModelParameters(_Entry):
     @model_validator(mode="after")
     def _likelihood_columns_sum_to_one(self) -> ModelParameters:
         for role, table in self.default_likelihoods.items():
+            if ReadingState.INDETERMINATE in table:
+                raise ValueError(f"default_likelihoods.{role}: an indeterminate reading carries no likelihood")
             for column in (0, 1):
                 total = sum(pair[column] for pair in table.values())
                 if abs(total - 1.0) > 1e-9:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.reasoning.model import ChainModel, Link
 from kinetrace.result import LinkExplanation, Path
@@ -10,7 +12,7 @@ from kinetrace.values import GradeLevel, weakest_level
 __all__ = ["find_paths", "lowest_grade"]
 
 
-def lowest_grade(grades: list[str]) -> str:
+def lowest_grade(grades: Sequence[str]) -> str:
     """Return the lowest named grade among grade strings ('—' and ✗ marks ignored); 'EO' if none."""
     return (weakest_level(grades) or GradeLevel.EO).value
 

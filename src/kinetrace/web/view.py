@@ -25,6 +25,10 @@ _ACTION_STYLE = {
 }
 
 
+def _action_style(action: str | None) -> str:
+    return _ACTION_STYLE[ActionLevel(action)] if action in set(ActionLevel) else "warn"
+
+
 def is_referral(action: str | None) -> bool:
     """Return True when a triage action level means referral (the wizard stops and says so)."""
     return action in set(ActionLevel) and ActionLevel(action).is_referral
@@ -51,7 +55,7 @@ def _number(value: Any) -> str:
 def install_filters(env: Environment) -> None:
     """Register the template filters and globals."""
     env.filters.update(
-        pct=_pct, when=_when, label=_label, number=_number, action_style=lambda a: _ACTION_STYLE.get(str(a), "warn")
+        pct=_pct, when=_when, label=_label, number=_number, action_style=_action_style
     )
     env.globals.update(body_areas=AREAS, is_referral=is_referral)
 
