@@ -147,7 +147,8 @@ def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetStat
 def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -> ImpairmentStatus:
     node = kb.impairments[node_id]
     primaries = [r for r in readings if r.role == "primary"]
-    supports = [r for r in readings if r.role == "supporting" and r.state in (ReadingState.ABNORMAL, ReadingState.POSSIBLE)]
+    supports = [r for r in readings
+                if r.role == "supporting" and r.state in (ReadingState.ABNORMAL, ReadingState.POSSIBLE)]
     primary_states = {r.state for r in primaries}
     evidence = sorted({r.test_id for r in readings})
     conflict = ReadingState.ABNORMAL in primary_states and ReadingState.NORMAL in primary_states
