@@ -23,6 +23,7 @@ __all__ = [
     "EdgeKind",
     "Grades",
     "Impairment",
+    "IntegrityException",
     "InformRule",
     "Intervention",
     "Dosage",
@@ -63,6 +64,14 @@ class _Entry(BaseModel):
 
 
 Profile = Literal["literature", "seed", "design_default"]
+
+
+class IntegrityException(_Entry):
+    """A deliberate exception to one cross-file rule for one entry, with its reason (exceptions.yaml)."""
+
+    rule: str = Field(description="the rule's name in knowledge/integrity.py RULES")
+    id: str = Field(description="the entry the rule does not apply to")
+    reason: str = Field(min_length=10, description="why, in words a reviewer can check")
 
 
 class Reference(_Entry):
@@ -488,6 +497,7 @@ class ModelParameters(_Entry):
     radiation_leak: float = Field(gt=0, lt=1)
     quantitative: QuantitativeFacts
     plan_sizes: PlanSizes
+    prior_range: ValidRange = Field(description="plausible prior of any impairment in a person seeking care")
     refs: list[str]
 
     @model_validator(mode="after")
