@@ -166,7 +166,10 @@ def _ranking_table(a: Assessment, names: _Names) -> Table:
     table.add_column("Status", ratio=2)
     table.add_column("Chain (weakest grade)", ratio=4)
     for n, item in enumerate(a.ranking, 1):
-        table.add_row(str(n), item.name, _pct(item), _STATE_WORDS.get(item.state, item.state), _chain(item, names))
+        status = _STATE_WORDS.get(item.state, item.state)
+        if item.kind == "red_flag":
+            status = "flagged by the red-flag screen"
+        table.add_row(str(n), item.name, _pct(item), status, _chain(item, names))
     return table
 
 

@@ -25,7 +25,7 @@ from kinetrace.reports.model import (
     Tone,
     TriageView,
 )
-from kinetrace.reports.people import date_words, identity_view, plain_region
+from kinetrace.reports.people import identity_view, plain_region
 from kinetrace.reports.wording import humanise_model
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
@@ -168,14 +168,14 @@ def build_report(
         audience=audience,
         title=title,
         case_id=case_ref,
-        generated_on=date_words(ident.assessed_on) if ident and ident.assessed_on else generated_on,
+        generated_on=generated_on,
         kb_version=a.kb_version,
         profile=a.profile,
         profile_label=a.profile_label,
         triage=_triage(a, numbers),
         pain=pain,
         body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
-        remote_summary=_remote_summary(shown, names) if audience == "clinician" else "",
+        remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
         ranking=ranking,
         ranking_rest=rest,
         links=list({ln.edge_id + ln.cause: ln for item in ranking for ln in item.links}.values()),
@@ -202,7 +202,7 @@ def build_report(
         home_programme=programme,
         schedule=schedule(programme),
         clinic_items=[p.name for p in a.plan if p.intervention_id not in getattr(kb, "home_exercises", {})],
-        come_back=review.warning if review is not None else "",
+        come_back=review.warning if review is not None and not a.triage.plan_suppressed else "",
     )
     return humanise_model(model, kb, numbers)
 
@@ -231,7 +231,9 @@ def _next_test(a: Assessment, names: _Names) -> str:
     return f"{a.next_test.name}: of the tests not done, its result is expected to tell most about {about}."
 
 
-def _remote_summary(shown: list[RankedItem], names: _Names) -> str:
+def _remote_summary(shown: list[RankedItem], names: _Names, a: Assessment) -> str:
+    if a.triage.chain_suppressed:
+        return "The chain is not weighed: the red-flag outcome comes first."
     standing = [r for r in shown if r.kind == "remote" and r.state in _STANDS_OUT]
     if not standing:
         return "No remote contributor stands out on the tests done; the local sources come first."
@@ -259,6 +261,8 @@ def _plain_findings(a: Assessment) -> list[str]:
         if isinstance(f.left, float | int) and isinstance(f.right, float | int):
             out.append(f"{f.name}: your right side measured {_num(f.right, f.unit)} and your left side "
                        f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.")
+        elif isinstance(f.value, str):
+            out.append(f"{f.name}: {f.value}.")
         elif f.value is not None:
             out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.")
     return out
@@ -346,6 +350,8 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
         for ln in p.links
     ]
     state_label, _ = _STATE_LABELS.get(r.state, (r.state, "muted"))
+    if r.kind == "red_flag":  # screened by yes/no answers, not measured: no measurement error applies
+        state_label = "flagged by the red-flag screen"
     return RankView(
         id=r.id,
         name=r.name,
@@ -366,7 +372,7 @@ def _explanation(r: RankedItem, names: _Names) -> str:
     state = _STATE_LABELS.get(r.state, (r.state, ""))[0]
     pct = "" if r.probability is None else f" Probability {round(100 * r.probability)}%."
     if r.kind == "red_flag":
-        return f"Screened by the red-flag rules.{pct}"
+        return f"Flagged by the red-flag screen from the answers given.{pct}"
     where = ", ".join(dict.fromkeys(names.region(p.region) for p in r.paths)) or "the painful region"
     if r.kind == "local":
         return f"Local source in {where}; test status: {state}.{pct}"
