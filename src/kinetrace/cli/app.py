@@ -50,7 +50,7 @@ def _hide_flag_placeholders() -> None:
         return None if self.is_flag else shown(self, ctx)
 
     display_type_rich._kinetrace = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
 
 
 _hide_flag_placeholders()

@@ -8,7 +8,11 @@ field through `humanise` before rendering.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = ["humanise", "humanise_model"]
 
@@ -56,6 +60,6 @@ def _walk(value: Any, kb: Any, numbers: dict[str, str] | None, key: str = "") ->
     return value
 
 
-def humanise_model(model: Any, kb: Any = None, numbers: dict[str, str] | None = None) -> Any:
+def humanise_model(model: M, kb: Any = None, numbers: dict[str, str] | None = None) -> M:
     """Return a copy of a report model with every free-text field humanised (pictures and ids left alone)."""
     return type(model).model_validate(_walk(model.model_dump(), kb, numbers))
