@@ -92,7 +92,7 @@ def missing_extra_message(exc: ModuleNotFoundError, args: list[str]) -> str | No
     if extra is None:
         return None
     command = next((a for a in args if not a.startswith("-")), "this command")
-    return (f"Error: `kinetrace {command}` needs the optional '{extra}' dependencies ({top} is not installed); "
+    return (f"Error: `kinetrace {command}` needs the optional '{extra}' dependencies ({exc.name} is not installed); "
             f"install them with: pip install 'kinetrace[{extra}]' (or 'kinetrace[all]').")
 
 
