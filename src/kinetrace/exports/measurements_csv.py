@@ -14,8 +14,8 @@ from kinetrace.result import Assessment, FindingResult
 __all__ = ["CSV_COLUMNS", "measurements_csv"]
 
 CSV_COLUMNS = (
-    "case_id", "patient_ref", "assessed_on", "kb_version", "test_id", "test_name", "side", "value", "unit", "method", "source",
-    "uncertainty", "error_gate", "reads_as", "state",
+    "case_id", "patient_ref", "assessed_on", "kb_version", "test_id", "test_name", "side", "value", "unit",
+    "method", "source", "uncertainty", "error_gate", "reads_as", "state",
 )
 
 
