@@ -152,7 +152,9 @@ def build_report(
     cited = _references(a, kb)
     numbers = {ref.id: str(i) for i, ref in enumerate(cited, 1)}
     refs = [ref.model_copy(update={"id": numbers[ref.id]}) for ref in cited]  # numbered citations, in order
-    ranking = [_rank(r, names, numbers) for r in shown[:detailed]]
+    # The patient sees the local sources and only the remote contributors the findings single out.
+    listed = shown if audience == "clinician" else [r for r in shown if r.kind != "remote" or r.state in _STANDS_OUT]
+    ranking = [_rank(r, names, numbers) for r in listed[:detailed]]
     rest = [_rank(r, names, numbers) for r in shown[detailed:]] if audience == "clinician" else []
     title = "Clinician report" if audience == "clinician" else "Your back and neck report"
     if progress is not None:
