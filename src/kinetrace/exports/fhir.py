@@ -100,8 +100,8 @@ def _value(value: float | str, unit: str) -> dict[str, Any]:
     return {"valueQuantity": {"value": float(value), "unit": shown, "system": _UCUM, "code": code}}
 
 
-def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, test: Any = None,
-                 region_name: str = "") -> dict[str, Any]:
+def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, *, test: Any = None,
+                 region_name: str = "", entered_side: str | None = None) -> dict[str, Any]:
     obs: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
@@ -121,7 +121,7 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, tes
             for side, v in sides]
     if test is not None:
         both = f.left is not None and f.right is not None
-        one = "left" if f.left is not None else "right" if f.right is not None else None
+        one = "left" if f.left is not None else "right" if f.right is not None else entered_side
         obs["bodySite"] = _body_site(test.region, "bilateral" if both else one, region_name or test.region)
     if f.method:
         obs["method"] = {"text": f.method}
@@ -203,7 +203,9 @@ def fhir_bundle(
         url = _uuid(a, f"obs:{f.test_id}")
         obs_urls[f.test_id] = url
         test = getattr(kb, "tests", {}).get(f.test_id) if kb is not None else None
-        obs = _observation(a, f, patient_url, when, test, _region_name(kb, test.region) if test else "")
+        obs = _observation(a, f, patient_url, when, test=test,
+                           region_name=_region_name(kb, test.region) if test else "",
+                           entered_side=_entered_side(case, f.test_id))
         if test is not None:
             obs["referenceRange"] = [_reference_range(test)]
         entries.append((url, obs))
@@ -227,6 +229,13 @@ def fhir_bundle(
     }
     _validate(bundle)
     return bundle
+
+
+def _entered_side(case: Case | None, test_id: str) -> str | None:
+    """The side given with a single-value finding in the case (`side: left`), if any."""
+    entries = case.finding_list(test_id) if case is not None else []
+    side = next((e.side for e in entries if e.side in {"left", "right", "both"}), None)
+    return str(side) if side else None
 
 
 def _effective(a: Assessment, issued: str) -> str:
