@@ -7,12 +7,13 @@ importing the loader that runs them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
     Edge,
+    HomeExercise,
     Impairment,
     IntegrityException,
     Intervention,
@@ -21,6 +22,7 @@ from kinetrace.knowledge.schema import (
     RedFlagRule,
     Reference,
     Region,
+    SafetyNet,
     SeedArticle,
     SeedClaim,
 )
@@ -46,6 +48,8 @@ class KnowledgeBase:
     activities: Mapping[str, Activity]
     model: ModelParameters
     exceptions: tuple[IntegrityException, ...] = ()
+    home_exercises: Mapping[str, HomeExercise] = field(default_factory=dict)
+    safety_netting: Mapping[str, SafetyNet] = field(default_factory=dict)
 
     def red_flag_conditions(self) -> set[str]:
         """Return the public red-flag condition ids used by the rules."""

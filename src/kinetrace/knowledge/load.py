@@ -24,6 +24,7 @@ from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
     Edge,
+    HomeExercise,
     Impairment,
     IntegrityException,
     Intervention,
@@ -32,6 +33,7 @@ from kinetrace.knowledge.schema import (
     RedFlagRule,
     Reference,
     Region,
+    SafetyNet,
     SeedArticle,
     SeedClaim,
 )
@@ -53,6 +55,11 @@ KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "seed_claims.yaml": ("seed_claims", SeedClaim),
     "seeds.yaml": ("seeds", SeedArticle),
     "activities.yaml": ("activities", Activity),
+}
+# Patient-facing texts: read when present (small test knowledge bases may leave them out).
+OPTIONAL_KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "home_exercises.yaml": ("home_exercises", HomeExercise),
+    "safety_netting.yaml": ("safety_netting", SafetyNet),
 }
 
 
@@ -165,6 +172,8 @@ def _load_exceptions(path: Path, problems: list[str]) -> tuple[IntegrityExceptio
 def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> KnowledgeBase:
     problems: list[str] = []
     tables = {attr: _load_entries(folder / name, model, problems) for name, (attr, model) in KB_FILES.items()}
+    tables.update({attr: _load_entries(folder / name, model, problems)
+                   for name, (attr, model) in OPTIONAL_KB_FILES.items() if (folder / name).exists()})
     model = _load_model(folder / "model.yaml", problems)
     exceptions = _load_exceptions(folder / "exceptions.yaml", problems)
     if model is None:
