@@ -102,7 +102,7 @@ def _report() -> ReadingState:
     kb = load_knowledge()
     report = build_report(assess(parse_case(_case()), kb), audience="clinician", generated_on="2026-01-01", kb=kb)
     view = next(f for f in report.findings if f.test_id == TEST_ID)
-    status = view.status.removeprefix(TARGET.replace("_", " ") + ": ")
+    status = view.status.rsplit(": ", 1)[-1]  # "<impairment name>: <how it reads>"
     words = {"within measurement error": ReadingState.INDETERMINATE, "not found": ReadingState.NORMAL,
              "present, beyond measurement error": ReadingState.ABNORMAL, "possible": ReadingState.POSSIBLE}
     return words[status]
