@@ -76,7 +76,14 @@ def _reading(f: FindingResult) -> str:
 
 
 def _reads_as(f: FindingResult, names: _Names) -> str:
-    lines = [f"{names.of(t.target)}: {_STATE_WORDS.get(t.state, t.state)}" for t in f.targets]
+    categorical = all(isinstance(v, str) for v in (f.left, f.right, f.value) if v is not None)
+
+    def state(t: Any) -> str:
+        if categorical and t.state == "present":
+            return "present (positive test)"  # a yes/no result has no measurement error to be beyond
+        return _STATE_WORDS.get(t.state, t.state)
+
+    lines = [f"{names.of(t.target)}: {state(t)}" for t in f.targets]
     if f.conflict_resolution:
         lines.append(names.words(f.conflict_resolution))
     return "\n".join(lines) or "recorded"

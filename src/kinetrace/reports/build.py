@@ -423,6 +423,8 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
     targets = sorted(f.targets, key=lambda t: (t.role != "primary", _STATE_ORDER.index(t.state)))
     top = targets[0] if targets else None
     label, tone = _STATE_LABELS.get(top.state, (top.state, "muted")) if top else ("recorded", "muted")
+    if top is not None and top.state == "present" and _is_categorical(f):
+        label = "present (positive test)"  # a yes/no or named result has no measurement error to be beyond
     status = f"{names.node(top.target)}: {label}" if top else label
     errors = []
     if f.uncertainty is not None:
@@ -441,6 +443,11 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         reason=top.reason if top else "",
         rule="",
     )
+
+
+def _is_categorical(f: FindingResult) -> bool:
+    values = [v for v in (f.left, f.right, f.value) if v is not None]
+    return bool(values) and all(isinstance(v, str) for v in values)
 
 
 def _plan(p: PlanItem, names: _Names, numbers: Mapping[str, str]) -> PlanView:
