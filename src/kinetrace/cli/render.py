@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kinetrace.reports.wording import humanise
-from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem
+from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem, TargetState
 from kinetrace.values import ActionLevel
 
 __all__ = ["print_assessment", "to_markdown"]
@@ -78,10 +78,10 @@ def _reading(f: FindingResult) -> str:
 def _reads_as(f: FindingResult, names: _Names) -> str:
     categorical = all(isinstance(v, str) for v in (f.left, f.right, f.value) if v is not None)
 
-    def state(t: Any) -> str:
+    def state(t: TargetState) -> str:
         if categorical and t.state == "present":
             return "present (positive test)"  # a yes/no result has no measurement error to be beyond
-        return _STATE_WORDS.get(t.state, t.state)
+        return _STATE_WORDS.get(t.state, str(t.state))
 
     lines = [f"{names.of(t.target)}: {state(t)}" for t in f.targets]
     if f.conflict_resolution:
