@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from kinetrace.capture.pipeline import CaptureResult
+from kinetrace.capture.result import CaptureResult
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 

@@ -11,7 +11,8 @@ import yaml
 
 from kinetrace.capture.cameras import load_calibration
 from kinetrace.capture.detect import CameraPose
-from kinetrace.capture.pipeline import CaptureResult, run_capture, solve
+from kinetrace.capture.pipeline import run_capture, solve
+from kinetrace.capture.result import CaptureResult
 from kinetrace.errors import InputError
 
 FRAMES = 30

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
 
-if TYPE_CHECKING:
-    from kinetrace.capture.pipeline import CaptureResult
+from kinetrace.capture.result import CaptureResult
 
 __all__ = ["write_outputs"]
 

@@ -11,7 +11,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import numpy as np
 from kinetrace.capture import gates
 from kinetrace.capture.cameras import Camera, load_calibration
 from kinetrace.capture.detect import CameraPose, detect_camera
+from kinetrace.capture.result import CaptureResult
 from kinetrace.errors import InputError
 from kinetrace.metrics.pose import LANDMARK_NAMES
 
@@ -27,27 +27,6 @@ __all__ = ["CaptureResult", "load_sync", "match_cameras", "plan_frames", "run_ca
 
 _CORE = [LANDMARK_NAMES.index(n) for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee",
                                            "right_knee", "left_ankle", "right_ankle")]
-
-
-@dataclass
-class CaptureResult:
-    """Everything the 3-D pipeline measured; `outputs` maps a kind to the file written."""
-
-    test: str
-    cameras: list[str]
-    fps: float
-    frames: int
-    median_reprojection_px: float
-    frame_reprojection_px: np.ndarray
-    still_window: tuple[int, int]
-    still_speed_m_s: float
-    marker_rms_m: np.ndarray
-    angles: dict[str, np.ndarray]
-    summary: dict[str, Any]
-    findings: dict[str, dict[str, Any]]
-    points_m: np.ndarray
-    timings_s: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, Path] = field(default_factory=dict)
 
 
 def match_cameras(cams: Sequence[Camera], sizes: Sequence[tuple[int, int]], video_names: Sequence[str]) -> None:
