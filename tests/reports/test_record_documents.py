@@ -149,6 +149,6 @@ def test_no_example_report_leaks_spec_references_or_edge_ids(kb: Any) -> None:
             page = model_html(compose_report(result, audience=audience, generated_on="x", kb=kb, case=case))
             page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", page, flags=re.S)
             text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
-            assert not re.search(r"§|clinical\.md|\bE\d\d\b|\bbits\b", text), (path.name, audience)
+            assert not re.search(r"§|clinical\.md|\bE\d\d\b|\bbits\b|\bRF-[A-Z]+\d", text), (path.name, audience)
             if audience == "patient":
                 assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), path.name

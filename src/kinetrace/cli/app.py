@@ -24,6 +24,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "kinetrace.cli.serve",
     "kinetrace.cli.report",
     "kinetrace.cli.batch",
+    "kinetrace.cli.capture",
 )
 
 app = typer.Typer(
@@ -34,8 +35,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-_state = {"debug": False}
 
 
 def _hide_flag_placeholders() -> None:
@@ -50,7 +49,7 @@ def _hide_flag_placeholders() -> None:
         return None if self.is_flag else shown(self, ctx)
 
     display_type_rich._kinetrace = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
 
 
 _hide_flag_placeholders()
@@ -58,18 +57,15 @@ _hide_flag_placeholders()
 
 @app.callback()
 def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
-    _state["debug"] = debug
+    # `main` reads --debug from the arguments before Typer runs (it must know before any error); the option is
+    # declared here so that Typer accepts it and `--help` lists it.
+    del debug
 
 
 def _register_groups() -> None:
+    # every listed group must import: a missing or broken module is an error, never a silently absent command
     for name in GROUP_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # the group is not written yet
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(name).register(app)
 
 
 _register_groups()
@@ -92,7 +88,7 @@ def missing_extra_message(exc: ModuleNotFoundError, args: list[str]) -> str | No
     if extra is None:
         return None
     command = next((a for a in args if not a.startswith("-")), "this command")
-    return (f"Error: `kinetrace {command}` needs the optional '{extra}' dependencies ({top} is not installed); "
+    return (f"Error: `kinetrace {command}` needs the optional '{extra}' dependencies ({exc.name} is not installed); "
             f"install them with: pip install 'kinetrace[{extra}]' (or 'kinetrace[all]').")
 
 

@@ -76,8 +76,8 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
             raise InputError("--videos", spec, "VIDEO:TEST, e.g. clip.mp4:single_leg_stance")
         from kinetrace.vision.video import analyse_video
 
-        analysis = analyse_video(Path(path_text), test)
-        found = merge_findings({"findings": found}, analysis.findings)["findings"]
+        movement = analyse_video(Path(path_text), test)
+        found = merge_findings({"findings": found}, movement.findings)["findings"]
         sources.append(f"video {Path(path_text).name} ({test})")
     return found, sources
 

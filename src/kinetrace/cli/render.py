@@ -16,17 +16,18 @@ from rich.table import Table
 from rich.text import Text
 
 from kinetrace.reports.wording import humanise
-from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem
+from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem, TargetState
+from kinetrace.values import ActionLevel
 
 __all__ = ["print_assessment", "to_markdown"]
 
 _ACTION_STYLE = {
-    "emergency_referral": ("bold white on red", "EMERGENCY REFERRAL"),
-    "urgent_referral": ("bold white on dark_orange", "URGENT REFERRAL"),
-    "routine_referral": ("bold black on yellow", "ROUTINE REFERRAL"),
-    "request_red_flag_screen": ("bold black on yellow", "RED-FLAG SCREEN INCOMPLETE"),
-    "proceed_with_safety_netting": ("bold black on bright_cyan", "PROCEED WITH SAFETY NETTING"),
-    "proceed_conservative_plan": ("bold white on green", "PROCEED: CONSERVATIVE PLAN"),
+    ActionLevel.EMERGENCY_REFERRAL: ("bold white on red", "EMERGENCY REFERRAL"),
+    ActionLevel.URGENT_REFERRAL: ("bold white on dark_orange", "URGENT REFERRAL"),
+    ActionLevel.ROUTINE_REFERRAL: ("bold black on yellow", "ROUTINE REFERRAL"),
+    ActionLevel.REQUEST_RED_FLAG_SCREEN: ("bold black on yellow", "RED-FLAG SCREEN INCOMPLETE"),
+    ActionLevel.PROCEED_WITH_SAFETY_NETTING: ("bold black on bright_cyan", "PROCEED WITH SAFETY NETTING"),
+    ActionLevel.PROCEED_CONSERVATIVE_PLAN: ("bold white on green", "PROCEED: CONSERVATIVE PLAN"),
 }
 _STATE_WORDS = {"present": "present, beyond measurement error", "probable": "probable", "possible": "possible",
                 "indeterminate": "within measurement error (indeterminate)", "absent": "not found",
@@ -75,7 +76,14 @@ def _reading(f: FindingResult) -> str:
 
 
 def _reads_as(f: FindingResult, names: _Names) -> str:
-    lines = [f"{names.of(t.target)}: {_STATE_WORDS.get(t.state, t.state)}" for t in f.targets]
+    categorical = all(isinstance(v, str) for v in (f.left, f.right, f.value) if v is not None)
+
+    def state(t: TargetState) -> str:
+        if categorical and t.state == "present":
+            return "present (positive test)"  # a yes/no result has no measurement error to be beyond
+        return _STATE_WORDS.get(t.state, str(t.state))
+
+    lines = [f"{names.of(t.target)}: {state(t)}" for t in f.targets]
     if f.evidence_note:
         lines.append(names.words(f.evidence_note))  # "to confirm: …", "needs review …" or "not validated …"
     if f.conflict_resolution:
@@ -144,7 +152,7 @@ def _folded_warnings(a: Assessment, names: _Names) -> list[str]:
 
 
 def _triage_panel(a: Assessment, names: _Names) -> Panel:
-    style, title = _ACTION_STYLE[a.triage.action.value]
+    style, title = _ACTION_STYLE[a.triage.action]
     lines = [Text(names.words(a.triage.summary))]
     for f in a.triage.flags:
         lines.append(Text(f"• {f.suspected}: {f.advice} See {f.whom}, {f.how_soon}.", style="bold"))
@@ -173,7 +181,10 @@ def _ranking_table(a: Assessment, names: _Names) -> Table:
     table.add_column("Status", ratio=2)
     table.add_column("Chain (weakest grade)", ratio=4)
     for n, item in enumerate(a.ranking, 1):
-        table.add_row(str(n), item.name, _pct(item), _STATE_WORDS.get(item.state, item.state), _chain(item, names))
+        status = _STATE_WORDS.get(item.state, item.state)
+        if item.kind == "red_flag":
+            status = "flagged by the red-flag screen"
+        table.add_row(str(n), item.name, _pct(item), status, _chain(item, names))
     return table
 
 
@@ -236,7 +247,7 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
     out = [f"# Kinetrace assessment{f' — {a.case_id}' if a.case_id else ''}", ""]
     out += [f"- {line}" for line in _identity_lines(a, names)]
     out += ["", f"*{a.profile_label}* Knowledge base `{a.kb_version}`.", "",
-            f"## Triage: {_ACTION_STYLE[a.triage.action.value][1].lower()}", "", names.words(a.triage.summary), ""]
+            f"## Triage: {_ACTION_STYLE[a.triage.action][1].lower()}", "", names.words(a.triage.summary), ""]
     out += [f"- **{f.suspected}**: {f.advice} See {f.whom}, {f.how_soon}." for f in a.triage.flags]
     out += [f"- Question to answer: {q['text']}" for q in a.triage.missing_questions]
     if a.findings:

@@ -22,23 +22,27 @@ from dataclasses import dataclass, replace
 from statistics import fmean
 from typing import Literal
 
-from kinetrace.findings.reading import ReadingState, error_gate, read_rule
+from kinetrace.findings.reading import error_gate, read_rule
 from kinetrace.intake.measurements import CaseMeasurements, Measurement
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
-from kinetrace.result import FindingResult, FindingState, ImpairmentStatus, TargetState
+from kinetrace.result import ConflictResolution, FindingResult, FindingState, ImpairmentStatus, TargetState
+from kinetrace.values import ConflictKind, ReadingState, State
 
 __all__ = ["NormalisedFindings", "TestReading", "normalise_findings"]
 
 _UNRANKED_METHOD = 50
 _FLAGGED = frozenset({"needs_review", "refused"})
 # A reading from a measurement without a validated error counts as "possible" at most (issue 9, item 3).
-_CAP: dict[ReadingState, ReadingState] = {"abnormal": "possible", "normal": "indeterminate"}
+_CAP: dict[ReadingState, ReadingState] = {ReadingState.ABNORMAL: ReadingState.POSSIBLE,
+                                          ReadingState.NORMAL: ReadingState.INDETERMINATE}
 EvidenceUse = Literal["used", "to_confirm", "needs_review"]
 _PRIMARY_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "present", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
+    ReadingState.ABNORMAL: State.PRESENT, ReadingState.POSSIBLE: State.POSSIBLE,
+    ReadingState.INDETERMINATE: State.INDETERMINATE, ReadingState.NORMAL: State.ABSENT}
 _SUPPORT_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "possible", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
+    ReadingState.ABNORMAL: State.POSSIBLE, ReadingState.POSSIBLE: State.POSSIBLE,
+    ReadingState.INDETERMINATE: State.INDETERMINATE, ReadingState.NORMAL: State.ABSENT}
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def _average(entries: Sequence[Measurement]) -> Measurement:
                    value=mean_of("value") if first.value is not None else first.value)
 
 
-def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, str | None,
+def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, ConflictResolution | None,
                                                                              list[dict[str, str]]]:
     if len(entries) == 1:
         return entries[0], None, []
@@ -91,15 +95,25 @@ def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Meas
     best = [e for e in ranked if _method_rank(test, e.method) == best_rank]
     rest = [e for e in ranked if _method_rank(test, e.method) != best_rank]
     chosen = _average(best) if len(best) > 1 else best[0]
-    if not rest:
-        return chosen, f"mean of {len(best)} entries measured by the same method", []
     names = {m.id: m.name for m in test.methods}
     kept = names.get(chosen.method or "", chosen.method or "unspecified method")
-    dropped = ", ".join(sorted({names.get(e.method or "", e.method or "unspecified") for e in rest}))
-    note = (f"conflict_resolved_by_method: {kept} (validity rank {best_rank}) preferred over {dropped}; "
-            "see clinical.md §H.3")
+    if not rest:
+        return chosen, ConflictResolution(kind=ConflictKind.SAME_METHOD_MEAN, kept=kept, averaged=len(best)), []
+    dropped = sorted({names.get(e.method or "", e.method or "unspecified") for e in rest})
+    resolution = ConflictResolution(kind=ConflictKind.RESOLVED_BY_METHOD, kept=kept, dropped=dropped,
+                                    validity_rank=best_rank, averaged=len(best))
     discarded = [{"method": e.method or "unspecified", "path": e.path} for e in rest]
-    return chosen, note, discarded
+    return chosen, resolution, discarded
+
+
+def _conflict_note(resolution: ConflictResolution | None) -> str | None:
+    """Word a reconciliation the way reports have always shown it."""
+    if resolution is None:
+        return None
+    if not resolution.is_conflict:
+        return f"mean of {resolution.averaged} entries measured by the same method"
+    return (f"{resolution.kind.value}: {resolution.kept} (validity rank {resolution.validity_rank}) preferred over "
+            f"{', '.join(resolution.dropped)}; see clinical.md §H.3")
 
 
 @dataclass(frozen=True)
@@ -107,11 +121,18 @@ class _Choice:
     """The entry a test is read from, how it was chosen, and whether it may be evidence."""
 
     entry: Measurement
-    note: str | None
+    resolution: ConflictResolution | None
     discarded: list[dict[str, str]]
     evidence: EvidenceUse = "used"
     evidence_note: str | None = None
     capped: bool = False
+    extra_note: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """The reconciliation in words."""
+        parts = [p for p in (_conflict_note(self.resolution), self.extra_note) if p]
+        return "; ".join(parts) or None
 
 
 def _shown(m: Measurement) -> str:
@@ -135,18 +156,24 @@ def _differs(test: ClinicalTest, a: Measurement, b: Measurement) -> bool:
 
 
 def _hand_over_proxy(test: ClinicalTest, hand: Sequence[Measurement], proxies: Sequence[Measurement]) -> _Choice:
-    chosen, note, discarded = _reconcile(test, hand)
+    chosen, resolution, discarded = _reconcile(test, hand)
     disagree = [p for p in proxies if _differs(test, chosen, p)]
     for p in proxies:
         discarded.append({"method": p.method or "unspecified", "path": p.path, "value": _shown(p),
                           "reason": "disagrees beyond error; the hand-entered value stands" if p in disagree
                           else "agrees within error with the hand-entered value"})
-    if disagree:
-        shown = "; ".join(f"{p.method or 'proxy'}: {_shown(p)}" for p in disagree)
-        extra = (f"hand_entered_stands: {_shown(chosen)} entered by hand stands; the proxy disagrees beyond "
-                 f"error ({shown}); both are shown")
-        note = f"{note}; {extra}" if note else extra
-    return _Choice(chosen, note, discarded)
+    if not disagree:
+        return _Choice(chosen, resolution, discarded)
+    names = {m.id: m.name for m in test.methods}
+    kept = names.get(chosen.method or "", chosen.method or "entered by hand")
+    dropped = sorted({names.get(p.method or "", p.method or "proxy") for p in disagree})
+    stands = ConflictResolution(kind=ConflictKind.HAND_ENTERED_STANDS, kept=kept, dropped=dropped,
+                                averaged=resolution.averaged if resolution is not None else 1)
+    shown = "; ".join(f"{p.method or 'proxy'}: {_shown(p)}" for p in disagree)
+    extra = (f"{ConflictKind.HAND_ENTERED_STANDS.value}: {_shown(chosen)} entered by hand stands; the proxy "
+             f"disagrees beyond error ({shown}); both are shown")
+    return _Choice(chosen, stands if resolution is None or not resolution.is_conflict else resolution, discarded,
+                   extra_note=extra)
 
 
 def _photo_agreement(test: ClinicalTest, photos: Sequence[Measurement]) -> tuple[int, float | None]:
@@ -166,8 +193,8 @@ def _choose(kb: KnowledgeBase, test: ClinicalTest, entries: Sequence[Measurement
     """Pick the entry to read: hand over proxy, flagged entries out, photos only under the confirmation rule."""
     rule = kb.model.proxy_confirmation
     if rule is None:
-        chosen, note, discarded = _reconcile(test, entries)
-        return _Choice(chosen, note, discarded)
+        chosen, resolution, discarded = _reconcile(test, entries)
+        return _Choice(chosen, resolution, discarded)
     proxy = set(rule.proxy_methods)
     hand = [e for e in entries if e.method not in proxy]
     usable = [e for e in entries if e.method in proxy and e.review not in _FLAGGED]
@@ -178,7 +205,7 @@ def _choose(kb: KnowledgeBase, test: ClinicalTest, entries: Sequence[Measurement
         why = "; ".join(dict.fromkeys(f"{e.method or 'proxy'} {e.review.replace('_', ' ')}" for e in flagged
                                       if e.review))
         return _Choice(flagged[0], None, [], "needs_review", f"{why}: kept out of the reasoning")
-    chosen, note, discarded = _reconcile(test, usable)
+    chosen, resolution, discarded = _reconcile(test, usable)
     photos = [e for e in usable if e.method in rule.photo_methods]
     if photos and len(photos) == len(usable):
         count, spread = _photo_agreement(test, photos)
@@ -188,22 +215,22 @@ def _choose(kb: KnowledgeBase, test: ClinicalTest, entries: Sequence[Measurement
                     else f"{count} photos differ by {spread:g} {test.unit}, more than the error {gate:g} {test.unit}")
             if spread is None and count >= rule.min_agreeing_photos:
                 seen += " whose agreement was not reported"
-            return _Choice(chosen, note, discarded, "to_confirm",
+            return _Choice(chosen, resolution, discarded, "to_confirm",
                            f"to confirm: {seen}; the rule needs {rule.min_agreeing_photos} photos that agree "
                            f"within {gate:g} {test.unit} ({rule.grade})")
     if any(e.validated is False for e in usable):
-        return _Choice(chosen, note, discarded, "used", "not validated: counts as possible at most", capped=True)
-    return _Choice(chosen, note, discarded)
+        return _Choice(chosen, resolution, discarded, "used", "not validated: counts as possible at most", capped=True)
+    return _Choice(chosen, resolution, discarded)
 
 
 def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tuple[float, float] | None:
-    if state == "indeterminate":
+    if state is ReadingState.INDETERMINATE:
         return None
     if rule.accuracy is not None:
         sens, spec = rule.accuracy.sensitivity, rule.accuracy.specificity
-        if state == "abnormal":
+        if state is ReadingState.ABNORMAL:
             return sens, 1.0 - spec
-        if state == "normal":
+        if state is ReadingState.NORMAL:
             return 1.0 - sens, spec
         return None
     pair = kb.model.default_likelihoods[rule.role][state]
@@ -235,36 +262,37 @@ def _finding_result(test: ClinicalTest, choice: _Choice, targets: list[TargetSta
     return FindingResult(test_id=test.id, name=test.name, unit=test.unit, left=m.left, right=m.right,
                          value=value, method=m.method, source=m.source, uncertainty=m.uncertainty,
                          error_gate=error_gate(test, m) or None, targets=targets,
-                         conflict_resolution=choice.note, discarded=choice.discarded, evidence=choice.evidence,
-                         evidence_note=choice.evidence_note, landmarks_confirmed=m.confirmed)
+                         conflict_resolution=choice.note, conflict=choice.resolution, discarded=choice.discarded,
+                         evidence=choice.evidence, evidence_note=choice.evidence_note, landmarks_confirmed=m.confirmed)
 
 
 def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -> ImpairmentStatus:
     node = kb.impairments[node_id]
     primaries = [r for r in readings if r.role == "primary"]
-    supports = [r for r in readings if r.role == "supporting" and r.state in ("abnormal", "possible")]
+    supports = [r for r in readings
+                if r.role == "supporting" and r.state in (ReadingState.ABNORMAL, ReadingState.POSSIBLE)]
     primary_states = {r.state for r in primaries}
     evidence = sorted({r.test_id for r in readings})
-    conflict = "abnormal" in primary_states and "normal" in primary_states
+    conflict = ReadingState.ABNORMAL in primary_states and ReadingState.NORMAL in primary_states
     if conflict:
         reason = "primary tests disagree; counted as indeterminate until repeated with the more valid method"
-        state: FindingState = "probable" if supports else "indeterminate"
-    elif "abnormal" in primary_states:
-        state, reason = "present", "primary criterion met beyond measurement error"
-    elif primary_states & {"possible", "indeterminate"} and supports:
-        state, reason = "probable", "primary criterion borderline or within error, with a supporting sign"
+        state: FindingState = State.PROBABLE if supports else State.INDETERMINATE
+    elif ReadingState.ABNORMAL in primary_states:
+        state, reason = State.PRESENT, "primary criterion met beyond measurement error"
+    elif primary_states & {ReadingState.POSSIBLE, ReadingState.INDETERMINATE} and supports:
+        state, reason = State.PROBABLE, "primary criterion borderline or within error, with a supporting sign"
     elif len(supports) >= 2:
-        state, reason = "probable", "two supporting signs"
-    elif "possible" in primary_states or supports:
-        state, reason = "possible", "one supporting or borderline sign"
-    elif "indeterminate" in primary_states:
-        state, reason = "indeterminate", "primary measure within the measurement-error band"
-    elif "normal" in primary_states:
-        state, reason = "absent", "primary criterion normal beyond measurement error"
+        state, reason = State.PROBABLE, "two supporting signs"
+    elif ReadingState.POSSIBLE in primary_states or supports:
+        state, reason = State.POSSIBLE, "one supporting or borderline sign"
+    elif ReadingState.INDETERMINATE in primary_states:
+        state, reason = State.INDETERMINATE, "primary measure within the measurement-error band"
+    elif ReadingState.NORMAL in primary_states:
+        state, reason = State.ABSENT, "primary criterion normal beyond measurement error"
     elif readings:
-        state, reason = "indeterminate", "only supporting signs checked, none abnormal"
+        state, reason = State.INDETERMINATE, "only supporting signs checked, none abnormal"
     else:
-        state, reason = "not_tested", "no test done"
+        state, reason = State.NOT_TESTED, "no test done"
     return ImpairmentStatus(id=node_id, name=node.name, kind=node.kind.value, state=state, evidence=evidence,
                             reason=reason)
 

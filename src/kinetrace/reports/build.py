@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from kinetrace.intake.case import Case
-from kinetrace.knowledge.schema import ActionLevel, grade_parts
+from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.reports.body import ChainArrow, PainMark, body_svg
 from kinetrace.reports.home import home_programme, schedule
 from kinetrace.reports.model import (
@@ -25,10 +25,11 @@ from kinetrace.reports.model import (
     Tone,
     TriageView,
 )
-from kinetrace.reports.people import date_words, identity_view, plain_region
+from kinetrace.reports.people import identity_view, plain_region
 from kinetrace.reports.wording import humanise_model
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
+from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel
 
 __all__ = ["build_report", "format_reading", "grade_words", "unit_suffix"]
 
@@ -45,10 +46,10 @@ _HEADLINES: dict[str, tuple[str, Tone]] = {
 }
 _WATCH_HEADLINE = "Go ahead with care: some answers need watching"
 _GRADE_WORDS = {
-    "A": "strong evidence",
-    "B": "moderate evidence",
-    "C": "limited evidence",
-    "EO": "expert opinion only",
+    GradeLevel.A: "strong evidence",
+    GradeLevel.B: "moderate evidence",
+    GradeLevel.C: "limited evidence",
+    GradeLevel.EO: "expert opinion only",
 }
 _STATE_LABELS = {
     "present": ("present, beyond measurement error", "warn"),
@@ -79,11 +80,11 @@ _NOT_TESTED_SHOWN = 8  # untested tests listed in full; the rest are counted ("a
 _STANDS_OUT = {"present", "probable"}  # remote contributors drawn as arrows: those the findings single out
 _STATE_ORDER = ["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
 EVIDENCE_KEY = [
-    ("A", "strong: consistent reviews or guidelines"),
-    ("B", "moderate: at least one good trial or consistent human data"),
-    ("C", "limited: associations, small or conflicting studies"),
-    ("EO", "expert opinion or teaching model, not tested"),
-    ("✗", "the best evidence points against the claim"),
+    (GradeLevel.A.value, "strong: consistent reviews or guidelines"),
+    (GradeLevel.B.value, "moderate: at least one good trial or consistent human data"),
+    (GradeLevel.C.value, "limited: associations, small or conflicting studies"),
+    (GradeLevel.EO.value, "expert opinion or teaching model, not tested"),
+    (CONTRADICTED_MARK, "the best evidence points against the claim"),
 ]
 
 
@@ -100,10 +101,11 @@ class _Knowledge(Protocol):
 
 def grade_words(grade: str) -> str:
     """Plain words for an evidence grade, using the lower part of a split grade ("A/B" → moderate)."""
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    if contradicted:
+    parsed = Grade(grade) if grade else None
+    if parsed is not None and parsed.is_contradicted:
         return "evidence against it"
-    return _GRADE_WORDS.get(lowest or "", "no grade")
+    lowest = parsed.weakest if parsed is not None else None
+    return _GRADE_WORDS[lowest] if lowest is not None else "no grade"
 
 
 def unit_suffix(unit: str) -> str:
@@ -152,7 +154,9 @@ def build_report(
     cited = _references(a, kb)
     numbers = {ref.id: str(i) for i, ref in enumerate(cited, 1)}
     refs = [ref.model_copy(update={"id": numbers[ref.id]}) for ref in cited]  # numbered citations, in order
-    ranking = [_rank(r, names, numbers) for r in shown[:detailed]]
+    # The patient sees the local sources and only the remote contributors the findings single out.
+    listed = shown if audience == "clinician" else [r for r in shown if r.kind != "remote" or r.state in _STANDS_OUT]
+    ranking = [_rank(r, names, numbers) for r in listed[:detailed]]
     rest = [_rank(r, names, numbers) for r in shown[detailed:]] if audience == "clinician" else []
     title = "Clinician report" if audience == "clinician" else "Your back and neck report"
     if progress is not None:
@@ -168,14 +172,14 @@ def build_report(
         audience=audience,
         title=title,
         case_id=case_ref,
-        generated_on=date_words(ident.assessed_on) if ident and ident.assessed_on else generated_on,
+        generated_on=generated_on,
         kb_version=a.kb_version,
         profile=a.profile,
         profile_label=a.profile_label,
         triage=_triage(a, numbers),
         pain=pain,
         body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
-        remote_summary=_remote_summary(shown, names) if audience == "clinician" else "",
+        remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
         ranking=ranking,
         ranking_rest=rest,
         links=list({ln.edge_id + ln.cause: ln for item in ranking for ln in item.links}.values()),
@@ -202,7 +206,7 @@ def build_report(
         home_programme=programme,
         schedule=schedule(programme),
         clinic_items=[p.name for p in a.plan if p.intervention_id not in getattr(kb, "home_exercises", {})],
-        come_back=review.warning if review is not None else "",
+        come_back=review.warning if review is not None and not a.triage.plan_suppressed else "",
     )
     return humanise_model(model, kb, numbers)
 
@@ -231,7 +235,9 @@ def _next_test(a: Assessment, names: _Names) -> str:
     return f"{a.next_test.name}: of the tests not done, its result is expected to tell most about {about}."
 
 
-def _remote_summary(shown: list[RankedItem], names: _Names) -> str:
+def _remote_summary(shown: list[RankedItem], names: _Names, a: Assessment) -> str:
+    if a.triage.chain_suppressed:
+        return "The chain is not weighed: the red-flag outcome comes first."
     standing = [r for r in shown if r.kind == "remote" and r.state in _STANDS_OUT]
     if not standing:
         return "No remote contributor stands out on the tests done; the local sources come first."
@@ -259,6 +265,8 @@ def _plain_findings(a: Assessment) -> list[str]:
         if isinstance(f.left, float | int) and isinstance(f.right, float | int):
             out.append(f"{f.name}: your right side measured {_num(f.right, f.unit)} and your left side "
                        f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.")
+        elif isinstance(f.value, str):
+            out.append(f"{f.name}: {f.value}.")
         elif f.value is not None:
             out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.")
     return out
@@ -346,6 +354,8 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
         for ln in p.links
     ]
     state_label, _ = _STATE_LABELS.get(r.state, (r.state, "muted"))
+    if r.kind == "red_flag":  # screened by yes/no answers, not measured: no measurement error applies
+        state_label = "flagged by the red-flag screen"
     return RankView(
         id=r.id,
         name=r.name,
@@ -366,7 +376,7 @@ def _explanation(r: RankedItem, names: _Names) -> str:
     state = _STATE_LABELS.get(r.state, (r.state, ""))[0]
     pct = "" if r.probability is None else f" Probability {round(100 * r.probability)}%."
     if r.kind == "red_flag":
-        return f"Screened by the red-flag rules.{pct}"
+        return f"Flagged by the red-flag screen from the answers given.{pct}"
     where = ", ".join(dict.fromkeys(names.region(p.region) for p in r.paths)) or "the painful region"
     if r.kind == "local":
         return f"Local source in {where}; test status: {state}.{pct}"
@@ -403,14 +413,18 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
 
 
 def _grade_rank(grade: str) -> int:
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    return -1 if contradicted else {"A": 4, "B": 3, "C": 2, "EO": 1}.get(lowest or "", 0)
+    parsed = Grade(grade) if grade else None
+    if parsed is None or parsed.weakest is None:
+        return -1 if parsed is not None and parsed.is_contradicted else 0
+    return -1 if parsed.is_contradicted else parsed.weakest.rank
 
 
 def _finding(f: FindingResult, names: _Names) -> FindingView:
     targets = sorted(f.targets, key=lambda t: (t.role != "primary", _STATE_ORDER.index(t.state)))
     top = targets[0] if targets else None
     label, tone = _STATE_LABELS.get(top.state, (top.state, "muted")) if top else ("recorded", "muted")
+    if top is not None and top.state == "present" and _is_categorical(f):
+        label = "present (positive test)"  # a yes/no or named result has no measurement error to be beyond
     status = f"{names.node(top.target)}: {label}" if top else label
     errors = []
     if f.uncertainty is not None:
@@ -429,6 +443,11 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         reason=top.reason if top else "",
         rule="",
     )
+
+
+def _is_categorical(f: FindingResult) -> bool:
+    values = [v for v in (f.left, f.right, f.value) if v is not None]
+    return bool(values) and all(isinstance(v, str) for v in values)
 
 
 def _plan(p: PlanItem, names: _Names, numbers: Mapping[str, str]) -> PlanView:

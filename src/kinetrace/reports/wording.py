@@ -8,12 +8,17 @@ field through `humanise` before rendering.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = ["humanise", "humanise_model"]
 
 _SPEC_REF = re.compile(r"[;,]?\s*(?:see\s+)?clinical\.md(?:\s*§\s*[\w.]+(?:\s+row\s+for\s+\w+)?)?|\s*\(?§\s*[\w.]+\)?")
 _EDGE = re.compile(r"\bE\d\d\b")
+_RULE = re.compile(r"\s*\(\s*RF-[A-Z]+\d+[a-z]?\s*\)|\bRF-[A-Z]+\d+[a-z]?\b[:,]?\s*")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _KEEP = {"body_svg", "findings_chart_svg", "svg", "data_uri", "chart", "before_uri", "after_uri", "id", "edge_id",
          "test_id", "kind", "tone", "audience", "profile", "action", "verdict", "region", "kb_version", "case_id"}
@@ -33,7 +38,7 @@ _REF = re.compile(r"\[?\b(R\d+[a-z]?|SEED-\d+)\b\]?")
 def humanise(text: str, kb: Any = None, numbers: dict[str, str] | None = None) -> str:
     """Return `text` with spec references removed, edge ids and snake_case ids replaced by names, and reference
     keys (R16) replaced by their citation numbers ([3]) when `numbers` maps them."""
-    out = _SPEC_REF.sub("", text)
+    out = _RULE.sub("", _SPEC_REF.sub("", text))
     if numbers:
         out = _REF.sub(lambda m: f"[{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(0), out)
     edges = getattr(kb, "edges", {}) if kb is not None else {}
@@ -55,6 +60,6 @@ def _walk(value: Any, kb: Any, numbers: dict[str, str] | None, key: str = "") ->
     return value
 
 
-def humanise_model(model: Any, kb: Any = None, numbers: dict[str, str] | None = None) -> Any:
+def humanise_model(model: M, kb: Any = None, numbers: dict[str, str] | None = None) -> M:
     """Return a copy of a report model with every free-text field humanised (pictures and ids left alone)."""
     return type(model).model_validate(_walk(model.model_dump(), kb, numbers))

@@ -20,6 +20,7 @@ from kinetrace.findings.reading import age_norm, read_rule
 from kinetrace.intake.measurements import Measurement
 from kinetrace.knowledge.load import KnowledgeBase, load_knowledge
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
+from kinetrace.values import ReadingState
 from kinetrace.metrics.movement.events import MovementEvent
 from kinetrace.metrics.movement.kinematics import Kinematics, compute_kinematics, detect_view
 from kinetrace.metrics.movement.measures import MEASURES, MeasureContext, Outcome, RawValue
@@ -76,6 +77,7 @@ class MovementMetric:
     frame: int | None = None
     time_s: float | None = None
     entry_shape: EntryShape | None = None  # how the fed test takes a result (from the knowledge base)
+    reading: ReadingState | None = None  # the findings step's reading of this value (normal/abnormal/…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,9 @@ def prepare_trajectories(
 
 
 def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None,
-           knowledge: KnowledgeBase | None) -> MovementMetric:
+           knowledge: KnowledgeBase | None = None) -> MovementMetric:
+    """One metric: view check, plausibility, then the knowledge base's reading (the shipped one by default)."""
+    knowledge = knowledge if knowledge is not None else load_knowledge()
     base = MovementMetric(metric_id=spec.id, name=spec.name, side=raw.side, unit=spec.unit, status="not_measurable",
                           error=spec.error, feeds=spec.feeds, note=raw.note)
     if view not in spec.views:
@@ -175,8 +179,9 @@ def _against_knowledge(spec: MetricSpec, metric: MovementMetric, knowledge: Know
     if rule.when == "below_age_norm" and age is not None:
         base = age_norm(test, age, "unknown")
         norm = None if base is None or rule.fraction is None else rule.fraction * base
-    outside = {"abnormal": True, "normal": False}.get(reading.state)
-    return replace(metric, norm_value=norm, is_outside_norm=outside, norm_text=f"{rule.rule} — {reading.reason}")
+    outside = {ReadingState.ABNORMAL: True, ReadingState.NORMAL: False}.get(reading.state)
+    return replace(metric, norm_value=norm, is_outside_norm=outside, norm_text=f"{rule.rule} — {reading.reason}",
+                   reading=reading.state)
 
 
 def _judge_all(test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float,
@@ -306,6 +311,6 @@ def metric_table(metrics: tuple[MovementMetric, ...]) -> list[dict[str, Any]]:
                      "answer": None if m.answer is None else ("yes" if m.answer else "no"), "unit": m.unit,
                      "error": m.error, "norm": m.norm_value, "norm_text": m.norm_text,
                      "outside_norm": m.is_outside_norm, "norm_needs_age": m.norm_needs_age, "reason": m.reason,
-                     "note": m.note, "feeds": m.feeds,
+                     "note": m.note, "feeds": m.feeds, "reading": None if m.reading is None else str(m.reading),
                      "frame": m.frame, "time_s": None if m.time_s is None else round(m.time_s, 3)})
     return rows

@@ -8,7 +8,6 @@ all in the YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from typing import Literal
@@ -19,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kinetrace.errors import InputError, KnowledgeError
 
 __all__ = [
-    "check_against_knowledge",
     "MetricSpec",
     "MovementSpecs",
     "MovementTestSpec",
@@ -138,22 +136,3 @@ def load_movement_specs() -> MovementSpecs:
     """Load the movement-test definitions shipped with Kinetrace (package data, read-only)."""
     text = resources.files("kinetrace.metrics").joinpath("data/movement_tests.yaml").read_text(encoding="utf-8")
     return parse_movement_specs(yaml.safe_load(text))
-
-
-_CASE_UNIT = {"deg": "deg", "s": "s", "percent": "points", "steps_per_min": "count", "yes_no": "none"}
-
-
-def check_against_knowledge(specs: MovementSpecs, test_units: Mapping[str, str]) -> list[str]:
-    """Problems between the movement catalogue and the knowledge base: every metric's `feeds` must name a
-    knowledge-base test (`test_units`: test id → unit) whose unit matches the metric's."""
-    problems = []
-    for test_id, test in specs.tests.items():
-        for m in test.metrics:
-            if m.feeds is None:
-                continue
-            where = f"movement_tests.yaml: tests.{test_id}.metrics.{m.id}.feeds"
-            if m.feeds not in test_units:
-                problems.append(f"{where}: {m.feeds!r} is not a knowledge-base test")
-            elif _CASE_UNIT.get(m.unit) != test_units[m.feeds]:
-                problems.append(f"{where}: {m.feeds} is in {test_units[m.feeds]}, the metric in {m.unit}")
-    return problems
