@@ -17,7 +17,6 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from web_helpers import Signed
 

@@ -20,7 +20,6 @@ from kinetrace.findings.reading import age_norm, read_rule
 from kinetrace.intake.measurements import Measurement
 from kinetrace.knowledge.load import KnowledgeBase, load_knowledge
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
-from kinetrace.values import ReadingState
 from kinetrace.metrics.movement.events import MovementEvent
 from kinetrace.metrics.movement.kinematics import Kinematics, compute_kinematics, detect_view
 from kinetrace.metrics.movement.measures import MEASURES, MeasureContext, Outcome, RawValue
@@ -36,6 +35,7 @@ from kinetrace.metrics.movement.signal import (
 )
 from kinetrace.metrics.movement.spec import MetricSpec, MovementSpecs, MovementTestSpec, View
 from kinetrace.metrics.pose import PoseSequence
+from kinetrace.values import ReadingState
 
 __all__ = [
     "MovementEvent",
