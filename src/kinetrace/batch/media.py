@@ -90,6 +90,7 @@ def measure_media(media: CaseMedia) -> MediaFindings:
                       [m.value for m in s.measurements if m.value is not None and m.unit == s.unit])
                      for s in photos.metrics]
         _gather(found, add_photo_spread(photos.findings, per_photo))
+        _gather(found, photos.review)  # flagged "needs review": shown by the assessment, never evidence
         sources.append(f"{len(media.photos)} photo(s)")
         warnings += photos.warnings
     for clip in media.videos:

@@ -32,7 +32,7 @@ class ProfileName(StrEnum):
 
 def _photo_findings(photos: list[Path], height_cm: float | None, landmarks: Path | None) -> dict[str, Any]:
     """Measure the photos; return their findings with per-photo spread and the landmarks-confirmed mark."""
-    from kinetrace.intake.merge import add_photo_spread, mark_confirmed
+    from kinetrace.intake.merge import add_photo_spread, mark_confirmed, merge_findings
     from kinetrace.metrics.catalogue import load_catalogue
     from kinetrace.vision.photo import analyse_photos
 
@@ -44,7 +44,10 @@ def _photo_findings(photos: list[Path], height_cm: float | None, landmarks: Path
                   [m.value for m in s.measurements if m.value is not None and m.unit == s.unit])
                  for s in analysis.metrics]
     reviewed = set(_reviewed_photos(landmarks))
-    return mark_confirmed(add_photo_spread(analysis.findings, per_photo), reviewed)
+    measured = add_photo_spread(analysis.findings, per_photo)
+    # values flagged "needs review" go into the case too, so the assessment shows them, never as evidence
+    flagged = merge_findings({"findings": measured}, getattr(analysis, "review", {}))["findings"]
+    return mark_confirmed(flagged, reviewed)
 
 
 def _reviewed_photos(landmarks: Path | None) -> list[str]:

@@ -200,7 +200,11 @@ def _choose(kb: KnowledgeBase, test: ClinicalTest, entries: Sequence[Measurement
     usable = [e for e in entries if e.method in proxy and e.review not in _FLAGGED]
     flagged = [e for e in entries if e.method in proxy and e.review in _FLAGGED]
     if hand:
-        return _hand_over_proxy(test, hand, usable)
+        choice = _hand_over_proxy(test, hand, usable)
+        choice.discarded.extend({"method": e.method or "unspecified", "path": e.path, "value": _shown(e),
+                                 "reason": f"{(e.review or '').replace('_', ' ')}: kept out of the reasoning"}
+                                for e in flagged)
+        return choice
     if not usable:
         why = "; ".join(dict.fromkeys(f"{e.method or 'proxy'} {e.review.replace('_', ' ')}" for e in flagged
                                       if e.review))
