@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from kinetrace.errors import InputError
+from kinetrace.errors import InputError, KinetraceError
 
 __all__ = ["register"]
 
@@ -75,6 +75,18 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
          out: Path | None, *, height_cm: float | None = None) -> None:
+    """Run one assessment; an unexpected internal failure becomes one `Error:` line (traceback with --debug)."""
+    try:
+        _run_checked(case_path, fmt, profile, photos, videos, out, height_cm=height_cm)
+    except (KinetraceError, typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 (the one place an unforeseen failure is turned into a clear line)
+        raise KinetraceError(f"internal error while assessing {case_path.name}: {type(exc).__name__}: {exc}. "
+                             "Nothing was written; run with --debug for the traceback and report it.") from exc
+
+
+def _run_checked(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
+                 out: Path | None, *, height_cm: float | None = None) -> None:
     from kinetrace.assessment import assess
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data

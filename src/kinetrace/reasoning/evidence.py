@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from kinetrace.findings.normalise import TestReading
 from kinetrace.intake.activities import PainBehaviour
 from kinetrace.intake.case import Case
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.reasoning.inference import Likelihood, NoisyOrNetwork, Observation
+from kinetrace.reasoning.inference import Likelihood, NoisyOrNetwork, Number, Observation
 from kinetrace.reasoning.model import ChainModel
 
 __all__ = ["CaseEvidence", "build_evidence", "painful_regions", "region_behaviours"]
@@ -45,15 +47,40 @@ def region_behaviours(case: Case, behaviours: Mapping[int, PainBehaviour]
 
 
 def _behaviour_parents(kb: KnowledgeBase, model: ChainModel, region: str, behaviour: str
-                       ) -> tuple[tuple[str, float], ...]:
+                       ) -> tuple[tuple[str, Number], ...]:
     m = kb.model
-    parents: dict[str, float] = {}
+    parents: dict[str, Number] = {}
     for link in model.region_links(region):
         if link.source != "local" and behaviour in kb.edges[link.source].behaviour:
             parents[link.cause] = m.behaviour_link
         if link.source == "local" and behaviour in m.local_behaviours.get(link.cause, []):
             parents[link.cause] = m.local_behaviour_link
     return tuple(parents.items())
+
+
+def _behaviour_observations(kb: KnowledgeBase, model: ChainModel, painful: frozenset[str],
+                            provoked: Mapping[str, frozenset[str]], eased: Mapping[str, frozenset[str]]
+                            ) -> list[Observation]:
+    """One observation per behaviour signature, whatever the number of painful regions that report it.
+
+    Pain in several regions provoked by one movement is one fact about the person (that movement hurts), so it
+    is observed once; its parents are the causes linked to any painful region that reports it, each once with its
+    strongest link. A behaviour that provokes pain anywhere is positive; one that only eases pain is negative.
+    """
+    provoking = {b for r in painful for b in provoked.get(r, frozenset())}
+    easing = {b for r in painful for b in eased.get(r, frozenset())} - provoking
+    out: list[Observation] = []
+    for b in sorted(provoking | easing):
+        value = b in provoking
+        table = provoked if value else eased
+        parents: dict[str, Number] = {}
+        for region in sorted(painful):
+            if b in table.get(region, frozenset()):
+                for cause, w in _behaviour_parents(kb, model, region, b):
+                    parents[cause] = np.maximum(parents[cause], w) if cause in parents else w
+        if parents:
+            out.append(Observation(f"behaviour:{b}", kb.model.behaviour_leak, tuple(parents.items()), value))
+    return out
 
 
 def build_evidence(case: Case, kb: KnowledgeBase, model: ChainModel, readings: Sequence[TestReading],
@@ -67,12 +94,7 @@ def build_evidence(case: Case, kb: KnowledgeBase, model: ChainModel, readings: S
         parents = tuple((lk.cause, lk.weight) for lk in model.region_links(region))
         observations.append(Observation(f"pain:{region}", m.region_leak, parents, region in painful))
     provoked, eased = region_behaviours(case, behaviours)
-    for region in painful:
-        for value, signatures in ((True, provoked.get(region, frozenset())), (False, eased.get(region, frozenset()))):
-            for b in sorted(signatures):
-                parents = _behaviour_parents(kb, model, region, b)
-                if parents:
-                    observations.append(Observation(f"behaviour:{b}@{region}", m.behaviour_leak, parents, value))
+    observations.extend(_behaviour_observations(kb, model, painful, provoked, eased))
     radiation = sorted({r for p in case.pain for r in p.radiation})
     for item in radiation:
         sources = tuple((s, m.radiation_link) for s in m.radiation.get(item, []) if s in network.leak)
