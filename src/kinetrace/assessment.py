@@ -107,5 +107,5 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         safety_net=_safety_net(triage),
         activity_mapping=mappings,
         quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
-        warnings=_warnings(findings),
+        warnings=[*_warnings(findings), *evidence.construct_notes],
     )

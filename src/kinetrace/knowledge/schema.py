@@ -39,6 +39,7 @@ __all__ = [
     "SeedClaim",
     "TestAccuracy",
     "ClinicalTest",
+    "Construct",
     "ValidRange",
     "grade_parts",
 ]
@@ -274,12 +275,27 @@ class Method(_Entry):
     refs: list[str] = Field(default_factory=list)
 
 
+class Construct(_Entry):
+    """The construct a test measures, shared by every test that measures the same thing (issue 10).
+
+    Readings of one construct are reconciled into one likelihood per impairment (the most valid test wins), so
+    measuring hip internal rotation prone, seated and supine counts once, not three times.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    validity_rank: int = Field(ge=1, le=10, description="1 = the most valid test of the construct")
+
+
 class ClinicalTest(_Entry):
     """A clinical test or measurement procedure (§B)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     section: str = Field(pattern=r"^B\d+[a-z]?$|^P\d+$|^V\d+$", description="clinical.md section, P for photo proxy")
+    construct_group: Construct | None = Field(None, alias="construct",
+                                              description="what it measures, when other tests measure the same")
     region: str
     protocol: str
     kind: Literal["numeric", "categorical", "count", "yes_no"]

@@ -14,7 +14,7 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.reasoning.inference import Likelihood, NoisyOrNetwork, Number, Observation
 from kinetrace.reasoning.model import ChainModel
 
-__all__ = ["CaseEvidence", "build_evidence", "painful_regions", "region_behaviours"]
+__all__ = ["CaseEvidence", "build_evidence", "painful_regions", "reconcile_constructs", "region_behaviours"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class CaseEvidence:
     painful: frozenset[str]
     provoked: Mapping[str, frozenset[str]]  # region → behaviours that provoke its pain
     eased: Mapping[str, frozenset[str]]
+    construct_notes: tuple[str, ...] = ()  # disagreements inside a measurement construct, shown as warnings
 
 
 def painful_regions(case: Case) -> frozenset[str]:
@@ -100,7 +101,46 @@ def build_evidence(case: Case, kb: KnowledgeBase, model: ChainModel, readings: S
         sources = tuple((s, m.radiation_link) for s in m.radiation.get(item, []) if s in network.leak)
         if sources:
             observations.append(Observation(f"radiation:{item}", m.radiation_leak, sources, True))
-    likelihoods = tuple(Likelihood(r.target, r.likelihood[0], r.likelihood[1])
-                        for r in readings if r.likelihood is not None)
+    kept, notes = reconcile_constructs(kb, readings)
+    likelihoods = tuple(Likelihood(r.target, r.likelihood[0], r.likelihood[1]) for r in kept
+                        if r.likelihood is not None)
     return CaseEvidence(network=network, observations=tuple(observations), likelihoods=likelihoods,
-                        painful=painful, provoked=provoked, eased=eased)
+                        painful=painful, provoked=provoked, eased=eased, construct_notes=notes)
+
+
+def reconcile_constructs(kb: KnowledgeBase, readings: Sequence[TestReading]
+                         ) -> tuple[list[TestReading], tuple[str, ...]]:
+    """Keep one reading per (construct, impairment): the most valid test's; say so when the others disagree.
+
+    Tests of one construct (tests.yaml `construct`) measure the same thing, so repeating the measure in another
+    position or by another procedure must not multiply its weight. Readings inside the error band carry no
+    likelihood and never win over a reading that does.
+    """
+    best: dict[tuple[str, str], TestReading] = {}
+    grouped: dict[tuple[str, str], list[TestReading]] = {}
+    kept: list[TestReading] = []
+    for r in readings:
+        group = kb.tests[r.test_id].construct_group
+        if group is None:
+            kept.append(r)
+            continue
+        key = (group.id, r.target)
+        grouped.setdefault(key, []).append(r)
+        current = best.get(key)
+        if current is None or _construct_order(kb, r) < _construct_order(kb, current):
+            best[key] = r
+    notes: list[str] = []
+    for key, members in grouped.items():
+        chosen = best[key]
+        kept.append(chosen)
+        others = [r for r in members if r is not chosen]
+        if any(r.state != chosen.state for r in others):
+            shown = ", ".join(f"{r.test_id} {r.state}" for r in others)
+            notes.append(f"{key[0]} → {key[1]}: {chosen.test_id} reads {chosen.state} and is used (the more valid "
+                         f"test of this construct); the other readings disagree ({shown}) and are not counted again")
+    return kept, tuple(notes)
+
+
+def _construct_order(kb: KnowledgeBase, r: TestReading) -> tuple[bool, int]:
+    group = kb.tests[r.test_id].construct_group
+    return (r.likelihood is None, group.validity_rank if group is not None else 99)
