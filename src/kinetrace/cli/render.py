@@ -22,7 +22,11 @@ _ACTION_STYLE = {
 
 
 def _pct(item: RankedItem) -> str:
-    return "flag" if item.probability is None else f"{item.probability:.0%}"
+    if item.probability is None:
+        return "flag"
+    if item.interval is not None:
+        return f"{item.probability:.0%} ({item.interval[0]:.0%}–{item.interval[1]:.0%})"
+    return f"{item.probability:.0%}"
 
 
 def _triage_panel(a: Assessment) -> Panel:
@@ -45,7 +49,7 @@ def _ranking_table(a: Assessment) -> Table:
     table.add_column("#", justify="right", width=3)
     table.add_column("Item", ratio=2)
     table.add_column("Kind", width=9)
-    table.add_column("P", justify="right", width=5)
+    table.add_column("P (interval)" if a.uncertainty else "P", justify="right", width=11 if a.uncertainty else 5)
     table.add_column("Status", width=13)
     table.add_column("Chain to the painful region (edge, grades)", ratio=4)
     for n, item in enumerate(a.ranking, 1):
@@ -103,6 +107,10 @@ def print_assessment(a: Assessment, console: Console) -> None:
     if a.ranking:
         console.print(_ranking_table(a))
     console.print(Panel(a.remote_summary, title="Remote contributors"))
+    if a.uncertainty is not None:
+        console.print(Panel(f"{a.uncertainty.statement} Intervals: {a.uncertainty.quantiles[0]:.0%}–"
+                            f"{a.uncertainty.quantiles[1]:.0%} quantiles; ranges: {a.uncertainty.source}.",
+                            title="Uncertainty from design-default numbers"))
     if a.not_tested:
         lines = [f"• {n.name} ({n.test_id}){' — could change the top' if n.could_change_top else ''}: {n.reason}"
                  for n in a.not_tested]
@@ -137,6 +145,8 @@ def to_markdown(a: Assessment) -> str:
             chain = "<br>".join(p.text for p in i.paths[:2]) or i.explanation
             out.append(f"| {n} | {i.name} | {i.kind} | {_pct(i)} | {i.state} | {chain} |")
     out += ["", "## Remote contributors", "", a.remote_summary]
+    if a.uncertainty is not None:
+        out += ["", "## Uncertainty from design-default numbers", "", a.uncertainty.statement]
     if a.next_test:
         out += ["", "## Next best test", "", f"{a.next_test.name} (`{a.next_test.test_id}`): {a.next_test.reason}"]
     if a.not_tested:

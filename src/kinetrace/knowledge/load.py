@@ -233,7 +233,10 @@ def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> K
         raise KnowledgeError(problems or ["model.yaml: missing"])
     kb = KnowledgeBase(version=_version(folder), model=model,
                        exceptions=tuple(exceptions_raw or ()), **tables)  # type: ignore[arg-type]
+    from kinetrace.knowledge.design_defaults import range_problems
+
     problems.extend(construct_problems(kb.tests))
+    problems.extend(range_problems(kb))
     problems.extend((check or check_integrity)(kb))
     if problems:
         raise KnowledgeError(problems)

@@ -38,6 +38,7 @@ __all__ = [
     "SeedArticle",
     "SeedClaim",
     "TestAccuracy",
+    "Uncertainty",
     "ClinicalTest",
     "Construct",
     "ValidRange",
@@ -125,6 +126,8 @@ class Impairment(_Entry):
     cautions: str = ""
     prior: float = Field(gt=0.0, lt=1.0, description="prior probability in a person seeking care (EO default)")
     prior_source: str = Field(description="where the prior comes from; 'EO default' if a design choice")
+    prior_range: tuple[Annotated[float, Field(gt=0, lt=1)], Annotated[float, Field(gt=0, lt=1)]] | None = Field(
+        None, description="plausible range of an EO prior; default: model.yaml uncertainty.prior_factor")
     local_to: list[LocalLink] = Field(default_factory=list, description="regions this local source explains")
     pain_link_grade: Grade = "—"
     refs: list[str]
@@ -521,6 +524,7 @@ class ModelParameters(_Entry):
     radiation_link: float = Field(0.6, gt=0, le=1)
     radiation_leak: float = Field(0.05, gt=0, lt=1)
     quantitative: QuantitativeFacts
+    uncertainty: Uncertainty | None = Field(None, description="plausible ranges of the EO numbers (issue 10)")
     refs: list[str]
 
     @model_validator(mode="after")
@@ -530,6 +534,27 @@ class ModelParameters(_Entry):
                 total = sum(pair[column] for pair in table.values())
                 if abs(total - 1.0) > 1e-9:
                     raise ValueError(f"default_likelihoods.{role}: column {column} sums to {total}, expected 1")
+        return self
+
+
+class Uncertainty(_Entry):
+    """Plausible ranges of the EO numbers that feed the network, and how `--uncertainty` samples them."""
+
+    source: str = Field(description="where the ranges come from (EO design default unless a reference is given)")
+    samples: int = Field(ge=20, le=5000)
+    seed: int
+    interval: tuple[Annotated[float, Field(gt=0, lt=0.5)], Annotated[float, Field(gt=0.5, lt=1)]]
+    robust_share: float = Field(gt=0.5, le=1)
+    prior_factor: float = Field(gt=1, le=10)
+    prior_cap: float = Field(gt=0, lt=1)
+    ranges: dict[str, tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = Field(
+        description="model.yaml number (dotted path) → [low, high]")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertainty:
+        for key, (low, high) in self.ranges.items():
+            if low > high:
+                raise ValueError(f"uncertainty.ranges.{key}: low {low} is above high {high}")
         return self
 
 
@@ -545,4 +570,5 @@ class QuantitativeFacts(_Entry):
     refs: list[str]
 
 
+Uncertainty.model_rebuild()
 ModelParameters.model_rebuild()
