@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Union
 
 import numpy as np
@@ -78,6 +79,8 @@ class _Clique:
 
 
 def _as_batch(value: Number, batch: int) -> Array:
+    if isinstance(value, float | int):
+        return np.full(batch, float(value))
     return np.broadcast_to(np.asarray(value, dtype=float), (batch,))
 
 
@@ -109,11 +112,18 @@ def _unary(net: NoisyOrNetwork, observations: Sequence[Observation], likelihoods
            batch: int) -> dict[str, Array]:
     phi = {n: np.ones((batch, 2)) for n in net.order}
     for lk in likelihoods:
-        phi[lk.node] = phi[lk.node] * np.stack([_as_batch(lk.if_absent, batch), _as_batch(lk.if_present, batch)], 1)
+        phi[lk.node][:, 0] *= lk.if_absent
+        phi[lk.node][:, 1] *= lk.if_present
     for obs in observations:
+        merged = _merged(obs.parents, batch)
         if not obs.value:
-            for p, keep in _merged(obs.parents, batch).items():
-                phi[p] = phi[p] * np.stack([np.ones(batch), keep], 1)
+            for p, keep in merged.items():
+                phi[p][:, 1] *= keep
+        elif len(merged) == 1:  # one parent: P(y = 1 | x) is a unary factor, no auxiliary needed
+            (p, keep), = merged.items()
+            off = 1.0 - _as_batch(obs.leak, batch)
+            phi[p][:, 0] *= 1.0 - off
+            phi[p][:, 1] *= 1.0 - off * keep
     return phi
 
 
@@ -121,6 +131,8 @@ def _node_factor(index: Mapping[str, int], node: str, leak: Array, parents: Mapp
                  phi: Array) -> _Factor:
     """P(node | parents) · φ(node) as one table over (parents…, node)."""
     batch, m = leak.shape[0], len(parents)
+    if m == 0:
+        return _Factor((index[node],), np.stack([(1.0 - leak) * phi[:, 0], leak * phi[:, 1]], axis=1))
     off = (1.0 - leak).reshape((batch,) + (1,) * m)
     for k, keep in enumerate(parents.values()):
         shape = [batch] + [1] * m
@@ -153,7 +165,7 @@ def _factors(net: NoisyOrNetwork, observations: Sequence[Observation], likelihoo
                             phi[n]) for n in net.order]
     n_vars = len(net.order)
     for obs in observations:
-        if obs.value and obs.parents:
+        if obs.value and len({p for p, _ in obs.parents}) > 1:
             factors.extend(_positive_factors(index, obs, n_vars, batch))
             n_vars += 1
     return factors, n_vars
@@ -165,11 +177,11 @@ def _fill(adjacent: Mapping[int, set[int]], v: int) -> tuple[int, int]:
     return missing, len(nb)
 
 
-def _elimination_order(n_vars: int, factors: Sequence[_Factor]) -> tuple[list[int], list[tuple[int, ...]]]:
+def _elimination_order(n_vars: int, scopes: Sequence[tuple[int, ...]]) -> tuple[list[int], list[tuple[int, ...]]]:
     """Greedy min-fill order (ties: fewest neighbours, then lowest index) and each variable's clique."""
     adjacent: dict[int, set[int]] = {v: set() for v in range(n_vars)}
-    for f in factors:
-        for a, b in itertools.combinations(f.scope, 2):
+    for scope in scopes:
+        for a, b in itertools.combinations(scope, 2):
             adjacent[a].add(b)
             adjacent[b].add(a)
     score = {v: _fill(adjacent, v) for v in adjacent}
@@ -181,29 +193,38 @@ def _elimination_order(n_vars: int, factors: Sequence[_Factor]) -> tuple[list[in
         del score[v]
         order.append(v)
         cliques.append((v, *sorted(nb)))
-        touched = set(nb)
         for a in nb:
             adjacent[a].discard(v)
             adjacent[a] |= nb - {a}
-        for a in nb:
-            touched |= adjacent[a]
-        for u in touched:
+        for u in nb:  # other scores may go stale: a cheaper heuristic, never a wrong tree
             score[u] = _fill(adjacent, u)
     return order, cliques
 
 
-def _junction_tree(n_vars: int, factors: Sequence[_Factor]) -> list[_Clique]:
-    order, scopes = _elimination_order(n_vars, factors)
+@lru_cache(maxsize=256)
+def _tree_shape(n_vars: int, scopes: tuple[tuple[int, ...], ...]
+                ) -> tuple[tuple[tuple[int, tuple[int, ...], int | None], ...], tuple[int, ...]]:
+    """The junction tree of one network structure: (variable, scope, parent) per clique, and each factor's clique.
+
+    It depends only on which variables share factors, so it is cached: re-assessing a case, or its Monte Carlo
+    samples, reuses it.
+    """
+    order, cliques = _elimination_order(n_vars, scopes)
     position = {v: i for i, v in enumerate(order)}
-    cliques = [_Clique(var=v, scope=s) for v, s in zip(order, scopes, strict=True)]
+    shape = tuple((v, c, min((position[u] for u in c[1:]), default=None)) for v, c in zip(order, cliques,
+                                                                                         strict=True))
+    # the first-eliminated variable's clique holds the factor's whole scope
+    return shape, tuple(min(position[v] for v in scope) for scope in scopes)
+
+
+def _junction_tree(n_vars: int, factors: Sequence[_Factor]) -> list[_Clique]:
+    shape, homes = _tree_shape(n_vars, tuple(f.scope for f in factors))
+    cliques = [_Clique(var=v, scope=scope, parent=parent) for v, scope, parent in shape]
     for i, clique in enumerate(cliques):
-        rest = clique.scope[1:]
-        if rest:
-            parent = min(position[u] for u in rest)
-            clique.parent = parent
-            cliques[parent].children.append(i)
-    for f in factors:  # the first-eliminated variable's clique holds the whole scope
-        cliques[min(position[v] for v in f.scope)].factors.append(f)
+        if clique.parent is not None:
+            cliques[clique.parent].children.append(i)
+    for f, home in zip(factors, homes, strict=True):
+        cliques[home].factors.append(f)
     return cliques
 
 
@@ -218,9 +239,8 @@ def _contract(tables: Sequence[tuple[Array, tuple[int, ...]]], keep: tuple[int, 
             operands += [np.ones(2), [labels.setdefault(v, len(labels) + 1)]]
     if not tables:
         operands += [np.ones(batch), [0]]
-    out = np.einsum(*operands, [0, *(labels[v] for v in keep)])
-    out = np.broadcast_to(out, (batch,) + (2,) * len(keep))
-    scale = np.abs(out).reshape(batch, -1).max(axis=1)
+    out: Array = np.einsum(*operands, [0, *(labels[v] for v in keep)])
+    scale = np.abs(out.reshape(batch, -1)).max(axis=1)
     scale[scale == 0] = 1.0
     return out / scale.reshape((batch,) + (1,) * len(keep))
 
@@ -258,7 +278,8 @@ def posterior_samples(net: NoisyOrNetwork, observations: Sequence[Observation] =
     for i, clique in enumerate(cliques):
         if clique.var >= len(net.order):
             continue
-        marginal = _contract(inbox[i], (clique.var,), batch)
+        alone = len(clique.scope) == 1 and not clique.children and len(inbox[i]) == 1
+        marginal = inbox[i][0][0] if alone else _contract(inbox[i], (clique.var,), batch)
         total = marginal.sum(axis=1)
         if np.any(total <= 0) or not np.all(np.isfinite(total)):
             raise ValueError("the evidence has zero probability under the model")
