@@ -91,11 +91,10 @@ def _run_checked(case_path: Path, fmt: Format, profile: ProfileName, photos: lis
                  out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
                  elicitation: Path | None = None) -> None:
     from kinetrace.assessment import assess
+    from kinetrace.cli.kb import with_elicitation
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data
     from kinetrace.knowledge import load_knowledge
-
-    from kinetrace.cli.kb import with_elicitation
 
     kb = with_elicitation(load_knowledge(), elicitation)
     if photos or videos:

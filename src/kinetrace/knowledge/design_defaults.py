@@ -64,11 +64,15 @@ def design_defaults(kb: KnowledgeBase) -> list[DesignDefault]:
     u = kb.model.uncertainty
     ranges = u.ranges if u is not None else {}
     source = u.source if u is not None else "EO design default"
-    out = [DesignDefault(key, value, *(ranges.get(key.removeprefix("model."), (None, None))), source, used)
-           for key, (value, used) in _model_numbers(kb).items()]
+    out = []
+    for key, (value, used) in _model_numbers(kb).items():
+        span = ranges.get(key.removeprefix("model."))
+        out.append(DesignDefault(key, value, span[0] if span else None, span[1] if span else None, source, used))
     for node in kb.impairments.values():
         if not node.prior_source.startswith("EO"):
             continue
+        low: float | None
+        high: float | None
         if node.prior_range is not None:
             low, high = node.prior_range
         elif u is not None:
@@ -103,8 +107,8 @@ def _model_update(kb: KnowledgeBase, numbers: Mapping[str, Any]) -> dict[str, An
     m = kb.model
     update: dict[str, Any] = {}
     weights: dict[str, Any] = dict(m.grade_weights)
-    likelihoods = {role: {state: list(pair) for state, pair in table.items()}
-                   for role, table in m.default_likelihoods.items()}
+    likelihoods: dict[str, dict[str, list[Any]]] = {
+        role: {state: list(pair) for state, pair in table.items()} for role, table in m.default_likelihoods.items()}
     for key, value in numbers.items():
         parts = key.split(".")
         if parts[0] != "model":

@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 from numpy.typing import NDArray
@@ -231,7 +231,7 @@ def _junction_tree(n_vars: int, factors: Sequence[_Factor]) -> list[_Clique]:
 def _contract(tables: Sequence[tuple[Array, tuple[int, ...]]], keep: tuple[int, ...], batch: int) -> Array:
     """Multiply tables over their scopes and sum out everything but `keep` (sample axis kept), rescaled."""
     labels: dict[int, int] = {}
-    operands: list[object] = []
+    operands: list[Any] = []
     for table, scope in tables:
         operands += [table, [0, *(labels.setdefault(v, len(labels) + 1) for v in scope)]]
     for v in keep:
@@ -242,7 +242,8 @@ def _contract(tables: Sequence[tuple[Array, tuple[int, ...]]], keep: tuple[int, 
     out: Array = np.einsum(*operands, [0, *(labels[v] for v in keep)])
     scale = np.abs(out.reshape(batch, -1)).max(axis=1)
     scale[scale == 0] = 1.0
-    return out / scale.reshape((batch,) + (1,) * len(keep))
+    scaled: Array = out / scale.reshape((batch,) + (1,) * len(keep))
+    return scaled
 
 
 def _calibrate(cliques: list[_Clique], batch: int) -> list[list[tuple[Array, tuple[int, ...]]]]:

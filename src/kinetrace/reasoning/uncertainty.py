@@ -45,7 +45,8 @@ def _first_by_rule(items: Sequence[RankedItem], draws: NDArray[np.float64], prof
     best_local = np.where(is_local[:, None], draws, -np.inf).max(axis=0) if is_local.any() else np.zeros(
         draws.shape[1])
     eligible = fits[:, None] & (is_local[:, None] | (draws > best_local[None, :]) | (profile != "evidence"))
-    return np.where(eligible, draws, -np.inf).argmax(axis=0)
+    first: NDArray[np.int64] = np.where(eligible, draws, -np.inf).argmax(axis=0)
+    return first
 
 
 def summarise_uncertainty(kb: KnowledgeBase, ranking: Sequence[RankedItem], draws: Mapping[str, NDArray[np.float64]],

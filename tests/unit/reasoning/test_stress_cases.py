@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pgmpy_reference import pgmpy_posteriors
 
 from kinetrace import assess, load_case, load_knowledge
 from kinetrace.assessment import case_evidence
 from kinetrace.findings.normalise import normalise_findings
 from kinetrace.intake.validate import validate_case
-from pgmpy_reference import pgmpy_posteriors
 
 KB = load_knowledge()
 STRESS = Path(__file__).parent / "stress"
