@@ -98,7 +98,7 @@ def _latency(cases: list[tuple[Path, Case]], kb: Any, repeat: int) -> float:
     print(f"assess: {len(cases)} cases × {repeat} runs = {len(lat)} assessments in {wall:.2f} s")
     print(f"throughput {len(lat) / wall:.0f} cases/s · p50 {p50:.2f} ms · p95 {p95:.2f} ms (target p50 ≤ 10 ms)")
     for f, case in cases:
-        if f.parent == STRESS:
+        if f.resolve().parent == STRESS:
             print(f"  {f.stem}: assess median {_median_ms(lambda c=case: assess(c, kb), 10):.1f} ms "
                   "(target < 50 ms)")
     return p50
@@ -130,7 +130,7 @@ def _side_by_side(cases: list[tuple[Path, Case]], kb: Any, runs: int) -> tuple[f
 
 def _uncertainty(cases: list[tuple[Path, Case]], kb: Any) -> None:
     times = {f.stem: _median_ms(lambda c=case: assess(c, kb, uncertainty=True), 3) for f, case in cases
-             if f.parent == STRESS or f.stem == "demo"}
+             if f.resolve().parent == STRESS or f.stem == "demo"}
     n = kb.model.uncertainty.samples
     shown = ", ".join(f"{k} {v:.0f} ms" for k, v in times.items())
     print(f"\nassess --uncertainty ({n} samples, vectorised): {shown} (target well under 1 s)")
