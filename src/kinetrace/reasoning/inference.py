@@ -80,7 +80,7 @@ class _Clique:
 
 def _as_batch(value: Number, batch: int) -> Array:
     if isinstance(value, float | int):
-        return np.full(batch, float(value))
+        return np.array([float(value)] * batch)
     return np.broadcast_to(np.asarray(value, dtype=float), (batch,))
 
 
@@ -102,10 +102,10 @@ def _batch_size(net: NoisyOrNetwork, observations: Sequence[Observation], likeli
 
 def _merged(parents: Sequence[tuple[str, Number]], batch: int) -> dict[str, Array]:
     # two links from one parent act as one link of strength 1 − (1 − w1)(1 − w2); we keep 1 − w
-    kept: dict[str, Array] = {}
+    kept: dict[str, Number] = {}
     for p, w in parents:
-        kept[p] = kept.get(p, np.ones(batch)) * (1.0 - _as_batch(w, batch))
-    return kept
+        kept[p] = kept.get(p, 1.0) * (1.0 - w)
+    return {p: _as_batch(v, batch) for p, v in kept.items()}
 
 
 def _unary(net: NoisyOrNetwork, observations: Sequence[Observation], likelihoods: Sequence[Likelihood],
@@ -240,9 +240,11 @@ def _contract(tables: Sequence[tuple[Array, tuple[int, ...]]], keep: tuple[int, 
     if not tables:
         operands += [np.ones(batch), [0]]
     out: Array = np.einsum(*operands, [0, *(labels[v] for v in keep)])
-    scale = np.abs(out.reshape(batch, -1)).max(axis=1)
-    scale[scale == 0] = 1.0
-    scaled: Array = out / scale.reshape((batch,) + (1,) * len(keep))
+    # one common scale keeps long products away from underflow; marginals are normalised at the end
+    scale = float(np.abs(out).max())
+    if scale == 0.0 or not np.isfinite(scale):
+        return out
+    scaled: Array = out / scale
     return scaled
 
 
