@@ -13,24 +13,24 @@ from collections.abc import Sequence
 from kinetrace.findings.normalise import NormalisedFindings, normalise_findings
 from kinetrace.intake.activities import map_activities
 from kinetrace.intake.case import Case
+from kinetrace.intake.identity import case_identity
 from kinetrace.intake.measurements import CaseMeasurements
 from kinetrace.intake.validate import validate_case
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.plan.choose import choose_plan
 from kinetrace.reasoning.evidence import CaseEvidence, build_evidence, painful_regions
-from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_summary
+from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_stands_out, remote_summary
 from kinetrace.reasoning.inference import posterior_samples, posteriors
 from kinetrace.reasoning.model import PROFILE_LABELS, build_model
 from kinetrace.reasoning.quantitative import quantitative_notes
 from kinetrace.reasoning.rank import flag_items, rank_contributors
 from kinetrace.reasoning.uncertainty import sample_knowledge, summarise_uncertainty
 from kinetrace.result import ASSESSMENT_SCHEMA, Assessment, QuantitativeNote, RankedItem, Triage
+from kinetrace.safety.netting import safety_net_lines
 from kinetrace.safety.red_flags import screen_red_flags
 
 __all__ = ["assess", "case_evidence"]
 
-_STOPPING = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL}
 
 
 def _quantitative(kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Sequence[RankedItem]
@@ -42,19 +42,16 @@ def _quantitative(kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Se
                               facts=kb.model.quantitative)
 
 
-def _safety_net(triage: Triage) -> list[str]:
-    notes = [f"{f.suspected}: {f.advice} ({f.whom}, {f.how_soon})" for f in triage.flags]
-    if triage.follow_up_questions:
-        notes.append("Please also answer: " + "; ".join(q["text"] for q in triage.follow_up_questions))
-    notes.append("Seek medical advice promptly if numbness in the saddle area, new bladder or bowel problems, "
-                 "spreading weakness, fever or unexplained weight loss appear, or if pain keeps worsening.")
-    return notes
+def _safety_net(triage: Triage, kb: KnowledgeBase, case: Case) -> list[str]:
+    # The advice itself is data (safety_netting.yaml), chosen by the painful regions; follow-up questions are
+    # listed separately (triage.follow_up_questions), not folded into the advice.
+    return safety_net_lines(triage, list(kb.safety_netting.values()), (p.region for p in case.pain))
 
 
 def _warnings(findings: NormalisedFindings) -> list[str]:
     out = []
     for r in findings.results:
-        if r.conflict_resolution and r.conflict_resolution.startswith("conflict"):
+        if r.conflict is not None and r.conflict.is_conflict:
             out.append(f"{r.test_id}: {r.conflict_resolution}")
         for t in r.targets:
             if t.state == "indeterminate" and t.role == "primary":
@@ -100,7 +97,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence", uncertai
     painful = painful_regions(case)
     evidence = build_evidence(case, kb, model, findings.readings, behaviours)
     post = posteriors(evidence.network, evidence.observations, evidence.likelihoods)
-    if triage.action in _STOPPING:
+    if triage.action.stops_plan:
         ranking = flag_items(triage.flags)
     else:
         ranking = rank_contributors(kb, model, post, findings, evidence, triage.flags)
@@ -115,13 +112,15 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence", uncertai
         impairments=[s for s in findings.statuses.values() if s.state != "not_tested"],
         ranking=ranking,
         remote_summary=remote_summary(kb, ranking, chain_suppressed=triage.chain_suppressed),
+        remote_stands_out=remote_stands_out(kb, ranking, chain_suppressed=triage.chain_suppressed),
         claims_you_may_have_heard=contested_claims(kb, model.contradicted, painful, present) if show_chain else [],
-        not_tested=not_tested(kb, findings.measured_tests, ranking) if show_chain else [],
+        not_tested=not_tested(kb, findings.measured_tests, ranking, limit=len(kb.tests)) if show_chain else [],
         next_test=next_test(kb, findings.measured_tests, ranking) if show_chain else None,
         plan=choose_plan(kb, triage, ranking, findings.statuses, painful, model.profile),
-        safety_net=_safety_net(triage),
+        safety_net=_safety_net(triage, kb, case),
         activity_mapping=mappings,
         quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
         warnings=[*_warnings(findings), *evidence.construct_notes],
+        identity=case_identity(case),
     )
     return _with_uncertainty(case, kb, profile, result) if uncertainty else result

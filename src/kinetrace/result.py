@@ -10,13 +10,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kinetrace.knowledge.schema import ActionLevel
+from kinetrace.values import ActionLevel, ConflictKind, State
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
     "ActivityMapping",
     "Assessment",
+    "CaseIdentity",
+    "ComplaintEntry",
     "Claim",
+    "ConflictResolution",
     "FindingResult",
     "FindingState",
     "Flag",
@@ -35,7 +38,7 @@ __all__ = [
 
 ASSESSMENT_SCHEMA = "kinetrace.assessment/1"
 
-FindingState = Literal["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
+FindingState = State  # the name the rest of the code has used for the impairment state
 
 
 class _Out(BaseModel):
@@ -81,6 +84,21 @@ class TargetState(_Out):
     grade: str
 
 
+class ConflictResolution(_Out):
+    """How several entries for one test were reconciled (clinical.md §H.3), as data rather than prose."""
+
+    kind: ConflictKind
+    kept: str = Field(description="the method whose entries were kept (its name)")
+    dropped: list[str] = Field(default_factory=list, description="names of the methods set aside")
+    validity_rank: int | None = Field(None, description="validity rank of the kept method; 1 is the most valid")
+    averaged: int = Field(1, ge=1, description="how many entries of the kept method were averaged")
+
+    @property
+    def is_conflict(self) -> bool:
+        """Return whether entries disagreed in method and some were set aside (not just averaged)."""
+        return self.kind is ConflictKind.RESOLVED_BY_METHOD
+
+
 class FindingResult(_Out):
     """One test's result in this case, normalised."""
 
@@ -95,7 +113,8 @@ class FindingResult(_Out):
     uncertainty: float | None = None
     error_gate: float | None = None
     targets: list[TargetState] = Field(default_factory=list)
-    conflict_resolution: str | None = None
+    conflict_resolution: str | None = Field(None, description="the reconciliation in words (see `conflict`)")
+    conflict: ConflictResolution | None = None
     discarded: list[dict[str, str]] = Field(default_factory=list, description="entries set aside in a conflict")
 
 
@@ -144,7 +163,7 @@ class RankedItem(_Out):
     probability: float | None = Field(
         None, ge=0, le=1, description="posterior; null for red-flag conditions, which are screened by rule")
     prior: float | None = None
-    state: FindingState = "not_tested"
+    state: FindingState = State.NOT_TESTED
     paths: list[Path] = Field(default_factory=list)
     behaviour_matches: list[str] = Field(default_factory=list)
     behaviour_mismatches: list[str] = Field(default_factory=list)
@@ -236,6 +255,36 @@ class UncertaintySummary(_Out):
     statement: str
 
 
+class ComplaintEntry(_Out):
+    """One painful region as the patient reported it (the case's pain map), carried into every output."""
+
+    region: str
+    side: str
+    intensity: int = Field(description="0–10 numeric rating")
+    duration_weeks: float
+    aggravating: list[str] = Field(default_factory=list)
+    easing: list[str] = Field(default_factory=list)
+    night_pain: bool | None = None
+
+
+class CaseIdentity(_Out):
+    """Who was assessed, when and by whom, and the complaint: the header of every report and export."""
+
+    assessed_on: str | None = Field(None, description="assessment date, ISO 8601 (YYYY-MM-DD); None in case/1")
+    assessed_at: str | None = Field(None, description="assessment time, HH:MM, when given")
+    assessor: str | None = None
+    clinic: str | None = None
+    patient_ref: str | None = Field(None, description="the clinic's opaque patient reference")
+    patient_name: str | None = None
+    age: int
+    sex: str
+    birth_date: str | None = Field(None, description="ISO 8601 date of birth, when given")
+    complaint: list[ComplaintEntry] = Field(default_factory=list)
+    function_instrument: str | None = None
+    function_score: float | None = None
+    function_higher_is_better: bool = False
+
+
 class Assessment(_Out):
     """The whole result of one assessment."""
 
@@ -249,6 +298,7 @@ class Assessment(_Out):
     impairments: list[ImpairmentStatus] = Field(default_factory=list)
     ranking: list[RankedItem] = Field(default_factory=list)
     remote_summary: str = ""
+    remote_stands_out: bool = Field(False, description="whether a remote contributor stands out (named in the summary)")
     claims_you_may_have_heard: list[Claim] = Field(default_factory=list)
     not_tested: list[NotTested] = Field(default_factory=list)
     next_test: NextTest | None = None
@@ -258,5 +308,8 @@ class Assessment(_Out):
     quantitative: list[QuantitativeNote] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     uncertainty: UncertaintySummary | None = None
+
+
+    identity: CaseIdentity | None = Field(None, description="patient, visit and complaint, copied from the case")
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)

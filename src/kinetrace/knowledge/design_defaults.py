@@ -73,8 +73,8 @@ def design_defaults(kb: KnowledgeBase) -> list[DesignDefault]:
             continue
         low: float | None
         high: float | None
-        if node.prior_range is not None:
-            low, high = node.prior_range
+        if node.prior_plausible is not None:
+            low, high = node.prior_plausible
         elif u is not None:
             low, high = node.prior / u.prior_factor, min(node.prior * u.prior_factor, max(u.prior_cap, node.prior))
         else:

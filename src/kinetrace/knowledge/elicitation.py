@@ -100,10 +100,10 @@ def _with_ranges(kb: KnowledgeBase, values: Mapping[str, float], ranges: Mapping
     for key, value in values.items():
         if key.startswith("impairments."):
             node = key.split(".")[1]
-            old = impairments[node].prior_range
+            old = impairments[node].prior_plausible
             if key in ranges or old is not None:
                 low, high = ranges.get(key) or (min(old[0], value), max(old[1], value))  # type: ignore[index]
-                impairments[node] = impairments[node].model_copy(update={"prior_range": (low, high)})
+                impairments[node] = impairments[node].model_copy(update={"prior_plausible": (low, high)})
         else:
             name = key.removeprefix("model.")
             shipped = model_ranges.get(name, (value, value))

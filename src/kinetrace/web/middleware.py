@@ -30,6 +30,7 @@ class SecurityMiddleware:
         self.limit_mb = limit_mb
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, refusing a body larger than the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
