@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.knowledge.base import KnowledgeBase
 
 __all__ = ["DesignDefault", "design_defaults", "range_problems", "with_numbers"]
 

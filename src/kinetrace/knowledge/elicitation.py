@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kinetrace.errors import InputError
+from kinetrace.knowledge.base import KnowledgeBase
 from kinetrace.knowledge.design_defaults import DesignDefault, design_defaults, with_numbers
-from kinetrace.knowledge.load import KnowledgeBase
 
 __all__ = ["ELICITATION_SCHEMA", "apply_elicitation", "elicitation_template"]
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from kinetrace.errors import KnowledgeError
 from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.knowledge.design_defaults import range_problems
 from kinetrace.knowledge.integrity import check_integrity
 from kinetrace.knowledge.schema import (
     Activity,
@@ -225,8 +226,6 @@ def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> K
         raise KnowledgeError(problems or ["model.yaml: missing"])
     kb = KnowledgeBase(version=_version(folder), model=model,
                        exceptions=exceptions, **tables)  # type: ignore[arg-type]
-    from kinetrace.knowledge.design_defaults import range_problems
-
     problems.extend(construct_problems(kb.tests))
     problems.extend(range_problems(kb))
     problems.extend((check or check_integrity)(kb))
