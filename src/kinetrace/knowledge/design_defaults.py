@@ -106,7 +106,7 @@ def range_problems(kb: KnowledgeBase) -> list[str]:
 def _model_update(kb: KnowledgeBase, numbers: Mapping[str, Any]) -> dict[str, Any]:
     m = kb.model
     update: dict[str, Any] = {}
-    weights: dict[str, Any] = dict(m.grade_weights)
+    weights: dict[Any, Any] = dict(m.grade_weights)
     likelihoods: dict[str, dict[str, list[Any]]] = {
         role: {state: list(pair) for state, pair in table.items()} for role, table in m.default_likelihoods.items()}
     for key, value in numbers.items():
