@@ -72,6 +72,7 @@ def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], 
     import opensim as osim
 
     osim.Logger.setLevelString("error")
+    osim.Logger.removeFileSink()  # no opensim.log in the user's working folder
     scaled = out_dir / "model_scaled.osim"
     tool = osim.ScaleTool(_data("Scaling_Setup_Pose2Sim_Blazepose.xml"))
     tool.setPathToSubject("")  # every path below is absolute
