@@ -45,6 +45,9 @@ def _record(row: AssessmentRow) -> AssessmentRecord:
         version=row.version,
         created_at=row.created_at,
         completed_at=row.completed_at,
+        acknowledged_at=row.acknowledged_at,
+        released_at=row.released_at,
+        archived_at=row.archived_at,
     )
 
 

@@ -44,6 +44,7 @@ def _record(row: MediaRow) -> MediaRecord:
         findings=row.findings,
         warnings=row.warnings,
         created_at=row.created_at,
+        reviewed_at=row.reviewed_at,
     )
 
 

@@ -43,7 +43,9 @@ def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id:
         db, scope, patient_id, valid_for=timedelta(hours=state.settings.link_valid_hours)
     )
     audit_repo.record_event(db, scope, "create", "screen_link", link.id)
-    return LinkPublic(url=str(request.url_for("self_screen", token=token)), expires_at=link.expires_at)
+    # The address comes from the settings, never from the request's Host header (which a client can set).
+    url = f"{state.settings.public_url.rstrip('/')}/s/{token}"
+    return LinkPublic(url=url, expires_at=link.expires_at)
 
 
 @pages.post("/patients/{patient_id}/links", dependencies=[CsrfChecked])

@@ -9,13 +9,14 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from kinetrace.errors import ConflictError, InputError
+from kinetrace.errors import ConflictError, InputError, NotFoundError
 from kinetrace.storage import MediaRecord, Scope
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.web.analysis import movement_tests
 from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.previews import PLACEHOLDER_SVG, PREVIEW_SIZES, make_preview
 from kinetrace.web.uploads import store_upload
 
 __all__ = ["api", "pages", "save_upload"]
@@ -124,7 +125,26 @@ def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Respons
         state.uploads_dir / media.stored_name,
         media_type=media.content_type,
         headers={"Cache-Control": "private, no-store"},
+        filename=media.original_name,
+        content_disposition_type="attachment",
     )
+
+
+@pages.get("/media/{media_id}/preview/{size}")
+def media_preview(state: State, db: DB, scope: UserScope, media_id: int, size: str) -> Response:
+    """Return a server-made JPEG preview of a photo (`thumb` or `review`), or a placeholder when it has none."""
+    media = media_repo.get_media(db, scope, media_id)
+    if size not in PREVIEW_SIZES or media.kind != "photo":
+        raise NotFoundError("size", size, "thumb or review, of a photo")
+    made = make_preview(
+        state.uploads_dir / media.stored_name,
+        state.settings.data_dir / "previews",
+        size=size,
+        max_pixels=state.settings.max_image_pixels,
+    )
+    if made is None:
+        return Response(PLACEHOLDER_SVG, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+    return FileResponse(made, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 
 @pages.get("/media/{media_id}/landmarks")
