@@ -24,6 +24,8 @@ __all__ = [
     "list_assessments",
     "list_summaries",
     "release_assessment",
+    "save_plan",
+    "set_action_level",
     "update_draft",
 ]
 
@@ -202,9 +204,10 @@ def complete_assessment(
 
 
 def release_assessment(session: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:
-    """Mark whether the patient may see this assessment's result and plan."""
+    """Mark whether the patient may see this assessment's result and plan (and when it was released)."""
     row = _row(session, scope, assessment_id, for_update=True)
     row.is_released = is_released
+    row.released_at = utcnow() if is_released else None
     row.version += 1
     session.flush()
     return _record(row)
@@ -225,9 +228,56 @@ def get_plan(session: Session, scope: Scope, assessment_id: int) -> PlanRecord |
         if owned is None:
             raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
         return None
+    return _plan(row)
+
+
+def _plan(row: PlanRow) -> PlanRecord:
     return PlanRecord(
         id=row.id,
         assessment_id=row.assessment_id,
         items=list(row.items.get("items", [])),
         clinician_note=row.clinician_note,
+        approved_at=row.approved_at,
+        version=row.version or 1,
     )
+
+
+def save_plan(
+    session: Session,
+    scope: Scope,
+    assessment_id: int,
+    *,
+    items: list[dict[str, Any]],
+    clinician_note: str,
+    approve: bool,
+    expected_version: int | None = None,
+) -> PlanRecord:
+    """Replace the plan's items and note; `approve` marks it approved, any other edit withdraws the approval.
+
+    Raises ConflictError when the plan changed since `expected_version` or the assessment was released.
+    """
+    row = session.scalar(
+        select(PlanRow)
+        .where(PlanRow.assessment_id == assessment_id, PlanRow.clinic_id == scope.clinic_id)
+        .with_for_update()
+    )
+    if row is None:
+        raise NotFoundError("assessment_id", assessment_id, "the id of a completed assessment of your clinic")
+    if expected_version is not None and expected_version != (row.version or 1):
+        raise ConflictError(f"the plan was changed elsewhere (version {row.version}); reload and try again.")
+    if _row(session, scope, assessment_id).is_released:
+        raise ConflictError("the plan is released to the patient; withdraw it before editing.")
+    row.items = {"items": items}
+    row.clinician_note = clinician_note
+    row.approved_at = utcnow() if approve else None
+    row.approved_by = scope.user_id if approve else None
+    row.version = (row.version or 1) + 1
+    session.flush()
+    return _plan(row)
+
+
+def set_action_level(session: Session, scope: Scope, assessment_id: int, action_level: str) -> None:
+    """Record the triage level of a draft (a self-screen that did not stop at a referral), for the inbox."""
+    row = _row(session, scope, assessment_id, for_update=True)
+    row.action_level = action_level
+    session.flush()

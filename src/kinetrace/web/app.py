@@ -20,6 +20,7 @@ from kinetrace.storage import make_engine, make_session_factory, migrate, sqlite
 from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings, load_secret_key
 from kinetrace.web.errors import install_error_handlers
+from kinetrace.web.inbox import InboxAlerts, alert_count
 from kinetrace.web.middleware import SecurityMiddleware
 from kinetrace.web.security import new_csrf_token
 from kinetrace.web.state import AppState
@@ -68,6 +69,7 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
     reader = make_engine(url, for_writing=False) if url.startswith("sqlite") else engine
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals["csrf_token"] = _csrf_token
+    templates.env.globals["inbox_alerts"] = alert_count
     templates.env.auto_reload = False
     install_filters(templates.env)
     uploads = settings.data_dir / "uploads"
@@ -82,6 +84,7 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
         read_sessions=make_session_factory(reader),
         view_log=ViewLog(sessions),
         users=UserCache(make_session_factory(reader)),
+        inbox_alerts=InboxAlerts(make_session_factory(reader)),
         write_gate=asyncio.Lock() if url.startswith("sqlite") else contextlib.nullcontext(),
         templates=templates,
         uploads_dir=uploads,

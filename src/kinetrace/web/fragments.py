@@ -61,4 +61,5 @@ class FragmentCache:
                 result=record.result_data or {}, kb=kb, items=plan.items if plan else []
             )
 
-        return self.get(("plan", record.id, record.version, getattr(kb, "version", "")), render)
+        plan_version = plan.version if plan else 0
+        return self.get(("plan", record.id, record.version, plan_version, getattr(kb, "version", "")), render)

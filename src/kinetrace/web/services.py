@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kinetrace.errors import ConflictError
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import AssessmentRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
@@ -19,7 +20,16 @@ from kinetrace.storage import patients as patient_repo
 from kinetrace.web.view import is_referral
 from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot
 
-__all__ = ["complete", "reassess", "release", "save_case", "screen_red_flags", "start"]
+__all__ = [
+    "complete",
+    "patient_view",
+    "reassess",
+    "release",
+    "save_case",
+    "screen_red_flags",
+    "start",
+    "triage_self_screen",
+]
 
 
 def start(
@@ -77,6 +87,19 @@ def screen_red_flags(
     return done
 
 
+def triage_self_screen(
+    db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str
+) -> AssessmentRecord | None:
+    """Screen a submitted self-screen: a referral is stored as `referred` (and returned); otherwise the draft
+    keeps its triage level for the inbox order and None is returned."""
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    result = run_assessment(record.case_data, kb, profile=profile)
+    if is_referral(result.triage.action):
+        return screen_red_flags(db, scope, kb, assessment_id, profile=profile)
+    assessment_repo.set_action_level(db, scope, assessment_id, str(result.triage.action))
+    return None
+
+
 def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
     """Start a new draft for the same patient with the previous pain map and answers (tests start blank)."""
     previous = assessment_repo.get_assessment(db, scope, assessment_id)
@@ -84,8 +107,27 @@ def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
     return start(db, scope, previous.patient_id, case_data={**case, "findings": {}})
 
 
+def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[str, Any] | None:
+    """Return exactly what the patient sees of an assessment: triage summary, safety net and the approved plan
+    (items, doses and the clinician's notes). None when there is nothing to show."""
+    if record.result_data is None:
+        return None
+    plan = assessment_repo.get_plan(db, scope, record.id)
+    return {
+        "triage": record.result_data.get("triage", {}),
+        "safety_net": record.result_data.get("safety_net", []),
+        "items": plan.items if plan is not None else [],
+        "note": plan.clinician_note if plan is not None else "",
+        "has_plan": plan is not None,
+    }
+
+
 def release(db: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:
-    """Let the patient see (or hide again) this assessment's result and plan."""
+    """Let the patient see (or hide again) this assessment's result and plan; a plan must be approved first."""
+    if is_released:
+        plan = assessment_repo.get_plan(db, scope, assessment_id)
+        if plan is not None and plan.approved_at is None:
+            raise ConflictError("the plan is not approved yet; review and approve it before releasing it.")
     record = assessment_repo.release_assessment(db, scope, assessment_id, is_released=is_released)
     audit_repo.record_event(db, scope, "release" if is_released else "withhold", "assessment", assessment_id)
     return record

@@ -3,6 +3,7 @@ every value shown comes from a stored `Assessment`."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -47,10 +48,23 @@ def _number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# Evidence figures written for clinicians ("(pooled SMD −0.33 for pain ...)") are left out of the patient's view.
+_EVIDENCE_ASIDE = re.compile(r"\s*\([^()]*(?:SMD|\bCI\b|RCT|[Gg]rade|\bR\d+\b|%|certainty|p\s*[<=])[^()]*\)")
+
+
+def _plain(text: Any) -> str:
+    return _EVIDENCE_ASIDE.sub("", str(text or ""))
+
+
 def install_filters(env: Environment) -> None:
     """Register the template filters and globals."""
     env.filters.update(
-        pct=_pct, when=_when, label=_label, number=_number, action_style=lambda a: _ACTION_STYLE.get(str(a), "warn")
+        pct=_pct,
+        when=_when,
+        label=_label,
+        number=_number,
+        plain=_plain,
+        action_style=lambda a: _ACTION_STYLE.get(str(a), "warn"),
     )
     env.globals.update(body_areas=AREAS, is_referral=is_referral)
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from kinetrace.errors import InputError
+from kinetrace.errors import InputError, NotFoundError
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import links as link_repo
@@ -101,7 +101,8 @@ def self_screen_submit(
     record = services.start(db, scope, link.patient_id, origin="self_screen", case_data=case)
     uploads = (("front", front), ("auto", side), ("back", back))
     media_ids = [save_upload(state, db, scope, record.id, f, view).id for view, f in uploads if f and f.filename]
-    stopped = services.screen_red_flags(db, scope, kb, record.id, profile=state.settings.profile)
+    stopped = services.triage_self_screen(db, scope, kb, record.id, profile=state.settings.profile)
+    state.inbox_alerts.forget(scope.clinic_id)  # type: ignore[union-attr]
     link_repo.redeem_link(db, token, assessment_id=record.id, now=now)
     for media_id in media_ids:
         background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
@@ -111,11 +112,17 @@ def self_screen_submit(
 
 @pages.get("/s/{token}/result")
 def self_screen_result(request: Request, state: State, db: DB, token: str) -> Response:
-    """Show the patient the result and plan once the clinician has released them."""
-    scope, link = link_repo.find_link(db, token, now=utcnow())
-    record = None
+    """Show the patient the result and the approved plan once the clinician released them; a release stays
+    readable for `result_valid_days` after it was made, however long ago the link itself expired."""
+    now = utcnow()
+    try:
+        scope, link = link_repo.find_used_link(db, token)
+    except NotFoundError:
+        scope, link = link_repo.find_link(db, token, now=now)  # a valid link not used yet: nothing released
+    view = None
     if link.assessment_id is not None:
         record = assessment_repo.get_assessment(db, scope, link.assessment_id)
-        if not record.is_released or record.result_data is None:
-            record = None
-    return state.templates.TemplateResponse(request, "self_screen_result.html", {"record": record})
+        keep = timedelta(days=state.settings.result_valid_days)
+        if record.is_released and record.released_at is not None and record.released_at + keep > now:
+            view = services.patient_view(db, scope, record)
+    return state.templates.TemplateResponse(request, "self_screen_result.html", {"view": view})

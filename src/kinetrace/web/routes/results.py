@@ -55,7 +55,7 @@ def plan_page(
 def release(db: DB, scope: UserScope, assessment_id: int, released: Annotated[str, Form()] = "yes") -> Response:
     """Let the patient see this result and plan through their self-screen link (or hide it again)."""
     services.release(db, scope, assessment_id, is_released=released == "yes")
-    return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
+    return RedirectResponse(f"/assessments/{assessment_id}/release", status_code=303)
 
 
 @pages.post("/assessments/{assessment_id}/reassess", dependencies=[CsrfChecked])
