@@ -142,7 +142,14 @@ def test_release_and_progress_across_reassessment(north: Signed) -> None:
         },
     }
     north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": later_case})
-    released = north.api("POST", f"/api/v1/assessments/{first['id']}/release", json={"released": True}).json()
+    # Issue 12: a plan is released only after the clinician approved it.
+    url = f"/api/v1/assessments/{first['id']}/release"
+    assert north.api("POST", url, json={"released": True}).status_code == 409
+    plan = north.client.get(f"/api/v1/assessments/{first['id']}/plan").json()
+    items = [{"intervention_id": i["intervention_id"], "dosage": i["dosage"]} for i in plan["items"]]
+    approved = north.api("PUT", f"/api/v1/assessments/{first['id']}/plan", json={"items": items, "approve": True})
+    assert approved.status_code == 200 and approved.json()["is_approved"] is True
+    released = north.api("POST", url, json={"released": True}).json()
     assert released["is_released"] is True
     progress = north.api("GET", f"/api/v1/patients/{pid}/progress").json()
     changes = {(c["test_id"], c["part"]): c for c in progress["comparisons"][0]["changes"]}
