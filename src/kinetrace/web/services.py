@@ -58,7 +58,8 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     """Assess the draft with the photo findings merged in and store the snapshot (status `referred` when the
     triage refers the patient on, else `complete`)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done"]
+    # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them).
+    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done" and m.reviewed_at]
     case = merge_media_findings(record.case_data, media)
     result = run_assessment(case, kb, profile=profile)
     status = "referred" if is_referral(result.triage.action) else "complete"

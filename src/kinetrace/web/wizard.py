@@ -17,6 +17,7 @@ from kinetrace.storage import MediaRecord, PatientRecord
 from kinetrace.web.bodymap import AREAS, pain_side
 
 __all__ = [
+    "age_from_form",
     "check_case",
     "findings_from_form",
     "merge_media_findings",
@@ -29,15 +30,34 @@ __all__ = [
 
 
 def new_case(patient: PatientRecord, *, this_year: int) -> dict[str, Any]:
-    """Return the starting case of a new assessment, with the patient's age and sex (no name)."""
-    age = max(0, this_year - patient.birth_year) if patient.birth_year else 40
+    """Return the starting case of a new assessment, with the patient's age and sex (no name).
+
+    Without a birth year the case has no age: the pain step asks for it, because the age-based red-flag rules
+    need a real age and must never run on an assumed one.
+    """
+    facts: dict[str, Any] = {"sex": patient.sex, "id": f"P{patient.id}"}
+    if patient.birth_year:
+        facts["age"] = max(0, this_year - patient.birth_year)
     return {
         "schema": CASE_SCHEMA,
-        "patient": {"age": age, "sex": patient.sex, "id": f"P{patient.id}"},
+        "patient": facts,
         "pain": [],
         "red_flags": {},
         "findings": {},
     }
+
+
+def age_from_form(form: Mapping[str, Any], patient: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the case's patient facts with the age from the form; a missing age is asked for, never assumed."""
+    facts = dict(patient)
+    raw = str(form.get("age", "") or "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) > 120:
+            raise InputError("age", raw, "a whole number of years from 0 to 120")
+        facts["age"] = int(raw)
+    if "age" not in facts:
+        raise InputError("age", None, "the patient's age in years (the red-flag rules depend on it)")
+    return facts
 
 
 def _int(form: Mapping[str, Any], key: str, *, default: int | None = None, low: int, high: int) -> int | None:

@@ -23,7 +23,7 @@ from kinetrace.web import services
 from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, State, UserScope
 from kinetrace.web.errors import problems_of
 from kinetrace.web.routes.media import save_upload
-from kinetrace.web.wizard import new_case, pain_from_form, red_flags_from_form
+from kinetrace.web.wizard import age_from_form, new_case, pain_from_form, red_flags_from_form
 
 __all__ = ["api", "pages"]
 
@@ -65,10 +65,10 @@ def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, pat
 @pages.get("/s/{token}", name="self_screen")
 def self_screen(request: Request, state: State, db: DB, kb: KB, token: str) -> Response:
     """Show the patient's intake: body map, red-flag questions and optional photos."""
-    link_repo.open_link(db, token, now=utcnow())
-    return state.templates.TemplateResponse(
-        request, "self_screen.html", {"token": token, "kb": kb, "errors": {}, "form": {}}
-    )
+    scope, link = link_repo.open_link(db, token, now=utcnow())
+    patient = patient_repo.get_patient(db, scope, link.patient_id)
+    context = {"token": token, "kb": kb, "errors": {}, "form": {}, "needs_age": patient.birth_year is None}
+    return state.templates.TemplateResponse(request, "self_screen.html", context)
 
 
 @pages.post("/s/{token}", dependencies=[CsrfChecked])
@@ -87,17 +87,18 @@ def self_screen_submit(
     """Store the answers and photos in one transaction and use up the link; show referral advice at once."""
     now = utcnow()
     scope, link = link_repo.open_link(db, token, now=now)
+    patient = patient_repo.get_patient(db, scope, link.patient_id)
+    case = new_case(patient, this_year=now.year)
     try:
         pain = pain_from_form(form)
         if not pain:
             raise InputError("pain", None, "at least one place that hurts, ticked on the body map")
+        case["patient"] = age_from_form(form, case["patient"])
     except InputError as exc:
         errors = {e["field"]: e["message"] for e in problems_of(exc)}
-        return state.templates.TemplateResponse(
-            request, "self_screen.html", {"token": token, "kb": kb, "errors": errors, "form": form}, status_code=422
-        )
-    patient = patient_repo.get_patient(db, scope, link.patient_id)
-    case = {**new_case(patient, this_year=now.year), "pain": pain, "red_flags": red_flags_from_form(form, kb.questions)}
+        context = {"token": token, "kb": kb, "errors": errors, "form": form, "needs_age": "age" not in case["patient"]}
+        return state.templates.TemplateResponse(request, "self_screen.html", context, status_code=422)
+    case = {**case, "pain": pain, "red_flags": red_flags_from_form(form, kb.questions)}
     record = services.start(db, scope, link.patient_id, origin="self_screen", case_data=case)
     uploads = (("front", front), ("auto", side), ("back", back))
     media_ids = [save_upload(state, db, scope, record.id, f, view).id for view, f in uploads if f and f.filename]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
@@ -46,6 +47,7 @@ class MediaPublic(BaseModel):
     findings: dict[str, Any] | None
     warnings: list[str] | None
     created_at: datetime
+    reviewed_at: datetime | None = None
 
     @classmethod
     def of(cls, m: MediaRecord) -> MediaPublic:
@@ -206,3 +208,57 @@ def api_landmarks(
     audit_repo.record_event(db, scope, "update", "media", media_id, detail="landmarks")
     background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
     return MediaPublic.of(updated)
+
+
+def _remove_files(state: State, media: MediaRecord) -> None:
+    """Remove a deleted upload's file and previews (after the commit; start-up sweeps any leftovers)."""
+    (state.uploads_dir / media.stored_name).unlink(missing_ok=True)
+    for preview in (state.settings.data_dir / "previews").glob(f"{Path(media.stored_name).stem}.*"):
+        preview.unlink(missing_ok=True)
+
+
+def _delete(state: State, db: DB, scope: Scope, background: BackgroundTasks, media_id: int) -> MediaRecord:
+    media = media_repo.get_media(db, scope, media_id)
+    record = assessment_repo.get_assessment(db, scope, media.assessment_id)
+    if record.status != "draft":
+        raise ConflictError(f"assessment {record.id} is {record.status}; its photos are part of the stored result.")
+    media_repo.delete_media(db, scope, media_id)
+    audit_repo.record_event(db, scope, "delete", "media", media_id)
+    background.add_task(_remove_files, state, media)
+    return media
+
+
+@pages.post("/media/{media_id}/delete", dependencies=[CsrfChecked])
+def delete_page(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int) -> Response:
+    """Delete a photo or video of a draft assessment (audited)."""
+    media = _delete(state, db, scope, background, media_id)
+    return RedirectResponse(f"/assessments/{media.assessment_id}/photos", status_code=303)
+
+
+@api.delete("/media/{media_id}", status_code=204, dependencies=[CsrfChecked])
+def delete_api(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int) -> Response:
+    """Delete a photo or video of a draft assessment (409 once the assessment is complete)."""
+    _delete(state, db, scope, background, media_id)
+    return Response(status_code=204)
+
+
+def _review(db: DB, scope: Scope, media_id: int) -> MediaRecord:
+    media = media_repo.get_media(db, scope, media_id)
+    if media.status != "done" or not media.landmarks:
+        raise ConflictError(f"media {media_id} is {media.status}; review its landmarks once the analysis is done.")
+    reviewed = media_repo.mark_reviewed(db, scope, media_id)
+    audit_repo.record_event(db, scope, "review", "media", media_id, detail="landmarks")
+    return reviewed
+
+
+@pages.post("/media/{media_id}/review", dependencies=[CsrfChecked])
+def review_page(db: DB, scope: UserScope, media_id: int) -> Response:
+    """Confirm the detected landmarks as they are; the photo's findings may now enter the assessment."""
+    media = _review(db, scope, media_id)
+    return RedirectResponse(f"/assessments/{media.assessment_id}/photos", status_code=303)
+
+
+@api.post("/media/{media_id}/review", response_model=MediaPublic, dependencies=[CsrfChecked])
+def review_api(db: DB, scope: UserScope, media_id: int) -> MediaPublic:
+    """Confirm the landmarks of an analysed photo (photo findings merge only after this or a landmark edit)."""
+    return MediaPublic.of(_review(db, scope, media_id))

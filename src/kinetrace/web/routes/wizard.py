@@ -16,7 +16,7 @@ from kinetrace.web import services
 from kinetrace.web.analysis import movement_tests
 from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, State, UserScope
 from kinetrace.web.errors import problems_of
-from kinetrace.web.wizard import check_case, findings_from_form, pain_from_form, red_flags_from_form
+from kinetrace.web.wizard import age_from_form, check_case, findings_from_form, pain_from_form, red_flags_from_form
 
 __all__ = ["pages"]
 
@@ -98,12 +98,7 @@ def pain_save(
         pain = pain_from_form(form)
         if not pain:
             raise InputError("pain", None, "at least one painful region ticked on the body map")
-        patient = dict(record.case_data.get("patient", {}))
-        age = str(form.get("age", "")).strip()
-        if age:
-            if not age.isdigit() or int(age) > 120:
-                raise InputError("age", age, "a whole number of years from 0 to 120")
-            patient["age"] = int(age)
+        patient = age_from_form(form, record.case_data.get("patient", {}))
         services.save_case(db, scope, assessment_id, {**record.case_data, "patient": patient, "pain": pain})
     except InputError as exc:
         return _render(
@@ -183,10 +178,41 @@ def review_step(
     return _render(request, state, db, user, _draft(db, scope, assessment_id), "review", {"media": media})
 
 
+def _ready_to_complete(record: AssessmentRecord, media: list[Any], reason: str) -> dict[str, Any]:
+    """Return the case to complete, or raise InputError: the red-flag screen must be answered, and at least one
+    finding entered (by hand or from a reviewed photo) or a reason given why no tests were done."""
+    case = dict(record.case_data)
+    if not case.get("red_flags"):
+        raise InputError("red_flags", None, "the red-flag questions answered before the assessment is completed")
+    has_photo_findings = any(m.status == "done" and m.findings and m.reviewed_at for m in media)
+    if not case.get("findings") and not has_photo_findings:
+        if not reason:
+            raise InputError("no_tests_reason", None, "at least one test result, or a reason why no tests were done")
+        notes = str(case.get("notes") or "").strip()
+        case["notes"] = f"{notes}\nNo tests done: {reason}".strip()
+    return case
+
+
 @pages.post("/assessments/{assessment_id}/complete", dependencies=[CsrfChecked])
 def complete_assessment(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    scope: UserScope,
+    kb: KB,
+    form: FormFields,
+    assessment_id: int,
 ) -> Response:
-    """Run the assessment and store the result; then show it."""
+    """Run the assessment and store the result; then show it (the review comes back naming what is missing)."""
+    record = _draft(db, scope, assessment_id)
+    media = media_repo.list_media(db, scope, assessment_id)
+    try:
+        case = _ready_to_complete(record, media, str(form.get("no_tests_reason", "")).strip()[:500])
+    except InputError as exc:
+        extra = {"media": media, "errors": _field_errors(exc), "form": form}
+        return _render(request, state, db, user, record, "review", extra, status_code=422)
+    if case != record.case_data:
+        services.save_case(db, scope, assessment_id, case)
     services.complete(db, scope, kb, assessment_id, profile=state.settings.profile)
     return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)

@@ -113,3 +113,28 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-poll-media]").forEach(initMediaPolling);
   document.querySelectorAll("[data-landmarks]").forEach(initLandmarks);
 });
+
+// Destructive forms ask first: <form data-confirm="question">.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (e) => { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });
+});
+
+// Copy buttons: <button data-copy="#input-id">.
+document.querySelectorAll("[data-copy]").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const field = document.querySelector(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    try { await navigator.clipboard.writeText(field.value); } catch { document.execCommand("copy"); }
+    button.textContent = "Copied";
+  });
+});
+
+// A field with an error: open the section that holds it and put the cursor there.
+(() => {
+  const bad = document.querySelector("[aria-invalid=true]");
+  if (!bad) return;
+  for (let el = bad.parentElement; el; el = el.parentElement) { if (el.tagName === "DETAILS") el.open = true; }
+  bad.focus();
+  bad.scrollIntoView({ block: "center" });
+})();
