@@ -228,10 +228,17 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     expect(clinic.get_by_role("heading", name="Pain map")).to_be_visible()
     expect(clinic.locator('input[name="pain__cervical_lower__central"]')).to_be_checked()
     clinic.goto(clinic.url.replace("/pain", "/review"))
+    # Issue 12: completing without any test needs the reason, and release goes through plan approval and the
+    # patient's-view preview.
+    clinic.locator("#no_tests_reason").fill("Seen by video call; tests at the next visit.")
     clinic.locator("#complete").click()
     expect(clinic.locator("#triage")).to_be_visible()
     clinic.locator("#release").click()
-    expect(clinic.locator("#release")).to_have_text("Withdraw from patient")
+    expect(clinic.locator("#needs-approval")).to_be_visible()
+    clinic.goto(clinic.url.replace("/release", "/plan/edit"))
+    clinic.locator("#approve-plan").click()
+    clinic.locator("#confirm-release").click()
+    expect(clinic.locator("#released")).to_be_visible()
     patient.goto(url + "/result")
     expect(patient.get_by_role("heading", name="Your results")).to_be_visible()
     assert "Alex Chen" not in patient.content()

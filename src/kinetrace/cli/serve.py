@@ -124,6 +124,7 @@ def _run_workers(app: object, *, host: str, port: int, workers: int) -> None:
     state.engine.dispose()
     os.environ["KINETRACE_DATA_DIR"] = str(state.settings.data_dir.resolve())
     os.environ["KINETRACE_COOKIE_SECURE"] = "true" if state.settings.cookie_secure else "false"
+    os.environ["KINETRACE_PUBLIC_URL"] = state.settings.public_url
     if state.settings.database_url:
         os.environ["KINETRACE_DATABASE_URL"] = state.settings.database_url
     uvicorn.run(

@@ -28,7 +28,7 @@ def triage_rank(action_level: str | None) -> int:
 class InboxAlerts:
     """Counts of unacknowledged urgent self-screens per clinic, cached for `ttl_s` seconds."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, ttl_s: float = 3.0) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, ttl_s: float = 1.0) -> None:
         self._sessions = sessions
         self._ttl_s = ttl_s
         self._entries: dict[int, tuple[float, int]] = {}

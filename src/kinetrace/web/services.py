@@ -117,7 +117,7 @@ def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[st
     return {
         "triage": record.result_data.get("triage", {}),
         "safety_net": record.result_data.get("safety_net", []),
-        "items": plan.items if plan is not None else [],
+        "plan_items": plan.items if plan is not None else [],
         "note": plan.clinician_note if plan is not None else "",
         "has_plan": plan is not None,
     }
