@@ -184,6 +184,20 @@ def test_whole_wizard_with_a_real_photo_then_reassessment_and_progress(
     page.context.close()
 
 
+def _complete_and_release(clinic: Page) -> None:
+    # Issue 12: completing without any test needs the reason, and release goes through plan approval and the
+    # patient's-view preview.
+    clinic.locator("#no_tests_reason").fill("Seen by video call; tests at the next visit.")
+    clinic.locator("#complete").click()
+    expect(clinic.locator("#triage")).to_be_visible()
+    clinic.locator("#release").click()
+    expect(clinic.locator("#needs-approval")).to_be_visible()
+    clinic.goto(clinic.url.replace("/release", "/plan/edit"))
+    clinic.locator("#approve-plan").click()
+    clinic.locator("#confirm-release").click()
+    expect(clinic.locator("#released")).to_be_visible()
+
+
 def test_self_screen_link_is_single_use_flags_referral_and_shows_released_results(
     browser: Browser, server: Server, photo: Path
 ) -> None:
@@ -228,17 +242,7 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     expect(clinic.get_by_role("heading", name="Pain map")).to_be_visible()
     expect(clinic.locator('input[name="pain__cervical_lower__central"]')).to_be_checked()
     clinic.goto(clinic.url.replace("/pain", "/review"))
-    # Issue 12: completing without any test needs the reason, and release goes through plan approval and the
-    # patient's-view preview.
-    clinic.locator("#no_tests_reason").fill("Seen by video call; tests at the next visit.")
-    clinic.locator("#complete").click()
-    expect(clinic.locator("#triage")).to_be_visible()
-    clinic.locator("#release").click()
-    expect(clinic.locator("#needs-approval")).to_be_visible()
-    clinic.goto(clinic.url.replace("/release", "/plan/edit"))
-    clinic.locator("#approve-plan").click()
-    clinic.locator("#confirm-release").click()
-    expect(clinic.locator("#released")).to_be_visible()
+    _complete_and_release(clinic)
     patient.goto(url + "/result")
     expect(patient.get_by_role("heading", name="Your results")).to_be_visible()
     assert "Alex Chen" not in patient.content()
