@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +18,7 @@ from kinetrace.web.state import AppState
 __all__ = [
     "DB",
     "KB",
+    "RecordId",
     "Admin",
     "CsrfChecked",
     "CurrentUser",
@@ -30,6 +31,9 @@ __all__ = [
     "UserScope",
     "get_state",
 ]
+
+# Ids in paths: positive and within the 64-bit integer columns (an oversized id is a 422, never a 500).
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import inbox as inbox_repo
 from kinetrace.storage.inbox import InboxItem
-from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, RecordId, State, UserScope
 from kinetrace.web.inbox import ALERT_LEVELS, triage_rank
 
 __all__ = ["api", "pages"]
@@ -47,14 +47,14 @@ def inbox_page(request: Request, state: State, db: DB, user: CurrentUser, scope:
     )
 
 
-def _acknowledge(state: State, db: DB, scope: UserScope, assessment_id: int) -> None:
+def _acknowledge(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> None:
     inbox_repo.acknowledge(db, scope, assessment_id)
     audit_repo.record_event(db, scope, "acknowledge", "assessment", assessment_id)
     state.inbox_alerts.forget(scope.clinic_id)  # type: ignore[union-attr]
 
 
 @pages.post("/inbox/{assessment_id}/acknowledge", dependencies=[CsrfChecked])
-def acknowledge_page(state: State, db: DB, scope: UserScope, assessment_id: int) -> Response:
+def acknowledge_page(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> Response:
     """Mark a self-screen as seen; its flag disappears from every page."""
     _acknowledge(state, db, scope, assessment_id)
     return RedirectResponse("/inbox", status_code=303)
@@ -78,7 +78,7 @@ def inbox_api(db: DB, scope: UserScope) -> list[InboxItemPublic]:
 
 
 @api.post("/inbox/{assessment_id}/acknowledge", status_code=204, dependencies=[CsrfChecked])
-def acknowledge_api(state: State, db: DB, scope: UserScope, assessment_id: int) -> Response:
+def acknowledge_api(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> Response:
     """Mark a self-screen of the caller's clinic as seen by a clinician."""
     _acknowledge(state, db, scope, assessment_id)
     return Response(status_code=204)

@@ -20,7 +20,7 @@ from kinetrace.storage import links as link_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.storage import utcnow
 from kinetrace.web import services
-from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
 from kinetrace.web.routes.media import save_upload
 from kinetrace.web.wizard import age_from_form, new_case, pain_from_form, red_flags_from_form
@@ -38,7 +38,7 @@ class LinkPublic(BaseModel):
     expires_at: datetime
 
 
-def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> LinkPublic:
+def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id: RecordId) -> LinkPublic:
     token, link = link_repo.issue_link(
         db, scope, patient_id, valid_for=timedelta(hours=state.settings.link_valid_hours)
     )
@@ -49,7 +49,7 @@ def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id:
 
 
 @pages.post("/patients/{patient_id}/links", dependencies=[CsrfChecked])
-def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> Response:
+def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, patient_id: RecordId) -> Response:
     """Issue a link and show it once on the patient's timeline."""
     link = _issue(request, state, db, scope, patient_id)
     request.session["new_link"] = link.url
@@ -57,7 +57,7 @@ def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, pa
 
 
 @api.post("/patients/{patient_id}/links", response_model=LinkPublic, status_code=201, dependencies=[CsrfChecked])
-def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> LinkPublic:
+def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, patient_id: RecordId) -> LinkPublic:
     """Issue a single-use self-screen link for a patient of the caller's clinic."""
     return _issue(request, state, db, scope, patient_id)
 

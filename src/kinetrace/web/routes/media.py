@@ -16,7 +16,7 @@ from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.web.analysis import movement_tests
-from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, RecordId, State, UserScope
 from kinetrace.web.previews import PLACEHOLDER_SVG, PREVIEW_SIZES, make_preview
 from kinetrace.web.uploads import store_upload
 
@@ -65,7 +65,7 @@ def save_upload(
     state: State,
     db: DB,
     scope: Scope,
-    assessment_id: int,
+    assessment_id: RecordId,
     upload: UploadFile,
     view: str,
     movement_test: str | None = None,
@@ -107,7 +107,7 @@ def upload_page(
     db: DB,
     scope: UserScope,
     background: BackgroundTasks,
-    assessment_id: int,
+    assessment_id: RecordId,
     file: Annotated[UploadFile, File()],
     view: Annotated[str, Form()] = "auto",
     movement_test: Annotated[str, Form()] = "",
@@ -119,7 +119,7 @@ def upload_page(
 
 
 @pages.get("/media/{media_id}/file")
-def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Response:
+def media_file(state: State, db: DB, scope: UserScope, media_id: RecordId) -> Response:
     """Return the stored file (only to users of the owning clinic)."""
     media = media_repo.get_media(db, scope, media_id)
     state.view_log.viewed(scope, "media", media_id)
@@ -133,7 +133,7 @@ def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Respons
 
 
 @pages.get("/media/{media_id}/preview/{size}")
-def media_preview(state: State, db: DB, scope: UserScope, media_id: int, size: str) -> Response:
+def media_preview(state: State, db: DB, scope: UserScope, media_id: RecordId, size: str) -> Response:
     """Return a server-made JPEG preview of a photo (`thumb` or `review`), or a placeholder when it has none."""
     media = media_repo.get_media(db, scope, media_id)
     if size not in PREVIEW_SIZES or media.kind != "photo":
@@ -164,7 +164,7 @@ def api_upload(
     db: DB,
     scope: UserScope,
     background: BackgroundTasks,
-    assessment_id: int,
+    assessment_id: RecordId,
     file: Annotated[UploadFile, File()],
     view: Annotated[str, Form()] = "auto",
     movement_test: Annotated[str, Form()] = "",
@@ -176,21 +176,21 @@ def api_upload(
 
 
 @api.get("/assessments/{assessment_id}/media", response_model=list[MediaPublic])
-def api_list(db: DB, scope: UserScope, assessment_id: int) -> list[MediaPublic]:
+def api_list(db: DB, scope: UserScope, assessment_id: RecordId) -> list[MediaPublic]:
     """List an assessment's photos and videos with their analysis state."""
     assessment_repo.get_assessment(db, scope, assessment_id)
     return [MediaPublic.of(m) for m in media_repo.list_media(db, scope, assessment_id)]
 
 
 @api.get("/media/{media_id}", response_model=MediaPublic)
-def api_media(db: DB, scope: UserScope, media_id: int) -> MediaPublic:
+def api_media(db: DB, scope: UserScope, media_id: RecordId) -> MediaPublic:
     """Return one photo or video's analysis state, landmarks and findings."""
     return MediaPublic.of(media_repo.get_media(db, scope, media_id))
 
 
 @api.put("/media/{media_id}/landmarks", response_model=MediaPublic, dependencies=[CsrfChecked])
 def api_landmarks(
-    state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int, body: LandmarksUpdate
+    state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: RecordId, body: LandmarksUpdate
 ) -> MediaPublic:
     """Store landmarks the clinician corrected (normalised [0, 1]); the photo is re-analysed from them."""
     media = media_repo.get_media(db, scope, media_id)
@@ -217,7 +217,7 @@ def _remove_files(state: State, media: MediaRecord) -> None:
         preview.unlink(missing_ok=True)
 
 
-def _delete(state: State, db: DB, scope: Scope, background: BackgroundTasks, media_id: int) -> MediaRecord:
+def _delete(state: State, db: DB, scope: Scope, background: BackgroundTasks, media_id: RecordId) -> MediaRecord:
     media = media_repo.get_media(db, scope, media_id)
     record = assessment_repo.get_assessment(db, scope, media.assessment_id)
     if record.status != "draft":
@@ -229,20 +229,20 @@ def _delete(state: State, db: DB, scope: Scope, background: BackgroundTasks, med
 
 
 @pages.post("/media/{media_id}/delete", dependencies=[CsrfChecked])
-def delete_page(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int) -> Response:
+def delete_page(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: RecordId) -> Response:
     """Delete a photo or video of a draft assessment (audited)."""
     media = _delete(state, db, scope, background, media_id)
     return RedirectResponse(f"/assessments/{media.assessment_id}/photos", status_code=303)
 
 
 @api.delete("/media/{media_id}", status_code=204, dependencies=[CsrfChecked])
-def delete_api(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int) -> Response:
+def delete_api(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: RecordId) -> Response:
     """Delete a photo or video of a draft assessment (409 once the assessment is complete)."""
     _delete(state, db, scope, background, media_id)
     return Response(status_code=204)
 
 
-def _review(db: DB, scope: Scope, media_id: int) -> MediaRecord:
+def _review(db: DB, scope: Scope, media_id: RecordId) -> MediaRecord:
     media = media_repo.get_media(db, scope, media_id)
     if media.status != "done" or not media.landmarks:
         raise ConflictError(f"media {media_id} is {media.status}; review its landmarks once the analysis is done.")
@@ -252,13 +252,13 @@ def _review(db: DB, scope: Scope, media_id: int) -> MediaRecord:
 
 
 @pages.post("/media/{media_id}/review", dependencies=[CsrfChecked])
-def review_page(db: DB, scope: UserScope, media_id: int) -> Response:
+def review_page(db: DB, scope: UserScope, media_id: RecordId) -> Response:
     """Confirm the detected landmarks as they are; the photo's findings may now enter the assessment."""
     media = _review(db, scope, media_id)
     return RedirectResponse(f"/assessments/{media.assessment_id}/photos", status_code=303)
 
 
 @api.post("/media/{media_id}/review", response_model=MediaPublic, dependencies=[CsrfChecked])
-def review_api(db: DB, scope: UserScope, media_id: int) -> MediaPublic:
+def review_api(db: DB, scope: UserScope, media_id: RecordId) -> MediaPublic:
     """Confirm the landmarks of an analysed photo (photo findings merge only after this or a landmark edit)."""
     return MediaPublic.of(_review(db, scope, media_id))

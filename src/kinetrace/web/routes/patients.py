@@ -15,7 +15,7 @@ from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import links as link_repo
 from kinetrace.storage import patients as patient_repo
-from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, RecordId, State, UserScope
 
 __all__ = ["api", "pages"]
 
@@ -161,7 +161,7 @@ def api_create_patient(body: PatientCreate, db: DB, scope: UserScope) -> Patient
 
 
 @api.get("/patients/{patient_id}", response_model=PatientPublic)
-def api_patient(state: State, db: DB, scope: UserScope, patient_id: int) -> PatientPublic:
+def api_patient(state: State, db: DB, scope: UserScope, patient_id: RecordId) -> PatientPublic:
     """Return one patient of the caller's clinic (404 for any other id)."""
     patient = patient_repo.get_patient(db, scope, patient_id)
     state.view_log.viewed(scope, "patient", patient_id)

@@ -16,7 +16,7 @@ from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
-from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, RecordId, State, UserScope
 
 __all__ = ["api", "pages"]
 
@@ -99,7 +99,7 @@ def _edited_items(kb: KnowledgeBase, current: list[dict[str, Any]], edits: list[
     return out
 
 
-def _save(db: DB, scope: Scope, kb: KnowledgeBase, assessment_id: int, body: PlanUpdate) -> PlanRecord:
+def _save(db: DB, scope: Scope, kb: KnowledgeBase, assessment_id: RecordId, body: PlanUpdate) -> PlanRecord:
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     if plan is None:
         raise NotFoundError("assessment_id", assessment_id, "the id of a completed assessment with a plan")
@@ -162,7 +162,7 @@ def _render_edit(
     user: CurrentUser,
     scope: Scope,
     kb: KnowledgeBase,
-    assessment_id: int,
+    assessment_id: RecordId,
     *,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
@@ -194,7 +194,7 @@ def plan_save_page(
     scope: UserScope,
     kb: KB,
     form: FormFields,
-    assessment_id: int,
+    assessment_id: RecordId,
 ) -> Response:
     """Save the edited plan (and approve it with the approve button)."""
     plan = assessment_repo.get_plan(db, scope, assessment_id)
@@ -231,7 +231,7 @@ def release_preview(
 
 
 @api.get("/assessments/{assessment_id}/plan", response_model=PlanPublic)
-def plan_api(db: DB, scope: UserScope, assessment_id: int) -> PlanPublic:
+def plan_api(db: DB, scope: UserScope, assessment_id: RecordId) -> PlanPublic:
     """Return the stored plan of a completed assessment."""
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     if plan is None:
@@ -240,6 +240,6 @@ def plan_api(db: DB, scope: UserScope, assessment_id: int) -> PlanPublic:
 
 
 @api.put("/assessments/{assessment_id}/plan", response_model=PlanPublic, dependencies=[CsrfChecked])
-def plan_update_api(db: DB, scope: UserScope, kb: KB, assessment_id: int, body: PlanUpdate) -> PlanPublic:
+def plan_update_api(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId, body: PlanUpdate) -> PlanPublic:
     """Replace the plan's items, doses and notes; `approve: true` approves it for release (409 once released)."""
     return _public(_save(db, scope, kb, assessment_id, body))

@@ -11,7 +11,7 @@ from kinetrace.errors import NotFoundError
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
-from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, RecordId, State, UserScope
 from kinetrace.web.reporting import render_report, report_available
 
 __all__ = ["pages"]
@@ -19,7 +19,7 @@ __all__ = ["pages"]
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 
 
-def _context(db: DB, scope: UserScope, kb: KB, assessment_id: int) -> dict[str, Any]:
+def _context(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId) -> dict[str, Any]:
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     patient = patient_repo.get_patient(db, scope, record.patient_id)
     result = record.result_data or {}
@@ -52,21 +52,21 @@ def plan_page(
 
 
 @pages.post("/assessments/{assessment_id}/release", dependencies=[CsrfChecked])
-def release(db: DB, scope: UserScope, assessment_id: int, released: Annotated[str, Form()] = "yes") -> Response:
+def release(db: DB, scope: UserScope, assessment_id: RecordId, released: Annotated[str, Form()] = "yes") -> Response:
     """Let the patient see this result and plan through their self-screen link (or hide it again)."""
     services.release(db, scope, assessment_id, is_released=released == "yes")
     return RedirectResponse(f"/assessments/{assessment_id}/release", status_code=303)
 
 
 @pages.post("/assessments/{assessment_id}/reassess", dependencies=[CsrfChecked])
-def reassess(db: DB, scope: UserScope, assessment_id: int) -> Response:
+def reassess(db: DB, scope: UserScope, assessment_id: RecordId) -> Response:
     """Start a reassessment with the same pain map and answers."""
     record = services.reassess(db, scope, assessment_id)
     return RedirectResponse(f"/assessments/{record.id}/pain", status_code=303)
 
 
 @pages.get("/assessments/{assessment_id}/report.{fmt}")
-def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: int, fmt: str) -> Response:
+def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: RecordId, fmt: str) -> Response:
     """Download the report as HTML or PDF (when the reports module is installed)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     if record.result_data is None or fmt not in ("html", "pdf") or not report_available():

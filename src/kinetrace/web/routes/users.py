@@ -13,7 +13,7 @@ from kinetrace.errors import ConflictError, InputError
 from kinetrace.storage import Scope, UserRecord
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
-from kinetrace.web.deps import DB, Admin, CsrfChecked, FormFields, State, UserScope
+from kinetrace.web.deps import DB, Admin, CsrfChecked, FormFields, RecordId, State, UserScope
 from kinetrace.web.passwords import check_password
 from kinetrace.web.security import hash_password
 
@@ -75,7 +75,9 @@ def _public(u: UserRecord) -> UserPublic:
     return UserPublic(id=u.id, email=u.email, name=u.name, role=u.role, is_active=u.is_active)
 
 
-def _set_active(state: State, db: DB, admin: UserRecord, scope: Scope, user_id: int, *, is_active: bool) -> UserRecord:
+def _set_active(
+    state: State, db: DB, admin: UserRecord, scope: Scope, user_id: RecordId, *, is_active: bool
+) -> UserRecord:
     if user_id == admin.id and not is_active:
         raise InputError("user_id", user_id, "another user: you cannot disable your own account")
     user = clinic_repo.set_active(db, scope, user_id, is_active=is_active)
@@ -85,14 +87,16 @@ def _set_active(state: State, db: DB, admin: UserRecord, scope: Scope, user_id: 
 
 
 @api.put("/users/{user_id}/active", response_model=UserPublic, dependencies=[CsrfChecked])
-def set_user_active(state: State, db: DB, admin: Admin, scope: UserScope, user_id: int, body: UserActive) -> UserPublic:
+def set_user_active(
+    state: State, db: DB, admin: Admin, scope: UserScope, user_id: RecordId, body: UserActive
+) -> UserPublic:
     """Enable or disable a user of the caller's clinic (disabling signs them out everywhere at once)."""
     return _public(_set_active(state, db, admin, scope, user_id, is_active=body.is_active))
 
 
 @pages.post("/users/{user_id}/active", dependencies=[CsrfChecked])
 def set_user_active_page(
-    state: State, db: DB, admin: Admin, scope: UserScope, user_id: int, form: FormFields
+    state: State, db: DB, admin: Admin, scope: UserScope, user_id: RecordId, form: FormFields
 ) -> Response:
     """Enable or disable a user from the users page."""
     _set_active(state, db, admin, scope, user_id, is_active=form.get("is_active") == "yes")

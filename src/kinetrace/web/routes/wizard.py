@@ -14,7 +14,7 @@ from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
 from kinetrace.web.analysis import movement_tests
-from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
 from kinetrace.web.wizard import age_from_form, check_case, findings_from_form, pain_from_form, red_flags_from_form
 
@@ -31,7 +31,7 @@ STEPS = (
 )
 
 
-def _draft(db: DB, scope: UserScope, assessment_id: int) -> AssessmentRecord:
+def _draft(db: DB, scope: UserScope, assessment_id: RecordId) -> AssessmentRecord:
     return assessment_repo.get_assessment(db, scope, assessment_id)
 
 
@@ -74,7 +74,7 @@ def _field_errors(exc: InputError) -> dict[str, str]:
 
 
 @pages.post("/patients/{patient_id}/assessments", dependencies=[CsrfChecked])
-def start_assessment(db: DB, scope: UserScope, patient_id: int) -> Response:
+def start_assessment(db: DB, scope: UserScope, patient_id: RecordId) -> Response:
     """Start a new assessment (a draft) and open the pain map."""
     record = services.start(db, scope, patient_id)
     return RedirectResponse(f"/assessments/{record.id}/pain", status_code=303)
@@ -116,7 +116,9 @@ def red_flag_step(
 
 
 @pages.post("/assessments/{assessment_id}/red-flags", dependencies=[CsrfChecked])
-def red_flag_save(state: State, db: DB, scope: UserScope, kb: KB, form: FormFields, assessment_id: int) -> Response:
+def red_flag_save(
+    state: State, db: DB, scope: UserScope, kb: KB, form: FormFields, assessment_id: RecordId
+) -> Response:
     """Save the answers; a referral answer stops the wizard and shows the referral advice."""
     record = _draft(db, scope, assessment_id)
     answers = red_flags_from_form(form, kb.questions)
@@ -144,7 +146,7 @@ def test_save(
     scope: UserScope,
     kb: KB,
     form: FormFields,
-    assessment_id: int,
+    assessment_id: RecordId,
 ) -> Response:
     """Save the test results (blank = not tested) after checking them against each test's valid range."""
     record = _draft(db, scope, assessment_id)
@@ -202,7 +204,7 @@ def complete_assessment(
     scope: UserScope,
     kb: KB,
     form: FormFields,
-    assessment_id: int,
+    assessment_id: RecordId,
 ) -> Response:
     """Run the assessment and store the result; then show it (the review comes back naming what is missing)."""
     record = _draft(db, scope, assessment_id)
