@@ -15,7 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from kinetrace.storage import AssessmentRecord, PlanRecord
-from kinetrace.web.view import chain_drawing
+from kinetrace.web.view import chain_drawing, pain_area_keys, rank_reasons
 
 __all__ = ["FragmentCache"]
 
@@ -46,9 +46,14 @@ class FragmentCache:
         result = record.result_data or {}
 
         def render() -> str:
-            pain = {p.get("region") for p in record.case_data.get("pain", [])}
+            pain = record.case_data.get("pain", [])
             return env.get_template("_result_body.html").render(
-                result=result, kb=kb, chains=chain_drawing(result, kb), pain_regions=pain
+                result=result,
+                kb=kb,
+                chains=chain_drawing(result, kb),
+                pain_regions={p.get("region") for p in pain},
+                pain_areas=pain_area_keys(pain),
+                reasons=rank_reasons(result),
             )
 
         return self.get(("result", record.id, record.version, getattr(kb, "version", "")), render)

@@ -123,4 +123,6 @@ def plan(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> dic
         "assessment_id": assessment_id,
         "items": stored.items if stored else [],
         "clinician_note": stored.clinician_note if stored else "",
+        "is_approved": bool(stored and stored.approved_at),
+        "version": stored.version if stored else 0,
     }

@@ -230,15 +230,6 @@ def release_preview(
     return state.templates.TemplateResponse(request, "release.html", context)
 
 
-@api.get("/assessments/{assessment_id}/plan", response_model=PlanPublic)
-def plan_api(db: DB, scope: UserScope, assessment_id: RecordId) -> PlanPublic:
-    """Return the stored plan of a completed assessment."""
-    plan = assessment_repo.get_plan(db, scope, assessment_id)
-    if plan is None:
-        raise NotFoundError("assessment_id", assessment_id, "the id of a completed assessment with a plan")
-    return _public(plan)
-
-
 @api.put("/assessments/{assessment_id}/plan", response_model=PlanPublic, dependencies=[CsrfChecked])
 def plan_update_api(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId, body: PlanUpdate) -> PlanPublic:
     """Replace the plan's items, doses and notes; `approve: true` approves it for release (409 once released)."""
