@@ -147,6 +147,9 @@ def _reassess_and_see_progress(page: Page) -> None:
     expect(page.locator('input[name="pain__lumbar__central"]')).to_be_checked()  # pain map carried over
     page.locator("#next").click()
     page.locator("#next").click()  # the red-flag answers carried over too
+    # Issue 12: the previous visit's values are carried over, each confirmed or changed.
+    expect(page.locator("#carried-banner")).to_be_visible()
+    page.evaluate("document.querySelectorAll('input[name^=confirm__]').forEach(c => c.checked = true)")
     _tests_step(page, right_ir="31")
     page.locator("#next").click()
     page.locator("#complete").click()

@@ -244,3 +244,33 @@ def test_demo_patients_agree_with_their_demo_assessments(tmp_path: Any, kb: Any)
                 assert facts["sex"] == patient.sex, patient.display_name
                 assert facts["age"] == utcnow().year - (patient.birth_year or 0), patient.display_name
     state.engine.dispose()
+
+
+def test_tests_start_with_the_next_best_test_and_the_painful_region(north: Signed, kb: Any) -> None:
+    pid = _patient(north)
+    aid = int(north.form(f"/patients/{pid}/assessments").headers["location"].split("/")[2])
+    north.form(f"/assessments/{aid}/pain", {"pain__lumbar__central": "1", "intensity__lumbar": "6"})
+    north.form(f"/assessments/{aid}/red-flags", {f"rf__{q}": "no" for q in kb.questions})
+    page = north.client.get(f"/assessments/{aid}/tests").text
+    first = page.split('id="tests-first"')[1].split("</details>")[0]
+    tests_in_first = re.findall(r'id="test-([a-z0-9_]+)"', first)
+    assert tests_in_first and 'id="next-best-test"' in first.split(f'id="test-{tests_in_first[1]}"')[0]
+    regions = re.findall(r"<summary><h2>([^<]+) <span", page.split("</details>", 1)[1])
+    assert regions[0].strip() == kb.regions["lumbar"].name
+
+
+def test_a_reassessment_starts_from_the_previous_values_each_confirmed_or_changed(north: Signed) -> None:
+    aid = _assessment(north, DEMO_CASE)
+    new = int(north.form(f"/assessments/{aid}/reassess").headers["location"].split("/")[2])
+    page = north.client.get(f"/assessments/{new}/tests").text
+    assert 'id="carried-banner"' in page and 'id="confirm__hip_ir_prone"' in page
+    before = DEMO_CASE["findings"]["hip_ir_prone"]
+    assert f'value="{before["right"]}"' in page.split('id="test-hip_ir_prone"')[1].split("</fieldset>")[0]
+    same = {"t__hip_ir_prone__left": str(before["left"]), "t__hip_ir_prone__right": str(before["right"])}
+    unconfirmed = north.form(f"/assessments/{new}/tests", same)
+    assert unconfirmed.status_code == 422 and 'id="confirm__hip_ir_prone"' in unconfirmed.text
+    assert 'aria-invalid="true"' in unconfirmed.text.split('id="confirm__hip_ir_prone"')[1][:200]
+    confirmed = north.form(f"/assessments/{new}/tests", {**same, "confirm__hip_ir_prone": "yes"})
+    assert confirmed.status_code == 303
+    changed = north.form(f"/assessments/{new}/tests", {**same, "t__hip_ir_prone__right": "31"})
+    assert changed.status_code == 303

@@ -22,6 +22,8 @@ from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment,
 
 __all__ = [
     "complete",
+    "draft_ranking",
+    "previous_assessment",
     "patient_view",
     "reassess",
     "release",
@@ -99,6 +101,26 @@ def triage_self_screen(
         return screen_red_flags(db, scope, kb, assessment_id, profile=profile)
     assessment_repo.set_action_level(db, scope, assessment_id, str(result.triage.action))
     return None
+
+
+def previous_assessment(db: Session, scope: Scope, record: AssessmentRecord) -> AssessmentRecord | None:
+    """Return the patient's latest completed assessment before this one (what a reassessment starts from)."""
+    earlier = [
+        r
+        for r in assessment_repo.list_assessments(db, scope, record.patient_id)
+        if r.status == "complete" and r.id != record.id and r.created_at <= record.created_at
+    ]
+    return earlier[-1] if earlier else None
+
+
+def draft_ranking(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str) -> dict[str, Any] | None:
+    """Return the result the draft would give now (for ordering the tests), or None while it cannot run yet."""
+    from kinetrace.errors import InputError
+
+    try:
+        return snapshot(run_assessment(case_data, kb, profile=profile))
+    except InputError:
+        return None
 
 
 def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:

@@ -151,7 +151,7 @@ def media_preview(state: State, db: DB, scope: UserScope, media_id: RecordId, si
 
 @pages.get("/media/{media_id}/landmarks")
 def landmark_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, media_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, media_id: RecordId
 ) -> Response:
     """Show the photo with its landmarks; points can be dragged and saved."""
     media = media_repo.get_media(db, scope, media_id)

@@ -125,7 +125,7 @@ def patient_create_form(
 
 @pages.get("/patients/{patient_id}")
 def patient_timeline(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, patient_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, patient_id: RecordId
 ) -> Response:
     """Show a patient's assessments in time order, with links to start one or send a self-screen link."""
     patient = patient_repo.get_patient(db, scope, patient_id)

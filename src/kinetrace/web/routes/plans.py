@@ -149,7 +149,7 @@ def _update_from_form(form: dict[str, Any], plan: PlanRecord) -> PlanUpdate:
 
 @pages.get("/assessments/{assessment_id}/plan/edit")
 def plan_edit_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show the suggested plan as an editable draft."""
     return _render_edit(request, state, db, user, scope, kb, assessment_id)
@@ -214,7 +214,7 @@ def plan_save_page(
 
 @pages.get("/assessments/{assessment_id}/release")
 def release_preview(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show exactly what the patient will see, with the button that releases it."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)

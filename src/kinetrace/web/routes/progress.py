@@ -24,7 +24,7 @@ def _completed(db: DB, scope: UserScope, patient_id: RecordId) -> list[Any]:
 
 @pages.get("/patients/{patient_id}/progress")
 def progress_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, patient_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, patient_id: RecordId
 ) -> Response:
     """Plot each measured test over the visits; mark each change real or within measurement error."""
     patient = patient_repo.get_patient(db, scope, patient_id)

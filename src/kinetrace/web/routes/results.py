@@ -28,7 +28,7 @@ def _context(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId) -> dict[
 
 @pages.get("/assessments/{assessment_id}")
 def result_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show triage, ranked sources with probabilities, the chain on the body, grades and the next best test."""
     context = _context(db, scope, kb, assessment_id)
@@ -41,7 +41,7 @@ def result_page(
 
 @pages.get("/assessments/{assessment_id}/plan")
 def plan_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show the plan: each item with its dose, grade, sources and the finding that chose it."""
     context = _context(db, scope, kb, assessment_id)

@@ -16,7 +16,16 @@ from kinetrace.web import services
 from kinetrace.web.analysis import movement_tests
 from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
-from kinetrace.web.wizard import age_from_form, check_case, findings_from_form, pain_from_form, red_flags_from_form
+from kinetrace.web.wizard import (
+    age_from_form,
+    carried_findings,
+    check_carried,
+    check_case,
+    findings_from_form,
+    lay_out_tests,
+    pain_from_form,
+    red_flags_from_form,
+)
 
 __all__ = ["pages"]
 
@@ -82,7 +91,7 @@ def start_assessment(db: DB, scope: UserScope, patient_id: RecordId) -> Response
 
 @pages.get("/assessments/{assessment_id}/pain")
 def pain_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show the body map (front and back) with intensity and duration for each ticked region."""
     return _render(request, state, db, user, _draft(db, scope, assessment_id), "pain")
@@ -90,7 +99,13 @@ def pain_step(
 
 @pages.post("/assessments/{assessment_id}/pain", dependencies=[CsrfChecked])
 def pain_save(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, form: FormFields, assessment_id: int
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    scope: UserScope,
+    form: FormFields,
+    assessment_id: RecordId,
 ) -> Response:
     """Save the pain map and go on to the red-flag questions."""
     record = _draft(db, scope, assessment_id)
@@ -109,7 +124,7 @@ def pain_save(
 
 @pages.get("/assessments/{assessment_id}/red-flags")
 def red_flag_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show the red-flag questions; those the pain map makes necessary come first."""
     return _render(request, state, db, user, _draft(db, scope, assessment_id), "red-flags")
@@ -129,12 +144,26 @@ def red_flag_save(
     return RedirectResponse(f"/assessments/{assessment_id}/tests", status_code=303)
 
 
+def _tests_context(state: State, db: DB, scope: Scope, kb: KB, record: AssessmentRecord) -> dict[str, Any]:
+    previous = services.previous_assessment(db, scope, record)
+    result = services.draft_ranking(record.case_data, kb, profile=state.settings.profile)
+    return {
+        "layout": lay_out_tests(kb, record.case_data, result),
+        "carried": carried_findings(previous.case_data if previous else None),
+        "previous": previous,
+    }
+
+
 @pages.get("/assessments/{assessment_id}/tests")
 def test_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
-    """Show the clinical tests by region, each with short instructions and its normal range."""
-    return _render(request, state, db, user, _draft(db, scope, assessment_id), "tests")
+    """Show the tests that matter most first (the next best test on top), then by region, painful regions first;
+    a reassessment starts from the previous visit's values, each to confirm or change."""
+    record = _draft(db, scope, assessment_id)
+    if record.status != "draft":
+        return RedirectResponse(f"/assessments/{record.id}", status_code=303)
+    return _render(request, state, db, user, record, "tests", _tests_context(state, db, scope, kb, record))
 
 
 @pages.post("/assessments/{assessment_id}/tests", dependencies=[CsrfChecked])
@@ -150,20 +179,23 @@ def test_save(
 ) -> Response:
     """Save the test results (blank = not tested) after checking them against each test's valid range."""
     record = _draft(db, scope, assessment_id)
+    if record.status != "draft":
+        return RedirectResponse(f"/assessments/{record.id}", status_code=303)
+    context = _tests_context(state, db, scope, kb, record)
     try:
         case = {**record.case_data, "findings": findings_from_form(form, kb)}
+        check_carried(form, case["findings"], context["carried"])
         check_case(case, kb)
     except InputError as exc:
-        return _render(
-            request, state, db, user, record, "tests", {"errors": _field_errors(exc), "form": form}, status_code=422
-        )
+        extra = {**context, "errors": _field_errors(exc), "form": form}
+        return _render(request, state, db, user, record, "tests", extra, status_code=422)
     services.save_case(db, scope, assessment_id, case)
     return RedirectResponse(f"/assessments/{assessment_id}/photos", status_code=303)
 
 
 @pages.get("/assessments/{assessment_id}/photos")
 def photo_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show the upload form and each photo's analysis progress."""
     media = media_repo.list_media(db, scope, assessment_id)
@@ -173,7 +205,7 @@ def photo_step(
 
 @pages.get("/assessments/{assessment_id}/review")
 def review_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show what was entered before the assessment is run and stored."""
     media = media_repo.list_media(db, scope, assessment_id)
