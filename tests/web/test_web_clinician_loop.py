@@ -274,3 +274,20 @@ def test_a_reassessment_starts_from_the_previous_values_each_confirmed_or_change
     assert confirmed.status_code == 303
     changed = north.form(f"/assessments/{new}/tests", {**same, "t__hip_ir_prone__right": "31"})
     assert changed.status_code == 303
+
+
+def test_progress_plots_pain_and_draws_an_improvement_as_better_not_red(north: Signed) -> None:
+    pid = _patient(north)
+    later = copy.deepcopy(DEMO_CASE)
+    later["findings"]["hip_ir_prone"] = {"left": 37, "right": 30, "unit": "deg", "method": "goniometer"}
+    for entry in later["pain"]:
+        entry["intensity"] = max(0, int(entry["intensity"]) - 3)
+    for case in (DEMO_CASE, later):
+        assert north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": case}).status_code == 201
+    page = north.client.get(f"/patients/{pid}/progress").text
+    hip = page.split('id="plot-hip_ir_prone-right"')[1].split("</figure>")[0]
+    assert re.search(r'class="pt real better"', hip) and "worse" not in re.findall(r'class="pt ([^"]*)"', hip)[-1]
+    region = DEMO_CASE["pain"][0]["region"]
+    pain = page.split(f'id="plot-pain_{region}-value"')[1].split("</figure>")[0]
+    values = re.findall(r"<text[^>]*>([\d.]+)</text>", pain)
+    assert values == [str(DEMO_CASE["pain"][0]["intensity"]), str(later["pain"][0]["intensity"])]
