@@ -291,3 +291,49 @@ def test_progress_plots_pain_and_draws_an_improvement_as_better_not_red(north: S
     pain = page.split(f'id="plot-pain_{region}-value"')[1].split("</figure>")[0]
     values = re.findall(r"<text[^>]*>([\d.]+)</text>", pain)
     assert values == [str(DEMO_CASE["pain"][0]["intensity"]), str(later["pain"][0]["intensity"])]
+
+
+def test_the_patient_list_pages_sorts_filters_and_shows_last_visit(north: Signed) -> None:
+    ids = [_patient(north, display_name=f"Pager {i:02d}") for i in range(30)]
+    north.api("POST", f"/api/v1/patients/{ids[3]}/assessments", json={"case": DEMO_CASE})
+    first = north.client.get("/patients", params={"q": "pager"}).text
+    assert "30 patients · page 1 of 2" in first and 'id="next-page"' in first
+    rows = re.findall(r'<a href="/patients/(\d+)">', first.split('id="patient-rows"')[1])
+    assert len(rows) == 25 and int(rows[0]) == ids[3]  # sorted by last visit: the one with a visit first
+    second = north.client.get("/patients", params={"q": "pager", "page": 2}).text
+    assert len(re.findall(r'<a href="/patients/(\d+)">', second.split('id="patient-rows"')[1])) == 5
+    by_name = north.client.get("/patients", params={"q": "pager", "sort": "name"}).text
+    assert re.findall(r">(Pager \d\d)<", by_name)[:2] == ["Pager 00", "Pager 01"]
+    assert north.form(f"/patients/{ids[0]}/archive", {"archived": "yes"}).status_code == 303
+    assert "29 patients" in north.client.get("/patients", params={"q": "pager"}).text
+    archived = north.client.get("/patients", params={"q": "pager", "status": "archived"}).text
+    assert "1 patient ·" in archived and "Pager 00" in archived
+    assert north.client.get("/patients", params={"page": 0}).status_code == 422
+
+
+def test_erasure_needs_an_export_first_and_removes_every_record(north_admin: Signed, app: FastAPI) -> None:
+    pid = _patient(north_admin)
+    aid = north_admin.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE, "complete": False})
+    draft = aid.json()["id"]
+    files = {"file": ("p.png", io.BytesIO(png_bytes()), "image/png")}
+    north_admin.api("POST", f"/api/v1/assessments/{draft}/media", data={"view": "front"}, files=files)
+    north_admin.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE})
+    early = north_admin.form(f"/patients/{pid}/erase", {"confirm": "ERASE"})
+    assert early.status_code == 409 and "export" in early.text.lower()
+    export = north_admin.client.get(f"/patients/{pid}/export")
+    assert export.status_code == 200 and len(export.json()["assessments"]) == 2
+    assert north_admin.form(f"/patients/{pid}/erase", {"confirm": "yes"}).status_code == 422
+    assert north_admin.form(f"/patients/{pid}/erase", {"confirm": "ERASE"}).status_code == 303
+    assert north_admin.client.get(f"/api/v1/patients/{pid}").status_code == 404
+    assert north_admin.client.get(f"/api/v1/assessments/{draft}").status_code == 404
+    assert [p for p in app.state.kt.uploads_dir.iterdir() if p.is_file()] == []
+    audit = north_admin.client.get("/api/v1/audit").json()
+    assert {"export", "erase"} <= {a["action"] for a in audit if a["resource"] == "patient" and a["resource_id"] == pid}
+
+
+def test_a_draft_can_be_deleted_but_a_finished_assessment_cannot(north: Signed) -> None:
+    draft = _assessment(north, DEMO_CASE, complete=False)
+    done = _assessment(north, DEMO_CASE)
+    assert north.form(f"/assessments/{done}/delete").status_code == 409
+    assert north.form(f"/assessments/{draft}/delete").status_code == 303
+    assert north.client.get(f"/api/v1/assessments/{draft}").status_code == 404

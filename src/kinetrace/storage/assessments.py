@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError, NotFoundError
@@ -19,6 +19,7 @@ from kinetrace.storage.tables import AssessmentRow, MeasurementRow, PatientRow, 
 __all__ = [
     "complete_assessment",
     "create_draft",
+    "delete_draft",
     "get_assessment",
     "get_plan",
     "list_assessments",
@@ -281,3 +282,21 @@ def set_action_level(session: Session, scope: Scope, assessment_id: int, action_
     row = _row(session, scope, assessment_id, for_update=True)
     row.action_level = action_level
     session.flush()
+
+
+def delete_draft(session: Session, scope: Scope, assessment_id: int) -> list[str]:
+    """Delete a draft assessment of the caller's clinic with its media rows; return the media file names for the
+    caller to remove after the commit. A finished assessment raises ConflictError (archive the patient instead)."""
+    from kinetrace.storage.tables import MediaRow, ScreenLinkRow
+
+    row = _row(session, scope, assessment_id, for_update=True)
+    if row.status != "draft":
+        raise ConflictError(f"assessment {assessment_id} is {row.status}; only drafts can be deleted.")
+    files = list(session.scalars(select(MediaRow.stored_name).where(MediaRow.assessment_id == assessment_id)))
+    session.execute(delete(MediaRow).where(MediaRow.assessment_id == assessment_id))
+    session.execute(
+        update(ScreenLinkRow).where(ScreenLinkRow.assessment_id == assessment_id).values(assessment_id=None)
+    )
+    session.delete(row)
+    session.flush()
+    return files

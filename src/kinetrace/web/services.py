@@ -22,6 +22,7 @@ from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment,
 
 __all__ = [
     "complete",
+    "export_patient",
     "draft_ranking",
     "previous_assessment",
     "patient_view",
@@ -142,6 +143,50 @@ def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[st
         "plan_items": plan.items if plan is not None else [],
         "note": plan.clinician_note if plan is not None else "",
         "has_plan": plan is not None,
+    }
+
+
+def export_patient(db: Session, scope: Scope, patient_id: int) -> dict[str, Any]:
+    """Return everything stored about a patient as JSON-ready data (for a data request, and before erasure)."""
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    assessments = []
+    for record in assessment_repo.list_assessments(db, scope, patient_id):
+        plan = assessment_repo.get_plan(db, scope, record.id)
+        media = media_repo.list_media(db, scope, record.id)
+        assessments.append(
+            {
+                "id": record.id,
+                "origin": record.origin,
+                "status": record.status,
+                "created_at": record.created_at.isoformat(),
+                "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+                "case": record.case_data,
+                "result": record.result_data,
+                "plan": None if plan is None else {"items": plan.items, "clinician_note": plan.clinician_note},
+                "media": [
+                    {
+                        "id": m.id,
+                        "kind": m.kind,
+                        "view": m.view,
+                        "original_name": m.original_name,
+                        "findings": m.findings,
+                    }
+                    for m in media
+                ],
+            }
+        )
+    return {
+        "schema": "kinetrace.patient-export/1",
+        "patient": {
+            "id": patient.id,
+            "display_name": patient.display_name,
+            "reference": patient.reference,
+            "birth_year": patient.birth_year,
+            "sex": patient.sex,
+            "activity": patient.activity,
+            "created_at": patient.created_at.isoformat(),
+        },
+        "assessments": assessments,
     }
 
 

@@ -40,7 +40,7 @@ function initLiveSearch(form) {
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      const url = `/patients?q=${encodeURIComponent(input.value)}`;
+      const url = `/patients?${new URLSearchParams(new FormData(form))}`;
       const res = await fetch(url, { headers: { "X-Partial": "1" } });
       if (res.ok) { target.innerHTML = await res.text(); history.replaceState(null, "", url); }
     }, 200);
