@@ -111,7 +111,19 @@ def list_patients(
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    rows = [PatientListing(*r[:7], open_drafts=int(r[7] or 0)) for r in session.execute(stmt)]
+    rows = [
+        PatientListing(
+            id=r[0],
+            display_name=r[1],
+            reference=r[2],
+            birth_year=r[3],
+            created_at=r[4],
+            archived_at=r[5],
+            last_visit=r[6],
+            open_drafts=int(r[7] or 0),
+        )
+        for r in session.execute(stmt)
+    ]
     return PatientPage(rows=rows, total=total, page=page, pages=pages)
 
 
