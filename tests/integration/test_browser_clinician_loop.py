@@ -266,3 +266,31 @@ def test_every_page_fits_a_375_px_phone_and_is_photographed(browser: Browser, se
     _fits(phone, PHONE["width"])
     for p in (desk, phone, patient):
         p.context.close()
+
+
+def test_a_sign_in_expiring_mid_form_keeps_the_input(browser: Browser, server: Server) -> None:
+    page = _page(browser, server, viewport=PHONE)
+    _sign_in(page)
+    _open_patient(page, "Robin Patel")
+    page.locator("#new-assessment").click()
+    expect(page.get_by_role("heading", name="Pain map")).to_be_visible()
+    page.locator('ellipse[data-key="pain__lumbar__central"]').first.click()
+    page.locator("#intensity__lumbar").fill("7")
+    page.locator("#aggravating__lumbar").fill("sitting, lifting the baby")
+    pain_url = page.url
+    page.context.clear_cookies()  # the sign-in ends while the form is open
+    page.locator("#next").click()
+    expect(page.locator("#session-expired")).to_be_visible()
+    _shot(page, "loop-06-session-expired")
+    page.get_by_label("Email").fill(CLINICIAN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#input-restored")).to_be_visible()
+    assert page.url == pain_url
+    expect(page.locator("#intensity__lumbar")).to_have_value("7")
+    expect(page.locator("#aggravating__lumbar")).to_have_value("sitting, lifting the baby")
+    expect(page.locator('input[name="pain__lumbar__central"]')).to_be_checked()
+    _shot(page, "loop-07-input-restored")
+    page.locator("#next").click()
+    expect(page.get_by_role("heading", name="Red-flag questions")).to_be_visible()
+    page.context.close()

@@ -91,9 +91,15 @@ def _end_session(request: Request, state: State, db: DB) -> None:
 
 
 @pages.get("/login")
-def login_page(request: Request, state: State, next: str = "/patients") -> Response:  # noqa: A002 - query name
-    """Show the sign-in form."""
-    return state.templates.TemplateResponse(request, "login.html", {"next": next, "email": "", "error": None})
+def login_page(
+    request: Request,
+    state: State,
+    next: str = "/patients",  # noqa: A002 - query name
+    expired: str = "",
+) -> Response:
+    """Show the sign-in form (with a note when a sign-in expired mid-form)."""
+    context = {"next": next, "email": "", "error": None, "expired": expired == "1"}
+    return state.templates.TemplateResponse(request, "login.html", context)
 
 
 @pages.post("/login", dependencies=[CsrfChecked])

@@ -138,3 +138,52 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
   bad.focus();
   bad.scrollIntoView({ block: "center" });
 })();
+
+// A sign-in that expired (or was renewed in another tab) must not lose what was typed. Before a signed-in form
+// is sent, check the session: a renewed session gets its fresh CSRF token; an ended one keeps the input in this
+// tab's sessionStorage, goes to the sign-in page, and puts the input back when the page is shown again.
+const KEEP = "kt-kept-form:";
+if (document.body.dataset.signedIn) {
+  document.querySelectorAll("form[method=post]:not([data-confirm])").forEach((form) => {
+    if (/\/(login|logout)$/.test(form.getAttribute("action") || "")) return;
+    form.addEventListener("submit", async (e) => {
+      if (form.dataset.sessionChecked) return;
+      e.preventDefault();
+      let session = null;
+      try {
+        const res = await fetch("/api/v1/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+        session = res.ok ? await res.json() : null;
+      } catch { session = {}; }
+      if (session) {
+        const token = form.querySelector("input[name=csrf_token]");
+        if (token && session.csrf_token) token.value = session.csrf_token;
+        form.dataset.sessionChecked = "1";
+        form.requestSubmit(e.submitter || undefined);
+        return;
+      }
+      const data = {};
+      new FormData(form).forEach((v, k) => { if (k !== "csrf_token" && typeof v === "string") (data[k] ||= []).push(v); });
+      sessionStorage.setItem(KEEP + location.pathname, JSON.stringify({ action: form.getAttribute("action"), data }));
+      location.href = `/login?expired=1&next=${encodeURIComponent(location.pathname)}`;
+    });
+  });
+  const kept = sessionStorage.getItem(KEEP + location.pathname);
+  if (kept) {
+    sessionStorage.removeItem(KEEP + location.pathname);
+    const { action, data } = JSON.parse(kept);
+    const form = document.querySelector(`form[action="${CSS.escape(action)}"]`);
+    if (form) {
+      Object.entries(data).forEach(([name, values]) => {
+        form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((field) => {
+          if (field.type === "checkbox" || field.type === "radio") field.checked = values.includes(field.value);
+          else field.value = values[0];
+        });
+      });
+      form.querySelectorAll("[data-area-box]").forEach((b) => b.dispatchEvent(new Event("change")));
+      const note = document.createElement("p");
+      note.className = "banner ok"; note.id = "input-restored"; note.setAttribute("role", "status");
+      note.textContent = "You were signed out; what you had typed is back. Check it and save again.";
+      form.prepend(note);
+    }
+  }
+}
