@@ -216,9 +216,12 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     patient.goto(url)
     expect(patient.get_by_role("heading", name="Before your appointment")).to_be_visible()
     patient.locator('ellipse[data-key="pain__cervical_lower__central"][data-view="back"]').click()
+    patient.locator("#step-next").click()  # issue 12: one step per screen
     patient.locator("#intensity__cervical_lower").fill("5")
     patient.locator("#weeks__cervical_lower").fill("8")
     _answer_all_no(patient)
+    patient.locator("#step-next").click()
+    patient.locator("#step-next").click()
     patient.locator("#photo-front").set_input_files(str(photo))
     _shot(patient, "07-self-screen-form")
     patient.locator("#submit").click()
@@ -235,7 +238,10 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     other.keyboard.press("Space")  # the body map works from the keyboard too
     expect(lumbar).to_have_attribute("aria-checked", "true")
     _answer_all_no(other)
+    other.locator("#step-next").click()
+    other.locator("#step-next").click()
     other.locator('input[name="rf__saddle_numbness"][value="yes"]').check()
+    other.locator("#step-next").click()
     other.locator("#submit").click()
     expect(other.locator("#referral-advice")).to_be_visible()
     _shot(other, "08-self-screen-referral")

@@ -212,7 +212,7 @@ _FIRST_TESTS = 8
 def lay_out_tests(kb: KnowledgeBase, case_data: dict[str, Any], result: dict[str, Any] | None) -> TestLayout:
     """Order the tests by the painful regions and by what the draft's ranking says would tell most."""
     pain_regions = [str(p.get("region")) for p in case_data.get("pain", [])]
-    next_test_id = str((result or {}).get("next_test", {}).get("test_id") or "") or None
+    next_test_id = str(((result or {}).get("next_test") or {}).get("test_id") or "") or None
     ranked = [str(item["id"]) for item in (result or {}).get("ranking", [])]
     rank_of = {item_id: i for i, item_id in enumerate(ranked)}
 

@@ -187,3 +187,42 @@ if (document.body.dataset.signedIn) {
     }
   }
 }
+
+// The self-screen: one step per screen, and only the questions the ticked places need (the knowledge base's
+// `required_for`); the others wait, optional, under "More questions". Without JavaScript every step shows.
+function initStepper(form) {
+  const steps = [...form.querySelectorAll("[data-step]")];
+  const next = form.querySelector("[data-step-next]");
+  const back = form.querySelector("[data-step-back]");
+  const submit = form.querySelector("#submit");
+  const count = form.querySelector("[data-step-count]");
+  const needed = form.querySelector("[data-questions-needed]");
+  const more = form.querySelector("[data-questions-more]");
+  let at = 0;
+  const branch = () => {
+    const regions = new Set();
+    form.querySelectorAll("[data-area-box]").forEach((b) => { if (b.checked) regions.add(b.dataset.areaBox.split("__")[1]); });
+    form.querySelectorAll("fieldset.question").forEach((q) => {
+      const wanted = q.dataset.always === "yes" || q.dataset.requiredFor.split(" ").some((r) => regions.has(r));
+      (wanted ? needed : more).appendChild(q);
+    });
+  };
+  const show = () => {
+    branch();
+    steps.forEach((s, i) => { s.hidden = i !== at; });
+    back.hidden = at === 0;
+    next.hidden = at === steps.length - 1;
+    submit.hidden = at !== steps.length - 1;
+    count.textContent = `Step ${at + 1} of ${steps.length}`;
+    window.scrollTo(0, 0);
+    const heading = steps[at].querySelector("h2");
+    if (heading) { heading.tabIndex = -1; heading.focus(); }
+  };
+  next.addEventListener("click", () => { at = Math.min(steps.length - 1, at + 1); show(); });
+  back.addEventListener("click", () => { at = Math.max(0, at - 1); show(); });
+  // After a server-side error, open the step holding the first bad field.
+  const bad = form.querySelector("[aria-invalid=true]");
+  if (bad) at = Math.max(0, steps.findIndex((s) => s.contains(bad)));
+  show();
+}
+document.querySelectorAll("form[data-stepper]").forEach(initStepper);
