@@ -87,13 +87,15 @@ def _send_self_screen(page: Page, url: str, *, emergency: bool) -> None:
     page.locator("#step-next").click()
     needed = page.locator("[data-questions-needed] fieldset.question")
     shown = needed.count()
-    assert 0 < shown and 1 + 2 + shown < 20, f"{shown} questions shown"  # a typical person answers under 20
+    assert shown > 0 and 1 + 2 + shown < 20, f"{shown} questions shown"  # a typical person answers under 20
     for i in range(shown):
         needed.nth(i).locator('input[value="no"]').check()
     if emergency:
         page.locator('input[name="rf__saddle_numbness"][value="yes"]').check()
     _shot(page, "loop-00-self-screen-questions-phone")
+    expect(page.locator("#submit")).to_be_hidden()  # one step at a time: sending comes last
     page.locator("#step-next").click()
+    expect(page.locator("#step-next")).to_be_hidden()
     page.locator("#submit").click()
 
 
