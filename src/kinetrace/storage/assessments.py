@@ -22,6 +22,7 @@ __all__ = [
     "delete_draft",
     "get_assessment",
     "get_plan",
+    "get_summary",
     "list_assessments",
     "list_summaries",
     "release_assessment",
@@ -111,24 +112,40 @@ def list_assessments(session: Session, scope: Scope, patient_id: int) -> list[As
     return [_record(r) for r in rows]
 
 
+_SUMMARY_COLUMNS = (
+    AssessmentRow.id,
+    AssessmentRow.patient_id,
+    AssessmentRow.origin,
+    AssessmentRow.status,
+    AssessmentRow.action_level,
+    AssessmentRow.is_released,
+    AssessmentRow.created_at,
+    AssessmentRow.completed_at,
+    AssessmentRow.version,
+)
+
+
 def list_summaries(session: Session, scope: Scope, patient_id: int) -> list[AssessmentSummary]:
     """Return a patient's assessments without case or result (cheap, for timelines), oldest first."""
     rows = session.execute(
-        select(
-            AssessmentRow.id,
-            AssessmentRow.patient_id,
-            AssessmentRow.origin,
-            AssessmentRow.status,
-            AssessmentRow.action_level,
-            AssessmentRow.is_released,
-            AssessmentRow.created_at,
-            AssessmentRow.completed_at,
-            AssessmentRow.version,
-        )
+        select(*_SUMMARY_COLUMNS)
         .where(AssessmentRow.patient_id == patient_id, AssessmentRow.clinic_id == scope.clinic_id)
         .order_by(AssessmentRow.created_at, AssessmentRow.id)
     )
     return [AssessmentSummary(*row) for row in rows]
+
+
+def get_summary(session: Session, scope: Scope, assessment_id: int) -> AssessmentSummary:
+    """Return one assessment of the caller's clinic without its case and result (no JSON parsed), or raise
+    NotFoundError: enough to decide what a page shows when its formatted parts are cached."""
+    row = session.execute(
+        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version).where(
+            AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
+    return AssessmentSummary(*row[:9], kb_version=row[9])
 
 
 def update_draft(

@@ -101,6 +101,7 @@ class AssessmentSummary:
     created_at: datetime
     completed_at: datetime | None
     version: int = 1
+    kb_version: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kinetrace.storage import AssessmentRecord
@@ -88,11 +89,16 @@ def list_for_patient(db: DB, scope: UserScope, patient_id: RecordId) -> list[Ass
 
 
 @api.get("/assessments/{assessment_id}", response_model=AssessmentPublic)
-def read(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> AssessmentPublic:
+def read(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> Response:
     """Return one assessment of the caller's clinic (404 for any other id)."""
-    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
     state.view_log.viewed(scope, "assessment", assessment_id)
-    return AssessmentPublic.of(record)
+    # A stored version never changes, so its JSON is serialised once (the id check above runs every time).
+    body = state.fragments.value(
+        ("api-assessment", summary.id, summary.version),
+        lambda: AssessmentPublic.of(assessment_repo.get_assessment(db, scope, assessment_id)).model_dump_json(),
+    )
+    return Response(body, media_type="application/json")
 
 
 @api.put("/assessments/{assessment_id}/case", response_model=AssessmentPublic, dependencies=[CsrfChecked])

@@ -64,9 +64,7 @@ SortName = Literal["last_visit", "name", "added"]
 StatusName = Literal["active", "archived", "all"]
 
 
-def _list_context(
-    db: DB, scope: UserScope, q: str, *, sort: SortName, status: StatusName, page: int
-) -> dict[str, Any]:
+def _list_context(db: DB, scope: UserScope, q: str, *, sort: SortName, status: StatusName, page: int) -> dict[str, Any]:
     listing = list_repo.list_patients(db, scope, query=q[:200], sort=sort, status=status, page=page)
     return {"listing": listing, "q": q, "sort": sort, "status": status}
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kinetrace.errors import NotFoundError
+from kinetrace.storage import AssessmentRecord
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
@@ -19,11 +21,16 @@ __all__ = ["pages"]
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 
 
-def _context(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId) -> dict[str, Any]:
-    record = assessment_repo.get_assessment(db, scope, assessment_id)
-    patient = patient_repo.get_patient(db, scope, record.patient_id)
-    result = record.result_data or {}
-    return {"record": record, "patient": patient, "result": result, "kb": kb, "report_available": report_available()}
+def _loader(db: DB, scope: UserScope, assessment_id: int) -> Callable[[], AssessmentRecord]:
+    """Load the whole record (case and result JSON) at most once, and only when a cached part is missing."""
+    loaded: list[AssessmentRecord] = []
+
+    def load() -> AssessmentRecord:
+        if not loaded:
+            loaded.append(assessment_repo.get_assessment(db, scope, assessment_id))
+        return loaded[0]
+
+    return load
 
 
 @pages.get("/assessments/{assessment_id}")
@@ -31,12 +38,24 @@ def result_page(
     request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show triage, ranked sources with probabilities, the chain on the body, grades and the next best test."""
-    context = _context(db, scope, kb, assessment_id)
-    if context["record"].status == "draft":
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
+    if summary.status == "draft":
         return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
-    context["result_body"] = state.fragments.result_body(context["record"], kb, state.templates.env)
+    patient = patient_repo.get_patient(db, scope, summary.patient_id)
+    load = _loader(db, scope, assessment_id)
+    env = state.templates.env
+    head = state.fragments.result_head(summary, load, kb, env)
+    body = state.fragments.result_body(load, kb, env, key=(summary.id, summary.version))
     state.view_log.viewed(scope, "assessment", assessment_id)
-    return state.templates.TemplateResponse(request, "result.html", {"user": user, **context})
+    context = {
+        "user": user,
+        "record": summary,
+        "patient": patient,
+        "report_available": report_available(),
+        "result_body": body,
+        **head,
+    }
+    return state.templates.TemplateResponse(request, "result.html", context)
 
 
 @pages.get("/assessments/{assessment_id}/plan")
@@ -44,11 +63,13 @@ def plan_page(
     request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show the plan: each item with its dose, grade, sources and the finding that chose it."""
-    context = _context(db, scope, kb, assessment_id)
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
+    patient = patient_repo.get_patient(db, scope, summary.patient_id)
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     state.view_log.viewed(scope, "plan", assessment_id)
-    context["plan_body"] = state.fragments.plan_body(context["record"], plan, kb, state.templates.env)
-    return state.templates.TemplateResponse(request, "plan.html", {"user": user, **context})
+    body = state.fragments.plan_body(summary, _loader(db, scope, assessment_id), plan, kb, state.templates.env)
+    context = {"user": user, "record": summary, "patient": patient, "plan_body": body}
+    return state.templates.TemplateResponse(request, "plan.html", context)
 
 
 @pages.post("/assessments/{assessment_id}/release", dependencies=[CsrfChecked])
