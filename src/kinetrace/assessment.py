@@ -32,25 +32,21 @@ __all__ = ["assess", "case_evidence"]
 _STOPPING = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL}
 
 
-def _quantitative(
-    kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Sequence[RankedItem]
-) -> list[QuantitativeNote]:
+def _quantitative(kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Sequence[RankedItem]
+                  ) -> list[QuantitativeNote]:
     lld = next((m.value for m in measurements.for_test("leg_length_difference") if m.value is not None), None)
     oblique = next((m.value for m in measurements.for_test("pelvic_obliquity_angle") if m.value is not None), None)
     forward_head = any(i.id == "forward_head_posture" for i in ranking)
-    return quantitative_notes(
-        lld_mm=lld, measured_obliquity_deg=oblique, forward_head=forward_head, facts=kb.model.quantitative
-    )
+    return quantitative_notes(lld_mm=lld, measured_obliquity_deg=oblique, forward_head=forward_head,
+                              facts=kb.model.quantitative)
 
 
 def _safety_net(triage: Triage) -> list[str]:
     notes = [f"{f.suspected}: {f.advice} ({f.whom}, {f.how_soon})" for f in triage.flags]
     if triage.follow_up_questions:
         notes.append("Please also answer: " + "; ".join(q["text"] for q in triage.follow_up_questions))
-    notes.append(
-        "Seek medical advice promptly if numbness in the saddle area, new bladder or bowel problems, "
-        "spreading weakness, fever or unexplained weight loss appear, or if pain keeps worsening."
-    )
+    notes.append("Seek medical advice promptly if numbness in the saddle area, new bladder or bowel problems, "
+                 "spreading weakness, fever or unexplained weight loss appear, or if pain keeps worsening.")
     return notes
 
 
@@ -61,10 +57,8 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
             out.append(f"{r.test_id}: {r.conflict_resolution}")
         for t in r.targets:
             if t.state == "indeterminate" and t.role == "primary":
-                out.append(
-                    f"{r.test_id} → {t.target}: {t.reason}; inside the measurement-error band, so "
-                    "indeterminate (never present)"
-                )
+                out.append(f"{r.test_id} → {t.target}: {t.reason}; inside the measurement-error band, so "
+                           "indeterminate (never present)")
     return out
 
 
@@ -100,13 +94,9 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
     present = frozenset(n for n, s in findings.statuses.items() if s.state in ("present", "probable"))
     show_chain = not triage.chain_suppressed
     return Assessment(
-        schema=ASSESSMENT_SCHEMA,
-        kb_version=kb.version,
-        profile=model.profile,
+        schema=ASSESSMENT_SCHEMA, kb_version=kb.version, profile=model.profile,
         profile_label=PROFILE_LABELS[model.profile],
-        case_id=case.id,
-        triage=triage,
-        findings=list(findings.results),
+        case_id=case.id, triage=triage, findings=list(findings.results),
         impairments=[s for s in findings.statuses.values() if s.state != "not_tested"],
         ranking=ranking,
         remote_summary=remote_summary(kb, ranking, chain_suppressed=triage.chain_suppressed),

@@ -35,15 +35,8 @@ class KinetraceError(Exception):
 class InputError(KinetraceError):
     """Bad user input: names the field, the value received and what was expected."""
 
-    def __init__(
-        self,
-        field: str,
-        value: Any = None,
-        expected: str = "",
-        *,
-        message: str | None = None,
-        problems: Sequence[str] | None = None,
-    ) -> None:
+    def __init__(self, field: str, value: Any = None, expected: str = "", *, message: str | None = None,
+                 problems: Sequence[str] | None = None) -> None:
         self.field = field
         self.value = value
         self.expected = expected

@@ -141,8 +141,7 @@ class RankedItem(_Out):
     name: str
     kind: Literal["local", "remote", "red_flag", "modifier"]
     probability: float | None = Field(
-        None, ge=0, le=1, description="posterior; null for red-flag conditions, which are screened by rule"
-    )
+        None, ge=0, le=1, description="posterior; null for red-flag conditions, which are screened by rule")
     prior: float | None = None
     state: FindingState = "not_tested"
     paths: list[Path] = Field(default_factory=list)

@@ -79,27 +79,20 @@ def read_manifest(manifest: str | Path) -> list[BatchItem]:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            "--manifest", str(file), f"a readable UTF-8 CSV file with the columns {', '.join(_MANIFEST_COLUMNS)}"
-        ) from exc
+        raise InputError("--manifest", str(file), "a readable UTF-8 CSV file with the columns "
+                         f"{', '.join(_MANIFEST_COLUMNS)}") from exc
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     unknown = [c for c in columns if c not in _MANIFEST_COLUMNS]
     if "case" not in columns or unknown:
-        raise InputError(
-            "--manifest",
-            message=f"{file}: header {','.join(columns) or '(none)'}; expected the "
-            f"columns {', '.join(_MANIFEST_COLUMNS)} (case required).",
-        )
+        raise InputError("--manifest", message=f"{file}: header {','.join(columns) or '(none)'}; expected the "
+                         f"columns {', '.join(_MANIFEST_COLUMNS)} (case required).")
     items = []
     for row in reader:
         line = reader.line_num
         if None in row:
-            raise InputError(
-                "--manifest",
-                message=f"{file} line {line}: more cells than the header's "
-                f"{len(columns)} columns; separate several photos or videos with ';'.",
-            )
+            raise InputError("--manifest", message=f"{file} line {line}: more cells than the header's "
+                             f"{len(columns)} columns; separate several photos or videos with ';'.")
         cells = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         if any(cells.values()):  # a blank line is not an item
             items.append(_manifest_item(cells, file, line))
@@ -114,10 +107,8 @@ def _manifest_item(row: dict[str, str], file: Path, line: int) -> BatchItem:
     for spec in _split(row.get("videos", "")):
         clip, _, test = spec.rpartition(":")
         if not clip or not test:
-            raise InputError(
-                "--manifest",
-                message=f"{where}: video {spec!r}; expected CLIP:TEST, e.g. sls_left.mp4:single_leg_stance.",
-            )
+            raise InputError("--manifest", message=f"{where}: video {spec!r}; expected CLIP:TEST, e.g. "
+                             "sls_left.mp4:single_leg_stance.")
         videos.append(VideoSpec(path=_beside(file, clip), test=test))
     photos = tuple(_beside(file, p) for p in _split(row.get("photos", "")))
     media = CaseMedia(photos=photos, videos=tuple(videos), height_cm=_height_cm(row.get("height_cm", ""), where))
@@ -130,9 +121,8 @@ def _height_cm(cell: str, where: str) -> float | None:
     try:
         return float(cell)
     except ValueError as exc:
-        raise InputError(
-            "--manifest", message=f"{where}: height_cm {cell!r}; expected a number of centimetres, e.g. 172."
-        ) from exc
+        raise InputError("--manifest", message=f"{where}: height_cm {cell!r}; expected a number of "
+                         "centimetres, e.g. 172.") from exc
 
 
 def _split(cell: str) -> list[str]:

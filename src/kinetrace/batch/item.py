@@ -18,9 +18,8 @@ __all__ = ["assess_file"]
 _log = logging.getLogger(__name__)
 
 
-def assess_file(
-    path: str | Path, profile: str = "evidence", *, media: CaseMedia | None = None, kb: KnowledgeBase | None = None
-) -> BatchRecord:
+def assess_file(path: str | Path, profile: str = "evidence", *, media: CaseMedia | None = None,
+                kb: KnowledgeBase | None = None) -> BatchRecord:
     """Assess one case file and return its record; never raises for a bad case.
 
     With `media`, its photos and clips are measured first and their findings merged into the case, as
@@ -48,13 +47,8 @@ def assess_file(
     except Exception as exc:  # a bug must not sink the other items; it is logged and recorded by name
         _log.exception("batch item %s failed unexpectedly", source)
         return _failed(source, case_id, exc)
-    return BatchRecord(
-        source=source,
-        case_id=result.case_id or case_id,
-        status="ok",
-        assessment=result.model_dump(mode="json", by_alias=True),
-        media_warnings=warnings,
-    )
+    return BatchRecord(source=source, case_id=result.case_id or case_id, status="ok",
+                       assessment=result.model_dump(mode="json", by_alias=True), media_warnings=warnings)
 
 
 def _declared_id(data: object) -> str | None:
@@ -71,4 +65,5 @@ def _failed(source: str, case_id: str, exc: BaseException) -> BatchRecord:
     message = "; ".join(lines) or type(exc).__name__
     if not isinstance(exc, KinetraceError):
         message = f"{type(exc).__name__}: {message} (a Kinetrace bug; please report it)"
-    return BatchRecord(source=source, case_id=case_id, status="failed", error=message, error_kind=type(exc).__name__)
+    return BatchRecord(source=source, case_id=case_id, status="failed", error=message,
+                       error_kind=type(exc).__name__)

@@ -11,14 +11,7 @@ Status = Literal["ok", "failed"]
 
 # Columns of summary.csv, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "case_id",
-    "source",
-    "status",
-    "action",
-    "top_item",
-    "probability",
-    "plan_size",
-    "message",
+    "case_id", "source", "status", "action", "top_item", "probability", "plan_size", "message",
 )
 
 

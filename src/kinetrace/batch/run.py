@@ -32,15 +32,8 @@ _CONNECT_TIMEOUT_S = 10
 _TASKS_PER_THREAD = 4  # plain cases take milliseconds, so tasks hold several; an item with media is a task alone
 
 
-def run_batch(
-    items: Sequence[str | Path | BatchItem],
-    *,
-    profile: str = "evidence",
-    scheduler: str | None = None,
-    workers: int = 2,
-    processes: bool = True,
-    progress: bool = True,
-) -> list[BatchRecord]:
+def run_batch(items: Sequence[str | Path | BatchItem], *, profile: str = "evidence", scheduler: str | None = None,
+              workers: int = 2, processes: bool = True, progress: bool = True) -> list[BatchRecord]:
     """Assess every case file on a Dask cluster and return one record per item, in input order.
 
     An item is a case file, or a `BatchItem` whose photos and clips are measured first on the worker. A file
@@ -67,10 +60,8 @@ def run_batch(
         threads = sum(client.nthreads().values()) or 1
         chunks = _chunks(batch, 1 if has_media else _chunk_size(len(batch), threads))
         run_id = uuid.uuid4().hex  # keys unique to this run: a shared scheduler must not hand back another's result
-        tasks = [
-            delayed(assess_items)(chunk, profile, dask_key_name=f"kinetrace-assess-{run_id}-{n}")
-            for n, chunk in enumerate(chunks)
-        ]
+        tasks = [delayed(assess_items)(chunk, profile, dask_key_name=f"kinetrace-assess-{run_id}-{n}")
+                 for n, chunk in enumerate(chunks)]
         futures = client.compute(tasks)
         _follow(futures, [len(c) for c in chunks], show=progress)
         return [r for future, chunk in zip(futures, chunks, strict=True) for r in _outcome(future, chunk)]
@@ -87,7 +78,7 @@ def _chunk_size(count: int, threads: int) -> int:
 
 
 def _chunks(items: list[BatchItem], size: int) -> list[list[BatchItem]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def _check_arguments(profile: str, workers: int) -> None:
@@ -105,17 +96,12 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
         try:
             client = Client(scheduler, timeout=_CONNECT_TIMEOUT_S)
         except ValueError as exc:
-            raise InputError(
-                "scheduler",
-                message=f"scheduler {scheduler!r}: not a Dask address ({exc}); expected e.g. tcp://10.0.0.5:8786.",
-            ) from exc
+            raise InputError("scheduler", message=f"scheduler {scheduler!r}: not a Dask address ({exc}); "
+                             "expected e.g. tcp://10.0.0.5:8786.") from exc
         except OSError as exc:
-            raise InputError(
-                "scheduler",
-                message=f"scheduler {scheduler!r}: could not connect within "
-                f"{_CONNECT_TIMEOUT_S} s; expected the address of a running Dask scheduler, "
-                "e.g. tcp://10.0.0.5:8786.",
-            ) from exc
+            raise InputError("scheduler", message=f"scheduler {scheduler!r}: could not connect within "
+                             f"{_CONNECT_TIMEOUT_S} s; expected the address of a running Dask scheduler, "
+                             "e.g. tcp://10.0.0.5:8786.") from exc
         with client:
             _wait_for_a_worker(client, scheduler)
             yield client
@@ -123,14 +109,8 @@ def _client(scheduler: str | None, *, workers: int, processes: bool) -> Iterator
     # Everything listens on localhost only; the scheduler's HTTP endpoint takes a free port rather than 8787,
     # so several runs never collide. Worker errors are recorded per item, so the cluster's own logs stay quiet.
     where = {"host": "127.0.0.1"} if processes else {}  # in-process clusters talk in memory, not over TCP
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=processes,
-        **where,
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.CRITICAL,
-    )
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, **where,
+                           dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
 
@@ -139,12 +119,9 @@ def _wait_for_a_worker(client: Client, scheduler: str) -> None:
     try:
         client.wait_for_workers(1, timeout=_CONNECT_TIMEOUT_S)
     except TimeoutError as exc:
-        raise InputError(
-            "scheduler",
-            message=f"scheduler {scheduler!r}: no worker joined within "
-            f"{_CONNECT_TIMEOUT_S} s; expected a cluster with at least one worker "
-            "(start one with `dask worker ADDRESS`).",
-        ) from exc
+        raise InputError("scheduler", message=f"scheduler {scheduler!r}: no worker joined within "
+                         f"{_CONNECT_TIMEOUT_S} s; expected a cluster with at least one worker "
+                         "(start one with `dask worker ADDRESS`).") from exc
 
 
 def _follow(futures: list[Future[list[BatchRecord]]], sizes: list[int], *, show: bool) -> None:
@@ -172,13 +149,5 @@ def _outcome(future: Future[list[BatchRecord]], chunk: list[BatchItem]) -> list[
         return future.result()
     exc = future.exception()
     message = f"the worker could not finish this case ({type(exc).__name__}: {exc})"
-    return [
-        BatchRecord(
-            source=item.path,
-            case_id=Path(item.path).stem,
-            status="failed",
-            error=message,
-            error_kind=type(exc).__name__,
-        )
-        for item in chunk
-    ]
+    return [BatchRecord(source=item.path, case_id=Path(item.path).stem, status="failed", error=message,
+                        error_kind=type(exc).__name__) for item in chunk]

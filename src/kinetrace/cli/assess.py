@@ -47,7 +47,8 @@ def _merge(case_data: dict[str, Any], extra: dict[str, Any], source: str) -> dic
     return merged
 
 
-def _media_findings(photos: list[Path], videos: list[str], height_cm: float | None) -> tuple[dict[str, Any], list[str]]:
+def _media_findings(photos: list[Path], videos: list[str], height_cm: float | None
+                    ) -> tuple[dict[str, Any], list[str]]:
     found: dict[str, Any] = {}
     sources: list[str] = []
     if photos:
@@ -72,16 +73,8 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
     return found, sources
 
 
-def _run(
-    case_path: Path,
-    fmt: Format,
-    profile: ProfileName,
-    photos: list[Path],
-    videos: list[str],
-    out: Path | None,
-    *,
-    height_cm: float | None = None,
-) -> None:
+def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
+         out: Path | None, *, height_cm: float | None = None) -> None:
     from kinetrace.assessment import assess
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data
@@ -137,17 +130,13 @@ def register(app: typer.Typer) -> None:
     def assess(
         case: Path = typer.Argument(..., help="Case file (YAML or JSON, schema kinetrace.case/1)."),
         fmt: Format = typer.Option(Format.TEXT, "--format", "-f", help="text (default), json or markdown."),
-        profile: ProfileName = typer.Option(
-            ProfileName.EVIDENCE,
-            help="evidence (default): links weighted by evidence grade; seed: the seed articles' chains at face value.",
-        ),
+        profile: ProfileName = typer.Option(ProfileName.EVIDENCE, help="evidence (default): links weighted by "
+                                            "evidence grade; seed: the seed articles' chains at face value."),
         photos: list[Path] = typer.Option([], "--photos", help="Posture photos to measure and merge (repeatable)."),
-        videos: list[str] = typer.Option(
-            [], "--videos", help="VIDEO:TEST clips to measure and merge, e.g. clip.mp4:single_leg_stance (repeatable)."
-        ),
-        height_cm: float | None = typer.Option(
-            None, "--height-cm", min=50, max=250, help="Person's height, to give photo translations in mm."
-        ),
+        videos: list[str] = typer.Option([], "--videos", help="VIDEO:TEST clips to measure and merge, e.g. "
+                                         "clip.mp4:single_leg_stance (repeatable)."),
+        height_cm: float | None = typer.Option(None, "--height-cm", min=50, max=250,
+                                               help="Person's height, to give photo translations in mm."),
         out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
     ) -> None:
         """Assess one case: red-flag triage first, then findings, ranked contributors with chains, plan.

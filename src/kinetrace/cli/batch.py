@@ -67,7 +67,8 @@ def _report(records: list[BatchRecord], written: str, elapsed_s: float) -> int:
         typer.echo(f"failed: {shown}", err=True)
     if len(failed) > _LISTED_FAILURES:
         typer.echo(f"failed: … and {len(failed) - _LISTED_FAILURES} more (see the summary)", err=True)
-    typer.echo(f"{len(records) - len(failed)} ok, {len(failed)} failed in {elapsed_s:.1f} s; wrote {written}", err=True)
+    typer.echo(f"{len(records) - len(failed)} ok, {len(failed)} failed in {elapsed_s:.1f} s; wrote {written}",
+               err=True)
     return len(failed)
 
 
@@ -79,11 +80,8 @@ def _warn_other_knowledge(records: list[BatchRecord]) -> None:
     other = [r for r in records if r.is_ok and r.assessment and r.assessment.get("kb_version") != local]
     if other:
         versions = ", ".join(sorted({str(r.assessment.get("kb_version")) for r in other if r.assessment}))
-        typer.echo(
-            f"warning: {len(other)} case(s) were assessed with knowledge base {versions}, not this "
-            f"install's {local}; install the same Kinetrace on the workers.",
-            err=True,
-        )
+        typer.echo(f"warning: {len(other)} case(s) were assessed with knowledge base {versions}, not this "
+                   f"install's {local}; install the same Kinetrace on the workers.", err=True)
 
 
 def _batch(cases: list[str], options: _Options) -> None:
@@ -93,9 +91,8 @@ def _batch(cases: list[str], options: _Options) -> None:
     items = _items(cases, options.manifest)
     start = time.perf_counter()
     workers = _DEFAULT_WORKERS if options.workers is None else options.workers
-    records = run_batch(
-        items, profile=options.profile.value, scheduler=options.scheduler, workers=workers, progress=options.progress
-    )
+    records = run_batch(items, profile=options.profile.value, scheduler=options.scheduler, workers=workers,
+                        progress=options.progress)
     outputs = write_outputs(records, out)
     if options.scheduler is not None:
         _warn_other_knowledge(records)
@@ -109,43 +106,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def batch(  # noqa: PLR0917 - Typer reads the options from the parameters; it passes them by keyword
-        cases: list[str] = typer.Argument(
-            None,
-            metavar="CASES_OR_GLOB",
-            show_default=False,
-            help="Case files, folders of case files, or glob patterns "
-            "(quote a pattern to let kinetrace expand it; ** recurses).",
-        ),
-        out: Path | None = typer.Option(
-            None,
-            "--out",
-            "-o",
-            show_default=False,
-            help="Output folder (required; created if missing) for assessments.jsonl and summary.csv.",
-        ),
-        manifest: Path | None = typer.Option(
-            None,
-            "--manifest",
-            "-m",
-            show_default=False,
-            help="CSV with the columns case, photos, videos, height_cm: "
-            "photos (';'-separated) and CLIP:TEST clips to measure for each "
-            "case before it is assessed; paths relative to the CSV.",
-        ),
-        workers: int | None = typer.Option(
-            None,
-            "--workers",
-            "-w",
-            show_default=False,
-            help=f"Worker processes of the local cluster (default {_DEFAULT_WORKERS}).",
-        ),
-        scheduler: str | None = typer.Option(
-            None,
-            "--scheduler",
-            help="Address of a running Dask scheduler, "
-            "e.g. tcp://10.0.0.5:8786, instead of a local cluster. Its workers "
-            "need Kinetrace installed and the case files at the same paths.",
-        ),
+        cases: list[str] = typer.Argument(None, metavar="CASES_OR_GLOB", show_default=False,
+                                          help="Case files, folders of case files, or glob patterns "
+                                          "(quote a pattern to let kinetrace expand it; ** recurses)."),
+        out: Path | None = typer.Option(None, "--out", "-o", show_default=False, help="Output folder "
+                                        "(required; created if missing) for assessments.jsonl and summary.csv."),
+        manifest: Path | None = typer.Option(None, "--manifest", "-m", show_default=False,
+                                             help="CSV with the columns case, photos, videos, height_cm: "
+                                             "photos (';'-separated) and CLIP:TEST clips to measure for each "
+                                             "case before it is assessed; paths relative to the CSV."),
+        workers: int | None = typer.Option(None, "--workers", "-w", show_default=False,
+                                           help=f"Worker processes of the local cluster "
+                                           f"(default {_DEFAULT_WORKERS})."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, "
+                                             "e.g. tcp://10.0.0.5:8786, instead of a local cluster. Its workers "
+                                             "need Kinetrace installed and the case files at the same paths."),
         profile: ProfileName = typer.Option(ProfileName.EVIDENCE, help="evidence (default) or seed."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
         strict: bool = typer.Option(False, "--strict", help=f"Exit {_STRICT_EXIT} if any case failed."),
@@ -168,13 +143,6 @@ def register(app: typer.Typer) -> None:
         Exit status: 0 done (failed cases are listed in the outputs),
         2 bad arguments, 1 other error; with --strict, 3 if any case failed.
         """
-        options = _Options(
-            out=out,
-            manifest=manifest,
-            workers=workers,
-            scheduler=scheduler,
-            profile=profile,
-            progress=progress,
-            strict=strict,
-        )
+        options = _Options(out=out, manifest=manifest, workers=workers, scheduler=scheduler, profile=profile,
+                           progress=progress, strict=strict)
         _batch(cases or [], options)

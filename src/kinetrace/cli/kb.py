@@ -15,11 +15,8 @@ from kinetrace.errors import InputError, NotFoundError
 
 __all__ = ["register"]
 
-kb_app = typer.Typer(
-    help="Inspect the knowledge base: regions, edges, tests, impairments, interventions, "
-    "red flags. Example: kinetrace kb list edges",
-    no_args_is_help=True,
-)
+kb_app = typer.Typer(help="Inspect the knowledge base: regions, edges, tests, impairments, interventions, "
+                          "red flags. Example: kinetrace kb list edges", no_args_is_help=True)
 
 
 class Kind(StrEnum):
@@ -37,28 +34,15 @@ class Kind(StrEnum):
     REFERENCES = "references"
 
 
-_ATTR = {
-    "regions": "regions",
-    "edges": "edges",
-    "tests": "tests",
-    "impairments": "impairments",
-    "interventions": "interventions",
-    "red-flags": "red_flags",
-    "questions": "questions",
-    "claims": "seed_claims",
-    "activities": "activities",
-    "references": "references",
-}
+_ATTR = {"regions": "regions", "edges": "edges", "tests": "tests", "impairments": "impairments",
+         "interventions": "interventions", "red-flags": "red_flags", "questions": "questions",
+         "claims": "seed_claims", "activities": "activities", "references": "references"}
 
 
 def _summary(kind: str, entry: Any) -> list[str]:  # noqa: PLR0911 (one row shape per kind)
     if kind == "edges":
-        return [
-            entry.id,
-            f"{', '.join(entry.cause)} → {', '.join(entry.effect)}",
-            f"{entry.grades.mech}/{entry.grades.pain}",
-            ", ".join(entry.seeds) or "—",
-        ]
+        return [entry.id, f"{', '.join(entry.cause)} → {', '.join(entry.effect)}",
+                f"{entry.grades.mech}/{entry.grades.pain}", ", ".join(entry.seeds) or "—"]
     if kind == "tests":
         return [entry.id, entry.name, entry.unit, ", ".join(sorted({r.target for r in entry.informs})) or "—"]
     if kind == "impairments":
@@ -78,18 +62,12 @@ def _summary(kind: str, entry: Any) -> list[str]:  # noqa: PLR0911 (one row shap
     return [entry.id, entry.name, entry.role, ", ".join(entry.neighbours)]
 
 
-_HEADERS = {
-    "edges": ["id", "cause → effect", "mech/pain", "seeds"],
-    "tests": ["id", "name", "unit", "informs"],
-    "impairments": ["id", "name", "kind", "prior"],
-    "interventions": ["id", "name", "grade", "targets"],
-    "red-flags": ["id", "condition", "action", "suspected"],
-    "questions": ["id", "text", "required for", ""],
-    "claims": ["id", "seed", "grade", "claim"],
-    "references": ["id", "citation", "", ""],
-    "activities": ["id", "name", "behaviour", "keywords (first six)"],
-    "regions": ["id", "name", "role", "neighbours"],
-}
+_HEADERS = {"edges": ["id", "cause → effect", "mech/pain", "seeds"], "tests": ["id", "name", "unit", "informs"],
+            "impairments": ["id", "name", "kind", "prior"], "interventions": ["id", "name", "grade", "targets"],
+            "red-flags": ["id", "condition", "action", "suspected"], "questions": ["id", "text", "required for", ""],
+            "claims": ["id", "seed", "grade", "claim"], "references": ["id", "citation", "", ""],
+            "activities": ["id", "name", "behaviour", "keywords (first six)"],
+            "regions": ["id", "name", "role", "neighbours"]}
 
 
 class ListFormat(StrEnum):
@@ -101,12 +79,9 @@ class ListFormat(StrEnum):
 
 @kb_app.command("list")
 def list_entries(
-    kind: Kind | None = typer.Argument(
-        None,
-        help="regions, edges, tests, impairments, interventions, red-flags, "
-        "questions, claims, activities, references; all kinds with counts "
-        "if left out.",
-    ),
+    kind: Kind | None = typer.Argument(None, help="regions, edges, tests, impairments, interventions, red-flags, "
+                                                  "questions, claims, activities, references; all kinds with counts "
+                                                  "if left out."),
     fmt: ListFormat = typer.Option(ListFormat.TABLE, "--format", "-f", help="table or json."),
 ) -> None:
     """List entries of one kind (or count every kind). Example: kinetrace kb list tests --format json"""
@@ -123,9 +98,8 @@ def list_entries(
         return
     entries = list(getattr(kb, _ATTR[kind.value]).values())
     if fmt == ListFormat.JSON:
-        typer.echo(
-            json.dumps([e.model_dump(mode="json", by_alias=True) for e in entries], indent=2, ensure_ascii=False)
-        )
+        typer.echo(json.dumps([e.model_dump(mode="json", by_alias=True) for e in entries], indent=2,
+                              ensure_ascii=False))
         return
     table = Table(title=f"{kind.value} ({len(entries)}) · knowledge base {kb.version}")
     for h in _HEADERS[kind.value]:
@@ -144,7 +118,8 @@ def show(entry_id: str = typer.Argument(..., help="Any id: E06, hip_ir_prone, li
     for attr in _ATTR.values():
         table = getattr(kb, attr)
         if entry_id in table:
-            typer.echo(json.dumps(table[entry_id].model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False))
+            typer.echo(json.dumps(table[entry_id].model_dump(mode="json", by_alias=True), indent=2,
+                                  ensure_ascii=False))
             return
     known = [i for attr in _ATTR.values() for i in getattr(kb, attr)]
     import difflib
@@ -190,12 +165,8 @@ def export(
     kb = load_knowledge()
     model = build_model(kb, profile)
     net = NoisyOrNetwork(model.order, model.leak, model.node_parents())
-    regions = [
-        Observation(
-            f"pain:{r}", kb.model.region_leak, tuple((lk.cause, lk.weight) for lk in model.region_links(r)), True
-        )
-        for r in kb.regions
-    ]
+    regions = [Observation(f"pain:{r}", kb.model.region_leak,
+                           tuple((lk.cause, lk.weight) for lk in model.region_links(r)), True) for r in kb.regions]
     tables, _ = network_tables(net, regions)
     text = to_xmlbif(tables, name=f"kinetrace-{profile}-{kb.version}")
     if out is None:

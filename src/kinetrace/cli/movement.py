@@ -48,7 +48,8 @@ def _norm_text(row: dict[str, Any]) -> str:
         return f"threshold {row['norm']:g}"
     if row["outside_norm"] is None:
         return "give --age" if row["norm_needs_age"] else ""
-    return f"[yellow]below norm ({row['norm']:g})[/yellow]" if row["outside_norm"] else f"within norm ({row['norm']:g})"
+    return (f"[yellow]below norm ({row['norm']:g})[/yellow]" if row["outside_norm"]
+            else f"within norm ({row['norm']:g})")
 
 
 def _print_table(analysis: Any) -> None:
@@ -58,11 +59,9 @@ def _print_table(analysis: Any) -> None:
     from kinetrace.metrics.movement import metric_table
 
     console = Console()
-    console.print(
-        f"[bold]{analysis.video.name}[/bold]: {analysis.test}, {analysis.view.value} view, side "
-        f"{analysis.side}; person in {analysis.frames_with_person}/{analysis.frames} frames; "
-        f"left/right swaps corrected in {analysis.swaps_corrected} frame(s)"
-    )
+    console.print(f"[bold]{analysis.video.name}[/bold]: {analysis.test}, {analysis.view.value} view, side "
+                  f"{analysis.side}; person in {analysis.frames_with_person}/{analysis.frames} frames; "
+                  f"left/right swaps corrected in {analysis.swaps_corrected} frame(s)")
     table = Table(show_lines=False)
     for col in ("metric", "side", "value", "norm", "feeds", "status"):
         table.add_column(col)
@@ -81,28 +80,18 @@ def _print_table(analysis: Any) -> None:
         if "not measurable" not in warning:
             console.print(f"[yellow]warning[/yellow]: {warning}")
     if analysis.outputs:
-        console.print(
-            f"outputs in {next(iter(analysis.outputs.values())).parent}: "
-            + ", ".join(p.name for p in analysis.outputs.values())
-        )
+        console.print(f"outputs in {next(iter(analysis.outputs.values())).parent}: "
+                      + ", ".join(p.name for p in analysis.outputs.values()))
 
 
 def _as_json(analysis: Any) -> str:
     from kinetrace.metrics.movement import metric_table
 
-    data = {
-        "test": analysis.test,
-        "video": analysis.video.name,
-        "view": analysis.view.value,
-        "side": analysis.side,
-        "frames": analysis.frames,
-        "frames_with_person": analysis.frames_with_person,
-        "swaps_corrected": analysis.swaps_corrected,
-        "metrics": metric_table(analysis.metrics),
-        "findings": analysis.findings,
-        "warnings": list(analysis.warnings),
-        "outputs": {k: str(v) for k, v in analysis.outputs.items()},
-    }
+    data = {"test": analysis.test, "video": analysis.video.name, "view": analysis.view.value,
+            "side": analysis.side, "frames": analysis.frames, "frames_with_person": analysis.frames_with_person,
+            "swaps_corrected": analysis.swaps_corrected, "metrics": metric_table(analysis.metrics),
+            "findings": analysis.findings, "warnings": list(analysis.warnings),
+            "outputs": {k: str(v) for k, v in analysis.outputs.items()}}
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -112,19 +101,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def movement(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
         video: Path = typer.Argument(..., help="Video clip of the test (MP4, MOV, AVI, ...)."),
-        test: str = typer.Option(
-            ...,
-            "--test",
-            "-t",
-            help="single_leg_stance, single_leg_squat, squat, "
-            "overhead_reach, gait, seated_trunk_rotation or seated_hip_ir.",
-        ),
-        side: Side | None = typer.Option(
-            None, "--side", help="Tested side (stance leg, reaching arm). Default: found from the movement."
-        ),
-        out: Path | None = typer.Option(
-            None, "--out", "-o", help="Output folder (new, empty, or a previous output). Default: ./<video>-<test>/"
-        ),
+        test: str = typer.Option(..., "--test", "-t", help="single_leg_stance, single_leg_squat, squat, "
+                                 "overhead_reach, gait, seated_trunk_rotation or seated_hip_ir."),
+        side: Side | None = typer.Option(None, "--side", help="Tested side (stance leg, reaching arm). "
+                                         "Default: found from the movement."),
+        out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (new, empty, or a previous "
+                                        "output). Default: ./<video>-<test>/"),
         view: ViewChoice | None = typer.Option(None, "--view", help="front or side. Default: detected."),
         age: int | None = typer.Option(None, "--age", min=0, max=120, help="Age in years, for age norms."),
         model: str = typer.Option("full", "--model", help="Pose model: full (default) or lite (faster)."),
@@ -147,16 +129,9 @@ def register(app: typer.Typer) -> None:
         from kinetrace.vision.video import analyse_video
 
         target = out if out is not None else Path.cwd() / f"{video.stem}-{test}"
-        analysis = analyse_video(
-            video,
-            test,
-            side=side.value if side else None,
-            out_dir=target,
-            progress=not no_progress,
-            view=view.value if view else None,
-            age=age,
-            model=model,
-        )
+        analysis = analyse_video(video, test, side=side.value if side else None, out_dir=target,
+                                 progress=not no_progress, view=view.value if view else None, age=age,
+                                 model=model)
         if fmt == Format.JSON:
             typer.echo(_as_json(analysis))
         else:

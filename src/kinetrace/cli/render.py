@@ -29,22 +29,19 @@ def _triage_panel(a: Assessment) -> Panel:
     style, title = _ACTION_STYLE[a.triage.action.value]
     lines = [Text(a.triage.summary)]
     for f in a.triage.flags:
-        lines.append(
-            Text(
-                f"• {f.suspected} [{f.rule_id}, {f.action.value}]: {f.advice} See {f.whom}, {f.how_soon}.", style="bold"
-            )
-        )
+        lines.append(Text(f"• {f.suspected} [{f.rule_id}, {f.action.value}]: {f.advice} See {f.whom}, "
+                          f"{f.how_soon}.", style="bold"))
     for q in a.triage.missing_questions:
         lines.append(Text(f"? {q['text']}  ({q['id']})", style="yellow"))
     for q in a.triage.follow_up_questions:
         lines.append(Text(f"→ follow-up: {q['text']}  ({q['id']})"))
-    return Panel(
-        Group(*lines), title=f"[{style}] Triage: {title} [/]", border_style="red" if a.triage.flags else "green"
-    )
+    return Panel(Group(*lines), title=f"[{style}] Triage: {title} [/]", border_style="red" if a.triage.flags else
+                 "green")
 
 
 def _ranking_table(a: Assessment) -> Table:
-    table = Table(title="Ranked sources and contributors (hypotheses, not diagnoses)", show_lines=True, expand=True)
+    table = Table(title="Ranked sources and contributors (hypotheses, not diagnoses)", show_lines=True,
+                  expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("Item", ratio=2)
     table.add_column("Kind", width=9)
@@ -93,21 +90,13 @@ def _plan_table(a: Assessment) -> Table:
 
 def print_assessment(a: Assessment, console: Console) -> None:
     """Print the full assessment to a rich console."""
-    console.print(
-        Panel(
-            a.profile_label,
-            title=f"Profile: {a.profile} · knowledge base {a.kb_version}",
-            border_style="magenta" if a.profile == "seed" else "blue",
-        )
-    )
+    console.print(Panel(a.profile_label, title=f"Profile: {a.profile} · knowledge base {a.kb_version}",
+                        border_style="magenta" if a.profile == "seed" else "blue"))
     console.print(_triage_panel(a))
     mapped = [m for m in a.activity_mapping if m.keyword is not None or m.activity is None]
     if mapped:
-        lines = [
-            f"• {m.field}: “{m.text}” → {m.activity or 'not recognised'}"
-            + (f" (keyword “{m.keyword}”)" if m.keyword else "")
-            for m in mapped
-        ]
+        lines = [f"• {m.field}: “{m.text}” → {m.activity or 'not recognised'}"
+                 + (f" (keyword “{m.keyword}”)" if m.keyword else "") for m in mapped]
         console.print(Panel("\n".join(lines), title="How free-text activities were read"))
     if a.findings:
         console.print(_findings_table(a))
@@ -115,26 +104,17 @@ def print_assessment(a: Assessment, console: Console) -> None:
         console.print(_ranking_table(a))
     console.print(Panel(a.remote_summary, title="Remote contributors"))
     if a.not_tested:
-        lines = [
-            f"• {n.name} ({n.test_id}){' — could change the top' if n.could_change_top else ''}: {n.reason}"
-            for n in a.not_tested
-        ]
+        lines = [f"• {n.name} ({n.test_id}){' — could change the top' if n.could_change_top else ''}: {n.reason}"
+                 for n in a.not_tested]
         console.print(Panel("\n".join(lines), title="Not tested"))
     if a.next_test:
-        console.print(
-            Panel(f"{a.next_test.name} ({a.next_test.test_id}): {a.next_test.reason}", title="Next best test")
-        )
+        console.print(Panel(f"{a.next_test.name} ({a.next_test.test_id}): {a.next_test.reason}",
+                            title="Next best test"))
     if a.plan:
         console.print(_plan_table(a))
     elif a.triage.plan_suppressed:
-        console.print(
-            Panel(
-                "No exercise plan: the red-flag outcome comes first. Do not start exercises until "
-                "this has been assessed.",
-                title="Plan",
-                border_style="red",
-            )
-        )
+        console.print(Panel("No exercise plan: the red-flag outcome comes first. Do not start exercises until "
+                            "this has been assessed.", title="Plan", border_style="red"))
     if a.claims_you_may_have_heard:
         lines = [f"• {c.claim} — {c.grade}: {c.statement}" for c in a.claims_you_may_have_heard]
         console.print(Panel("\n".join(lines), title="Claims you may have heard (not ranked)"))
@@ -146,16 +126,9 @@ def print_assessment(a: Assessment, console: Console) -> None:
 
 def to_markdown(a: Assessment) -> str:
     """Return the assessment as a Markdown document."""
-    out = [
-        f"# Kinetrace assessment{f' — {a.case_id}' if a.case_id else ''}",
-        "",
-        f"*{a.profile_label}* Knowledge base `{a.kb_version}`.",
-        "",
-        f"## Triage: `{a.triage.action.value}`",
-        "",
-        a.triage.summary,
-        "",
-    ]
+    out = [f"# Kinetrace assessment{f' — {a.case_id}' if a.case_id else ''}", "",
+           f"*{a.profile_label}* Knowledge base `{a.kb_version}`.", "",
+           f"## Triage: `{a.triage.action.value}`", "", a.triage.summary, ""]
     out += [f"- **{f.suspected}** ({f.rule_id}): {f.advice} See {f.whom}, {f.how_soon}." for f in a.triage.flags]
     out += [f"- Question to answer: {q['text']} (`{q['id']}`)" for q in a.triage.missing_questions]
     if a.ranking:

@@ -116,10 +116,8 @@ def _photos(assessment: Any, base: Path, extra: list[Path]) -> list[Any]:
 def _photo_pairs(before: list[Any], after: list[Any]) -> list[Any]:
     from kinetrace.reports import PhotoPair
 
-    return [
-        PhotoPair(caption=a.caption, before_uri=b.data_uri, after_uri=a.data_uri)
-        for b, a in zip(before, after, strict=False)
-    ]
+    return [PhotoPair(caption=a.caption, before_uri=b.data_uri, after_uri=a.data_uri)
+            for b, a in zip(before, after, strict=False)]
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -129,16 +127,8 @@ def _write(path: Path, data: bytes | str) -> None:
     typer.echo(f"wrote {path}", err=True)
 
 
-def _report(
-    subject: Path,
-    *,
-    pdf: Path | None,
-    html: Path | None,
-    audience: AudienceName,
-    profile: ProfileName,
-    previous: Path | None,
-    images: list[Path],
-) -> None:
+def _report(subject: Path, *, pdf: Path | None, html: Path | None, audience: AudienceName,
+            profile: ProfileName, previous: Path | None, images: list[Path]) -> None:
     if pdf is None and html is None:
         raise InputError("--pdf", None, "an output file: give --pdf OUT.pdf and/or --html OUT.html")
     from kinetrace.knowledge import load_knowledge
@@ -150,20 +140,19 @@ def _report(
     options: dict[str, Any] = {}
     if previous is not None:
         before, _ = _read_subject(previous, kb, profile.value)
-        options = {"previous": before, "photo_pairs": _photo_pairs(_photos(before, previous.parent, []), photos)}
+        options = {"previous": before,
+                   "photo_pairs": _photo_pairs(_photos(before, previous.parent, []), photos)}
     today = dt.date.today().strftime("%d %b %Y").lstrip("0")
-    model = compose_report(
-        assessment, audience=audience.value, generated_on=today, kb=kb, case=case, photos=photos, **options
-    )
+    model = compose_report(assessment, audience=audience.value, generated_on=today, kb=kb, case=case,
+                           photos=photos, **options)
     if html is not None:
         _write(html, model_html(model))
     if pdf is not None:
         _write(pdf, model_pdf(model))
 
 
-def _export(
-    subject: Path, fhir: Path | None, json_out: Path | None, csv_out: Path | None, profile: ProfileName
-) -> None:
+def _export(subject: Path, fhir: Path | None, json_out: Path | None, csv_out: Path | None,
+            profile: ProfileName) -> None:
     if fhir is None and json_out is None and csv_out is None:
         raise InputError("--fhir", None, "at least one output: --fhir OUT.json, --json OUT.json or --csv OUT.csv")
     from kinetrace.exports import assessment_json, fhir_bundle_json, measurements_csv
@@ -215,11 +204,8 @@ def _import(file: Path, trial: str, into: Path | None, out: Path | None, fmt: Im
         typer.echo(text, nl=False)
     else:
         _write(out, text)
-    typer.echo(
-        f"{len(result.findings)} finding(s) from {result.source} ({result.file_format}, "
-        f"{result.n_frames} frames, trial: {result.trial})",
-        err=True,
-    )
+    typer.echo(f"{len(result.findings)} finding(s) from {result.source} ({result.file_format}, "
+               f"{result.n_frames} frames, trial: {result.trial})", err=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -233,11 +219,8 @@ def register(app: typer.Typer) -> None:
         html: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
         audience: AudienceName = typer.Option(AudienceName.CLINICIAN, help="clinician (default) or patient."),
         profile: ProfileName = typer.Option(ProfileName.EVIDENCE, help="Reasoning profile when SUBJECT is a case."),
-        previous: Path | None = typer.Option(
-            None,
-            "--previous",
-            help="An earlier visit (case or result): adds the reassessment comparison against measurement error.",
-        ),
+        previous: Path | None = typer.Option(None, "--previous", help="An earlier visit (case or result): adds "
+                                             "the reassessment comparison against measurement error."),
         images: list[Path] = typer.Option([], "--image", help="Extra picture to include (repeatable)."),
     ) -> None:
         """Write a clinician or patient report (PDF and/or HTML), rendered offline.
@@ -271,13 +254,9 @@ def register(app: typer.Typer) -> None:
     @app.command(name="import")
     def import_(
         file: Path = typer.Argument(..., help="Motion-capture file: .trc, .c3d, .mot or .sto."),
-        trial: str = typer.Option(
-            "standing",
-            "--trial",
-            help="What the person did: standing (markers or "
-            "coordinates), or for .mot/.sto: overhead_reach, hip_ir_prone, hip_ir_seated, "
-            "hip_ir_supine, hip_extension.",
-        ),
+        trial: str = typer.Option("standing", "--trial", help="What the person did: standing (markers or "
+                                  "coordinates), or for .mot/.sto: overhead_reach, hip_ir_prone, hip_ir_seated, "
+                                  "hip_ir_supine, hip_extension."),
         into: Path | None = typer.Option(None, "--into", help="Merge the findings into this case file."),
         out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of printing."),
         fmt: ImportFormat = typer.Option(ImportFormat.YAML, "--format", "-f", help="yaml (default) or json."),

@@ -27,25 +27,14 @@ CODE_SYSTEM_TEST = "https://kinetrace.dev/fhir/CodeSystem/clinical-test"
 CODE_SYSTEM_HYPOTHESIS = "https://kinetrace.dev/fhir/CodeSystem/impairment"
 CODE_SYSTEM_INTERVENTION = "https://kinetrace.dev/fhir/CodeSystem/intervention"
 _UCUM = "http://unitsofmeasure.org"
-_UCUM_CODES = {
-    "deg": ("deg", "°"),
-    "mm": ("mm", "mm"),
-    "cm": ("cm", "cm"),
-    "s": ("s", "s"),
-    "mmHg": ("mm[Hg]", "mmHg"),
-    "points": ("{score}", "points"),
-}
+_UCUM_CODES = {"deg": ("deg", "°"), "mm": ("mm", "mm"), "cm": ("cm", "cm"), "s": ("s", "s"),
+               "mmHg": ("mm[Hg]", "mmHg"), "points": ("{score}", "points")}
 _NAMESPACE = uuid.UUID("6b1f3c2e-5d0a-4f7e-9a41-4b1d2c3e4f50")  # fixed, so exports are reproducible
 _REFUTED_STATES = {"absent"}
 _INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 # What a finding's primary reading says, as HL7 interpretation codes: A abnormal, N normal, IND indeterminate.
-_STATE_CODES = {
-    "present": ("A", "Abnormal"),
-    "probable": ("A", "Abnormal"),
-    "possible": ("IND", "Indeterminate"),
-    "indeterminate": ("IND", "Indeterminate"),
-    "absent": ("N", "Normal"),
-}
+_STATE_CODES = {"present": ("A", "Abnormal"), "probable": ("A", "Abnormal"), "possible": ("IND", "Indeterminate"),
+                "indeterminate": ("IND", "Indeterminate"), "absent": ("N", "Normal")}
 
 
 @cache
@@ -82,17 +71,8 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str) -> 
     obs: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                        "code": "exam",
-                        "display": "Exam",
-                    }
-                ]
-            }
-        ],
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                  "code": "exam", "display": "Exam"}]}],
         "code": _test_code(f),
         "subject": {"reference": subject},
         "effectiveDateTime": issued,
@@ -102,28 +82,16 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str) -> 
     sides = [(s, getattr(f, s)) for s in ("left", "right") if getattr(f, s) is not None]
     if sides:
         obs["component"] = [
-            {
-                "code": {
-                    "coding": [
-                        {"system": CODE_SYSTEM_TEST, "code": f"{f.test_id}.{side}", "display": f"{f.name}, {side}"}
-                    ],
-                    "text": side,
-                },
-                **_value(v, f.unit),
-            }
-            for side, v in sides
-        ]
+            {"code": {"coding": [{"system": CODE_SYSTEM_TEST, "code": f"{f.test_id}.{side}",
+                                  "display": f"{f.name}, {side}"}], "text": side}, **_value(v, f.unit)}
+            for side, v in sides]
     if f.method:
         obs["method"] = {"text": f.method}
     primary = next((t for t in f.targets if t.role == "primary"), None)
     if primary is not None and primary.state in _STATE_CODES:
         code, display = _STATE_CODES[primary.state]
-        obs["interpretation"] = [
-            {
-                "coding": [{"system": _INTERPRETATION, "code": code, "display": display}],
-                "text": f"{primary.target.replace('_', ' ')}: {primary.state}",
-            }
-        ]
+        obs["interpretation"] = [{"coding": [{"system": _INTERPRETATION, "code": code, "display": display}],
+                                  "text": f"{primary.target.replace('_', ' ')}: {primary.state}"}]
     notes = [t.reason for t in f.targets if t.reason]
     if f.uncertainty is not None:
         notes.append(f"measurement uncertainty ±{f.uncertainty:g} {f.unit}")
@@ -149,20 +117,16 @@ def _condition(r: RankedItem, subject: str, evidence: list[str]) -> dict[str, An
     status = "refuted" if r.state in _REFUTED_STATES else "differential"
     cond: dict[str, Any] = {
         "resourceType": "Condition",
-        "verificationStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": status}]
-        },
+        "verificationStatus": {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": status}]},
         "code": {"coding": [{"system": CODE_SYSTEM_HYPOTHESIS, "code": r.id, "display": r.name}], "text": r.name},
         "subject": {"reference": subject},
-        "note": [
-            {"text": f"Kinetrace {r.kind} hypothesis, {_probability(r)}. {r.explanation}"},
-            *({"text": p.text} for p in r.paths),
-        ],
+        "note": [{"text": f"Kinetrace {r.kind} hypothesis, {_probability(r)}. {r.explanation}"},
+                 *({"text": p.text} for p in r.paths)],
     }
     if status != "refuted":
-        cond["clinicalStatus"] = {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
-        }
+        cond["clinicalStatus"] = {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]}
     if evidence:
         cond["evidence"] = [{"detail": [{"reference": ref} for ref in evidence]}]
     return cond
@@ -174,19 +138,17 @@ def _probability(r: RankedItem) -> str:
 
 def _activity(p: PlanItem) -> dict[str, Any]:
     description = f"{p.description} Dose: {p.dosage}." if p.dosage else p.description
-    return {
-        "detail": {
-            "code": {
-                "coding": [{"system": CODE_SYSTEM_INTERVENTION, "code": p.intervention_id, "display": p.name}],
-                "text": p.name,
-            },
-            "status": "not-started",
-            "description": f"{description} Evidence grade {p.grade}. Because: {p.because}",
-        }
-    }
+    return {"detail": {
+        "code": {"coding": [{"system": CODE_SYSTEM_INTERVENTION, "code": p.intervention_id, "display": p.name}],
+                 "text": p.name},
+        "status": "not-started",
+        "description": f"{description} Evidence grade {p.grade}. Because: {p.because}",
+    }}
 
 
-def fhir_bundle(assessment: Assessment, *, issued: str, case: Case | None = None, kb: Any = None) -> dict[str, Any]:
+def fhir_bundle(
+    assessment: Assessment, *, issued: str, case: Case | None = None, kb: Any = None
+) -> dict[str, Any]:
     """Return a FHIR R4 Bundle (as a dict) for one assessment, validated by `fhir.resources`.
 
     `issued` is an ISO 8601 date-time chosen by the caller (the core keeps no clock). With `kb` (the loaded
@@ -242,11 +204,8 @@ def _impression(a: Assessment, subject: str, issued: str, conds: dict[str, str])
         "summary": " ".join(x for x in (a.triage.summary, a.remote_summary) if x),
         "protocol": [f"https://kinetrace.dev/knowledge/{a.kb_version}"],
         "problem": [{"reference": url} for url in conds.values()],
-        "finding": [
-            {"itemReference": {"reference": url}, "basis": _probability(r)}
-            for r in a.ranking
-            if (url := conds.get(r.id))
-        ],
+        "finding": [{"itemReference": {"reference": url}, "basis": _probability(r)}
+                    for r in a.ranking if (url := conds.get(r.id))],
         "note": [{"text": f"Triage: {a.triage.action}."}, *({"text": w} for w in a.warnings)],
     }
 

@@ -10,19 +10,8 @@ from kinetrace.result import Assessment, FindingResult
 __all__ = ["CSV_COLUMNS", "measurements_csv"]
 
 CSV_COLUMNS = (
-    "case_id",
-    "kb_version",
-    "test_id",
-    "test_name",
-    "side",
-    "value",
-    "unit",
-    "method",
-    "source",
-    "uncertainty",
-    "error_gate",
-    "reads_as",
-    "state",
+    "case_id", "kb_version", "test_id", "test_name", "side", "value", "unit", "method", "source",
+    "uncertainty", "error_gate", "reads_as", "state",
 )
 
 
@@ -43,21 +32,10 @@ def measurements_csv(assessment: Assessment) -> str:
     for f in assessment.findings:
         primary = next((t for t in f.targets if t.role == "primary"), f.targets[0] if f.targets else None)
         for side, value in _rows(f):
-            writer.writerow(
-                [
-                    assessment.case_id or "",
-                    assessment.kb_version,
-                    f.test_id,
-                    f.name,
-                    side,
-                    value,
-                    f.unit,
-                    f.method or "",
-                    f.source or "",
-                    "" if f.uncertainty is None else f.uncertainty,
-                    "" if f.error_gate is None else f.error_gate,
-                    primary.target if primary else "",
-                    primary.state if primary else "",
-                ]
-            )
+            writer.writerow([
+                assessment.case_id or "", assessment.kb_version, f.test_id, f.name, side, value, f.unit,
+                f.method or "", f.source or "", "" if f.uncertainty is None else f.uncertainty,
+                "" if f.error_gate is None else f.error_gate, primary.target if primary else "",
+                primary.state if primary else "",
+            ])
     return buf.getvalue()

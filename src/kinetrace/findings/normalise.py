@@ -25,17 +25,9 @@ __all__ = ["NormalisedFindings", "TestReading", "normalise_findings"]
 
 _UNRANKED_METHOD = 50
 _PRIMARY_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "present",
-    "possible": "possible",
-    "indeterminate": "indeterminate",
-    "normal": "absent",
-}
+    "abnormal": "present", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
 _SUPPORT_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "possible",
-    "possible": "possible",
-    "indeterminate": "indeterminate",
-    "normal": "absent",
-}
+    "abnormal": "possible", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
 
 
 @dataclass(frozen=True)
@@ -74,17 +66,13 @@ def _average(entries: Sequence[Measurement]) -> Measurement:
         return fmean(values) if values else None
 
     first = entries[0]
-    return replace(
-        first,
-        left=mean_of("left") if first.left is not None else first.left,
-        right=mean_of("right") if first.right is not None else first.right,
-        value=mean_of("value") if first.value is not None else first.value,
-    )
+    return replace(first, left=mean_of("left") if first.left is not None else first.left,
+                   right=mean_of("right") if first.right is not None else first.right,
+                   value=mean_of("value") if first.value is not None else first.value)
 
 
-def _reconcile(
-    test: ClinicalTest, entries: Sequence[Measurement]
-) -> tuple[Measurement, str | None, list[dict[str, str]]]:
+def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, str | None,
+                                                                             list[dict[str, str]]]:
     if len(entries) == 1:
         return entries[0], None, []
     ranked = sorted(entries, key=lambda e: _method_rank(test, e.method))
@@ -97,10 +85,8 @@ def _reconcile(
     names = {m.id: m.name for m in test.methods}
     kept = names.get(chosen.method or "", chosen.method or "unspecified method")
     dropped = ", ".join(sorted({names.get(e.method or "", e.method or "unspecified") for e in rest}))
-    note = (
-        f"conflict_resolved_by_method: {kept} (validity rank {best_rank}) preferred over {dropped}; "
-        "see clinical.md §H.3"
-    )
+    note = (f"conflict_resolved_by_method: {kept} (validity rank {best_rank}) preferred over {dropped}; "
+            "see clinical.md §H.3")
     discarded = [{"method": e.method or "unspecified", "path": e.path} for e in rest]
     return chosen, note, discarded
 
@@ -119,54 +105,29 @@ def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tup
     return pair[0], pair[1]
 
 
-def _read_test(
-    kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: int, sex: str
-) -> tuple[list[TargetState], list[TestReading]]:
+def _read_test(kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: int, sex: str
+               ) -> tuple[list[TargetState], list[TestReading]]:
     targets: list[TargetState] = []
     readings: list[TestReading] = []
     for rule in test.informs:
         reading = read_rule(test, rule, m, age=age, sex=sex)
         label = (_PRIMARY_LABEL if rule.role == "primary" else _SUPPORT_LABEL)[reading.state]
-        targets.append(
-            TargetState(
-                target=rule.target, role=rule.role, state=label, reason=reading.reason, rule=rule.rule, grade=rule.grade
-            )
-        )
-        readings.append(
-            TestReading(
-                test.id,
-                rule.target,
-                rule.role,
-                reading.state,
-                _likelihood(kb, rule, reading.state),
-                reading.reason,
-                reading.sides,
-            )
-        )
+        targets.append(TargetState(target=rule.target, role=rule.role, state=label, reason=reading.reason,
+                                   rule=rule.rule, grade=rule.grade))
+        readings.append(TestReading(test.id, rule.target, rule.role, reading.state,
+                                    _likelihood(kb, rule, reading.state), reading.reason, reading.sides))
     return targets, readings
 
 
-def _finding_result(
-    test: ClinicalTest, m: Measurement, targets: list[TargetState], note: str | None, discarded: list[dict[str, str]]
-) -> FindingResult:
+def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetState], note: str | None,
+                    discarded: list[dict[str, str]]) -> FindingResult:
     value: float | str | None = m.value
     if value is None:
         value = m.category if m.category is not None else m.count if m.count is not None else m.answer
-    return FindingResult(
-        test_id=test.id,
-        name=test.name,
-        unit=test.unit,
-        left=m.left,
-        right=m.right,
-        value=value,
-        method=m.method,
-        source=m.source,
-        uncertainty=m.uncertainty,
-        error_gate=error_gate(test, m) or None,
-        targets=targets,
-        conflict_resolution=note,
-        discarded=discarded,
-    )
+    return FindingResult(test_id=test.id, name=test.name, unit=test.unit, left=m.left, right=m.right,
+                         value=value, method=m.method, source=m.source, uncertainty=m.uncertainty,
+                         error_gate=error_gate(test, m) or None, targets=targets, conflict_resolution=note,
+                         discarded=discarded)
 
 
 def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -> ImpairmentStatus:
@@ -195,12 +156,12 @@ def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -
         state, reason = "indeterminate", "only supporting signs checked, none abnormal"
     else:
         state, reason = "not_tested", "no test done"
-    return ImpairmentStatus(
-        id=node_id, name=node.name, kind=node.kind.value, state=state, evidence=evidence, reason=reason
-    )
+    return ImpairmentStatus(id=node_id, name=node.name, kind=node.kind.value, state=state, evidence=evidence,
+                            reason=reason)
 
 
-def normalise_findings(measurements: CaseMeasurements, kb: KnowledgeBase, *, age: int, sex: str) -> NormalisedFindings:
+def normalise_findings(measurements: CaseMeasurements, kb: KnowledgeBase, *, age: int, sex: str
+                       ) -> NormalisedFindings:
     """Turn a case's validated measurements into readings and impairment states (pure)."""
     results: list[FindingResult] = []
     readings: list[TestReading] = []
@@ -214,9 +175,5 @@ def normalise_findings(measurements: CaseMeasurements, kb: KnowledgeBase, *, age
     for r in readings:
         by_node.setdefault(r.target, []).append(r)
     statuses = {n: _combine(kb, n, by_node.get(n, [])) for n in kb.impairments}
-    return NormalisedFindings(
-        results=tuple(results),
-        readings=tuple(readings),
-        statuses=statuses,
-        measured_tests=frozenset(measurements.test_ids),
-    )
+    return NormalisedFindings(results=tuple(results), readings=tuple(readings), statuses=statuses,
+                              measured_tests=frozenset(measurements.test_ids))

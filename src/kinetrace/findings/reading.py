@@ -73,7 +73,8 @@ def _numeric_sides(m: Measurement) -> list[tuple[str, float]]:
     return []
 
 
-def _read_threshold(test: ClinicalTest, rule: InformRule, m: Measurement, threshold: float, unit_text: str) -> Reading:
+def _read_threshold(test: ClinicalTest, rule: InformRule, m: Measurement, threshold: float, unit_text: str
+                    ) -> Reading:
     gate = error_gate(test, m)
     sides = _numeric_sides(m)
     if not sides:
@@ -84,27 +85,17 @@ def _read_threshold(test: ClinicalTest, rule: InformRule, m: Measurement, thresh
     band = f" ± {gate:g}" if gate else ""
     state: ReadingState = worst[2]
     affected = tuple(s for s, _, st in per_side if st == "abnormal")
-    reason = (
-        f"{', '.join(f'{s} {v:g}' for s, v, _ in per_side)} {test.unit}; "
-        f"abnormal when {word} {threshold:g}{band} {test.unit}{unit_text}"
-    )
+    reason = (f"{', '.join(f'{s} {v:g}' for s, v, _ in per_side)} {test.unit}; "
+              f"abnormal when {word} {threshold:g}{band} {test.unit}{unit_text}")
     if rule.asymmetry is not None and len(sides) == 2:
-        state, affected, reason = _with_asymmetry(
-            rule, per_side, gate=gate, state=state, affected=affected, reason=reason, unit=test.unit
-        )
+        state, affected, reason = _with_asymmetry(rule, per_side, gate=gate, state=state, affected=affected,
+                                                  reason=reason, unit=test.unit)
     return Reading(state, reason, affected)
 
 
-def _with_asymmetry(
-    rule: InformRule,
-    per_side: list[tuple[str, float, ReadingState]],
-    *,
-    gate: float,
-    state: ReadingState,
-    affected: tuple[str, ...],
-    reason: str,
-    unit: str,
-) -> tuple[ReadingState, tuple[str, ...], str]:
+def _with_asymmetry(rule: InformRule, per_side: list[tuple[str, float, ReadingState]], *, gate: float,
+                    state: ReadingState, affected: tuple[str, ...], reason: str, unit: str
+                    ) -> tuple[ReadingState, tuple[str, ...], str]:
     (s1, v1, _), (s2, v2, _) = per_side
     diff = abs(v1 - v2)
     below = rule.when in ("below", "below_age_norm")
@@ -123,13 +114,11 @@ def _with_asymmetry(
 def _read_labels(rule: InformRule, m: Measurement) -> Reading:
     if rule.when == "yes":
         labels = [(s, v) for s, v in (("left", m.left), ("right", m.right)) if isinstance(v, str)] or [
-            ("single", m.answer or "unknown")
-        ]
+            ("single", m.answer or "unknown")]
         abnormal, normal = ["yes"], ["no"]
     else:
         labels = [(s, v) for s, v in (("left", m.left), ("right", m.right)) if isinstance(v, str)] or [
-            ("single", m.category or "")
-        ]
+            ("single", m.category or "")]
         abnormal, normal = rule.abnormal, rule.normal
     states: list[tuple[str, str, ReadingState]] = []
     for side, label in labels:
@@ -137,11 +126,8 @@ def _read_labels(rule: InformRule, m: Measurement) -> Reading:
         states.append((side, label, st))
     worst = max(states, key=lambda t: _SEVERITY[t[2]])
     shown = ", ".join(label if side == "single" else f"{side} {label}" for side, label, _ in states)
-    return Reading(
-        worst[2],
-        f"{shown}; abnormal when {' or '.join(abnormal)}",
-        tuple(s for s, _, st in states if st == "abnormal" and s != "single"),
-    )
+    return Reading(worst[2], f"{shown}; abnormal when {' or '.join(abnormal)}",
+                   tuple(s for s, _, st in states if st == "abnormal" and s != "single"))
 
 
 def read_rule(test: ClinicalTest, rule: InformRule, m: Measurement, *, age: int, sex: str) -> Reading:

@@ -43,11 +43,5 @@ def read_c3d(path: Path) -> MarkerTrial:
     xyz[:, residuals < 0] = np.nan
     rate = float(point["RATE"]["value"][0])
     markers = {label: xyz[:, i, :].T * _TO_MM[unit] for i, label in enumerate(labels)}
-    return MarkerTrial(
-        markers=markers,
-        rate_hz=rate,
-        source=name,
-        file_format="c3d",
-        axes_note="C3D (lab axes; vertical found from the markers)",
-        metadata={"units": unit},
-    )
+    return MarkerTrial(markers=markers, rate_hz=rate, source=name, file_format="c3d",
+                       axes_note="C3D (lab axes; vertical found from the markers)", metadata={"units": unit})

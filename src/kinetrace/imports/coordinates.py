@@ -112,13 +112,8 @@ def coordinate_findings(trial: CoordinateTrial, kind: str) -> tuple[dict[str, An
             findings[rule.test_id] = entry
     if not findings:
         wanted = ", ".join(missing)
-        raise InputError(
-            trial.source,
-            None,
-            message=(
-                f"{trial.source}: no coordinate this '{kind}' trial needs was found: {wanted}. "
-                f"Columns present: {', '.join(list(trial.columns)[:12])}."
-            ),
-        )
+        raise InputError(trial.source, None, message=(
+            f"{trial.source}: no coordinate this '{kind}' trial needs was found: {wanted}. "
+            f"Columns present: {', '.join(list(trial.columns)[:12])}."))
     warnings = [f"{trial.source}: not imported: {m}." for m in missing]
     return findings, warnings

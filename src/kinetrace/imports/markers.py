@@ -77,14 +77,9 @@ def body_axes(points: dict[str, np.ndarray], source: str) -> BodyAxes:
     bottom = [points[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel") if n in points]
     lateral = next((v for v in (_pair(points, "hip"), _pair(points, "shoulder")) if v is not None), None)
     if not top or not bottom or lateral is None:
-        raise InputError(
-            source,
-            None,
-            message=(
-                f"{source}: cannot find the body axes; needs shoulder or head markers, ankle or heel markers, and a "
-                "left/right pair of hip or shoulder markers (names as in Pose2Sim's BlazePose set)."
-            ),
-        )
+        raise InputError(source, None, message=(
+            f"{source}: cannot find the body axes; needs shoulder or head markers, ankle or heel markers, and a "
+            "left/right pair of hip or shoulder markers (names as in Pose2Sim's BlazePose set)."))
     span = np.mean(top, axis=0) - np.mean(bottom, axis=0)
     axis = int(np.argmax(np.abs(span)))
     up = np.zeros(3)
@@ -110,13 +105,9 @@ def _frame(
             # Every marker is seen; the far side is marked slightly less visible only so the posture code
             # picks the near leg the way it does in a side photo.
             seen = _FAR_SIDE_VISIBILITY if far is not None and name.startswith(far) else 1.0
-            landmarks[name] = Landmark(
-                x_norm=(x - x0) / width,
-                y_norm=(y - y0) / height,
-                visibility=seen,
-                world_m=tuple(float(c) / 1000 for c in points[name]),  # type: ignore[arg-type]
-                provenance=Provenance.IMPORTED,
-            )
+            landmarks[name] = Landmark(x_norm=(x - x0) / width, y_norm=(y - y0) / height, visibility=seen,
+                                       world_m=tuple(float(c) / 1000 for c in points[name]),  # type: ignore[arg-type]
+                                       provenance=Provenance.IMPORTED)
         else:
             landmarks[name] = Landmark(x_norm=0.5, y_norm=0.5, visibility=0.0, provenance=Provenance.IMPORTED)
     return PoseFrame(landmarks=landmarks, image_width_px=width, image_height_px=height, source=source)
@@ -128,15 +119,12 @@ def projected_frames(points: dict[str, np.ndarray], axes: BodyAxes, source: str)
     Image y points down. Seen from the left, the person faces the viewer's left (image x = −forward), and from
     the right, the viewer's right; seen from the front, the person's left is on the viewer's right (x = +left).
     """
-
     def view(x_axis: np.ndarray) -> dict[str, tuple[float, float]]:
         return {n: (float(np.dot(p, x_axis)), -float(np.dot(p, axes.up))) for n, p in points.items()}
 
-    return {
-        "left": _frame(points, view(-axes.forward), f"{source} (left-side projection)", far="right_"),
-        "right": _frame(points, view(axes.forward), f"{source} (right-side projection)", far="left_"),
-        "front": _frame(points, view(axes.left), f"{source} (front projection)"),
-    }
+    return {"left": _frame(points, view(-axes.forward), f"{source} (left-side projection)", far="right_"),
+            "right": _frame(points, view(axes.forward), f"{source} (right-side projection)", far="left_"),
+            "front": _frame(points, view(axes.left), f"{source} (front projection)")}
 
 
 def _hip_travel_mm(trial: MarkerTrial) -> float | None:
@@ -173,10 +161,8 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
     warnings = [f"{trial.source}: {len(points)} of 33 landmarks found in {len(trial.markers)} markers."]
     travel = _hip_travel_mm(trial)
     if travel is not None and travel > _STILL_MM:
-        warnings.append(
-            f"{trial.source}: the hips travel {travel:.0f} mm during the trial, so this is not quiet "
-            "standing; the posture shown is the median pose and may not describe standing posture."
-        )
+        warnings.append(f"{trial.source}: the hips travel {travel:.0f} mm during the trial, so this is not quiet "
+                        "standing; the posture shown is the median pose and may not describe standing posture.")
     if missing:
         warnings.append(f"{trial.source}: not measurable from these markers: {', '.join(missing)}.")
     return findings, warnings

@@ -38,15 +38,13 @@ def _table(lines: list[str], start: int, name: str) -> tuple[list[str], np.ndarr
     for i, line in enumerate(body[1:], start=2):
         cells = line.split()
         if len(cells) != len(columns):
-            raise InputError(
-                f"{name}: data row {i - 1}", f"{len(cells)} values", f"{len(columns)} values, one per column"
-            )
+            raise InputError(f"{name}: data row {i - 1}", f"{len(cells)} values",
+                             f"{len(columns)} values, one per column")
         try:
             rows.append([float(c) for c in cells])
         except ValueError as exc:
-            raise InputError(
-                f"{name}: data row {i - 1}", None, message=f"{name}: data row {i - 1} has a value that is not a number."
-            ) from exc
+            raise InputError(f"{name}: data row {i - 1}", None,
+                             message=f"{name}: data row {i - 1} has a value that is not a number.") from exc
     return columns, np.asarray(rows, dtype=float)
 
 
@@ -72,3 +70,5 @@ def read_mot(path: Path) -> CoordinateTrial:
 
 def _is_translation(column: str) -> bool:
     return column.endswith(("_tx", "_ty", "_tz"))
+
+

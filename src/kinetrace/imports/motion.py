@@ -45,20 +45,11 @@ def import_motion(path: Path, *, trial: str = "standing") -> MotionImport:
 
         coords = read_mot(path)
         findings, warnings = coordinate_findings(coords, trial)
-        return MotionImport(
-            findings=findings,
-            source=path.name,
-            file_format=suffix[1:],
-            trial=trial,
-            n_frames=len(coords.time_s),
-            warnings=warnings,
-        )
+        return MotionImport(findings=findings, source=path.name, file_format=suffix[1:], trial=trial,
+                            n_frames=len(coords.time_s), warnings=warnings)
     if trial != "standing":
-        raise InputError(
-            "--trial",
-            trial,
-            "standing for marker files (.trc, .c3d); range-of-motion trials need the .mot from inverse kinematics",
-        )
+        raise InputError("--trial", trial, "standing for marker files (.trc, .c3d); range-of-motion trials need "
+                         "the .mot from inverse kinematics")
     from kinetrace.imports.markers import posture_from_markers
 
     if suffix == ".trc":
@@ -71,14 +62,7 @@ def import_motion(path: Path, *, trial: str = "standing") -> MotionImport:
         markers = read_c3d(path)
     findings, warnings = posture_from_markers(markers)
     if not findings:
-        raise InputError(
-            path.name, None, message=f"{path.name}: no posture metric could be measured; " + " ".join(warnings)
-        )
-    return MotionImport(
-        findings=findings,
-        source=path.name,
-        file_format=suffix[1:],
-        trial=trial,
-        n_frames=markers.n_frames,
-        warnings=warnings,
-    )
+        raise InputError(path.name, None, message=f"{path.name}: no posture metric could be measured; "
+                         + " ".join(warnings))
+    return MotionImport(findings=findings, source=path.name, file_format=suffix[1:], trial=trial,
+                        n_frames=markers.n_frames, warnings=warnings)

@@ -35,11 +35,8 @@ def _header(lines: list[str], name: str) -> dict[str, str]:
     header = {k.strip(): v.strip() for k, v in zip(keys, values, strict=False)}
     for key in ("DataRate", "Units", "NumMarkers"):
         if key not in header:
-            raise InputError(
-                f"{name}: header.{key}",
-                None,
-                message=f"{name}: the header has no {key}; expected DataRate, Units and NumMarkers.",
-            )
+            raise InputError(f"{name}: header.{key}", None,
+                             message=f"{name}: the header has no {key}; expected DataRate, Units and NumMarkers.")
     return header
 
 
@@ -59,9 +56,8 @@ def _rows(lines: list[str], n_markers: int, name: str) -> np.ndarray:
         try:
             values = [float(c) if c.strip() else np.nan for c in cells[: 2 + 3 * n_markers]]
         except ValueError as exc:
-            raise InputError(
-                f"{name}: line {i}", None, message=f"{name}: line {i} has a value that is not a number ({exc})."
-            ) from exc
+            raise InputError(f"{name}: line {i}", None,
+                             message=f"{name}: line {i} has a value that is not a number ({exc}).") from exc
         values += [np.nan] * (2 + 3 * n_markers - len(values))
         rows.append(values)
     if not rows:
@@ -91,12 +87,6 @@ def read_trc(path: Path) -> MarkerTrial:
     except ValueError as exc:
         raise InputError(f"{name}: header.DataRate", header["DataRate"], "a number of frames per second") from exc
     scale = _TO_MM[unit]
-    trajectories = {m: data[:, 2 + 3 * i : 5 + 3 * i] * scale for i, m in enumerate(markers)}
-    return MarkerTrial(
-        markers=trajectories,
-        rate_hz=rate,
-        source=name,
-        file_format="trc",
-        axes_note="TRC (OpenSim convention: Y up)",
-        metadata={"units": unit},
-    )
+    trajectories = {m: data[:, 2 + 3 * i: 5 + 3 * i] * scale for i, m in enumerate(markers)}
+    return MarkerTrial(markers=trajectories, rate_hz=rate, source=name, file_format="trc",
+                       axes_note="TRC (OpenSim convention: Y up)", metadata={"units": unit})

@@ -48,8 +48,7 @@ class PainEntry(_Model):
     aggravating: list[str] = Field(default_factory=list)
     easing: list[str] = Field(default_factory=list)
     radiation: list[Literal["below_knee", "thigh", "groin", "buttock", "arm", "head", "chest"]] = Field(
-        default_factory=list
-    )
+        default_factory=list)
     night_pain: bool | None = None
     notes: str | None = None
 
@@ -75,16 +74,8 @@ def _coerce_answer(value: Any) -> Any:
         return "unknown"
     if isinstance(value, str):
         low = value.strip().lower()
-        return {
-            "y": "yes",
-            "true": "yes",
-            "n": "no",
-            "false": "no",
-            "unsure": "unknown",
-            "don't know": "unknown",
-            "dont know": "unknown",
-            "?": "unknown",
-        }.get(low, low)
+        return {"y": "yes", "true": "yes", "n": "no", "false": "no", "unsure": "unknown",
+                "don't know": "unknown", "dont know": "unknown", "?": "unknown"}.get(low, low)
     return value
 
 

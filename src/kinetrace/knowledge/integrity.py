@@ -65,9 +65,8 @@ def _impairments(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"impairments.yaml: entry {i.id!r}, field regions: unknown region {region!r}")
         for n, link in enumerate(i.local_to):
             if link.region not in kb.regions:
-                problems.append(
-                    f"impairments.yaml: entry {i.id!r}, field local_to.{n}.region: unknown region {link.region!r}"
-                )
+                problems.append(f"impairments.yaml: entry {i.id!r}, field local_to.{n}.region: "
+                                f"unknown region {link.region!r}")
         if i.kind != NodeKind.LOCAL and i.local_to and i.id != "hip_joint_pathology":
             problems.append(f"impairments.yaml: entry {i.id!r}: only local sources take local_to")
     return problems
@@ -82,31 +81,25 @@ def _edges(kb: KnowledgeBase) -> list[str]:
         allowed_causes = nodes | conditions if e.kind == EdgeKind.VISCERAL else nodes
         for cause in e.cause:
             if cause not in allowed_causes:
-                problems.append(
-                    f"edges.yaml: entry {e.id!r}, field cause: {cause!r} is not a known node (dangling edge)"
-                )
+                problems.append(f"edges.yaml: entry {e.id!r}, field cause: {cause!r} is not a known node "
+                                "(dangling edge)")
         for effect in e.effect:
             if effect not in nodes and effect not in kb.regions:
-                problems.append(
-                    f"edges.yaml: entry {e.id!r}, field effect: {effect!r} is neither a node nor a "
-                    "region (dangling edge)"
-                )
+                problems.append(f"edges.yaml: entry {e.id!r}, field effect: {effect!r} is neither a node nor a "
+                                "region (dangling edge)")
         for v in e.via:
             if v not in nodes:
                 problems.append(f"edges.yaml: entry {e.id!r}, field via: unknown node {v!r}")
         for b in e.behaviour:
             if b not in behaviours:
-                problems.append(
-                    f"edges.yaml: entry {e.id!r}, field behaviour: unknown signature {b!r}; "
-                    f"expected one of {sorted(behaviours)}"
-                )
+                problems.append(f"edges.yaml: entry {e.id!r}, field behaviour: unknown signature {b!r}; "
+                                f"expected one of {sorted(behaviours)}")
         for c in e.seed_claims:
             if c not in kb.seed_claims:
                 problems.append(f"edges.yaml: entry {e.id!r}, field seed_claims: unknown claim {c!r}")
         if e.grades.mech == "—" and e.grades.pain == "—" and e.kind != EdgeKind.VISCERAL:
-            problems.append(
-                f"edges.yaml: entry {e.id!r}, field grades: both grades are '—'; an edge needs at least one grade"
-            )
+            problems.append(f"edges.yaml: entry {e.id!r}, field grades: both grades are '—'; "
+                            "an edge needs at least one grade")
     return problems
 
 
@@ -121,16 +114,10 @@ def _tests(kb: KnowledgeBase) -> list[str]:
             if rule.target not in kb.impairments:
                 problems.append(f"{where}, field informs.{n}.target: unknown impairment {rule.target!r}")
             for name, value in (("threshold", rule.threshold), ("borderline", rule.borderline)):
-                if (
-                    vr is not None
-                    and value is not None
-                    and rule.when in {"below", "above"}
-                    and not (vr.min <= value <= vr.max)
-                ):
-                    problems.append(
-                        f"{where}, field informs.{n}.{name}: {value} lies outside the valid range "
-                        f"{vr.min}…{vr.max} (impossible range)"
-                    )
+                if vr is not None and value is not None and rule.when in {"below", "above"} and not (
+                        vr.min <= value <= vr.max):
+                    problems.append(f"{where}, field informs.{n}.{name}: {value} lies outside the valid range "
+                                    f"{vr.min}…{vr.max} (impossible range)")
             if rule.when == "below_age_norm" and not t.age_norms:
                 problems.append(f"{where}, field informs.{n}.when: below_age_norm needs age_norms on the test")
         bands = sorted(t.age_norms, key=lambda a: (a.sex, a.age_min))
@@ -139,14 +126,11 @@ def _tests(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"{where}, field age_norms: band {a.age_min}–{a.age_max} is reversed")
         for a, b in zip(bands, bands[1:], strict=False):
             if a.sex == b.sex and b.age_min <= a.age_max:
-                problems.append(
-                    f"{where}, field age_norms: bands {a.age_min}–{a.age_max} and {b.age_min}–{b.age_max} overlap"
-                )
+                problems.append(f"{where}, field age_norms: bands {a.age_min}–{a.age_max} and "
+                                f"{b.age_min}–{b.age_max} overlap")
         if vr is not None and t.measurement_error and t.measurement_error.gate > (vr.max - vr.min) / 2:
-            problems.append(
-                f"{where}, field measurement_error.gate: {t.measurement_error.gate} is larger than half "
-                "the valid range (impossible range)"
-            )
+            problems.append(f"{where}, field measurement_error.gate: {t.measurement_error.gate} is larger than half "
+                            "the valid range (impossible range)")
     return problems
 
 
@@ -202,7 +186,8 @@ def _red_flags(kb: KnowledgeBase) -> list[str]:
                     problems.append(f"red_flags.yaml: entry {rf.id!r}, field {field}: unknown {kind} {ident!r}")
         for qid in rf.follow_up_questions:
             if qid not in kb.questions:
-                problems.append(f"red_flags.yaml: entry {rf.id!r}, field follow_up_questions: unknown question {qid!r}")
+                problems.append(f"red_flags.yaml: entry {rf.id!r}, field follow_up_questions: unknown question "
+                                f"{qid!r}")
     for q in kb.questions.values():
         for region in q.required_for:
             if region not in kb.regions:
@@ -217,12 +202,8 @@ def _claims_and_seeds(kb: KnowledgeBase) -> list[str]:
             if e not in kb.edges:
                 problems.append(f"seed_claims.yaml: entry {c.id!r}, field edges: unknown edge {e!r}")
     for s in kb.seeds.values():
-        for field, table in (
-            ("chains", kb.edges),
-            ("tests", kb.tests),
-            ("remedies", kb.interventions),
-            ("claims", kb.seed_claims),
-        ):
+        for field, table in (("chains", kb.edges), ("tests", kb.tests), ("remedies", kb.interventions),
+                             ("claims", kb.seed_claims)):
             for ident in getattr(s, field):
                 if ident not in table:
                     problems.append(f"seeds.yaml: entry {s.id!r}, field {field}: unknown id {ident!r}")
@@ -238,9 +219,8 @@ def _activities_and_model(kb: KnowledgeBase) -> list[str]:
             problems.append(f"activities.yaml: entry {a.id!r}, field behaviour: unknown signature {a.behaviour!r}")
         for kw in a.keywords:
             if kw.lower() in seen and seen[kw.lower()] != a.id:
-                problems.append(
-                    f"activities.yaml: entry {a.id!r}, field keywords: {kw!r} is also a keyword of {seen[kw.lower()]!r}"
-                )
+                problems.append(f"activities.yaml: entry {a.id!r}, field keywords: {kw!r} is also a keyword of "
+                                f"{seen[kw.lower()]!r}")
             seen[kw.lower()] = a.id
     for grade in ("A", "B", "C", "EO"):
         if grade not in kb.model.grade_weights:

@@ -160,9 +160,8 @@ def _version(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_knowledge(
-    folder: Path | str | None = None, *, check: Callable[[KnowledgeBase], list[str]] | None = None
-) -> KnowledgeBase:
+def load_knowledge(folder: Path | str | None = None, *, check: Callable[[KnowledgeBase], list[str]] | None = None
+                   ) -> KnowledgeBase:
     """Load and validate the knowledge base (the shipped one by default).
 
     Raises:
@@ -187,7 +186,8 @@ def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> K
     exceptions_raw = _read_yaml(folder / "exceptions.yaml", []) if (folder / "exceptions.yaml").exists() else []
     if model is None:
         raise KnowledgeError(problems or ["model.yaml: missing"])
-    kb = KnowledgeBase(version=_version(folder), model=model, exceptions=tuple(exceptions_raw or ()), **tables)  # type: ignore[arg-type]
+    kb = KnowledgeBase(version=_version(folder), model=model,
+                       exceptions=tuple(exceptions_raw or ()), **tables)  # type: ignore[arg-type]
     problems.extend((check or check_integrity)(kb))
     if problems:
         raise KnowledgeError(problems)

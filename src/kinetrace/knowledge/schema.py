@@ -267,9 +267,8 @@ class Method(_Entry):
     id: str
     name: str
     validity_rank: int = Field(ge=1, le=10, description="1 = most valid")
-    gate: float | None = Field(
-        None, ge=0, description="error band of this method, when it differs from the test's (same unit as the test)"
-    )
+    gate: float | None = Field(None, ge=0, description="error band of this method, when it differs from the "
+                               "test's (same unit as the test)")
     gate_source: str = Field("", description="where the method's gate comes from; 'EO default' if a design choice")
     note: str = ""
     refs: list[str] = Field(default_factory=list)
@@ -340,17 +339,8 @@ class Intervention(_Entry):
     targets: list[str] = Field(description="impairment ids; empty for the general layer")
     layer: Literal["specific", "general"] = "specific"
     regions: list[str] = Field(default_factory=list, description="for the general layer: painful regions it serves")
-    kind: Literal[
-        "exercise",
-        "stretch",
-        "manual_therapy",
-        "education",
-        "activity",
-        "device",
-        "psychological",
-        "referral",
-        "self_treatment",
-    ]
+    kind: Literal["exercise", "stretch", "manual_therapy", "education", "activity", "device", "psychological",
+                  "referral", "self_treatment"]
     description: str
     dosage: Dosage | None = None
     grade: Grade = Field(description="grade for the pain outcome")
@@ -498,25 +488,20 @@ class ModelParameters(_Entry):
     behaviour_leak: float = Field(gt=0, lt=1)
     behaviour_link: float = Field(gt=0, le=1)
     seed_profile_weight: float = Field(gt=0, le=1)
-    default_likelihoods: dict[
-        Literal["primary", "supporting"],
-        dict[
-            Literal["abnormal", "possible", "normal"],
-            tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]],
-        ],
-    ] = Field(description="role → reading → [P(reading | impairment present), P(reading | absent)]")
+    default_likelihoods: dict[Literal["primary", "supporting"], dict[
+        Literal["abnormal", "possible", "normal"], tuple[Annotated[float, Field(ge=0, le=1)],
+                                                         Annotated[float, Field(ge=0, le=1)]]]] = Field(
+        description="role → reading → [P(reading | impairment present), P(reading | absent)]")
     status_likelihood_ratio: dict[str, float]
     max_chain_length: int = Field(ge=1, le=6)
     display_threshold: float = Field(gt=0, lt=1)
     remote_stands_out_probability: float = Field(gt=0, lt=1)
     behaviours: dict[str, str] = Field(description="behaviour signature id → meaning")
     local_behaviours: dict[str, list[str]] = Field(
-        default_factory=dict, description="local source id → behaviour signatures it commonly produces"
-    )
+        default_factory=dict, description="local source id → behaviour signatures it commonly produces")
     local_behaviour_link: float = Field(0.3, gt=0, le=1)
     radiation: dict[str, list[str]] = Field(
-        default_factory=dict, description="pain radiation id → local sources it is evidence for"
-    )
+        default_factory=dict, description="pain radiation id → local sources it is evidence for")
     radiation_link: float = Field(0.6, gt=0, le=1)
     radiation_leak: float = Field(0.05, gt=0, lt=1)
     quantitative: QuantitativeFacts

@@ -114,7 +114,11 @@ class MetricSpec(_Model):
             raise ValueError(f"{self.id}: kind {self.kind!r} does not match unit {self.unit!r}")
         if self.error.unit != self.unit:
             raise ValueError(f"{self.id}.error.unit: got {self.error.unit!r}; expected {self.unit!r}")
-        if self.is_proxy and "proxy" not in self.name.lower() and not any(lm.is_proxy for lm in self.landmarks):
+        if (
+            self.is_proxy
+            and "proxy" not in self.name.lower()
+            and not any(lm.is_proxy for lm in self.landmarks)
+        ):
             raise ValueError(f"{self.id}: is_proxy but no landmark is a proxy")
         return self
 

@@ -101,9 +101,8 @@ def prepare_trajectories(
     p = specs.processing
     raw = trajectories_from_sequence(seq, min_visibility=p.min_visibility, off_image_margin=p.off_image_margin)
     view = view or detect_view(raw, front_min_ratio=p.front_view_min_ratio)
-    swapped, swaps = correct_swaps(
-        raw, price=p.swap_price, keep_order=view is View.FRONT, min_order_width=p.swap_min_order_width
-    )
+    swapped, swaps = correct_swaps(raw, price=p.swap_price, keep_order=view is View.FRONT,
+                                   min_order_width=p.swap_min_order_width)
     cleaned, spikes = remove_spikes(swapped, window_s=p.spike_window_s, min_jump=p.spike_min_jump)
     filled, gaps = fill_gaps(cleaned, max_gap_s=p.max_gap_s)
     gaps = replace(gaps, spikes_removed=spikes)
@@ -111,68 +110,43 @@ def prepare_trajectories(
 
 
 def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int | None) -> MovementMetric:
-    base = MovementMetric(
-        metric_id=spec.id,
-        name=spec.name,
-        side=raw.side,
-        unit=spec.unit,
-        status="not_measurable",
-        error=spec.error,
-        feeds=spec.feeds,
-        note=raw.note,
-    )
+    base = MovementMetric(metric_id=spec.id, name=spec.name, side=raw.side, unit=spec.unit, status="not_measurable",
+                          error=spec.error, feeds=spec.feeds, note=raw.note)
     if view not in spec.views:
         needed = " or ".join(v.value for v in spec.views)
         return replace(base, reason=f"needs a {needed} view ({spec.view_reason}); this clip is a {view.value} view")
     if raw.value is None:
         return replace(base, reason=raw.reason)
     if spec.plausible and not spec.plausible.min <= raw.value <= spec.plausible.max:
-        return replace(
-            base,
-            reason=f"implausible value {raw.value:.1f} (expected {spec.plausible.min:g} to "
-            f"{spec.plausible.max:g}); check the camera view and that the whole body is in frame",
-        )
-    measured = replace(
-        base, status="measured", value=raw.value, frame=raw.frame, time_s=None if raw.frame is None else raw.frame / fps
-    )
+        return replace(base, reason=f"implausible value {raw.value:.1f} (expected {spec.plausible.min:g} to "
+                       f"{spec.plausible.max:g}); check the camera view and that the whole body is in frame")
+    measured = replace(base, status="measured", value=raw.value, frame=raw.frame,
+                       time_s=None if raw.frame is None else raw.frame / fps)
     if spec.threshold is not None:
-        return replace(
-            measured, answer=raw.value > spec.threshold, norm_value=spec.threshold, norm_text=spec.threshold_basis or ""
-        )
+        return replace(measured, answer=raw.value > spec.threshold, norm_value=spec.threshold,
+                       norm_text=spec.threshold_basis or "")
     if spec.norm is None:
         return measured
     norm_value = spec.norm.value_for(age)
     outside = None
     if norm_value is not None:
         outside = raw.value < norm_value if spec.norm.kind == "at_least" else raw.value > norm_value
-    return replace(
-        measured,
-        norm_value=norm_value,
-        is_outside_norm=outside,
-        norm_text=spec.norm.text,
-        norm_needs_age=bool(spec.norm.age_bands) and age is None,
-    )
+    return replace(measured, norm_value=norm_value, is_outside_norm=outside, norm_text=spec.norm.text,
+                   norm_needs_age=bool(spec.norm.age_bands) and age is None)
 
 
-def _judge_all(
-    test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float, age: int | None
-) -> tuple[list[MovementMetric], list[str]]:
+def _judge_all(test: MovementTestSpec, outcome: Outcome, *, view: View, fps: float,
+               age: int | None) -> tuple[list[MovementMetric], list[str]]:
     specs = {m.id: m for m in test.metrics}
     metrics, warnings = [], []
     for raw in outcome.values:
         metric = _judge(specs[raw.metric_id], raw, view=view, fps=fps, age=age)
         metrics.append(metric)
         spec = specs[raw.metric_id]
-        if (
-            metric.answer is not None
-            and metric.value is not None
-            and spec.threshold is not None
-            and abs(metric.value - spec.threshold) <= spec.error
-        ):
-            warnings.append(
-                f"{spec.id} ({metric.side}): {metric.value:.1f} is within ±{spec.error:g} of the "
-                f"threshold {spec.threshold:g}; treat the yes/no answer as uncertain"
-            )
+        if metric.answer is not None and metric.value is not None and spec.threshold is not None \
+                and abs(metric.value - spec.threshold) <= spec.error:
+            warnings.append(f"{spec.id} ({metric.side}): {metric.value:.1f} is within ±{spec.error:g} of the "
+                            f"threshold {spec.threshold:g}; treat the yes/no answer as uncertain")
     return metrics, warnings
 
 
@@ -181,22 +155,17 @@ def _cleaning_warnings(swaps: SwapReport, gaps: GapReport, tr: Trajectories, sha
     if swaps.frames_corrected:
         out.append(f"left/right swaps corrected in {swaps.frames_corrected} frame(s)")
     if swaps.majority_relabelled or swaps.frames_corrected > 0.25 * max(1, int(tr.detected.sum())):
-        out.append(
-            "left and right were exchanged in much of the clip: check that the person faces one way "
-            "throughout (a turn makes left and right ambiguous for the model)"
-        )
+        out.append("left and right were exchanged in much of the clip: check that the person faces one way "
+                   "throughout (a turn makes left and right ambiguous for the model)")
     if gaps.spikes_removed:
         out.append(f"{gaps.spikes_removed} landmark position(s) that jumped away for a moment were treated as missing")
     if gaps.longest_unfilled_s > 0:
-        out.append(
-            f"a gap of {gaps.longest_unfilled_s:.2f} s exceeds the {gaps.max_gap_s:g} s fill limit and was left empty"
-        )
+        out.append(f"a gap of {gaps.longest_unfilled_s:.2f} s exceeds the {gaps.max_gap_s:g} s fill limit and "
+                   "was left empty")
     seen = float(tr.detected.mean())
     if seen < 0.9:
-        out.append(
-            f"the person was detected in {seen:.0%} of frames (at least {share:.0%} needed); metrics use "
-            "those frames only"
-        )
+        out.append(f"the person was detected in {seen:.0%} of frames (at least {share:.0%} needed); metrics use "
+                   "those frames only")
     return out
 
 
@@ -223,31 +192,20 @@ def analyse_movement(
         return _analyse(seq, spec, specs, test=test, side=side, view=view, age=age)
 
 
-def _analyse(
-    seq: PoseSequence,
-    spec: MovementTestSpec,
-    specs: MovementSpecs,
-    *,
-    test: str,
-    side: str | None,
-    view: View | None,
-    age: int | None,
-) -> MovementResult:
+def _analyse(seq: PoseSequence, spec: MovementTestSpec, specs: MovementSpecs, *, test: str, side: str | None,
+             view: View | None, age: int | None) -> MovementResult:
     tr, swaps, gaps, view = prepare_trajectories(seq, specs, view=view)
     kin = compute_kinematics(tr, view, speed_cutoff_hz=specs.processing.speed_cutoff_hz)
     outcome = MEASURES[test](MeasureContext(spec, kin, tr.fps, side))
     metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age)
-    warnings = [*_cleaning_warnings(swaps, gaps, tr, specs.processing.min_detected_share), *outcome.warnings, *judged]
+    warnings = [*_cleaning_warnings(swaps, gaps, tr, specs.processing.min_detected_share), *outcome.warnings,
+                *judged]
     if view not in spec.views:
         warnings.insert(0, f"{spec.name} is filmed from the {' or '.join(spec.views)}; this clip is a {view} view")
-    warnings += [
-        f"{m.metric_id} ({m.side}) not measurable: {m.reason}"
-        for m in metrics
-        if m.status == "not_measurable" and view in _views(spec, m.metric_id)
-    ]
-    return MovementResult(
-        test, view, outcome.side, tuple(metrics), tuple(outcome.events), tuple(warnings), swaps, gaps, tr, kin
-    )
+    warnings += [f"{m.metric_id} ({m.side}) not measurable: {m.reason}" for m in metrics
+                 if m.status == "not_measurable" and view in _views(spec, m.metric_id)]
+    return MovementResult(test, view, outcome.side, tuple(metrics), tuple(outcome.events), tuple(warnings),
+                          swaps, gaps, tr, kin)
 
 
 def _views(test: MovementTestSpec, metric_id: str) -> list[View]:
@@ -260,9 +218,8 @@ def _case_value(metric: MovementMetric) -> float | str:
     return round(float(metric.value or 0.0), 1)
 
 
-def findings_from_metrics(
-    metrics: tuple[MovementMetric, ...] | list[MovementMetric], *, source: str, note: str = ""
-) -> dict[str, dict[str, Any]]:
+def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMetric], *, source: str,
+                          note: str = "") -> dict[str, dict[str, Any]]:
     """Case-format findings (`kinetrace.case/1`) from measured metrics that feed a knowledge-base test id.
 
     Bilateral tests get `left`/`right`; one-value tests get `value`; whole-body yes/no tests get `answer`. Each entry
@@ -292,25 +249,10 @@ def metric_table(metrics: tuple[MovementMetric, ...]) -> list[dict[str, Any]]:
     rows = []
     for m in metrics:
         value = None if m.value is None or not np.isfinite(m.value) else round(m.value, 2)
-        rows.append(
-            {
-                "metric": m.metric_id,
-                "name": m.name,
-                "side": m.side,
-                "status": m.status,
-                "value": value,
-                "answer": None if m.answer is None else ("yes" if m.answer else "no"),
-                "unit": m.unit,
-                "error": m.error,
-                "norm": m.norm_value,
-                "norm_text": m.norm_text,
-                "outside_norm": m.is_outside_norm,
-                "norm_needs_age": m.norm_needs_age,
-                "reason": m.reason,
-                "note": m.note,
-                "feeds": m.feeds,
-                "frame": m.frame,
-                "time_s": None if m.time_s is None else round(m.time_s, 3),
-            }
-        )
+        rows.append({"metric": m.metric_id, "name": m.name, "side": m.side, "status": m.status, "value": value,
+                     "answer": None if m.answer is None else ("yes" if m.answer else "no"), "unit": m.unit,
+                     "error": m.error, "norm": m.norm_value, "norm_text": m.norm_text,
+                     "outside_norm": m.is_outside_norm, "norm_needs_age": m.norm_needs_age, "reason": m.reason,
+                     "note": m.note, "feeds": m.feeds,
+                     "frame": m.frame, "time_s": None if m.time_s is None else round(m.time_s, 3)})
     return rows

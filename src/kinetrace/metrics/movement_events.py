@@ -103,7 +103,7 @@ def contact_frames(speed: FloatArray, *, stance_share: float, swing_share: float
         if v > high:
             swinging = True
         elif swinging and v < low:
-            window = speed[i : i + min_frames]
+            window = speed[i:i + min_frames]
             if len(window) == min_frames and np.all(window[np.isfinite(window)] < high):
                 before = speed[i - 1] if i > 0 and np.isfinite(speed[i - 1]) else v
                 frac = (before - low) / (before - v) if before > v else 1.0

@@ -152,8 +152,7 @@ def _side_series(tr: Trajectories, facing: int, leg_px: float) -> dict[str, Floa
         flex = -facing * np.degrees(np.arctan2(cross, np.sum(down * arm, axis=1)))
         out[f"shoulder_flexion_{s}_deg"] = np.where(flex < -90.0, flex + 360.0, flex)
         out[f"thigh_below_parallel_{s}_deg"] = np.degrees(
-            np.arctan2(hip[:, 1] - knee[:, 1], np.abs(hip[:, 0] - knee[:, 0]))
-        )
+            np.arctan2(hip[:, 1] - knee[:, 1], np.abs(hip[:, 0] - knee[:, 0])))
         foot = _nanmedian(np.linalg.norm(toe - heel, axis=1), default=1.0)
         out[f"heel_rise_{s}_pct"] = (toe[:, 1] - heel[:, 1]) / foot * 100.0
         out[f"ankle_forward_{s}_leg"] = facing * (ankle[:, 0] - hip_mid[:, 0]) / leg_px

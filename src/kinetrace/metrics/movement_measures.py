@@ -103,12 +103,8 @@ def _stance_intervals(ctx: MeasureContext) -> tuple[str, list[tuple[int, int]]]:
     share, min_frames = ctx.spec.param("foot_lift_share"), ctx.frames(ctx.spec.param("min_lift_s"))
     found = {}
     for stance in ("left", "right"):
-        found[stance] = lift_intervals(
-            ctx.s(f"ankle_y_{stance}_leg"),
-            ctx.s(f"ankle_y_{_OTHER[stance]}_leg"),
-            lift_share=share,
-            min_frames=min_frames,
-        )
+        found[stance] = lift_intervals(ctx.s(f"ankle_y_{stance}_leg"), ctx.s(f"ankle_y_{_OTHER[stance]}_leg"),
+                                       lift_share=share, min_frames=min_frames)
     if ctx.side in found:
         return ctx.side, found[ctx.side]
     longest = {k: max((b - a for a, b in v), default=0) for k, v in found.items()}
@@ -121,10 +117,8 @@ def _no_foot_off(ctx: MeasureContext, stance: str) -> str:
     if ctx.side is not None:
         other = replace(ctx, side=_OTHER[ctx.side])
         if _stance_intervals(other)[1]:
-            return (
-                f"no foot-off of the {_OTHER[stance]} foot found, but the {stance} foot was lifted: "
-                f"for standing on the {_OTHER[stance]} leg use --side {_OTHER[stance]}"
-            )
+            return (f"no foot-off of the {_OTHER[stance]} foot found, but the {stance} foot was lifted: "
+                    f"for standing on the {_OTHER[stance]} leg use --side {_OTHER[stance]}")
     return "no foot-off found: neither foot left the ground for long enough"
 
 
@@ -156,14 +150,10 @@ def measure_single_leg_stance(ctx: MeasureContext) -> Outcome:
     values = [
         RawValue("stance_time_s", stance, (b - a) / ctx.fps, a, note=f"{len(intervals)} attempt(s)"),
         _value("pelvic_drop_deg", stance, float(drop), a, "hips"),
-        _value("trunk_sway_deg", stance, float(np.nanstd(trunk)) if np.isfinite(trunk).any() else np.nan, a, "trunk"),
-        _value(
-            "pelvis_sway_pct",
-            stance,
-            float(np.nanstd(pelvis) * 100) if np.isfinite(pelvis).any() else np.nan,
-            a,
-            "hips",
-        ),
+        _value("trunk_sway_deg", stance, float(np.nanstd(trunk)) if np.isfinite(trunk).any() else np.nan, a,
+               "trunk"),
+        _value("pelvis_sway_pct", stance, float(np.nanstd(pelvis) * 100) if np.isfinite(pelvis).any() else np.nan,
+               a, "hips"),
     ]
     events = [_event(ctx, "foot_off", a, stance)]
     if b < ctx.n_frames:
@@ -193,7 +183,8 @@ def measure_single_leg_squat(ctx: MeasureContext) -> Outcome:
     # to the last touch-down rather than each lift on its own.
     bottoms = _squat_bottoms(ctx, [(intervals[0][0], intervals[-1][1])] if intervals else None)
     if not bottoms:
-        return Outcome(_missing(ctx, "no squat found: the hips never dropped far enough", stance), [], warnings, stance)
+        return Outcome(_missing(ctx, "no squat found: the hips never dropped far enough", stance), [], warnings,
+                       stance)
     fppa = ctx.s(f"fppa_{stance}_deg")
     key = bottoms[int(np.nanargmax(fppa[bottoms]))] if np.isfinite(fppa[bottoms]).any() else bottoms[0]
     base = _standing(ctx, intervals[0][0] if intervals else bottoms[0])
@@ -204,7 +195,8 @@ def measure_single_leg_squat(ctx: MeasureContext) -> Outcome:
     values = [
         _value("knee_fppa_deg", stance, _at(fppa, bottoms), key, f"{stance} hip, knee or ankle", note),
         _value("dynamic_knee_valgus", stance, _at(fppa, bottoms), key, f"{stance} hip, knee or ankle", note),
-        _value("pelvic_drop_deg", stance, _drop_sign(stance) * (_at(obliq, bottoms) - base_obliq), key, "hips", note),
+        _value("pelvic_drop_deg", stance, _drop_sign(stance) * (_at(obliq, bottoms) - base_obliq), key, "hips",
+               note),
         _value("trunk_lean_deg", stance, _at(lean, bottoms), key, "trunk", note),
     ]
     events = [_event(ctx, "deepest", f, stance) for f in bottoms]
@@ -227,15 +219,10 @@ def measure_squat(ctx: MeasureContext) -> Outcome:
         _value("depth_knee_flexion_deg", near, _at(ctx.s(f"knee_flexion_{near}_deg"), bottoms), key, "knee", note),
         _value("heel_lift", "none", rise, key, "heel or toes", note),
         _value("heel_rise_pct", near, rise, key, "heel or toes", note),
-        _value(
-            "trunk_shin_angle_deg",
-            near,
-            _at(ctx.s("trunk_incl_deg") - ctx.s(f"shin_incl_{near}_deg"), bottoms),
-            key,
-            "trunk or shin",
-            note,
-        ),
-        _value("arm_shoulder_flexion_deg", near, _at(ctx.s(f"shoulder_flexion_{near}_deg"), bottoms), key, "arm", note),
+        _value("trunk_shin_angle_deg", near,
+               _at(ctx.s("trunk_incl_deg") - ctx.s(f"shin_incl_{near}_deg"), bottoms), key, "trunk or shin", note),
+        _value("arm_shoulder_flexion_deg", near, _at(ctx.s(f"shoulder_flexion_{near}_deg"), bottoms), key,
+               "arm", note),
     ]
     for side in ("left", "right"):
         # At squat depth the thigh points at the camera, so the FPPA folds; the shank's frontal angle stays readable.
@@ -290,32 +277,20 @@ def _contacts(ctx: MeasureContext) -> dict[str, list[float]]:
     """Foot contacts per side: foot farthest ahead of the pelvis (side view) or foot coming to rest (front view)."""
     if ctx.kin.view is View.SIDE:
         prominence, apart = ctx.spec.param("contact_prominence"), ctx.frames(ctx.spec.param("min_step_s"))
-        return {
-            s: forward_peaks(ctx.s(f"ankle_forward_{s}_leg"), min_prominence=prominence, min_frames=apart)
-            for s in ("left", "right")
-        }
+        return {s: forward_peaks(ctx.s(f"ankle_forward_{s}_leg"), min_prominence=prominence, min_frames=apart)
+                for s in ("left", "right")}
     low, high = ctx.spec.param("stance_speed_share"), ctx.spec.param("swing_speed_share")
     min_frames = ctx.frames(ctx.spec.param("min_stance_s"))
-    return {
-        s: contact_frames(
-            ctx.s(f"ankle_speed_{s}_leg_per_s"), stance_share=low, swing_share=high, min_frames=min_frames
-        )
-        for s in ("left", "right")
-    }
+    return {s: contact_frames(ctx.s(f"ankle_speed_{s}_leg_per_s"), stance_share=low, swing_share=high,
+                              min_frames=min_frames) for s in ("left", "right")}
 
 
 def measure_gait(ctx: MeasureContext) -> Outcome:
     """Cadence and step-time asymmetry from foot contacts; knee range (side) or pelvic drop and lean (front)."""
     contacts = _contacts(ctx)
     steps, dropped = _step_times(contacts, max_ratio=ctx.spec.param("max_step_ratio"))
-    warnings = (
-        [
-            f"{dropped} step(s) more than {ctx.spec.param('max_step_ratio'):g}× longer or shorter than the median "
-            "step were left out (the person was hidden, stopped, or a contact was spurious)"
-        ]
-        if dropped
-        else []
-    )
+    warnings = [f"{dropped} step(s) more than {ctx.spec.param('max_step_ratio'):g}× longer or shorter than the median "
+                "step were left out (the person was hidden, stopped, or a contact was spurious)"] if dropped else []
     n_steps = len(steps["left"]) + len(steps["right"])
     events = [_event(ctx, "contact", round(f), s) for s, frames in contacts.items() for f in frames]
     if n_steps < ctx.spec.param("min_steps") or not steps["left"] or not steps["right"]:
@@ -326,10 +301,8 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
     asym = abs(mean["left"] - mean["right"]) / ((mean["left"] + mean["right"]) / 2) * 100.0
     first = round(min(f for v in contacts.values() for f in v))
     note = f"{n_steps} steps"
-    values = [
-        RawValue("cadence_steps_per_min", "none", cadence, first, note=note),
-        RawValue("step_time_asymmetry_pct", "none", asym, first, note=note),
-    ]
+    values = [RawValue("cadence_steps_per_min", "none", cadence, first, note=note),
+              RawValue("step_time_asymmetry_pct", "none", asym, first, note=note)]
     merged = sorted((f, s) for s, frames in contacts.items() for f in frames)
     obliq = ctx.s("pelvic_obliquity_deg") - _median(ctx.s("pelvic_obliquity_deg"))
     lateral = ctx.s("trunk_lateral_deg") - _median(ctx.s("trunk_lateral_deg"))
@@ -337,14 +310,12 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
         knee = ctx.s(f"knee_flexion_{side}_deg")
         rng = float(np.nanpercentile(knee, 98) - np.nanpercentile(knee, 2)) if np.isfinite(knee).any() else np.nan
         values.append(_value("knee_flexion_range_deg", side, rng, None, f"{side} knee"))
-        windows = [
-            slice(round(f0), round(f1)) for (f0, s0), (f1, _) in zip(merged, merged[1:], strict=False) if s0 == side
-        ]
+        windows = [slice(round(f0), round(f1)) for (f0, s0), (f1, _) in zip(merged, merged[1:], strict=False)
+                   if s0 == side]
         sign = _drop_sign(side)
         drops = [np.nanmax(sign * obliq[w]) for w in windows if np.isfinite(obliq[w]).any()]
-        leans = [
-            np.nanmax(lateral[w] * (1.0 if side == "left" else -1.0)) for w in windows if np.isfinite(lateral[w]).any()
-        ]
+        leans = [np.nanmax(lateral[w] * (1.0 if side == "left" else -1.0)) for w in windows
+                 if np.isfinite(lateral[w]).any()]
         values.append(_value("pelvic_drop_deg", side, float(np.mean(drops)) if drops else np.nan, None, "hips"))
         values.append(_value("trunk_lean_deg", side, float(np.mean(leans)) if leans else np.nan, None, "trunk"))
     return Outcome(values, events, warnings, "both")
@@ -356,10 +327,8 @@ def measure_seated_trunk_rotation(ctx: MeasureContext) -> Outcome:
     values, events, warnings = [], [], []
     pelvis = ctx.s("pelvis_rotation_deg")
     if np.isfinite(pelvis).any() and np.nanmax(np.abs(pelvis)) > ctx.spec.param("pelvis_still_deg"):
-        warnings.append(
-            f"the pelvis turned up to {np.nanmax(np.abs(pelvis)):.0f}°: the rotation may include hip "
-            "rotation; keep the pelvis still (seated, feet flat)"
-        )
+        warnings.append(f"the pelvis turned up to {np.nanmax(np.abs(pelvis)):.0f}°: the rotation may include hip "
+                        "rotation; keep the pelvis still (seated, feet flat)")
     for side, lowest in (("left", False), ("right", True)):
         frame = peak_frame(rot, lowest=lowest)
         if frame is None:

@@ -49,20 +49,12 @@ def single_leg_stance(fps: float = 30.0, *, hold_s: float = 3.0, drop: float = 4
     for i in range(int((hold_s + 2.0) * fps)):
         t = i / fps
         up = 1.0 <= t < 1.0 + hold_s
-        bodies.append(
-            Body(
-                r_hip_flex=30 if up else 0,
-                r_knee_flex=70 if up else 0,
-                pelvic_obliquity=-drop if up else 0,
-                trunk_lateral=sway * math.sin(2 * math.pi * (t - 1.0)) if up else 0,
-            )
-        )
+        bodies.append(Body(r_hip_flex=30 if up else 0, r_knee_flex=70 if up else 0,
+                           pelvic_obliquity=-drop if up else 0,
+                           trunk_lateral=sway * math.sin(2 * math.pi * (t - 1.0)) if up else 0))
     seq = render_sequence(bodies, "front", fps=fps, planted="left")
-    truth = {
-        ("stance_time_s", "left"): hold_s,
-        ("pelvic_drop_deg", "left"): drop,
-        ("trunk_sway_deg", "left"): sway / math.sqrt(2),
-    }
+    truth = {("stance_time_s", "left"): hold_s, ("pelvic_drop_deg", "left"): drop,
+             ("trunk_sway_deg", "left"): sway / math.sqrt(2)}
     return Scene("single_leg_stance", "front", seq, truth, "left")
 
 
@@ -73,24 +65,12 @@ def single_leg_squat(fps: float = 30.0, *, valgus: float = 14.0, drop: float = 5
         t = i / fps
         lift = _plateau(t, 0.7, 7.6)
         depth = sum(_bump(t, s, s + 2.0) for s in (1.2, 3.2, 5.2))
-        bodies.append(
-            Body(
-                l_hip_flex=30 * lift,
-                l_knee_flex=70 * lift,
-                r_hip_flex=45 * depth,
-                r_knee_flex=80 * depth,
-                r_knee_valgus=valgus * depth,
-                pelvic_obliquity=drop * depth,
-                trunk_lateral=-lean * depth,
-                trunk_flex=15 * depth,
-            )
-        )
+        bodies.append(Body(l_hip_flex=30 * lift, l_knee_flex=70 * lift, r_hip_flex=45 * depth,
+                           r_knee_flex=80 * depth, r_knee_valgus=valgus * depth, pelvic_obliquity=drop * depth,
+                           trunk_lateral=-lean * depth, trunk_flex=15 * depth))
     seq = render_sequence(bodies, "front", fps=fps, planted="right")
-    truth = {
-        ("pelvic_drop_deg", "right"): drop,
-        ("trunk_lean_deg", "right"): lean,
-        ("knee_fppa_deg", "right"): _fppa(bodies, seq, "right"),
-    }
+    truth = {("pelvic_drop_deg", "right"): drop, ("trunk_lean_deg", "right"): lean,
+             ("knee_fppa_deg", "right"): _fppa(bodies, seq, "right")}
     return Scene("single_leg_squat", "front", seq, truth, "right")
 
 
@@ -119,7 +99,6 @@ def _frontal_shank(bodies: list[Body], side: str) -> float:
 
 def _heel_rise_pct(bodies: list[Body], side: str) -> float:
     """True change in heel height above the toes (side view), in % of the standing heel–toe length."""
-
     def rise(points: dict[str, np.ndarray]) -> float:
         return float(points[f"{side}_heel"][2] - points[f"{side}_foot_index"][2])
 
@@ -134,38 +113,22 @@ def squat(view: str, fps: float = 30.0, *, knee: float = 110.0, heel: float = 12
     for i in range(int(6.0 * fps)):
         t = i / fps
         d = _bump(t, 0.8, 2.8) + _bump(t, 3.2, 5.2)
-        bodies.append(
-            Body(
-                l_hip_flex=95 * d,
-                r_hip_flex=95 * d,
-                l_knee_flex=knee * d,
-                r_knee_flex=knee * d,
-                l_heel_rise=heel * d,
-                r_heel_rise=heel * d,
-                l_knee_valgus=24 * d,
-                trunk_flex=40 * d,
-                l_shoulder_flex=arms,
-                r_shoulder_flex=arms,
-            )
-        )
+        bodies.append(Body(l_hip_flex=95 * d, r_hip_flex=95 * d, l_knee_flex=knee * d, r_knee_flex=knee * d,
+                           l_heel_rise=heel * d, r_heel_rise=heel * d, l_knee_valgus=24 * d, trunk_flex=40 * d,
+                           l_shoulder_flex=arms, r_shoulder_flex=arms))
     seq = render_sequence(bodies, view, fps=fps, planted="left")
-    truth = {
-        ("depth_knee_flexion_deg", "left"): knee,
-        ("arm_shoulder_flexion_deg", "left"): arms,
-        ("trunk_shin_angle_deg", "left"): 40.0 - (knee - 95.0),
-        ("knee_medial_shank_deg", "left"): _frontal_shank(bodies, "left"),
-        ("knee_medial_shank_deg", "right"): _frontal_shank(bodies, "right"),
-        ("heel_rise_pct", "left"): _heel_rise_pct(bodies, "left"),
-    }
+    truth = {("depth_knee_flexion_deg", "left"): knee, ("arm_shoulder_flexion_deg", "left"): arms,
+             ("trunk_shin_angle_deg", "left"): 40.0 - (knee - 95.0),
+             ("knee_medial_shank_deg", "left"): _frontal_shank(bodies, "left"),
+             ("knee_medial_shank_deg", "right"): _frontal_shank(bodies, "right"),
+             ("heel_rise_pct", "left"): _heel_rise_pct(bodies, "left")}
     return Scene("squat", view, seq, truth)
 
 
 def overhead_reach(fps: float = 30.0, *, peak: float = 160.0, extension: float = 8.0) -> Scene:
     """Raise the left arm to `peak`° while leaning the trunk back `extension`°, seen from the left side."""
-    bodies = [
-        Body(l_shoulder_flex=peak * _bump(i / fps, 0.8, 3.8), trunk_flex=-extension * _bump(i / fps, 0.8, 3.8))
-        for i in range(int(4.5 * fps))
-    ]
+    bodies = [Body(l_shoulder_flex=peak * _bump(i / fps, 0.8, 3.8), trunk_flex=-extension * _bump(i / fps, 0.8, 3.8))
+              for i in range(int(4.5 * fps))]
     seq = render_sequence(bodies, "side", fps=fps, planted="left")
     truth = {("shoulder_flexion_deg", "left"): peak, ("lumbar_extension_deg", "left"): extension}
     return Scene("overhead_reach", "side", seq, truth, "left")
@@ -173,39 +136,18 @@ def overhead_reach(fps: float = 30.0, *, peak: float = 160.0, extension: float =
 
 def seated_trunk_rotation(fps: float = 30.0, *, left: float = 45.0, right: float = 35.0) -> Scene:
     """Seated, facing the camera: rotate the shoulders `left`° to the left, then `right`° to the right."""
-    bodies = [
-        Body(
-            pelvis=(0.0, 0.0, 0.5),
-            l_hip_flex=90,
-            r_hip_flex=90,
-            l_knee_flex=90,
-            r_knee_flex=90,
-            trunk_rotation=left * _bump(i / fps, 0.5, 2.5) - right * _bump(i / fps, 3.0, 5.0),
-        )
-        for i in range(int(5.5 * fps))
-    ]
+    bodies = [Body(pelvis=(0.0, 0.0, 0.5), l_hip_flex=90, r_hip_flex=90, l_knee_flex=90, r_knee_flex=90,
+                   trunk_rotation=left * _bump(i / fps, 0.5, 2.5) - right * _bump(i / fps, 3.0, 5.0))
+              for i in range(int(5.5 * fps))]
     seq = render_sequence(bodies, "front", fps=fps)
-    return Scene(
-        "seated_trunk_rotation",
-        "front",
-        seq,
-        {("trunk_rotation_deg", "left"): left, ("trunk_rotation_deg", "right"): right},
-    )
+    return Scene("seated_trunk_rotation", "front", seq,
+                 {("trunk_rotation_deg", "left"): left, ("trunk_rotation_deg", "right"): right})
 
 
 def seated_hip_ir(fps: float = 30.0, *, angle: float = 32.0) -> Scene:
     """Seated, facing the camera: swing the right foot outward `angle`° (hip internal rotation)."""
-    bodies = [
-        Body(
-            pelvis=(0.0, 0.0, 0.5),
-            l_hip_flex=90,
-            r_hip_flex=90,
-            l_knee_flex=90,
-            r_knee_flex=90,
-            r_shank_ir=angle * _bump(i / fps, 0.8, 3.8),
-        )
-        for i in range(int(4.5 * fps))
-    ]
+    bodies = [Body(pelvis=(0.0, 0.0, 0.5), l_hip_flex=90, r_hip_flex=90, l_knee_flex=90, r_knee_flex=90,
+                   r_shank_ir=angle * _bump(i / fps, 0.8, 3.8)) for i in range(int(4.5 * fps))]
     seq = render_sequence(bodies, "front", fps=fps)
     return Scene("seated_hip_ir", "front", seq, {("hip_ir_deg", "right"): angle}, "right")
 
@@ -221,9 +163,8 @@ def _foot(t: float, first_contact: float, period: float, stride: float, stance: 
     return base + 0.3 * stride + stride * (0.5 - 0.5 * math.cos(math.pi * swing)), 0.08 * math.sin(math.pi * swing)
 
 
-def gait(
-    view: str, fps: float = 30.0, *, left_step: float = 0.52, right_step: float = 0.60, drop: float = 5.0
-) -> Scene:
+def gait(view: str, fps: float = 30.0, *, left_step: float = 0.52, right_step: float = 0.60,
+         drop: float = 5.0) -> Scene:
     """Walk with known step times; the pelvis drops `drop`° on the swing side in each single stance.
 
     The legs are solved from foot positions, so the feet do not slide. Left step time = right contact → left
@@ -241,12 +182,9 @@ def gait(
         body = Body(pelvis=(0.0, pelvis_y, hip_h), pelvic_obliquity=obliq)
         frames.append(_walk_frame(body, feet, view, t - 0.3))
     seq = PoseSequence(tuple(frames), fps, source="synthetic", model="synthetic skeleton")
-    truth = {
-        ("cadence_steps_per_min", "none"): 120.0 / period,
-        ("step_time_asymmetry_pct", "none"): abs(left_step - right_step) / (period / 2) * 100.0,
-        ("pelvic_drop_deg", "left"): drop,
-        ("pelvic_drop_deg", "right"): drop,
-    }
+    truth = {("cadence_steps_per_min", "none"): 120.0 / period,
+             ("step_time_asymmetry_pct", "none"): abs(left_step - right_step) / (period / 2) * 100.0,
+             ("pelvic_drop_deg", "left"): drop, ("pelvic_drop_deg", "right"): drop}
     return Scene("gait", view, seq, truth)
 
 
@@ -266,13 +204,8 @@ def _walk_frame(body: Body, feet: dict[str, tuple[float, float]], view: str, tim
         thigh_extra = math.degrees(math.acos((0.44**2 + dist**2 - 0.43**2) / (2 * 0.44 * dist)))
         angles[f"{side[0]}_hip_flex"] = reach + thigh_extra
         angles[f"{side[0]}_knee_flex"] = knee
-    posed = replace(
-        body,
-        l_hip_flex=angles["l_hip_flex"],
-        r_hip_flex=angles["r_hip_flex"],
-        l_knee_flex=angles["l_knee_flex"],
-        r_knee_flex=angles["r_knee_flex"],
-    )
+    posed = replace(body, l_hip_flex=angles["l_hip_flex"], r_hip_flex=angles["r_hip_flex"],
+                    l_knee_flex=angles["l_knee_flex"], r_knee_flex=angles["r_knee_flex"])
     return render_frame(posed, camera, time_s=time_s)
 
 

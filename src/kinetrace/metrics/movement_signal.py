@@ -93,9 +93,8 @@ class SwapReport:
     majority_relabelled: bool
 
 
-def trajectories_from_sequence(
-    seq: PoseSequence, *, min_visibility: float, off_image_margin: float = 0.02
-) -> Trajectories:
+def trajectories_from_sequence(seq: PoseSequence, *, min_visibility: float,
+                               off_image_margin: float = 0.02) -> Trajectories:
     """Put a PoseSequence on the clip's frame grid (frame index = round(time × fps)); absent frames are NaN.
 
     Grid index = video frame index, so events and key frames point straight back into the clip. Landmarks the
@@ -120,9 +119,8 @@ def trajectories_from_sequence(
             z[i, j] = lm.z_norm * w
     first = seq.frames[0]
     blank = np.zeros(xy.shape[:2], dtype=bool)
-    return Trajectories(
-        LANDMARK_NAMES, xy, z, detected, blank, blank.copy(), seq.fps, (first.image_width_px, first.image_height_px)
-    )
+    return Trajectories(LANDMARK_NAMES, xy, z, detected, blank, blank.copy(), seq.fps,
+                        (first.image_width_px, first.image_height_px))
 
 
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -168,7 +166,7 @@ def remove_spikes(tr: Trajectories, *, window_s: float, min_jump: float) -> tupl
     shifted = np.full((2 * half + 1, *xy.shape), np.nan)
     for k, off in enumerate(range(-half, half + 1)):
         lo, hi = max(0, -off), min(n, n - off)
-        shifted[k, lo:hi] = tr.xy_px[lo + off : hi + off]
+        shifted[k, lo:hi] = tr.xy_px[lo + off:hi + off]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
         centre = np.nanmedian(shifted, axis=0)
@@ -247,12 +245,8 @@ def _group_swaps(xy: FloatArray, left: list[int], right: list[int], price_px: fl
         return flips
     price = price_px * pts.shape[2]
     # acceleration cost of labels (a, b, c) on frames (n-2, n-1, n), for every n at once
-    acc = {
-        (a, b, c): _lengths(pts[2:, c] - 2 * pts[1:-1, b] + pts[:-2, a]).tolist()
-        for a in (0, 1)
-        for b in (0, 1)
-        for c in (0, 1)
-    }
+    acc = {(a, b, c): _lengths(pts[2:, c] - 2 * pts[1:-1, b] + pts[:-2, a]).tolist()
+           for a in (0, 1) for b in (0, 1) for c in (0, 1)}
     # state (a, b) = labels of frames n-1 and n, indexed 2a + b; start with the first two frames' velocity cost
     cost = [float(_lengths(pts[1:2, b] - pts[0:1, a])[0]) + price * (a + b) for a in (0, 1) for b in (0, 1)]
     back = np.zeros((len(seen), 4), dtype=np.int8)
@@ -286,9 +280,8 @@ def _order_violations(xy: FloatArray, left: int, right: int, min_width_px: float
     return np.asarray(finite & (np.sign(width) == -usual) & (np.abs(width) > min_width_px), dtype=bool)
 
 
-def correct_swaps(
-    tr: Trajectories, *, price: float, keep_order: bool = False, min_order_width: float = 0.1
-) -> tuple[Trajectories, SwapReport]:
+def correct_swaps(tr: Trajectories, *, price: float, keep_order: bool = False,
+                  min_order_width: float = 0.1) -> tuple[Trajectories, SwapReport]:
     """Detect and undo left/right label swaps (legs, arms, head judged separately).
 
     Each group's labels are chosen for the whole clip at once (see `_group_swaps`), with a price per exchanged

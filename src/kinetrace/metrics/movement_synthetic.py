@@ -94,13 +94,8 @@ def _leg(body: Body, side: str, hip: FloatArray) -> dict[str, FloatArray]:
     knee = hip + _THIGH * thigh
     ankle = knee + _SHANK * shank
     pitch = _rx(-body.get(side, "heel_rise"))
-    return {
-        "hip": hip,
-        "knee": knee,
-        "ankle": ankle,
-        "heel": ankle + pitch @ np.array([0.0, -0.05, -0.06]),
-        "foot_index": ankle + pitch @ np.array([0.0, 0.17, -0.06]),
-    }
+    return {"hip": hip, "knee": knee, "ankle": ankle, "heel": ankle + pitch @ np.array([0.0, -0.05, -0.06]),
+            "foot_index": ankle + pitch @ np.array([0.0, 0.17, -0.06])}
 
 
 def _arm(body: Body, side: str, shoulder: FloatArray, trunk: FloatArray) -> dict[str, FloatArray]:
@@ -108,27 +103,16 @@ def _arm(body: Body, side: str, shoulder: FloatArray, trunk: FloatArray) -> dict
     elbow = shoulder + _UPPER_ARM * direction
     wrist = elbow + _FOREARM * direction
     lat = np.array([1.0 if side == "left" else -1.0, 0.0, 0.0])
-    return {
-        "shoulder": shoulder,
-        "elbow": elbow,
-        "wrist": wrist,
-        "pinky": wrist + 0.08 * direction + 0.02 * lat,
-        "index": wrist + 0.09 * direction,
-        "thumb": wrist + 0.05 * direction - 0.02 * lat,
-    }
+    return {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "pinky": wrist + 0.08 * direction + 0.02 * lat,
+            "index": wrist + 0.09 * direction, "thumb": wrist + 0.05 * direction - 0.02 * lat}
 
 
 def _head(centre: FloatArray, trunk: FloatArray) -> dict[str, FloatArray]:
     def at(x: float, y: float, z: float) -> FloatArray:
         return np.asarray(centre + trunk @ np.array([x, y, z]), dtype=float)
 
-    points = {
-        "nose": at(0, 0.10, 0),
-        "left_ear": at(0.075, 0, 0),
-        "right_ear": at(-0.075, 0, 0),
-        "mouth_left": at(0.025, 0.09, -0.04),
-        "mouth_right": at(-0.025, 0.09, -0.04),
-    }
+    points = {"nose": at(0, 0.10, 0), "left_ear": at(0.075, 0, 0), "right_ear": at(-0.075, 0, 0),
+              "mouth_left": at(0.025, 0.09, -0.04), "mouth_right": at(-0.025, 0.09, -0.04)}
     for side, lat in (("left", 1.0), ("right", -1.0)):
         points[f"{side}_eye"] = at(lat * 0.032, 0.09, 0.03)
         points[f"{side}_eye_inner"] = at(lat * 0.015, 0.095, 0.03)
@@ -181,9 +165,8 @@ def render_frame(body: Body, view: str | Camera, *, time_s: float = 0.0) -> Pose
     landmarks = {}
     for name, p in skeleton(body).items():
         x, y, z = cam.project(p)
-        landmarks[name] = Landmark(
-            x / cam.width_px, y / cam.height_px, z / cam.width_px, 0.99, provenance=Provenance.SYNTHETIC
-        )
+        landmarks[name] = Landmark(x / cam.width_px, y / cam.height_px, z / cam.width_px, 0.99,
+                                   provenance=Provenance.SYNTHETIC)
     return PoseFrame(landmarks, cam.width_px, cam.height_px, time_s=time_s, source="synthetic")
 
 

@@ -289,22 +289,13 @@ def _propagated_sd(
     return math.sqrt(total)
 
 
-def _finish(
-    ctx: _Context, spec: MetricSpec, fn: Callable[[dict[str, np.ndarray]], float], names: tuple[str, ...], side: Side
-) -> Measurement:
+def _finish(ctx: _Context, spec: MetricSpec, fn: Callable[[dict[str, np.ndarray]], float],
+            names: tuple[str, ...], side: Side) -> Measurement:
     """Evaluate a formula and express it in the metric's unit with its uncertainty."""
     raw = fn(ctx.points)
-    base = Measurement(
-        metric_id=spec.id,
-        name=spec.name,
-        view=ctx.view,
-        status=Status.OK,
-        unit=spec.unit,
-        side=side,
-        is_proxy=spec.is_proxy,
-        landmarks=_uses(ctx, spec, names),
-        source=ctx.frame.source,
-    )
+    base = Measurement(metric_id=spec.id, name=spec.name, view=ctx.view, status=Status.OK, unit=spec.unit,
+                       side=side, is_proxy=spec.is_proxy, landmarks=_uses(ctx, spec, names),
+                       source=ctx.frame.source)
     stature = ctx.stature_px
     sd_px = ctx.catalogue.quality.landmark_sd_fraction_of_stature * stature if stature else None
     landmark_sd = _propagated_sd(fn, ctx.points, names, sd_px) if sd_px else None
@@ -313,15 +304,11 @@ def _finish(
     pct = 100.0 * raw / stature if stature else None
     if ctx.scale is not None:
         sd_mm = None if landmark_sd is None else landmark_sd * ctx.scale.mm_per_px
-        return replace(
-            base, value=raw * ctx.scale.mm_per_px, value_pct_stature=pct, uncertainty=_combine(sd_mm, spec.error.value)
-        )
+        return replace(base, value=raw * ctx.scale.mm_per_px, value_pct_stature=pct,
+                       uncertainty=_combine(sd_mm, spec.error.value))
     if pct is None or not stature:
-        return replace(
-            base,
-            status=Status.NOT_MEASURABLE,
-            reason="no scale: give the height or a known distance, with the eyes and feet in view",
-        )
+        return replace(base, status=Status.NOT_MEASURABLE,
+                       reason="no scale: give the height or a known distance, with the eyes and feet in view")
     sd_pct = None if landmark_sd is None else 100.0 * landmark_sd / stature
     return replace(base, unit="%stature", value=pct, value_pct_stature=pct, uncertainty=sd_pct)
 

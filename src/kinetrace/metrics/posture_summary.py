@@ -177,11 +177,9 @@ def posture_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue)
     return findings
 
 
-def checked_findings(
-    summaries: tuple[MetricSummary, ...],
-    catalogue: Catalogue,
-    valid_ranges: Mapping[str, tuple[float | None, float | None]],
-) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+def checked_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue,
+                     valid_ranges: Mapping[str, tuple[float | None, float | None]]
+                     ) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
     """Findings as `posture_findings`, minus values outside each test's plausible range (from the knowledge
     base), with one warning per value left out: such a value means the photo is not of quiet standing or a
     landmark is wrong, and it would make the whole case invalid."""
@@ -197,11 +195,9 @@ def checked_findings(
                 continue
             del entry[key]
             where = "" if key == "value" else f" ({key})"
-            warnings.append(
-                f"{test_id}{where} {v:g} {entry['unit']} is outside the plausible range "
-                f"{_bound(low)}…{_bound(high)} {entry['unit']} for standing posture; left out "
-                "(is the person standing still, and are the landmarks right?)"
-            )
+            warnings.append(f"{test_id}{where} {v:g} {entry['unit']} is outside the plausible range "
+                            f"{_bound(low)}…{_bound(high)} {entry['unit']} for standing posture; left out "
+                            "(is the person standing still, and are the landmarks right?)")
         if any(k in entry for k in ("value", "left", "right")):
             kept[test_id] = entry
     return kept, tuple(warnings)

@@ -68,12 +68,15 @@ def detect_view(frame: PoseFrame, catalogue: Catalogue) -> ViewGuess:
     if ratio <= cfg.side_max_ratio:
         facing = facing_sign(frame, min_visibility=catalogue.quality.min_visibility)
         if facing == 0:
-            return ViewGuess(None, ratio, "side view, but the facing direction cannot be told (nose, feet hidden)")
+            return ViewGuess(
+                None, ratio, "side view, but the facing direction cannot be told (nose, feet hidden)"
+            )
         view: View = "right" if facing > 0 else "left"
         return ViewGuess(
             view,
             ratio,
-            f"side view (shoulder width {ratio:.2f} of torso length), facing image {'right' if facing > 0 else 'left'}",
+            f"side view (shoulder width {ratio:.2f} of torso length), facing image "
+            f"{'right' if facing > 0 else 'left'}",
         )
     if ratio >= cfg.frontal_min_ratio:
         return _front_or_back(frame, catalogue, ratio)

@@ -26,21 +26,10 @@ def _dose(iv: Intervention) -> tuple[str | None, str]:
 
 def _item(iv: Intervention, because: str, *, targets: Sequence[str] | None = None) -> PlanItem:
     dose, progression = _dose(iv)
-    return PlanItem(
-        intervention_id=iv.id,
-        name=iv.name,
-        kind=iv.kind,
-        layer=iv.layer,
-        targets=list(targets if targets is not None else iv.targets),
-        description=iv.description,
-        dosage=dose,
-        progression=progression,
-        grade=iv.grade,
-        refs=list(iv.refs),
-        because=because,
-        cautions=iv.cautions,
-        profile=iv.profile,
-    )
+    return PlanItem(intervention_id=iv.id, name=iv.name, kind=iv.kind, layer=iv.layer,
+                    targets=list(targets if targets is not None else iv.targets), description=iv.description,
+                    dosage=dose, progression=progression, grade=iv.grade, refs=list(iv.refs), because=because,
+                    cautions=iv.cautions, profile=iv.profile)
 
 
 def _allowed(iv: Intervention, blocked: set[str], profile: str) -> bool:
@@ -56,45 +45,29 @@ def _order(candidates: list[Intervention], profile: str) -> list[Intervention]:
     return sorted(candidates, key=lambda iv: (iv.profile != "seed") if profile == "seed" else (iv.profile == "seed"))
 
 
-def _targeted(
-    kb: KnowledgeBase,
-    ranking: Sequence[RankedItem],
-    statuses: dict[str, ImpairmentStatus],
-    blocked: set[str],
-    profile: str,
-) -> list[PlanItem]:
+def _targeted(kb: KnowledgeBase, ranking: Sequence[RankedItem], statuses: dict[str, ImpairmentStatus],
+              blocked: set[str], profile: str) -> list[PlanItem]:
     chosen: list[PlanItem] = []
     used: set[str] = set()
     items = [i for i in ranking if i.kind in ("local", "remote", "modifier") and i.state in _TARGETED_STATES]
     for item in items[:_MAX_ITEMS_TARGETED]:
         status = statuses.get(item.id)
         evidence = ", ".join(status.evidence) if status and status.evidence else "the pain map"
-        candidates = [
-            iv
-            for iv in kb.interventions.values()
-            if item.id in iv.targets and iv.layer == "specific" and _allowed(iv, blocked, profile)
-        ]
-        for iv in _order(candidates, profile)[: _PER_TARGET[profile]]:
+        candidates = [iv for iv in kb.interventions.values()
+                      if item.id in iv.targets and iv.layer == "specific" and _allowed(iv, blocked, profile)]
+        for iv in _order(candidates, profile)[:_PER_TARGET[profile]]:
             if iv.id in used:
                 continue
             used.add(iv.id)
             link = item.paths[0].text if item.paths else "modifier of the plan"
-            because = (
-                f"{item.name} is {item.state} (from {evidence}; probability "
-                f"{(item.probability or 0):.0%}); rule: clinical.md §D row for {item.id}; chain: {link}"
-            )
+            because = (f"{item.name} is {item.state} (from {evidence}; probability "
+                       f"{(item.probability or 0):.0%}); rule: clinical.md §D row for {item.id}; chain: {link}")
             chosen.append(_item(iv, because, targets=[item.id]))
     return chosen
 
 
-def _general(
-    kb: KnowledgeBase,
-    painful: frozenset[str],
-    blocked: set[str],
-    *,
-    activity_only: bool,
-    statuses: dict[str, ImpairmentStatus],
-) -> list[PlanItem]:
+def _general(kb: KnowledgeBase, painful: frozenset[str], blocked: set[str], *, activity_only: bool,
+             statuses: dict[str, ImpairmentStatus]) -> list[PlanItem]:
     out = []
     high_risk = statuses.get("psychosocial_risk_high")
     for iv in kb.interventions.values():
@@ -102,7 +75,8 @@ def _general(
             continue
         if iv.regions and not set(iv.regions) & painful:
             continue
-        if iv.targets and not any(statuses.get(t) and statuses[t].state in ("present", "probable") for t in iv.targets):
+        if iv.targets and not any(statuses.get(t) and statuses[t].state in ("present", "probable")
+                                  for t in iv.targets):
             continue
         if activity_only and iv.kind not in ("activity", "education"):
             continue
@@ -114,14 +88,8 @@ def _general(
     return out
 
 
-def choose_plan(
-    kb: KnowledgeBase,
-    triage: Triage,
-    ranking: Sequence[RankedItem],
-    statuses: dict[str, ImpairmentStatus],
-    painful: frozenset[str],
-    profile: str,
-) -> list[PlanItem]:
+def choose_plan(kb: KnowledgeBase, triage: Triage, ranking: Sequence[RankedItem],
+                statuses: dict[str, ImpairmentStatus], painful: frozenset[str], profile: str) -> list[PlanItem]:
     """Return the plan (general layer first, then targeted items), or nothing when triage stops it."""
     if triage.plan_suppressed:
         return []

@@ -50,14 +50,5 @@ def _as_finding(m: Measurement, test: ClinicalTest) -> FindingResult:
         value = m.category if m.category is not None else m.answer
     if value is None and m.count is not None:
         value = float(m.count)
-    return FindingResult(
-        test_id=m.test_id,
-        name=test.name,
-        unit=m.unit,
-        left=m.left,
-        right=m.right,
-        value=value,
-        method=m.method,
-        source=m.source,
-        uncertainty=m.uncertainty,
-    )
+    return FindingResult(test_id=m.test_id, name=test.name, unit=m.unit, left=m.left, right=m.right, value=value,
+                         method=m.method, source=m.source, uncertainty=m.uncertainty)

@@ -28,7 +28,8 @@ __all__ = [
     "detectable_change",
 ]
 
-ChangeVerdict = Literal["improved", "worsened", "within_measurement_error", "unchanged", "changed", "not_comparable"]
+ChangeVerdict = Literal[
+    "improved", "worsened", "within_measurement_error", "unchanged", "changed", "not_comparable"]
 Direction = Literal["higher_is_better", "lower_is_better", "unknown"]
 
 # z for a two-sided 95 % interval; the standard MDC95 = z · √2 · SEM (statistics, not a clinical figure).
@@ -52,8 +53,7 @@ class TestChange(BaseModel):
     name: str
     unit: str
     part: Literal["left", "right", "value", "asymmetry"] = Field(
-        description="which reading: a side, the single value, or |left − right|"
-    )
+        description="which reading: a side, the single value, or |left − right|")
     before: float | str | None
     after: float | str | None
     change: float | None = Field(None, description="after − before, in `unit`; None for categories")
@@ -148,7 +148,9 @@ def compare_assessments(before: Assessment, after: Assessment, kb: _KnowsTests) 
     return progress.model_copy(update=versions)
 
 
-def compare_findings(before: Sequence[FindingResult], after: Sequence[FindingResult], kb: _KnowsTests) -> Progress:
+def compare_findings(
+    before: Sequence[FindingResult], after: Sequence[FindingResult], kb: _KnowsTests
+) -> Progress:
     """Compare two visits' findings test by test; see the module docstring for the rules."""
     first = _by_test(before)
     second = _by_test(after)
@@ -179,7 +181,8 @@ def _compare_test(a: FindingResult, b: FindingResult, test: ClinicalTest | None)
     if test is not None and _asymmetry_rule(test):
         gap_a, gap_b = _asymmetry(a), _asymmetry(b)
         if gap_a is not None and gap_b is not None:
-            rows.append(_compare_numbers(a, b, test, part="asymmetry", x=gap_a, y=gap_b, direction="lower_is_better"))
+            rows.append(_compare_numbers(a, b, test, part="asymmetry", x=gap_a, y=gap_b,
+                                         direction="lower_is_better"))
     return rows
 
 
@@ -200,14 +203,8 @@ def _compare_part(
 ) -> TestChange:
     if isinstance(x, int | float) and isinstance(y, int | float):
         if a.unit != b.unit:
-            return _row(
-                a,
-                part,
-                x,
-                y,
-                verdict="not_comparable",
-                text=f"{a.name}: units differ ({a.unit} then {b.unit}); not compared.",
-            )
+            return _row(a, part, x, y, verdict="not_comparable",
+                        text=f"{a.name}: units differ ({a.unit} then {b.unit}); not compared.")
         direction = direction_of(test) if test is not None else "unknown"
         return _compare_numbers(a, b, test, part=part, x=float(x), y=float(y), direction=direction)
     return _compare_labels(a, test, part, str(x), str(y))
@@ -246,19 +243,8 @@ def _compare_numbers(
         better = (delta > 0) == (direction == "higher_is_better")
         verdict = "improved" if better else "worsened"
         text = f"{label}: {moved}; beyond measurement error (±{size:.1f}{unit}): {verdict}."
-    return _row(
-        a,
-        part,
-        x,
-        y,
-        verdict=verdict,
-        text=text + method_note,
-        change=delta,
-        direction=direction,
-        detectable=size,
-        basis=basis,
-        refs=refs,
-    )
+    return _row(a, part, x, y, verdict=verdict, text=text + method_note, change=delta, direction=direction,
+                detectable=size, basis=basis, refs=refs)
 
 
 def _error_band(a: FindingResult, b: FindingResult, test: ClinicalTest | None) -> tuple[float, str] | None:
@@ -335,18 +321,6 @@ def _row(
     basis: str = "",
     refs: list[str] | None = None,
 ) -> TestChange:
-    return TestChange(
-        test_id=f.test_id,
-        name=f.name,
-        unit=f.unit,
-        part=part,
-        before=x,
-        after=y,
-        change=change,
-        detectable_change=detectable,
-        error_basis=basis,
-        refs=refs or [],
-        direction=direction,
-        verdict=verdict,
-        text=text,
-    )
+    return TestChange(test_id=f.test_id, name=f.name, unit=f.unit, part=part, before=x, after=y,
+                      change=change, detectable_change=detectable, error_basis=basis, refs=refs or [],
+                      direction=direction, verdict=verdict, text=text)

@@ -32,9 +32,8 @@ def painful_regions(case: Case) -> frozenset[str]:
     return frozenset(p.region for p in case.pain if p.intensity > 0)
 
 
-def region_behaviours(
-    case: Case, behaviours: Mapping[int, PainBehaviour]
-) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def region_behaviours(case: Case, behaviours: Mapping[int, PainBehaviour]
+                      ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Return (provoked, eased) behaviour signatures per painful region."""
     provoked: dict[str, set[str]] = {}
     eased: dict[str, set[str]] = {}
@@ -45,9 +44,8 @@ def region_behaviours(
     return ({r: frozenset(v) for r, v in provoked.items()}, {r: frozenset(v) for r, v in eased.items()})
 
 
-def _behaviour_parents(
-    kb: KnowledgeBase, model: ChainModel, region: str, behaviour: str
-) -> tuple[tuple[str, float], ...]:
+def _behaviour_parents(kb: KnowledgeBase, model: ChainModel, region: str, behaviour: str
+                       ) -> tuple[tuple[str, float], ...]:
     m = kb.model
     parents: dict[str, float] = {}
     for link in model.region_links(region):
@@ -58,13 +56,8 @@ def _behaviour_parents(
     return tuple(parents.items())
 
 
-def build_evidence(
-    case: Case,
-    kb: KnowledgeBase,
-    model: ChainModel,
-    readings: Sequence[TestReading],
-    behaviours: Mapping[int, PainBehaviour],
-) -> CaseEvidence:
+def build_evidence(case: Case, kb: KnowledgeBase, model: ChainModel, readings: Sequence[TestReading],
+                   behaviours: Mapping[int, PainBehaviour]) -> CaseEvidence:
     """Translate a case into observations and likelihoods on the chain model's network (pure)."""
     m = kb.model
     network = NoisyOrNetwork(order=model.order, leak=model.leak, parents=model.node_parents())
@@ -85,14 +78,7 @@ def build_evidence(
         sources = tuple((s, m.radiation_link) for s in m.radiation.get(item, []) if s in network.leak)
         if sources:
             observations.append(Observation(f"radiation:{item}", m.radiation_leak, sources, True))
-    likelihoods = tuple(
-        Likelihood(r.target, r.likelihood[0], r.likelihood[1]) for r in readings if r.likelihood is not None
-    )
-    return CaseEvidence(
-        network=network,
-        observations=tuple(observations),
-        likelihoods=likelihoods,
-        painful=painful,
-        provoked=provoked,
-        eased=eased,
-    )
+    likelihoods = tuple(Likelihood(r.target, r.likelihood[0], r.likelihood[1])
+                        for r in readings if r.likelihood is not None)
+    return CaseEvidence(network=network, observations=tuple(observations), likelihoods=likelihoods,
+                        painful=painful, provoked=provoked, eased=eased)

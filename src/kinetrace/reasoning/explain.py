@@ -46,9 +46,8 @@ def _candidates(ranking: Sequence[RankedItem]) -> dict[str, RankedItem]:
     return {i.id: i for i in ranking if i.kind in ("local", "remote") and i.probability is not None}
 
 
-def _untested(
-    kb: KnowledgeBase, measured: frozenset[str], candidates: Mapping[str, RankedItem]
-) -> list[tuple[ClinicalTest, list[InformRule]]]:
+def _untested(kb: KnowledgeBase, measured: frozenset[str], candidates: Mapping[str, RankedItem]
+              ) -> list[tuple[ClinicalTest, list[InformRule]]]:
     out = []
     for test in kb.tests.values():
         if test.id in measured:
@@ -59,9 +58,8 @@ def _untested(
     return out
 
 
-def not_tested(
-    kb: KnowledgeBase, measured: frozenset[str], ranking: Sequence[RankedItem], *, limit: int = 12
-) -> list[NotTested]:
+def not_tested(kb: KnowledgeBase, measured: frozenset[str], ranking: Sequence[RankedItem], *, limit: int = 12
+               ) -> list[NotTested]:
     """Return untested tests bearing on the ranked candidates, those that could change the top first."""
     candidates = _candidates(ranking)
     ordered = [i for i in ranking if i.id in candidates]
@@ -88,15 +86,8 @@ def not_tested(
                     reasons.append(f"an abnormal result could lift {item.name} above {top.name}")
         names = ", ".join(sorted({candidates[r.target].name for r in rules}))
         reason = "; ".join(reasons) if reasons else f"would refine {names}"
-        out.append(
-            NotTested(
-                test_id=test.id,
-                name=test.name,
-                informs=sorted({r.target for r in rules}),
-                could_change_top=change,
-                reason=reason,
-            )
-        )
+        out.append(NotTested(test_id=test.id, name=test.name, informs=sorted({r.target for r in rules}),
+                             could_change_top=change, reason=reason))
     out.sort(key=lambda n: (not n.could_change_top, n.test_id))
     return out[:limit]
 
@@ -113,39 +104,30 @@ def next_test(kb: KnowledgeBase, measured: frozenset[str], ranking: Sequence[Ran
         return None
     gain, test, rules = best
     names = ", ".join(sorted({candidates[r.target].name for r in rules}))
-    return NextTest(
-        test_id=test.id,
-        name=test.name,
-        informs=sorted({r.target for r in rules}),
-        expected_information_gain_bits=round(gain, 4),
-        reason=f"its result is expected to tell most about {names} ({gain:.2f} bits)",
-    )
+    return NextTest(test_id=test.id, name=test.name, informs=sorted({r.target for r in rules}),
+                    expected_information_gain_bits=round(gain, 4),
+                    reason=f"its result is expected to tell most about {names} ({gain:.2f} bits)")
 
 
 def remote_summary(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool) -> str:
     """Return the plain statement about remote contributors (often: none stands out, which is a valid answer)."""
     if chain_suppressed:
         return "Chain reasoning is suppressed until the red flag is assessed medically."
-    standing = [
-        i
-        for i in ranking
-        if i.kind == "remote" and i.may_rank_first and (i.probability or 0.0) >= kb.model.remote_stands_out_probability
-    ]
+    standing = [i for i in ranking if i.kind == "remote" and i.may_rank_first
+                and (i.probability or 0.0) >= kb.model.remote_stands_out_probability]
     if not standing:
-        return (
-            "No remote contributor stands out: nothing elsewhere in the chain is present beyond measurement "
-            "error with a chain and a pain behaviour that fit. The painful region's own sources explain the "
-            "picture as well or better — a common and valid result."
-        )
+        return ("No remote contributor stands out: nothing elsewhere in the chain is present beyond measurement "
+                "error with a chain and a pain behaviour that fit. The painful region's own sources explain the "
+                "picture as well or better — a common and valid result.")
     names = "; ".join(f"{i.name} ({i.probability:.0%})" for i in standing)
     return f"Remote contributors that may contribute, with the evidence grade of each link shown: {names}."
 
 
-def contested_claims(
-    kb: KnowledgeBase, contradicted_edges: Sequence[str], painful: frozenset[str], present: frozenset[str]
-) -> list[Claim]:
+def contested_claims(kb: KnowledgeBase, contradicted_edges: Sequence[str], painful: frozenset[str],
+                     present: frozenset[str]) -> list[Claim]:
     """Return the seed claims and contradicted links that bear on this case, with their evidence status."""
-    relevant = {e.id for e in kb.edges.values() if set(e.effect) & painful or set(e.cause) & present}
+    relevant = {e.id for e in kb.edges.values()
+                if set(e.effect) & painful or set(e.cause) & present}
     claims: list[Claim] = []
     covered: set[str] = set()
     for claim in kb.seed_claims.values():
@@ -153,30 +135,14 @@ def contested_claims(
         if not claim.generate or not weak or not set(claim.edges) & relevant:
             continue
         covered.update(claim.edges)
-        claims.append(
-            Claim(
-                id=claim.id,
-                edges=claim.edges,
-                claim=claim.claim,
-                status=claim.verdict,
-                grade=claim.grade,
-                statement=claim.statement,
-                refs=claim.refs,
-            )
-        )
+        claims.append(Claim(id=claim.id, edges=claim.edges, claim=claim.claim, status=claim.verdict,
+                            grade=claim.grade, statement=claim.statement, refs=claim.refs))
     for edge_id in contradicted_edges:
         edge = kb.edges[edge_id]
         if edge_id in covered or edge_id not in relevant:
             continue
-        claims.append(
-            Claim(
-                id=edge_id,
-                edges=[edge_id],
-                claim=edge.name,
-                status=edge.evidence,
-                grade=f"{edge.grades.mech}/{edge.grades.pain}",
-                statement="The evidence points against this link; it is shown, not ranked.",
-                refs=edge.refs,
-            )
-        )
+        claims.append(Claim(id=edge_id, edges=[edge_id], claim=edge.name, status=edge.evidence,
+                            grade=f"{edge.grades.mech}/{edge.grades.pain}",
+                            statement="The evidence points against this link; it is shown, not ranked.",
+                            refs=edge.refs))
     return claims

@@ -73,9 +73,8 @@ def _components(net: NoisyOrNetwork) -> list[list[str]]:
     return list(groups.values())
 
 
-def _unary(
-    net: NoisyOrNetwork, observations: Sequence[Observation], likelihoods: Sequence[Likelihood]
-) -> dict[str, list[float]]:
+def _unary(net: NoisyOrNetwork, observations: Sequence[Observation], likelihoods: Sequence[Likelihood]
+           ) -> dict[str, list[float]]:
     phi = {n: [1.0, 1.0] for n in net.order}
     for lk in likelihoods:
         phi[lk.node][1] *= lk.if_present
@@ -87,9 +86,8 @@ def _unary(
     return phi
 
 
-def _group_tables(
-    net: NoisyOrNetwork, group: Sequence[str], phi: Mapping[str, list[float]], positives: Sequence[Observation]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_tables(net: NoisyOrNetwork, group: Sequence[str], phi: Mapping[str, list[float]],
+                  positives: Sequence[Observation]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (states, weight of each joint state, log factor per positive observation) for one group."""
     k = len(group)
     if k > _MAX_GROUP:
@@ -111,9 +109,8 @@ def _group_tables(
     return states, weight, logs
 
 
-def posteriors(
-    net: NoisyOrNetwork, observations: Sequence[Observation] = (), likelihoods: Sequence[Likelihood] = ()
-) -> dict[str, float]:
+def posteriors(net: NoisyOrNetwork, observations: Sequence[Observation] = (),
+               likelihoods: Sequence[Likelihood] = ()) -> dict[str, float]:
     """Return the exact posterior P(node = 1 | evidence) of every hidden node.
 
     >>> net = NoisyOrNetwork(order=("a",), leak={"a": 0.2}, parents={})
@@ -163,9 +160,8 @@ def posteriors(
     return result
 
 
-def enumerate_posteriors(
-    net: NoisyOrNetwork, observations: Sequence[Observation] = (), likelihoods: Sequence[Likelihood] = ()
-) -> dict[str, float]:
+def enumerate_posteriors(net: NoisyOrNetwork, observations: Sequence[Observation] = (),
+                         likelihoods: Sequence[Likelihood] = ()) -> dict[str, float]:
     """Brute-force reference: sum the full joint over every hidden state (use on small networks only)."""
     nodes = list(net.order)
     total = 0.0

@@ -23,9 +23,9 @@ Profile = Literal["evidence", "seed"]
 
 PROFILE_LABELS: dict[str, str] = {
     "evidence": "Evidence profile: link strengths follow the published evidence grades; contradicted links are "
-    "shown as claims, never ranked.",
+                "shown as claims, never ranked.",
     "seed": "SEED PROFILE: the seed articles' chains taken at face value, as their authors tell them. These are "
-    "practitioner claims, not established evidence; see the evidence grade of every link.",
+            "practitioner claims, not established evidence; see the evidence grade of every link.",
 }
 
 
@@ -139,13 +139,8 @@ def _build(kb: KnowledgeBase, profile: Profile) -> ChainModel:
     links.extend(_local_links(kb))
     nodes = [n.id for n in kb.impairments.values()]
     leak = {n.id: n.prior for n in kb.impairments.values()}
-    return ChainModel(
-        profile=profile,
-        order=_topological(nodes, links),
-        leak=leak,
-        links=tuple(links),
-        contradicted=tuple(contradicted),
-    )
+    return ChainModel(profile=profile, order=_topological(nodes, links), leak=leak, links=tuple(links),
+                      contradicted=tuple(contradicted))
 
 
 def build_model(kb: KnowledgeBase, profile: str = "evidence") -> ChainModel:

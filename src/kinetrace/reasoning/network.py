@@ -65,9 +65,8 @@ def _noisy_or(name: str, leak: float, parents: Sequence[tuple[str, float]]) -> l
     return nodes
 
 
-def network_tables(
-    net: NoisyOrNetwork, observations: Sequence[Observation] = (), likelihoods: Sequence[Likelihood] = ()
-) -> tuple[list[NodeTable], dict[str, str]]:
+def network_tables(net: NoisyOrNetwork, observations: Sequence[Observation] = (),
+                   likelihoods: Sequence[Likelihood] = ()) -> tuple[list[NodeTable], dict[str, str]]:
     """Return every node table and the evidence (node → observed state) for the given observations."""
     tables: list[NodeTable] = []
     for node in net.order:
@@ -90,23 +89,18 @@ def network_tables(
 
 def to_xmlbif(tables: Sequence[NodeTable], *, name: str = "kinetrace") -> str:
     """Return the network in XMLBIF 0.3 (opens in pgmpy, SamIam, GeNIe and other Bayesian-network tools)."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<BIF VERSION="0.3">', "<NETWORK>", f"<NAME>{escape(name)}</NAME>"]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<BIF VERSION=\"0.3\">", "<NETWORK>",
+           f"<NAME>{escape(name)}</NAME>"]
     for t in tables:
-        out.append(
-            f'<VARIABLE TYPE="nature"><NAME>{escape(t.name)}</NAME>'
-            + "".join(f"<OUTCOME>{s}</OUTCOME>" for s in STATES)
-            + "</VARIABLE>"
-        )
+        out.append(f"<VARIABLE TYPE=\"nature\"><NAME>{escape(t.name)}</NAME>"
+                   + "".join(f"<OUTCOME>{s}</OUTCOME>" for s in STATES) + "</VARIABLE>")
     for t in tables:
         given = "".join(f"<GIVEN>{escape(p)}</GIVEN>" for p in t.parents)
         # XMLBIF lists the table with the node's own state varying fastest, parents in order (first slowest)
         values: list[float] = []
         for col in range(len(t.table[0])):
             values.extend((t.table[0][col], t.table[1][col]))
-        out.append(
-            f"<DEFINITION><FOR>{escape(t.name)}</FOR>{given}<TABLE>"
-            + " ".join(f"{v:.12g}" for v in values)
-            + "</TABLE></DEFINITION>"
-        )
+        out.append(f"<DEFINITION><FOR>{escape(t.name)}</FOR>{given}<TABLE>"
+                   + " ".join(f"{v:.12g}" for v in values) + "</TABLE></DEFINITION>")
     out += ["</NETWORK>", "</BIF>"]
     return "\n".join(out) + "\n"

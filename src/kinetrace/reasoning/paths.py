@@ -23,30 +23,15 @@ def _explain_link(kb: KnowledgeBase, link: Link) -> LinkExplanation:
         node = kb.impairments[link.cause]
         refs = next((lt.refs for lt in node.local_to if lt.region == link.effect), node.refs)
         grade = next((lt.grade for lt in node.local_to if lt.region == link.effect), node.grade)
-        return LinkExplanation(
-            edge_id="local",
-            cause=link.cause,
-            effect=link.effect,
-            mechanism=f"{node.name} is a local source of pain in this region.",
-            mech_grade=grade,
-            pain_grade=grade,
-            grade=lowest_grade([grade]),
-            refs=list(refs),
-            profile=node.profile,
-        )
+        return LinkExplanation(edge_id="local", cause=link.cause, effect=link.effect,
+                               mechanism=f"{node.name} is a local source of pain in this region.",
+                               mech_grade=grade, pain_grade=grade, grade=lowest_grade([grade]), refs=list(refs),
+                               profile=node.profile)
     edge = kb.edges[link.source]
     pair = [edge.grades.mech, edge.grades.pain] if link.to_region else [edge.grades.mech]
-    return LinkExplanation(
-        edge_id=edge.id,
-        cause=link.cause,
-        effect=link.effect,
-        mechanism=edge.mechanism,
-        mech_grade=edge.grades.mech,
-        pain_grade=edge.grades.pain,
-        grade=lowest_grade(pair),
-        refs=list(edge.refs),
-        profile=edge.profile,
-    )
+    return LinkExplanation(edge_id=edge.id, cause=link.cause, effect=link.effect, mechanism=edge.mechanism,
+                           mech_grade=edge.grades.mech, pain_grade=edge.grades.pain, grade=lowest_grade(pair),
+                           refs=list(edge.refs), profile=edge.profile)
 
 
 def _walk(model: ChainModel, node: str, region: str, depth: int, seen: tuple[str, ...]) -> list[list[Link]]:
@@ -61,9 +46,8 @@ def _walk(model: ChainModel, node: str, region: str, depth: int, seen: tuple[str
     return out
 
 
-def find_paths(
-    kb: KnowledgeBase, model: ChainModel, node: str, regions: frozenset[str], *, limit: int = 3
-) -> list[Path]:
+def find_paths(kb: KnowledgeBase, model: ChainModel, node: str, regions: frozenset[str], *, limit: int = 3
+               ) -> list[Path]:
     """Return the strongest chains (at most `max_chain_length` links) from `node` to each painful region."""
     paths: list[Path] = []
     for region in sorted(regions):
@@ -76,15 +60,7 @@ def find_paths(
             names = [kb.name_of(node), *(kb.name_of(lk.effect) for lk in chain)]
             ids = " → ".join(lk.edge_id for lk in links)
             text = f"{' → '.join(names)} ({ids}; weakest evidence grade {grade})"
-            paths.append(
-                Path(
-                    region=region,
-                    nodes=[node, *(lk.effect for lk in chain)],
-                    links=links,
-                    strength=round(strength, 6),
-                    grade=grade,
-                    text=text,
-                )
-            )
+            paths.append(Path(region=region, nodes=[node, *(lk.effect for lk in chain)], links=links,
+                              strength=round(strength, 6), grade=grade, text=text))
     paths.sort(key=lambda p: (-p.strength, p.region))
     return paths[:limit]

@@ -41,28 +41,17 @@ def static_head_moment_nm(head_flexion_deg: float, *, facts: QuantitativeFacts) 
 
 
 def _lld_note(lld_mm: float, measured_deg: float | None, facts: QuantitativeFacts) -> QuantitativeNote:
-    values = {
-        f"predicted_deg_iasis_{int(w)}mm": round(obliquity_from_lld_deg(lld_mm, iasis_mm=w, facts=facts), 2)
-        for w in facts.iasis_mm_default
-    }
-    text = (
-        f"A {lld_mm:g} mm leg-length difference would tilt a rigid pelvis by about "
-        f"{min(values.values()):.1f}–{max(values.values()):.1f}° (modelled, clinical.md §F.4). "
-    )
+    values = {f"predicted_deg_iasis_{int(w)}mm": round(obliquity_from_lld_deg(lld_mm, iasis_mm=w, facts=facts), 2)
+              for w in facts.iasis_mm_default}
+    text = (f"A {lld_mm:g} mm leg-length difference would tilt a rigid pelvis by about "
+            f"{min(values.values()):.1f}–{max(values.values()):.1f}° (modelled, clinical.md §F.4). ")
     if measured_deg is not None:
         values["measured_deg"] = measured_deg
-        text += (
-            f"The measured obliquity is {measured_deg:g}°; people usually compensate, so a smaller measured "
-            "tilt is expected, while a large mismatch suggests compensation, functional asymmetry or "
-            "measurement error."
-        )
-    return QuantitativeNote(
-        id="lld_to_obliquity",
-        title="Leg-length difference and pelvic tilt (modelled)",
-        text=text,
-        values=values,
-        refs=["R116", "R117", "R44", "R45", "R50"],
-    )
+        text += (f"The measured obliquity is {measured_deg:g}°; people usually compensate, so a smaller measured "
+                 "tilt is expected, while a large mismatch suggests compensation, functional asymmetry or "
+                 "measurement error.")
+    return QuantitativeNote(id="lld_to_obliquity", title="Leg-length difference and pelvic tilt (modelled)",
+                            text=text, values=values, refs=["R116", "R117", "R44", "R45", "R50"])
 
 
 def _head_note(facts: QuantitativeFacts) -> QuantitativeNote:
@@ -71,26 +60,18 @@ def _head_note(facts: QuantitativeFacts) -> QuantitativeNote:
         load = cervical_load_kg(angle, facts=facts)
         values[f"hansraj_kg_at_{angle}deg"] = round(load or 0.0, 1)
         values[f"static_moment_nm_at_{angle}deg"] = round(static_head_moment_nm(angle, facts=facts), 1)
-    text = (
-        "Modelled neck load rises as the head bends forward: about "
-        f"{values['hansraj_kg_at_0deg']:g} kg upright, {values['hansraj_kg_at_15deg']:g} kg at 15°, "
-        f"{values['hansraj_kg_at_30deg']:g} kg at 30° and {values['hansraj_kg_at_60deg']:g} kg at 60° "
-        "(Hansraj's finite-element model, illustrative only, grade C). The plain static moment of a 6 kg head "
-        f"on a 16 cm lever is {values['static_moment_nm_at_30deg']:g} N·m at 30° (derived physics; the two "
-        "are different quantities and are not mixed)."
-    )
-    return QuantitativeNote(
-        id="head_flexion_load",
-        title="Head position and modelled neck load",
-        text=text,
-        values=values,
-        refs=["R37", "R38"],
-    )
+    text = ("Modelled neck load rises as the head bends forward: about "
+            f"{values['hansraj_kg_at_0deg']:g} kg upright, {values['hansraj_kg_at_15deg']:g} kg at 15°, "
+            f"{values['hansraj_kg_at_30deg']:g} kg at 30° and {values['hansraj_kg_at_60deg']:g} kg at 60° "
+            "(Hansraj's finite-element model, illustrative only, grade C). The plain static moment of a 6 kg head "
+            f"on a 16 cm lever is {values['static_moment_nm_at_30deg']:g} N·m at 30° (derived physics; the two "
+            "are different quantities and are not mixed).")
+    return QuantitativeNote(id="head_flexion_load", title="Head position and modelled neck load", text=text,
+                            values=values, refs=["R37", "R38"])
 
 
-def quantitative_notes(
-    *, lld_mm: float | None, measured_obliquity_deg: float | None, forward_head: bool, facts: QuantitativeFacts
-) -> list[QuantitativeNote]:
+def quantitative_notes(*, lld_mm: float | None, measured_obliquity_deg: float | None, forward_head: bool,
+                       facts: QuantitativeFacts) -> list[QuantitativeNote]:
     """Return the notes relevant to this case."""
     notes = []
     if lld_mm is not None and lld_mm > 0:

@@ -21,14 +21,8 @@ from kinetrace.result import Flag, Path, RankedItem
 
 __all__ = ["flag_items", "rank_contributors"]
 
-_STATE_WORDS = {
-    "present": "present beyond measurement error",
-    "probable": "probable",
-    "possible": "possible",
-    "indeterminate": "within measurement error",
-    "absent": "not found",
-    "not_tested": "not tested",
-}
+_STATE_WORDS = {"present": "present beyond measurement error", "probable": "probable", "possible": "possible",
+                "indeterminate": "within measurement error", "absent": "not found", "not_tested": "not tested"}
 
 
 _REFERRALS = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL, ActionLevel.ROUTINE_REFERRAL}
@@ -44,13 +38,8 @@ def flag_items(flags: Sequence[Flag]) -> list[RankedItem]:
         if f.condition_id in items or f.action not in _REFERRALS:
             continue
         items[f.condition_id] = RankedItem(
-            id=f.condition_id,
-            name=f.suspected,
-            kind="red_flag",
-            probability=None,
-            state="present",
-            explanation=f"Red flag {f.rule_id} ({f.reason}): {f.advice} See {f.whom}, {f.how_soon}.",
-        )
+            id=f.condition_id, name=f.suspected, kind="red_flag", probability=None, state="present",
+            explanation=f"Red flag {f.rule_id} ({f.reason}): {f.advice} See {f.whom}, {f.how_soon}.")
     return list(items.values())
 
 
@@ -64,41 +53,24 @@ def _behaviour_fit(kb: KnowledgeBase, paths: Sequence[Path], evidence: CaseEvide
     return sorted(matches), sorted(mismatches)
 
 
-def _explanation(
-    kb: KnowledgeBase,
-    node_id: str,
-    *,
-    kind: str,
-    probability: float,
-    state: str,
-    paths: Sequence[Path],
-    matches: Sequence[str],
-) -> str:
+def _explanation(kb: KnowledgeBase, node_id: str, *, kind: str, probability: float, state: str,
+                 paths: Sequence[Path], matches: Sequence[str]) -> str:
     name = kb.impairments[node_id].name
     words = _STATE_WORDS.get(state, state)
     if kind == "local":
         regions = ", ".join(sorted({kb.name_of(p.region) for p in paths})) or "the painful region"
-        return (
-            f"{name} is a local source to consider in {regions} (test status: {words}); probability {probability:.0%}."
-        )
+        return (f"{name} is a local source to consider in {regions} (test status: {words}); "
+                f"probability {probability:.0%}.")
     if not paths:
         return f"{name}: {words}; probability {probability:.0%}."
     best = paths[0]
     fit = f" Pain behaviour fits this chain ({', '.join(matches)})." if matches else ""
-    return (
-        f"{name} ({words}) may contribute to pain in {kb.name_of(best.region)}: {best.text}. "
-        f"Probability {probability:.0%}.{fit}"
-    )
+    return (f"{name} ({words}) may contribute to pain in {kb.name_of(best.region)}: {best.text}. "
+            f"Probability {probability:.0%}.{fit}")
 
 
-def _candidate(
-    kb: KnowledgeBase,
-    model: ChainModel,
-    node_id: str,
-    post: Mapping[str, float],
-    findings: NormalisedFindings,
-    evidence: CaseEvidence,
-) -> RankedItem | None:
+def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping[str, float],
+               findings: NormalisedFindings, evidence: CaseEvidence) -> RankedItem | None:
     node = kb.impairments[node_id]
     local_regions = {lt.region for lt in node.local_to} & evidence.painful
     is_local = node.kind == NodeKind.LOCAL and bool(local_regions)
@@ -106,17 +78,10 @@ def _candidate(
         state = findings.statuses[node_id].state
         if state not in ("present", "probable"):
             return None
-        return RankedItem(
-            id=node_id,
-            name=node.name,
-            kind="modifier",
-            probability=round(post[node_id], 6),
-            prior=node.prior,
-            state=state,
-            may_rank_first=False,
-            explanation=f"{node.name} ({_STATE_WORDS[state]}): changes the plan, not the ranking of "
-            "mechanical items (clinical.md §H.1 step 7).",
-        )
+        return RankedItem(id=node_id, name=node.name, kind="modifier", probability=round(post[node_id], 6),
+                          prior=node.prior, state=state, may_rank_first=False,
+                          explanation=f"{node.name} ({_STATE_WORDS[state]}): changes the plan, not the ranking of "
+                                      "mechanical items (clinical.md §H.1 step 7).")
     if not is_rankable(kb, node_id):
         return None
     paths = find_paths(kb, model, node_id, evidence.painful)
@@ -125,28 +90,15 @@ def _candidate(
     state = findings.statuses[node_id].state
     probability = post[node_id]
     kind: Literal["local", "remote"] = "local" if is_local else "remote"
-    if (
-        kind == "remote"
-        and probability < kb.model.display_threshold
-        and state not in ("present", "probable", "possible")
-    ):
+    if kind == "remote" and probability < kb.model.display_threshold and state not in ("present", "probable",
+                                                                                        "possible"):
         return None
     matches, mismatches = _behaviour_fit(kb, paths, evidence)
-    return RankedItem(
-        id=node_id,
-        name=node.name,
-        kind=kind,
-        probability=round(probability, 6),
-        prior=node.prior,
-        state=state,
-        paths=paths,
-        behaviour_matches=matches,
-        behaviour_mismatches=mismatches,
-        may_rank_first=True,
-        explanation=_explanation(
-            kb, node_id, kind=kind, probability=probability, state=state, paths=paths, matches=matches
-        ),
-    )
+    return RankedItem(id=node_id, name=node.name, kind=kind, probability=round(probability, 6), prior=node.prior,
+                      state=state, paths=paths, behaviour_matches=matches, behaviour_mismatches=mismatches,
+                      may_rank_first=True,
+                      explanation=_explanation(kb, node_id, kind=kind, probability=probability, state=state,
+                                                  paths=paths, matches=matches))
 
 
 def _gate(items: list[RankedItem], profile: str) -> list[RankedItem]:
@@ -154,9 +106,8 @@ def _gate(items: list[RankedItem], profile: str) -> list[RankedItem]:
     gated = []
     for item in items:
         if item.kind == "remote" and profile == "evidence":
-            eligible = (
-                item.state == "present" and bool(item.behaviour_matches) and (item.probability or 0.0) > best_local
-            )
+            eligible = (item.state == "present" and bool(item.behaviour_matches)
+                        and (item.probability or 0.0) > best_local)
             gated.append(item.model_copy(update={"may_rank_first": eligible}))
         else:
             gated.append(item)
@@ -169,14 +120,9 @@ def _gate(items: list[RankedItem], profile: str) -> list[RankedItem]:
     return gated
 
 
-def rank_contributors(
-    kb: KnowledgeBase,
-    model: ChainModel,
-    post: Mapping[str, float],
-    findings: NormalisedFindings,
-    evidence: CaseEvidence,
-    flags: Sequence[Flag],
-) -> list[RankedItem]:
+def rank_contributors(kb: KnowledgeBase, model: ChainModel, post: Mapping[str, float],
+                      findings: NormalisedFindings, evidence: CaseEvidence, flags: Sequence[Flag]
+                      ) -> list[RankedItem]:
     """Return the ranking: red-flag conditions first, then local and remote items by posterior, gated."""
     items = [c for n in model.order if (c := _candidate(kb, model, n, post, findings, evidence)) is not None]
     mechanical = [i for i in items if i.kind != "modifier"]

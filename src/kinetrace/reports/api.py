@@ -39,18 +39,8 @@ def render_html(
 
     `kb` is the loaded knowledge base; `previous`, when given, adds the reassessment comparison.
     """
-    model = _compose(
-        assessment,
-        kb,
-        {
-            "audience": audience,
-            "case": case,
-            "previous": previous,
-            "photos": photos,
-            "photo_pairs": photo_pairs,
-            "generated_on": generated_on,
-        },
-    )
+    model = _compose(assessment, kb, {"audience": audience, "case": case, "previous": previous, "photos": photos,
+                                      "photo_pairs": photo_pairs, "generated_on": generated_on})
     return model_html(model)
 
 
@@ -66,16 +56,6 @@ def render_pdf(
     generated_on: str | None = None,
 ) -> bytes:
     """Return the report of `assessment` as PDF bytes (WeasyPrint, offline); see `render_html`."""
-    model = _compose(
-        assessment,
-        kb,
-        {
-            "audience": audience,
-            "case": case,
-            "previous": previous,
-            "photos": photos,
-            "photo_pairs": photo_pairs,
-            "generated_on": generated_on,
-        },
-    )
+    model = _compose(assessment, kb, {"audience": audience, "case": case, "previous": previous, "photos": photos,
+                                      "photo_pairs": photo_pairs, "generated_on": generated_on})
     return model_pdf(model)

@@ -168,8 +168,13 @@ def build_report(
             NotTestedView(name=n.name, reason=n.reason, could_change_top=n.could_change_top)
             for n in assessment.not_tested
         ],
-        next_test=(f"{assessment.next_test.name}: {assessment.next_test.reason}" if assessment.next_test else ""),
-        claims=[f"“{c.claim}” — {c.status} ({c.grade}). {c.statement}" for c in assessment.claims_you_may_have_heard],
+        next_test=(
+            f"{assessment.next_test.name}: {assessment.next_test.reason}" if assessment.next_test else ""
+        ),
+        claims=[
+            f"“{c.claim}” — {c.status} ({c.grade}). {c.statement}"
+            for c in assessment.claims_you_may_have_heard
+        ],
         safety_net=list(assessment.safety_net),
         warnings=list(assessment.warnings),
         photos=list(photos),
@@ -284,7 +289,9 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
     if r.kind == "red_flag":
         return f"{r.name}: this needs a doctor to look at it before anything else."
     if r.kind == "modifier":
-        return f"{r.name}: how pain, worry and mood affect each other; it changes the plan, not the diagnosis."
+        return (
+            f"{r.name}: how pain, worry and mood affect each other; it changes the plan, not the diagnosis."
+        )
     grade = min((p.grade for p in r.paths), key=_grade_rank, default="")
     where = ", ".join(dict.fromkeys(names.region(p.region).lower() for p in r.paths))
     tail = f" to pain in your {where}" if where else ""
@@ -340,7 +347,9 @@ def _plan(p: PlanItem) -> PlanView:
 
 def _pain(a: Assessment, case: Case | None, names: _Names) -> list[PainView]:
     if case is not None and case.pain:
-        return [PainView(region=p.region, name=names.region(p.region), intensity=p.intensity) for p in case.pain]
+        return [
+            PainView(region=p.region, name=names.region(p.region), intensity=p.intensity) for p in case.pain
+        ]
     regions = dict.fromkeys(p.region for r in a.ranking for p in r.paths)
     return [PainView(region=r, name=names.region(r), intensity=None) for r in regions]
 

@@ -48,10 +48,8 @@ def compose_report(
     )
     current = getattr(kb, "version", None)
     if current is not None and current != assessment.kb_version:
-        note = (
-            f"This result was made with knowledge base {assessment.kb_version}; names, thresholds and "
-            f"sources shown here come from {current}. Re-run the assessment to reproduce it exactly."
-        )
+        note = (f"This result was made with knowledge base {assessment.kb_version}; names, thresholds and "
+                f"sources shown here come from {current}. Re-run the assessment to reproduce it exactly.")
         model = model.model_copy(update={"warnings": [*model.warnings, note]})
     tests = getattr(kb, "tests", {}) if kb is not None else {}
     if audience == "clinician" and tests:

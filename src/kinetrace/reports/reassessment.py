@@ -34,7 +34,9 @@ def _change_view(c: TestChange) -> ChangeView:
     change = "—" if c.change is None else f"{c.change:+.1f}{unit_suffix(c.unit)}"
     error = "no error figure"
     if c.detectable_change is not None:
-        error = f"±{c.detectable_change:.1f}{unit_suffix(c.unit)}" + (f" ({c.error_basis})" if c.error_basis else "")
+        error = f"±{c.detectable_change:.1f}{unit_suffix(c.unit)}" + (
+            f" ({c.error_basis})" if c.error_basis else ""
+        )
     return ChangeView(
         name=f"{c.name}{_PARTS[c.part]}",
         before=_value(c.before, c.unit),

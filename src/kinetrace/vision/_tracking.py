@@ -55,14 +55,8 @@ class PeopleTracker:
         self.frames_with_others += len(people) > 1
         live = [t for t in self.tracks if index - t.last_index <= self._expire]
         boxes = [_box(p) for p in people]
-        pairs = sorted(
-            (
-                (float(np.linalg.norm(c - t.centre)), i, k)
-                for i, (c, _, _) in enumerate(boxes)
-                for k, t in enumerate(live)
-            ),
-            key=lambda x: x[0],
-        )
+        pairs = sorted(((float(np.linalg.norm(c - t.centre)), i, k) for i, (c, _, _) in enumerate(boxes)
+                        for k, t in enumerate(live)), key=lambda x: x[0])
         used_p: set[int] = set()
         used_t: set[int] = set()
         for dist, i, k in pairs:
@@ -78,7 +72,8 @@ class PeopleTracker:
                 self._extend(track, index, dataclasses.replace(person, person_index=i), boxes[i], len(people))
 
     @staticmethod
-    def _extend(track: _Track, index: int, person: PoseFrame, box: tuple[np.ndarray, float, float], count: int) -> None:
+    def _extend(track: _Track, index: int, person: PoseFrame, box: tuple[np.ndarray, float, float],
+                count: int) -> None:
         track.centre, track.height, track.last_index = box[0], box[1], index
         track.score += box[2]
         track.frames.append(dataclasses.replace(person, people_detected=count))

@@ -33,11 +33,8 @@ def frame_table(analysis: MovementAnalysis) -> dict[str, np.ndarray]:
     """Per-frame columns: frame, time, detection/fill/swap flags, every angle series, landmark pixels."""
     tr, kin = analysis.result.trajectories, analysis.result.kinematics
     cols: dict[str, np.ndarray] = {
-        "frame": np.arange(tr.n_frames),
-        "time_s": tr.time_s,
-        "person_detected": tr.detected,
-        "interpolated": np.asarray(tr.interpolated.any(axis=1)),
-        "swap_corrected": np.asarray(tr.swapped.any(axis=1)),
+        "frame": np.arange(tr.n_frames), "time_s": tr.time_s, "person_detected": tr.detected,
+        "interpolated": np.asarray(tr.interpolated.any(axis=1)), "swap_corrected": np.asarray(tr.swapped.any(axis=1)),
     }
     cols.update(kin.series)
     for j, name in enumerate(tr.names):
@@ -73,26 +70,15 @@ def _write_parquet(cols: dict[str, np.ndarray], path: Path, meta: dict[str, str]
 def _summary(analysis: MovementAnalysis, info: VideoInfo) -> dict[str, Any]:
     r = analysis.result
     return {
-        "schema": "kinetrace.movement/1",
-        "test": analysis.test,
-        "video": info.path.name,
-        "view": analysis.view.value,
-        "side": analysis.side,
-        "model": analysis.model,
-        "fps": info.fps,
-        "frames": analysis.frames,
-        "frames_with_person": analysis.frames_with_person,
-        "duration_s": round(info.duration_s, 3),
-        "swaps_corrected": analysis.swaps_corrected,
-        "swaps_by_group": r.swaps.by_group,
-        "gaps": {
-            "filled_values": r.gaps.filled_values,
-            "max_gap_s": r.gaps.max_gap_s,
-            "longest_unfilled_s": round(r.gaps.longest_unfilled_s, 3),
-        },
-        "events": [{"name": e.name, "frame": e.frame, "time_s": round(e.time_s, 3), "side": e.side} for e in r.events],
-        "metrics": metric_table(analysis.metrics),
-        "findings": analysis.findings,
+        "schema": "kinetrace.movement/1", "test": analysis.test, "video": info.path.name, "view": analysis.view.value,
+        "side": analysis.side, "model": analysis.model, "fps": info.fps, "frames": analysis.frames,
+        "frames_with_person": analysis.frames_with_person, "duration_s": round(info.duration_s, 3),
+        "swaps_corrected": analysis.swaps_corrected, "swaps_by_group": r.swaps.by_group,
+        "gaps": {"filled_values": r.gaps.filled_values, "max_gap_s": r.gaps.max_gap_s,
+                 "longest_unfilled_s": round(r.gaps.longest_unfilled_s, 3)},
+        "events": [{"name": e.name, "frame": e.frame, "time_s": round(e.time_s, 3), "side": e.side}
+                   for e in r.events],
+        "metrics": metric_table(analysis.metrics), "findings": analysis.findings,
         "warnings": list(analysis.warnings),
     }
 
@@ -104,11 +90,8 @@ def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, np.ndarray | bytes
         label = ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side not in ("none", "both") else "")
         picks.append((ev.frame, f"{label} t={ev.time_s:.2f}s"))
     if not picks:
-        picks = [
-            (m.frame, f"{m.metric_id} t={m.time_s:.2f}s")
-            for m in analysis.metrics
-            if m.frame is not None and m.time_s is not None
-        ]
+        picks = [(m.frame, f"{m.metric_id} t={m.time_s:.2f}s") for m in analysis.metrics
+                 if m.frame is not None and m.time_s is not None]
     if not picks:
         picks = [(tr.n_frames // 2, f"middle t={tr.n_frames / 2 / tr.fps:.2f}s")]
     picks.sort(key=lambda p: p[0])  # in time order
@@ -119,54 +102,32 @@ def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, np.ndarray | bytes
             continue
         seen.add(frame)
         w, h = tr.image_size_px
-        points = {
-            n: (float(tr.xy_px[frame, j, 0] / w), float(tr.xy_px[frame, j, 1] / h)) for j, n in enumerate(tr.names)
-        }
+        points = {n: (float(tr.xy_px[frame, j, 0] / w), float(tr.xy_px[frame, j, 1] / h))
+                  for j, n in enumerate(tr.names)}
         chosen.append(KeyFrame(thumbs[frame], points, caption))
     return chosen
 
 
-def _write_all(
-    analysis: MovementAnalysis,
-    spec: MovementTestSpec,
-    thumbs: dict[int, np.ndarray | bytes],
-    tmp: Path,
-    info: VideoInfo,
-) -> dict[str, str]:
+def _write_all(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[int, np.ndarray | bytes], tmp: Path,
+               info: VideoInfo) -> dict[str, str]:
     cols = frame_table(analysis)
     _write_csv(cols, tmp / "frames.csv")
-    _write_parquet(
-        cols,
-        tmp / "frames.parquet",
-        {"test": analysis.test, "video": info.path.name, "view": analysis.view.value, "model": analysis.model},
-    )
+    _write_parquet(cols, tmp / "frames.parquet", {"test": analysis.test, "video": info.path.name,
+                                                 "view": analysis.view.value, "model": analysis.model})
     summary = _summary(analysis, info)
     (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    header = (
-        f"# Findings from {info.path.name} ({spec.name}, {analysis.view.value} view), case format "
-        "kinetrace.case/1.\n# Merge under `findings:` of a case file, or pass the video to "
-        "`kinetrace assess --videos`.\n"
-    )
+    header = (f"# Findings from {info.path.name} ({spec.name}, {analysis.view.value} view), case format "
+              "kinetrace.case/1.\n# Merge under `findings:` of a case file, or pass the video to "
+              "`kinetrace assess --videos`.\n")
     body = yaml.safe_dump({"findings": analysis.findings}, sort_keys=False, allow_unicode=True)
     (tmp / "findings.yaml").write_text(header + body, encoding="utf-8")
     series = analysis.result.kinematics.series
     panels = [[(n, series[n]) for n in panel if n in series] for panel in spec.plot.get(analysis.view, [])]
-    plot_series(
-        analysis.result.trajectories.time_s,
-        [p for p in panels if p],
-        analysis.result.events,
-        title=f"{spec.name}: {info.path.name} ({analysis.view.value} view)",
-        out_png=tmp / "angles.png",
-        out_svg=tmp / "angles.svg",
-    )
-    names = {
-        "frames_csv": "frames.csv",
-        "frames_parquet": "frames.parquet",
-        "summary": "summary.json",
-        "findings": "findings.yaml",
-        "plot_png": "angles.png",
-        "plot_svg": "angles.svg",
-    }
+    plot_series(analysis.result.trajectories.time_s, [p for p in panels if p], analysis.result.events,
+                title=f"{spec.name}: {info.path.name} ({analysis.view.value} view)",
+                out_png=tmp / "angles.png", out_svg=tmp / "angles.svg")
+    names = {"frames_csv": "frames.csv", "frames_parquet": "frames.parquet", "summary": "summary.json",
+             "findings": "findings.yaml", "plot_png": "angles.png", "plot_svg": "angles.svg"}
     key_frames = _key_frames(analysis, thumbs)
     if key_frames:
         contact_sheet(key_frames, out_png=tmp / "contact_sheet.png")
@@ -174,14 +135,9 @@ def _write_all(
     return names
 
 
-def write_outputs(
-    analysis: MovementAnalysis,
-    spec: MovementTestSpec,
-    thumbs: dict[int, np.ndarray | bytes],
-    target: Path,
-    *,
-    info: VideoInfo,
-) -> dict[str, Path]:
+def write_outputs(analysis: MovementAnalysis, spec: MovementTestSpec, thumbs: dict[int, np.ndarray | bytes],
+                  target: Path,
+                  *, info: VideoInfo) -> dict[str, Path]:
     """Write every output into `target` atomically and return their paths by kind."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))

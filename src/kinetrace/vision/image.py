@@ -65,9 +65,8 @@ class Photo:
         return int(self.rgb.shape[0])
 
 
-def load_photo(
-    path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, work_long_side_px: int | None = WORK_LONG_SIDE_PX
-) -> Photo:
+def load_photo(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+               work_long_side_px: int | None = WORK_LONG_SIDE_PX) -> Photo:
     """Decode an image file into an upright RGB `Photo`.
 
     JPEGs whose long side is at least twice `work_long_side_px` are decoded at 1/2, 1/4 or 1/8 scale, never
@@ -131,18 +130,11 @@ def _decode(img: Any, name: str, *, max_pixels: int, work_long_side_px: int | No
 
     width, height = img.size
     if width * height > max_pixels:
-        raise MediaError(
-            "photo",
-            name,
-            message=f"{name}: image too large ({width}×{height} pixels; at most {max_pixels:,} are accepted)",
-        )
+        raise MediaError("photo", name, message=f"{name}: image too large ({width}×{height} pixels; "
+                                                f"at most {max_pixels:,} are accepted)")
     if min(width, height) < MIN_SIDE_PX:
-        raise MediaError(
-            "photo",
-            name,
-            message=f"{name}: image too small ({width}×{height} pixels; "
-            f"at least {MIN_SIDE_PX} on each side are needed)",
-        )
+        raise MediaError("photo", name, message=f"{name}: image too small ({width}×{height} pixels; "
+                                                f"at least {MIN_SIDE_PX} on each side are needed)")
     orientation = _orientation(img)
     if work_long_side_px and img.format == "JPEG" and max(width, height) >= 2 * work_long_side_px:
         k = max(width, height) / work_long_side_px
@@ -155,21 +147,13 @@ def _decode(img: Any, name: str, *, max_pixels: int, work_long_side_px: int | No
         img = img.transpose(getattr(Image.Transpose, transpose))
     rgb = np.asarray(img, dtype=np.uint8)
     full_w, full_h = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-    return Photo(
-        rgb=rgb, source=name, full_width_px=full_w, full_height_px=full_h, was_rotated_by_exif=transpose is not None
-    )
+    return Photo(rgb=rgb, source=name, full_width_px=full_w, full_height_px=full_h,
+                 was_rotated_by_exif=transpose is not None)
 
 
 # EXIF orientation → the transpose that makes the picture upright
-_TRANSPOSE = {
-    2: "FLIP_LEFT_RIGHT",
-    3: "ROTATE_180",
-    4: "FLIP_TOP_BOTTOM",
-    5: "TRANSPOSE",
-    6: "ROTATE_270",
-    7: "TRANSVERSE",
-    8: "ROTATE_90",
-}
+_TRANSPOSE = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
+              7: "TRANSVERSE", 8: "ROTATE_90"}
 
 
 def _orientation(img: object) -> int | None:

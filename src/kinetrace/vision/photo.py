@@ -160,19 +160,9 @@ def analyse_photos(
                 prepared = pending.result()
                 if i + 1 < len(files):
                     pending = pool.submit(_prepare, files[i + 1])
-                results.append(
-                    _analyse_one(
-                        f,
-                        prepared,
-                        view,
-                        estimator,
-                        cat,
-                        height_cm=height_cm,
-                        fixes=fixes.get(f.name) or fixes.get(str(f)),
-                        annotate_dir=annotate,
-                        blur_faces=blur_faces,
-                    )
-                )
+                results.append(_analyse_one(f, prepared, view, estimator, cat, height_cm=height_cm,
+                                            fixes=fixes.get(f.name) or fixes.get(str(f)), annotate_dir=annotate,
+                                            blur_faces=blur_faces))
         model = estimator.describe()
     finally:
         if own:
@@ -188,22 +178,16 @@ def _valid_ranges(knowledge: KnowledgeBase | None) -> dict[str, tuple[float | No
     return {tid: (t.valid_range.min, t.valid_range.max) for tid, t in kb.tests.items() if t.valid_range is not None}
 
 
-def _combine(
-    results: list[PhotoResult], cat: Catalogue, model: str, ranges: dict[str, tuple[float | None, float | None]]
-) -> PhotoAnalysis:
+def _combine(results: list[PhotoResult], cat: Catalogue, model: str,
+             ranges: dict[str, tuple[float | None, float | None]]) -> PhotoAnalysis:
     measurements = [m for r in results for m in r.measurements]
     summaries = summarise_measurements(measurements, cat)
     findings, implausible = checked_findings(summaries, cat, ranges)
     warnings = [f"{r.source}: {w}" for r in results for w in r.warnings]
     warnings += [f"not used: {r.error}" for r in results if not r.ok]
-    return PhotoAnalysis(
-        photos=tuple(results),
-        metrics=summaries,
-        findings=findings,
-        warnings=(*warnings, *implausible),
-        model=model,
-        annotated=tuple(r.annotated for r in results if r.annotated is not None),
-    )
+    return PhotoAnalysis(photos=tuple(results), metrics=summaries, findings=findings,
+                         warnings=(*warnings, *implausible), model=model,
+                         annotated=tuple(r.annotated for r in results if r.annotated is not None))
 
 
 def _detect(photo: Photo, estimator: PoseEstimator) -> tuple[Photo, PoseFrame]:
@@ -216,11 +200,8 @@ def _detect(photo: Photo, estimator: PoseEstimator) -> tuple[Photo, PoseFrame]:
     if frame is None:
         raise MediaError("photo", photo.source, message=f"{photo.source}: no person was found")
     # Normalised landmarks hold at any resolution: report pixels of the full-size photo.
-    return photo, dataclasses.replace(
-        frame,
-        image_width_px=photo.full_width_px or photo.width_px,
-        image_height_px=photo.full_height_px or photo.height_px,
-    )
+    return photo, dataclasses.replace(frame, image_width_px=photo.full_width_px or photo.width_px,
+                                      image_height_px=photo.full_height_px or photo.height_px)
 
 
 def _person_height_px(frame: PoseFrame, image_height_px: int) -> float:
@@ -239,18 +220,9 @@ def _prepare(path: Path) -> tuple[Photo | MediaError, np.ndarray]:
     return photo, near_vertical_segments(photo.rgb)
 
 
-def _analyse_one(
-    path: Path,
-    prepared: tuple[Photo | MediaError, np.ndarray],
-    view_given: str | None,
-    estimator: PoseEstimator,
-    cat: Catalogue,
-    *,
-    height_cm: float | None,
-    fixes: PhotoOverrides | None,
-    annotate_dir: Path | None,
-    blur_faces: bool,
-) -> PhotoResult:
+def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], view_given: str | None,
+                 estimator: PoseEstimator, cat: Catalogue, *, height_cm: float | None,
+                 fixes: PhotoOverrides | None, annotate_dir: Path | None, blur_faces: bool) -> PhotoResult:
     photo, segments = prepared
     try:
         if isinstance(photo, MediaError):
@@ -313,9 +285,8 @@ def _settle_view(
     return given, guess  # type: ignore[return-value]
 
 
-def _roll(
-    segments: np.ndarray, frame: PoseFrame, fixes: PhotoOverrides, cat: Catalogue, warnings: list[str]
-) -> tuple[float, str]:
+def _roll(segments: np.ndarray, frame: PoseFrame, fixes: PhotoOverrides, cat: Catalogue,
+          warnings: list[str]) -> tuple[float, str]:
     given = fixes.roll_deg()
     limit = cat.quality.roll_warning_deg
     if given is not None:

@@ -25,24 +25,8 @@ __all__ = [
 ]
 
 POSTURE_SCHEMA = "kinetrace.posture/1"
-CSV_COLUMNS = (
-    "source",
-    "view",
-    "metric_id",
-    "name",
-    "side",
-    "direction",
-    "status",
-    "value",
-    "unit",
-    "uncertainty",
-    "n",
-    "spread_sd",
-    "value_pct_stature",
-    "is_proxy",
-    "reason",
-    "landmarks",
-)
+CSV_COLUMNS = ("source", "view", "metric_id", "name", "side", "direction", "status", "value", "unit",
+               "uncertainty", "n", "spread_sd", "value_pct_stature", "is_proxy", "reason", "landmarks")
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -52,51 +36,22 @@ def _r(x: float | None, nd: int = 2) -> float | None:
 def measurement_to_dict(m: Measurement) -> dict[str, Any]:
     """One per-photo measurement, with its landmarks and their provenance."""
     return {
-        "metric_id": m.metric_id,
-        "name": m.name,
-        "view": m.view,
-        "side": m.side.value,
-        "status": m.status.value,
-        "value": _r(m.value),
-        "unit": m.unit,
-        "uncertainty": _r(m.uncertainty),
-        "is_proxy": m.is_proxy,
-        "value_pct_stature": _r(m.value_pct_stature),
-        "reason": m.reason or None,
-        "source": m.source,
-        "landmarks": [
-            {
-                "name": lm.name,
-                "x_px": _r(lm.x_px, 1),
-                "y_px": _r(lm.y_px, 1),
-                "visibility": _r(lm.visibility),
-                "provenance": lm.provenance.value,
-                "stands_for": lm.stands_for,
-            }
-            for lm in m.landmarks
-        ],
+        "metric_id": m.metric_id, "name": m.name, "view": m.view, "side": m.side.value, "status": m.status.value,
+        "value": _r(m.value), "unit": m.unit, "uncertainty": _r(m.uncertainty), "is_proxy": m.is_proxy,
+        "value_pct_stature": _r(m.value_pct_stature), "reason": m.reason or None, "source": m.source,
+        "landmarks": [{"name": lm.name, "x_px": _r(lm.x_px, 1), "y_px": _r(lm.y_px, 1),
+                       "visibility": _r(lm.visibility), "provenance": lm.provenance.value,
+                       "stands_for": lm.stands_for} for lm in m.landmarks],
     }
 
 
 def summary_to_dict(s: MetricSummary) -> dict[str, Any]:
     """One metric over all photos."""
     return {
-        "metric_id": s.metric_id,
-        "name": s.name,
-        "side": s.side.value,
-        "direction": s.direction.value,
-        "status": s.status.value,
-        "value": _r(s.value),
-        "unit": s.unit,
-        "uncertainty": _r(s.uncertainty),
-        "n": s.n,
-        "spread_sd": _r(s.spread_sd),
-        "min": _r(s.value_min),
-        "max": _r(s.value_max),
-        "views": list(s.views),
-        "sources": list(s.sources),
-        "is_proxy": s.is_proxy,
-        "reason": s.reason or None,
+        "metric_id": s.metric_id, "name": s.name, "side": s.side.value, "direction": s.direction.value,
+        "status": s.status.value, "value": _r(s.value), "unit": s.unit, "uncertainty": _r(s.uncertainty),
+        "n": s.n, "spread_sd": _r(s.spread_sd), "min": _r(s.value_min), "max": _r(s.value_max),
+        "views": list(s.views), "sources": list(s.sources), "is_proxy": s.is_proxy, "reason": s.reason or None,
     }
 
 
@@ -104,34 +59,21 @@ def photo_to_dict(p: PhotoResult) -> dict[str, Any]:
     """One photo: view, gates, warnings and measurements, or its error."""
     guess = p.view_detected
     return {
-        "source": p.source,
-        "ok": p.ok,
-        "error": p.error or None,
-        "view": p.view,
-        "view_given": p.view_given,
+        "source": p.source, "ok": p.ok, "error": p.error or None, "view": p.view, "view_given": p.view_given,
         "view_detected": None if guess is None else {"view": guess.view, "reason": guess.reason},
-        "people_detected": p.people_detected,
-        "labels_swapped": p.labels_swapped,
-        "roll_deg": _r(p.roll_deg),
-        "roll_basis": p.roll_basis,
+        "people_detected": p.people_detected, "labels_swapped": p.labels_swapped,
+        "roll_deg": _r(p.roll_deg), "roll_basis": p.roll_basis,
         "scale": None if p.scale is None else {"mm_per_px": _r(p.scale.mm_per_px, 4), "basis": p.scale.basis},
         "annotated": None if p.annotated is None else str(p.annotated),
-        "warnings": list(p.warnings),
-        "measurements": [measurement_to_dict(m) for m in p.measurements],
+        "warnings": list(p.warnings), "measurements": [measurement_to_dict(m) for m in p.measurements],
     }
 
 
 def analysis_to_dict(a: PhotoAnalysis) -> dict[str, Any]:
     """The whole analysis as plain data (the `--json` output)."""
-    return {
-        "schema": POSTURE_SCHEMA,
-        "model": a.model,
-        "findings": a.findings,
-        "metrics": [summary_to_dict(s) for s in a.metrics],
-        "photos": [photo_to_dict(p) for p in a.photos],
-        "warnings": list(a.warnings),
-        "annotated": [str(p) for p in a.annotated],
-    }
+    return {"schema": POSTURE_SCHEMA, "model": a.model, "findings": a.findings,
+            "metrics": [summary_to_dict(s) for s in a.metrics], "photos": [photo_to_dict(p) for p in a.photos],
+            "warnings": list(a.warnings), "annotated": [str(p) for p in a.annotated]}
 
 
 def _landmarks_text(m: Measurement) -> str:
@@ -145,47 +87,17 @@ def analysis_to_csv(a: PhotoAnalysis) -> str:
     writer.writeheader()
     for p in a.photos:
         for m in p.measurements:
-            writer.writerow(
-                {
-                    "source": m.source,
-                    "view": m.view,
-                    "metric_id": m.metric_id,
-                    "name": m.name,
-                    "side": m.side.value,
-                    "direction": "",
-                    "status": m.status.value,
-                    "value": _r(m.value),
-                    "unit": m.unit,
-                    "uncertainty": _r(m.uncertainty),
-                    "n": 1,
-                    "spread_sd": "",
-                    "value_pct_stature": _r(m.value_pct_stature),
-                    "is_proxy": m.is_proxy,
-                    "reason": m.reason,
-                    "landmarks": _landmarks_text(m),
-                }
-            )
+            writer.writerow({"source": m.source, "view": m.view, "metric_id": m.metric_id, "name": m.name,
+                             "side": m.side.value, "direction": "", "status": m.status.value,
+                             "value": _r(m.value), "unit": m.unit, "uncertainty": _r(m.uncertainty), "n": 1,
+                             "spread_sd": "", "value_pct_stature": _r(m.value_pct_stature),
+                             "is_proxy": m.is_proxy, "reason": m.reason, "landmarks": _landmarks_text(m)})
     for s in a.metrics:
-        writer.writerow(
-            {
-                "source": "(all photos)",
-                "view": "/".join(s.views),
-                "metric_id": s.metric_id,
-                "name": s.name,
-                "side": s.side.value,
-                "direction": s.direction.value,
-                "status": s.status.value,
-                "value": _r(s.value),
-                "unit": s.unit,
-                "uncertainty": _r(s.uncertainty),
-                "n": s.n,
-                "spread_sd": _r(s.spread_sd),
-                "value_pct_stature": "",
-                "is_proxy": s.is_proxy,
-                "reason": s.reason,
-                "landmarks": "",
-            }
-        )
+        writer.writerow({"source": "(all photos)", "view": "/".join(s.views), "metric_id": s.metric_id,
+                         "name": s.name, "side": s.side.value, "direction": s.direction.value,
+                         "status": s.status.value, "value": _r(s.value), "unit": s.unit,
+                         "uncertainty": _r(s.uncertainty), "n": s.n, "spread_sd": _r(s.spread_sd),
+                         "value_pct_stature": "", "is_proxy": s.is_proxy, "reason": s.reason, "landmarks": ""})
     return buf.getvalue()
 
 

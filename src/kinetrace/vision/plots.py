@@ -18,24 +18,11 @@ from kinetrace.metrics.movement_events import MovementEvent
 __all__ = ["KeyFrame", "SKELETON_EDGES", "contact_sheet", "plot_series"]
 
 SKELETON_EDGES: tuple[tuple[str, str], ...] = (
-    ("left_shoulder", "right_shoulder"),
-    ("left_hip", "right_hip"),
-    *(
-        (f"{s}_{a}", f"{s}_{b}")
-        for s in ("left", "right")
-        for a, b in (
-            ("shoulder", "elbow"),
-            ("elbow", "wrist"),
-            ("shoulder", "hip"),
-            ("hip", "knee"),
-            ("knee", "ankle"),
-            ("ankle", "heel"),
-            ("heel", "foot_index"),
-            ("ankle", "foot_index"),
-        )
-    ),
-    ("left_ear", "nose"),
-    ("right_ear", "nose"),
+    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
+    *((f"{s}_{a}", f"{s}_{b}") for s in ("left", "right") for a, b in (
+        ("shoulder", "elbow"), ("elbow", "wrist"), ("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"),
+        ("ankle", "heel"), ("heel", "foot_index"), ("ankle", "foot_index"))),
+    ("left_ear", "nose"), ("right_ear", "nose"),
 )
 # Colours (RGB): the person's left in orange, right in blue, midline in white; events in grey on plots.
 _LEFT, _RIGHT, _MID = (255, 140, 0), (30, 144, 255), (240, 240, 240)
@@ -43,13 +30,8 @@ _SERIES_COLOURS = {"left": "#ff8c00", "right": "#1e90ff"}
 
 
 def _label(name: str) -> str:
-    unit = (
-        "°"
-        if name.endswith("_deg")
-        else "%"
-        if name.endswith("_pct")
-        else ("leg lengths/s" if name.endswith("_leg_per_s") else "leg lengths" if name.endswith("_leg") else "")
-    )
+    unit = "°" if name.endswith("_deg") else "%" if name.endswith("_pct") else (
+        "leg lengths/s" if name.endswith("_leg_per_s") else "leg lengths" if name.endswith("_leg") else "")
     stem = name.removesuffix("_deg").removesuffix("_pct").removesuffix("_leg_per_s").removesuffix("_leg")
     return stem.replace("_", " ") + (f" ({unit})" if unit else "")
 
@@ -84,16 +66,9 @@ def plot_series(
         ax.tick_params(labelsize=8)
     top = axes[0]
     for ev in events:
-        top.annotate(
-            ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side not in ("none", "both") else ""),
-            (ev.time_s, 1.0),
-            xycoords=("data", "axes fraction"),
-            rotation=90,
-            fontsize=6,
-            va="top",
-            ha="right",
-            color="#555555",
-        )
+        top.annotate(ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side not in ("none", "both") else ""),
+                     (ev.time_s, 1.0), xycoords=("data", "axes fraction"), rotation=90, fontsize=6,
+                     va="top", ha="right", color="#555555")
     axes[-1].set_xlabel("time (s)", fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.savefig(out_png)
@@ -125,11 +100,8 @@ def _draw_skeleton(img: np.ndarray, points: dict[str, tuple[float, float]]) -> N
         pa, pb = px(a), px(b)
         if pa is None or pb is None:
             continue
-        colour = (
-            _LEFT
-            if a.startswith("left") and b.startswith("left")
-            else (_RIGHT if a.startswith("right") and b.startswith("right") else _MID)
-        )
+        colour = _LEFT if a.startswith("left") and b.startswith("left") else (
+            _RIGHT if a.startswith("right") and b.startswith("right") else _MID)
         cv2.line(img, pa, pb, colour, 2, cv2.LINE_AA)
     for name in points:
         p = px(name)
@@ -153,17 +125,16 @@ def contact_sheet(frames: Sequence[KeyFrame], *, out_png: Path, columns: int = 4
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
         _draw_skeleton(rgb, kf.points_norm)
         band = np.full((26, rgb.shape[1], 3), 20, dtype=np.uint8)
-        cv2.putText(band, kf.caption[:60], (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+        cv2.putText(band, kf.caption[:60], (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1,
+                    cv2.LINE_AA)
         tiles.append(np.vstack([rgb, band]))
     height = max(t.shape[0] for t in tiles)
     width = max(t.shape[1] for t in tiles)
-    padded = [
-        cv2.copyMakeBorder(t, 0, height - t.shape[0], 0, width - t.shape[1], cv2.BORDER_CONSTANT, value=0)
-        for t in tiles
-    ]
+    padded = [cv2.copyMakeBorder(t, 0, height - t.shape[0], 0, width - t.shape[1], cv2.BORDER_CONSTANT, value=0)
+              for t in tiles]
     while len(padded) % min(columns, len(padded)):
         padded.append(np.zeros_like(padded[0]))
     cols = min(columns, len(padded))
-    rows = [np.hstack(padded[i : i + cols]) for i in range(0, len(padded), cols)]
+    rows = [np.hstack(padded[i:i + cols]) for i in range(0, len(padded), cols)]
     if not cv2.imwrite(str(out_png), cv2.cvtColor(np.vstack(rows), cv2.COLOR_RGB2BGR)):
         raise OSError(f"could not write {out_png}")

@@ -16,8 +16,8 @@ from kinetrace.metrics.pose import PoseFrame
 
 __all__ = ["RollEstimate", "estimate_roll", "near_vertical_segments", "roll_from_segments"]
 
-_WORK_PX = 320  # analyse a copy this long on its longest side
-_MAX_LEAN_DEG = 12.0  # lines leaning more than this are not taken as verticals
+_WORK_PX = 320          # analyse a copy this long on its longest side
+_MAX_LEAN_DEG = 12.0    # lines leaning more than this are not taken as verticals
 _MIN_LINES = 3
 
 

@@ -88,12 +88,8 @@ def _open(path: Path) -> Any:
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         cap.release()
-        raise MediaError(
-            "video",
-            path.name,
-            message=f"{path.name}: cannot be opened as a video (corrupt or an "
-            "unsupported format); export it again as MP4 (H.264)",
-        )
+        raise MediaError("video", path.name, message=f"{path.name}: cannot be opened as a video (corrupt or an "
+                         "unsupported format); export it again as MP4 (H.264)")
     return cap
 
 
@@ -110,12 +106,8 @@ def probe_video(path: str | Path) -> VideoInfo:
     if not p.is_file():
         raise NotFoundError("video", str(path), message=f"{path}: file not found")
     if p.suffix.lower() in _IMAGE_SUFFIXES or cv2.haveImageReader(str(p)):
-        raise MediaError(
-            "video",
-            p.name,
-            message=f"{p.name}: this is a still image, not a video; film the "
-            "movement, or use `kinetrace posture` for photos",
-        )
+        raise MediaError("video", p.name, message=f"{p.name}: this is a still image, not a video; film the "
+                         "movement, or use `kinetrace posture` for photos")
     cap = _open(p)
     try:
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
@@ -124,22 +116,14 @@ def probe_video(path: str | Path) -> VideoInfo:
     finally:
         cap.release()
     if not ok or frame is None:
-        raise MediaError(
-            "video",
-            p.name,
-            message=f"{p.name}: no frame could be decoded (corrupt or truncated video); export it again as MP4 (H.264)",
-        )
+        raise MediaError("video", p.name, message=f"{p.name}: no frame could be decoded (corrupt or truncated "
+                         "video); export it again as MP4 (H.264)")
     if count <= 1:
-        raise MediaError(
-            "video",
-            p.name,
-            message=f"{p.name}: holds a single frame, i.e. a still image; film the "
-            "movement, or use `kinetrace posture` for photos",
-        )
+        raise MediaError("video", p.name, message=f"{p.name}: holds a single frame, i.e. a still image; film the "
+                         "movement, or use `kinetrace posture` for photos")
     if not 1.0 <= fps <= 1000.0:
-        raise MediaError(
-            "video", p.name, message=f"{p.name}: frame rate {fps:g} is not usable; expected 1–1000 frames per second"
-        )
+        raise MediaError("video", p.name, message=f"{p.name}: frame rate {fps:g} is not usable; expected 1–1000 "
+                         "frames per second")
     return VideoInfo(p, count, fps, int(frame.shape[1]), int(frame.shape[0]))
 
 
@@ -152,19 +136,11 @@ def check_length(info: VideoInfo, test: str, specs: MovementSpecs) -> None:
     spec = specs.test(test)
     name = info.path.name
     if info.duration_s > spec.max_duration_s:
-        raise MediaError(
-            "video",
-            name,
-            message=f"{name}: the clip is {info.duration_s:.0f} s long; {spec.name} "
-            f"needs at most {spec.max_duration_s:g} s. Trim it to the test and try again",
-        )
+        raise MediaError("video", name, message=f"{name}: the clip is {info.duration_s:.0f} s long; {spec.name} "
+                         f"needs at most {spec.max_duration_s:g} s. Trim it to the test and try again")
     if info.duration_s < spec.min_duration_s:
-        raise MediaError(
-            "video",
-            name,
-            message=f"{name}: the clip is {info.duration_s:.1f} s long; {spec.name} "
-            f"needs at least {spec.min_duration_s:g} s",
-        )
+        raise MediaError("video", name, message=f"{name}: the clip is {info.duration_s:.1f} s long; {spec.name} "
+                         f"needs at least {spec.min_duration_s:g} s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,16 +240,8 @@ def _progress(enabled: bool, total: int, label: str) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("frames"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not enabled,
-        transient=False,
-    )
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
+                    TimeRemainingColumn(), console=Console(stderr=True), disable=not enabled, transient=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,9 +261,8 @@ def _sized(frame: PoseFrame, info: VideoInfo) -> PoseFrame:
     return dataclasses.replace(frame, image_width_px=info.width_px, image_height_px=info.height_px)
 
 
-def track_person(
-    info: VideoInfo, estimator: PoseEstimator, *, progress: bool = True, frames: FrameReader | None = None
-) -> _Tracked:
+def track_person(info: VideoInfo, estimator: PoseEstimator, *, progress: bool = True,
+                 frames: FrameReader | None = None) -> _Tracked:
     """Run the pose model over every frame and keep the main person's landmarks as a PoseSequence.
 
     `frames` is an already started reader (default: a new one without thumbnails).
@@ -328,33 +295,19 @@ def _check_people(tracked: _Tracked, info: VideoInfo, specs: MovementSpecs) -> l
     name = info.path.name
     # Containers may misstate the frame count by a frame or two; losing a tenth or more means a broken file.
     if tracked.frames < 0.9 * info.frame_count and info.frame_count - tracked.frames > 2:
-        raise MediaError(
-            "video",
-            name,
-            message=f"{name}: only {tracked.frames} of {info.frame_count} frames could "
-            "be decoded (truncated or corrupt video); export it again as MP4 (H.264)",
-        )
+        raise MediaError("video", name, message=f"{name}: only {tracked.frames} of {info.frame_count} frames could "
+                         "be decoded (truncated or corrupt video); export it again as MP4 (H.264)")
     share = len(tracked.sequence.frames) / max(1, tracked.frames)
     if not tracked.sequence.frames:
-        raise MediaError(
-            "video",
-            name,
-            message=f"{name}: no person detected in any of {tracked.frames} frames; "
-            "film the whole body from 2–3 m in good light",
-        )
+        raise MediaError("video", name, message=f"{name}: no person detected in any of {tracked.frames} frames; "
+                         "film the whole body from 2–3 m in good light")
     if share < specs.processing.min_detected_share:
-        raise MediaError(
-            "video",
-            name,
-            message=f"{name}: a person was detected in only {share:.0%} of frames "
-            f"(at least {specs.processing.min_detected_share:.0%} needed); keep the whole body in view",
-        )
+        raise MediaError("video", name, message=f"{name}: a person was detected in only {share:.0%} of frames "
+                         f"(at least {specs.processing.min_detected_share:.0%} needed); keep the whole body in view")
     warnings = []
     if tracked.max_people > 1:
-        warnings.append(
-            f"up to {tracked.max_people} people in view ({tracked.frames_with_others} frames); the main "
-            "person (largest over the clip) was followed"
-        )
+        warnings.append(f"up to {tracked.max_people} people in view ({tracked.frames_with_others} frames); the main "
+                        "person (largest over the clip) was followed")
     return warnings
 
 
@@ -408,19 +361,10 @@ def analyse_video(
     result = analyse_movement(tracked.sequence, test, specs, side=side, view=chosen_view, age=age)
     source = f"video:{info.path.name}"
     analysis = MovementAnalysis(
-        test=test,
-        video=info.path,
-        view=result.view,
-        side=result.side,
-        metrics=result.metrics,
-        findings=result.findings(source=source),
-        warnings=(*people_warnings, *result.warnings),
-        swaps_corrected=result.swaps.frames_corrected,
-        frames=tracked.frames,
-        frames_with_person=len(tracked.sequence.frames),
-        model=tracked.sequence.model,
-        result=result,
-    )
+        test=test, video=info.path, view=result.view, side=result.side, metrics=result.metrics,
+        findings=result.findings(source=source), warnings=(*people_warnings, *result.warnings),
+        swaps_corrected=result.swaps.frames_corrected, frames=tracked.frames,
+        frames_with_person=len(tracked.sequence.frames), model=tracked.sequence.model, result=result)
     timings = {"inference_s": tracked.inference_s, "pose_pass_s": time.perf_counter() - started}
     if target is not None:
         from kinetrace.vision._video_outputs import write_outputs
@@ -445,11 +389,8 @@ def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
     if target.exists() and not target.is_dir():
         raise InputError("out", str(out_dir), "a folder, not a file")
     if target.is_dir() and any(target.iterdir()) and not (target / "summary.json").is_file():
-        raise InputError(
-            "out",
-            str(out_dir),
-            "a new or empty folder (or a previous `kinetrace movement` output); it holds other files",
-        )
+        raise InputError("out", str(out_dir), "a new or empty folder (or a previous `kinetrace movement` output); "
+                         "it holds other files")
     existing = next(p for p in (target, *target.parents) if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         raise InputError("out", str(out_dir), f"a location you can write to ({existing} is not writable)")
