@@ -15,10 +15,11 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import AssessmentRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web.view import is_referral
-from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot
+from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot, with_identity
 
 __all__ = [
     "complete",
@@ -64,6 +65,7 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them).
     media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done" and m.reviewed_at]
     case = merge_media_findings(record.case_data, media)
+    case = with_identity(case, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
     result = run_assessment(case, kb, profile=profile)
     status = "referred" if is_referral(result.triage.action) else "complete"
     done = assessment_repo.complete_assessment(
@@ -71,6 +73,17 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     )
     audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail=status)
     return done
+
+
+def _visit(db: Session, scope: Scope) -> dict[str, Any]:
+    """Who assessed (the signed-in user, none for a patient's self-screen), where, and today's date."""
+    user = clinic_repo.get_user(db, scope.user_id) if scope.user_id is not None else None
+    clinic = clinic_repo.get_clinic(db, scope.clinic_id)
+    return {
+        "assessor": user.name if user else None,
+        "clinic": clinic.name if clinic else None,
+        "on": utcnow().date().isoformat(),
+    }
 
 
 def screen_red_flags(
@@ -81,11 +94,12 @@ def screen_red_flags(
     Returns None when the wizard may go on.
     """
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    result = run_assessment(record.case_data, kb, profile=profile)
+    case = with_identity(record.case_data, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
+    result = run_assessment(case, kb, profile=profile)
     if not is_referral(result.triage.action):
         return None
     done = assessment_repo.complete_assessment(
-        db, scope, assessment_id, case_data=record.case_data, result_data=snapshot(result), status="referred"
+        db, scope, assessment_id, case_data=case, result_data=snapshot(result), status="referred"
     )
     audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail="referred")
     return done
@@ -127,7 +141,7 @@ def draft_ranking(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str)
 def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
     """Start a new draft for the same patient with the previous pain map and answers (tests start blank)."""
     previous = assessment_repo.get_assessment(db, scope, assessment_id)
-    case = {k: v for k, v in previous.case_data.items() if k != "findings"}
+    case = {k: v for k, v in previous.case_data.items() if k not in ("findings", "assessment")}  # a new visit
     return start(db, scope, previous.patient_id, case_data={**case, "findings": {}})
 
 
