@@ -148,7 +148,7 @@ def _reassess_and_see_progress(page: Page) -> None:
     page.locator("#next").click()
     page.locator("#next").click()  # the red-flag answers carried over too
     # Issue 12: the previous visit's values are carried over, each confirmed or changed.
-    expect(page.locator("#carried-banner")).to_be_visible()
+    expect(page.locator("#carried-banner")).to_be_visible(timeout=20_000)
     page.evaluate("document.querySelectorAll('input[name^=confirm__]').forEach(c => c.checked = true)")
     _tests_step(page, right_ir="31")
     page.locator("#next").click()
