@@ -112,3 +112,10 @@ def test_bundle_round_trips_through_fhir_resources(kb: Any) -> None:
         e["resource"]["resourceType"] for e in original["entry"]]
     assert _systems(again) == _systems(original)
     assert Bundle.model_validate(again) == parsed
+
+
+def test_single_value_finding_with_a_side_carries_its_laterality(kb: Any) -> None:
+    bundle = _bundle("conflicting_leg_length.yaml", kb)  # pelvic_obliquity_angle: {value: 1.5, side: left}
+    obs = next(o for o in _res(bundle, "Observation") if o["code"]["coding"][-1]["code"] == "pelvic_obliquity_angle")
+    lat = obs["bodySite"]["extension"][0]["valueCodeableConcept"]["coding"][0]
+    assert lat["code"] == "7771000"  # left

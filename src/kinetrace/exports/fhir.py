@@ -24,6 +24,7 @@ import yaml
 
 from kinetrace.intake.case import Case
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
+from kinetrace.values import ActionLevel
 
 __all__ = ["CODE_SYSTEM_TEST", "fhir_bundle", "fhir_bundle_json"]
 
@@ -100,8 +101,8 @@ def _value(value: float | str, unit: str) -> dict[str, Any]:
     return {"valueQuantity": {"value": float(value), "unit": shown, "system": _UCUM, "code": code}}
 
 
-def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, test: Any = None,
-                 region_name: str = "") -> dict[str, Any]:
+def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, *, test: Any = None,
+                 region_name: str = "", entered_side: str | None = None) -> dict[str, Any]:
     obs: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
@@ -121,7 +122,7 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, tes
             for side, v in sides]
     if test is not None:
         both = f.left is not None and f.right is not None
-        one = "left" if f.left is not None else "right" if f.right is not None else None
+        one = "left" if f.left is not None else "right" if f.right is not None else entered_side
         obs["bodySite"] = _body_site(test.region, "bilateral" if both else one, region_name or test.region)
     if f.method:
         obs["method"] = {"text": f.method}
@@ -203,7 +204,9 @@ def fhir_bundle(
         url = _uuid(a, f"obs:{f.test_id}")
         obs_urls[f.test_id] = url
         test = getattr(kb, "tests", {}).get(f.test_id) if kb is not None else None
-        obs = _observation(a, f, patient_url, when, test, _region_name(kb, test.region) if test else "")
+        obs = _observation(a, f, patient_url, when, test=test,
+                           region_name=_region_name(kb, test.region) if test else "",
+                           entered_side=_entered_side(case, f.test_id))
         if test is not None:
             obs["referenceRange"] = [_reference_range(test)]
         entries.append((url, obs))
@@ -227,6 +230,13 @@ def fhir_bundle(
     }
     _validate(bundle)
     return bundle
+
+
+def _entered_side(case: Case | None, test_id: str) -> str | None:
+    """The side given with a single-value finding in the case (`side: left`), if any."""
+    entries = case.finding_list(test_id) if case is not None else []
+    side = next((e.side for e in entries if e.side in {"left", "right", "both"}), None)
+    return str(side) if side else None
 
 
 def _effective(a: Assessment, issued: str) -> str:
@@ -310,19 +320,19 @@ def _red_flag_answers(case: Case, subject: str, when: str, kb: Any) -> dict[str,
             "authored": when, "item": items}
 
 
-_PRIORITY = {"emergency_referral": "stat", "urgent_referral": "urgent", "routine_referral": "routine"}
-_FLAGGED = {"emergency_referral", "urgent_referral"}
+_PRIORITY = {ActionLevel.EMERGENCY_REFERRAL: "stat", ActionLevel.URGENT_REFERRAL: "urgent",
+             ActionLevel.ROUTINE_REFERRAL: "routine"}
 
 
 def _referral(a: Assessment, subject: str, when: str) -> list[tuple[str, dict[str, Any]]]:
     """A Flag (urgent or emergency) and a ServiceRequest (any referral) for the triage outcome."""
-    action = str(a.triage.action)
-    if action not in _PRIORITY:
+    action = a.triage.action
+    if not action.is_referral:
         return []
     suspected = "; ".join(dict.fromkeys(f.suspected for f in a.triage.flags)) or a.triage.summary
     whom = "; ".join(dict.fromkeys(f"{f.whom}, {f.how_soon}" for f in a.triage.flags)) or "medical review"
     out: list[tuple[str, dict[str, Any]]] = []
-    if action in _FLAGGED:
+    if action.stops_plan:
         out.append((_uuid(a, "flag"), {
             "resourceType": "Flag", "status": "active",
             "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/flag-category",

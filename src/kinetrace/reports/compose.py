@@ -10,7 +10,7 @@ from kinetrace.progress import compare_assessments
 from kinetrace.reports.build import build_report
 from kinetrace.reports.model import Audience, PhotoPair, PhotoView, ReportModel
 from kinetrace.reports.numberline import numberline_svg, threshold_rows
-from kinetrace.reports.people import date_words
+from kinetrace.reports.people import date_words, plain_region
 from kinetrace.reports.plots import progress_chart_png
 from kinetrace.reports.reassessment import interval_words, outcome_changes, progress_view
 from kinetrace.result import Assessment
@@ -40,6 +40,8 @@ def compose_report(
         before_on = previous.identity.assessed_on if previous.identity else None
         after_on = assessment.identity.assessed_on if assessment.identity else None
         regions = {r: str(e.name) for r, e in getattr(kb, "regions", {}).items()} if kb is not None else {}
+        if audience == "patient":
+            regions = {r: plain_region(name).lower() for r, name in regions.items()}
         progress = progress_view(
             comparison,
             before_label=f"Visit of {date_words(before_on)}" if before_on else (previous.case_id or "first visit"),

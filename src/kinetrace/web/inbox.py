@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.storage import Scope
 from kinetrace.storage import inbox as inbox_repo
+from kinetrace.values import ActionLevel
 
 __all__ = ["ALERT_LEVELS", "InboxAlerts", "alert_count", "triage_rank"]
 

@@ -66,6 +66,7 @@ class SecurityMiddleware:
         return _FORM_LIMIT
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, refusing a body larger than the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

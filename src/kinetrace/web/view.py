@@ -9,25 +9,30 @@ from typing import Any
 
 from jinja2 import Environment
 
+from kinetrace.values import ActionLevel
 from kinetrace.web.bodymap import AREAS, REGION_POINTS
 
 __all__ = ["REFERRAL_ACTIONS", "chain_drawing", "install_filters", "is_referral", "pain_area_keys", "rank_reasons"]
 
 # Action levels (ids from the knowledge schema) that send the patient elsewhere: the wizard stops on these.
-REFERRAL_ACTIONS = frozenset({"emergency_referral", "urgent_referral", "routine_referral"})
+REFERRAL_ACTIONS = frozenset(a for a in ActionLevel if a.is_referral)
 _ACTION_STYLE = {
-    "emergency_referral": "danger",
-    "urgent_referral": "danger",
-    "routine_referral": "warn",
-    "request_red_flag_screen": "warn",
-    "proceed_with_safety_netting": "ok",
-    "proceed_conservative_plan": "ok",
+    ActionLevel.EMERGENCY_REFERRAL: "danger",
+    ActionLevel.URGENT_REFERRAL: "danger",
+    ActionLevel.ROUTINE_REFERRAL: "warn",
+    ActionLevel.REQUEST_RED_FLAG_SCREEN: "warn",
+    ActionLevel.PROCEED_WITH_SAFETY_NETTING: "ok",
+    ActionLevel.PROCEED_CONSERVATIVE_PLAN: "ok",
 }
+
+
+def _action_style(action: str | None) -> str:
+    return _ACTION_STYLE[ActionLevel(action)] if action in set(ActionLevel) else "warn"
 
 
 def is_referral(action: str | None) -> bool:
     """Return True when a triage action level means referral (the wizard stops and says so)."""
-    return action in REFERRAL_ACTIONS
+    return action in set(ActionLevel) and ActionLevel(action).is_referral
 
 
 def _pct(p: float | None) -> str:
@@ -64,7 +69,7 @@ def install_filters(env: Environment) -> None:
         label=_label,
         number=_number,
         plain=_plain,
-        action_style=lambda a: _ACTION_STYLE.get(str(a), "warn"),
+        action_style=_action_style,
     )
     env.globals.update(body_areas=AREAS, is_referral=is_referral)
 
