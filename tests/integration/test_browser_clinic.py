@@ -146,11 +146,13 @@ def _reassess_and_see_progress(page: Page) -> None:
     page.locator("#reassess").click()
     expect(page.locator('input[name="pain__lumbar__central"]')).to_be_checked()  # pain map carried over
     page.locator("#next").click()
+    expect(page.get_by_role("heading", name="Red-flag questions")).to_be_visible()  # forms check the session first
     page.locator("#next").click()  # the red-flag answers carried over too
     # Issue 12: the previous visit's values are carried over, each confirmed or changed.
     expect(page.locator("#carried-banner")).to_be_visible(timeout=20_000)
     page.evaluate("document.querySelectorAll('input[name^=confirm__]').forEach(c => c.checked = true)")
     _tests_step(page, right_ir="31")
+    expect(page.get_by_role("heading", name="Photos and video")).to_be_visible()
     page.locator("#next").click()
     page.locator("#complete").click()
     expect(page.locator("#triage")).to_be_visible()

@@ -149,6 +149,8 @@ if (document.body.dataset.signedIn) {
     form.addEventListener("submit", async (e) => {
       if (form.dataset.sessionChecked) return;
       e.preventDefault();
+      if (form.dataset.sessionChecking) return;  // a second click while the check runs sends nothing twice
+      form.dataset.sessionChecking = "1";
       let session = null;
       try {
         const res = await fetch("/api/v1/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
