@@ -88,7 +88,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         ranking = rank_contributors(kb, model, post, findings, evidence, triage.flags)
         if triage.chain_suppressed:
             ranking = [i for i in ranking if i.kind != "remote"]
-    present = frozenset(n for n, s in findings.statuses.items() if s.state in ("present", "probable"))
+    present = frozenset(n for n, s in findings.statuses.items() if s.state.is_likely)
     show_chain = not triage.chain_suppressed
     return Assessment(
         schema=ASSESSMENT_SCHEMA, kb_version=kb.version, profile=model.profile,

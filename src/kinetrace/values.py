@@ -177,6 +177,11 @@ class State(StrEnum):
     ABSENT = "absent"
     NOT_TESTED = "not_tested"
 
+    @property
+    def is_likely(self) -> bool:
+        """Return whether the impairment is present or probable (what targets a plan item or a claim)."""
+        return self in (State.PRESENT, State.PROBABLE)
+
 
 class ReadingState(StrEnum):
     """How one measured value reads against its norm, after the measurement-error gate."""

@@ -224,3 +224,21 @@ def test_a_new_compensation_edge_needs_no_python(broken, tmp_path):
                        "red_flags": {}})
     result = assess(case, kb)
     assert result.kb_version == kb.version
+
+
+def test_design_default_gate_must_be_graded_expert_opinion(broken):
+    def change(data: list) -> None:
+        test = next(t for t in data if (t.get("measurement_error") or {}).get("kind") == "design_default")
+        test["measurement_error"]["grade"] = "B"
+        change.test_id = test["id"]  # type: ignore[attr-defined]
+
+    text = _problems(broken("tests.yaml", change))
+    assert f"tests.yaml: entry {change.test_id!r}, field measurement_error: a design-default gate" in text  # type: ignore[attr-defined]
+
+
+def test_a_question_no_rule_asks_is_reported(broken):
+    def change(data: list) -> None:
+        data.append({**data[0], "id": "orphan_question"})
+
+    assert "questions.yaml: entry 'orphan_question': no red-flag rule asks it" in _problems(
+        broken("questions.yaml", change))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -131,3 +132,14 @@ def test_pain_sides_map_onto_measurement_sides() -> None:
     assert pain_side_to_side(PainSide.LEFT) is Side.LEFT
     assert pain_side_to_side(PainSide.BILATERAL) is Side.BOTH
     assert {pain_side_to_side(p) for p in PainSide} <= set(Side)
+
+
+def test_templates_do_not_test_action_levels_or_grades_by_string() -> None:
+    # templates ask the view helpers (`is_referral`, `action_style`) instead of writing the ids themselves
+    actions = "|".join(sorted(ACTION_IDS))
+    grades = "|".join(re.escape(g) for g in sorted(GRADE_TOKENS))
+    pattern = re.compile(rf"""["']({actions})["']|(==|!=|\bin)\s*["']({grades})["']""")
+    offences = [f"{path.relative_to(PACKAGE.parent)}:{n}" for path in sorted(PACKAGE.rglob("*"))
+                if path.suffix in {".html", ".j2"} for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+                if ("{%" in line or "{{" in line) and pattern.search(line)]
+    assert offences == [], offences

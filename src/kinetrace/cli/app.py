@@ -24,6 +24,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "kinetrace.cli.serve",
     "kinetrace.cli.report",
     "kinetrace.cli.batch",
+    "kinetrace.cli.capture",
 )
 
 app = typer.Typer(

@@ -172,6 +172,28 @@ def _tests(kb: KnowledgeBase) -> list[str]:
     return problems
 
 
+def _design_default_gates(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for t in kb.tests.values():
+        err = t.measurement_error
+        if err is not None and err.kind == "design_default" and (
+                err.grade.weakest is not GradeLevel.EO or "design default" not in err.text.lower()):
+            problems.append(f"tests.yaml: entry {t.id!r}, field measurement_error: a design-default gate must be "
+                            "graded EO and say 'design default' in its text")
+    return problems
+
+
+def _questions_asked(kb: KnowledgeBase) -> list[str]:
+    used: set[str] = set()
+    for rf in kb.red_flags.values():
+        for cond in (rf.when, rf.escalate_when):
+            if cond is not None:
+                used |= {ident for kind, ident in _condition_ids(cond) if kind == "question"}
+        used |= set(rf.follow_up_questions)
+    return [f"questions.yaml: entry {q.id!r}: no red-flag rule asks it (use it in red_flags.yaml or remove it)"
+            for q in kb.questions.values() if q.id not in used]
+
+
 def _interventions(kb: KnowledgeBase) -> list[str]:
     problems = []
     conditions = kb.red_flag_conditions()
@@ -304,8 +326,10 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "impairment_ids_resolve": _impairments,
     "edges_resolve": _edges,
     "tests_resolve_and_ranges": _tests,
+    "design_default_gates_say_so": _design_default_gates,
     "interventions_resolve": _interventions,
     "red_flags_resolve": _red_flags,
+    "every_question_is_asked": _questions_asked,
     "claims_and_seeds_resolve": _claims_and_seeds,
     "activities_and_model": _activities_and_model,
     "patient_texts_resolve": _patient_texts,

@@ -73,7 +73,7 @@ def _general(kb: KnowledgeBase, painful: frozenset[str], blocked: set[str], *, a
             continue
         if iv.regions and not set(iv.regions) & painful:
             continue
-        if iv.targets and not any(statuses.get(t) and statuses[t].state in ("present", "probable")
+        if iv.targets and not any(statuses.get(t) and statuses[t].state.is_likely
                                   for t in iv.targets):
             continue
         if activity_only and iv.kind not in ("activity", "education"):

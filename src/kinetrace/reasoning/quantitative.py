@@ -21,7 +21,10 @@ __all__ = ["cervical_load_kg", "obliquity_from_lld_deg", "quantitative_notes", "
 
 
 def obliquity_from_lld_deg(lld_mm: float, *, iasis_mm: float, facts: QuantitativeFacts) -> float:
-    """Pelvic obliquity in degrees predicted from a leg-length difference: asin(ΔL / (0.72 · inter-ASIS)).
+    """Pelvic obliquity in degrees predicted from a leg-length difference: asin(ΔL / (f · inter-ASIS)).
+
+    `f` is `hjc_fraction_of_iasis` from model.yaml (the hip joint centres' spacing as a share of the inter-ASIS
+    distance, clinical.md §F.4).
 
     >>> from kinetrace.knowledge import load_knowledge
     >>> round(obliquity_from_lld_deg(10, iasis_mm=250, facts=load_knowledge().model.quantitative), 1)

@@ -75,7 +75,7 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
     is_local = node.kind == NodeKind.LOCAL and bool(local_regions)
     if node.kind == NodeKind.MODIFIER:
         state = findings.statuses[node_id].state
-        if state not in ("present", "probable"):
+        if not state.is_likely:
             return None
         return RankedItem(id=node_id, name=node.name, kind="modifier", probability=round(post[node_id], 6),
                           prior=node.prior, state=state, may_rank_first=False,
