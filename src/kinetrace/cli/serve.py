@@ -101,6 +101,8 @@ def serve(
     else:
         _first_admin(sessions, interactive=os.isatty(0))
     typer.echo(f"Kinetrace clinic at http://{host}:{port}/  (API docs at /docs)", err=True)
+    if not loopback and "KINETRACE_PUBLIC_URL" not in os.environ:
+        typer.echo(f"Self-screen links point at {settings.public_url}; set KINETRACE_PUBLIC_URL.", err=True)
     if not settings.cookie_secure:
         typer.echo(
             "Session cookies are not marked Secure on a loopback address; elsewhere serve behind HTTPS.", err=True
