@@ -86,15 +86,12 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
 
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
-<<<<<<< HEAD
-         out: Path | None, *, height_cm: float | None = None, landmarks: Path | None = None) -> None:
-=======
          out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
-         elicitation: Path | None = None) -> None:
+         elicitation: Path | None = None, landmarks: Path | None = None) -> None:
     """Run one assessment; an unexpected internal failure becomes one `Error:` line (traceback with --debug)."""
     try:
         _run_checked(case_path, fmt, profile, photos, videos, out, height_cm=height_cm, uncertainty=uncertainty,
-                     elicitation=elicitation)
+                     elicitation=elicitation, landmarks=landmarks)
     except (KinetraceError, typer.Exit, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 (the one place an unforeseen failure is turned into a clear line)
@@ -104,8 +101,7 @@ def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path],
 
 def _run_checked(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
                  out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
-                 elicitation: Path | None = None) -> None:
->>>>>>> main
+                 elicitation: Path | None = None, landmarks: Path | None = None) -> None:
     from kinetrace.assessment import assess
     from kinetrace.cli.kb import with_elicitation
     from kinetrace.cli.render import print_assessment, to_markdown
@@ -189,9 +185,5 @@ def register(app: typer.Typer) -> None:
 
         Exit status: 0 done, 2 bad input (the message names the field), 1 other error.
         """
-<<<<<<< HEAD
-        _run(case, fmt, profile, photos, videos, out, height_cm=height_cm, landmarks=landmarks)
-=======
         _run(case, fmt, profile, photos, videos, out, height_cm=height_cm, uncertainty=uncertainty,
-             elicitation=elicitation)
->>>>>>> main
+             elicitation=elicitation, landmarks=landmarks)
