@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from kinetrace.findings.normalise import NormalisedFindings, normalise_findings
 from kinetrace.intake.activities import map_activities
 from kinetrace.intake.case import Case
+from kinetrace.intake.history import apply_history, intake_warnings
 from kinetrace.intake.measurements import CaseMeasurements
 from kinetrace.intake.validate import validate_case
 from kinetrace.knowledge.load import KnowledgeBase
@@ -65,6 +66,7 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
 def case_evidence(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> CaseEvidence:
     """Return the network and the evidence `assess` reasons over (for export and cross-checks)."""
     model = build_model(kb, profile)
+    case = apply_history(case)
     measurements = validate_case(case, kb)
     _, behaviours = map_activities(case, kb)
     findings = normalise_findings(measurements, kb, age=case.patient.age, sex=case.patient.sex)
@@ -78,6 +80,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         InputError: the case names an unknown test or region, a wrong unit or an impossible value.
     """
     model = build_model(kb, profile)
+    case = apply_history(case)
     measurements = validate_case(case, kb)
     triage = screen_red_flags(case, kb)
     mappings, behaviours = map_activities(case, kb)
@@ -107,5 +110,5 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         safety_net=_safety_net(triage),
         activity_mapping=mappings,
         quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
-        warnings=_warnings(findings),
+        warnings=[*_warnings(findings), *intake_warnings(case, mappings)],
     )

@@ -69,6 +69,10 @@ def _impairments(kb: KnowledgeBase) -> list[str]:
                                 f"unknown region {link.region!r}")
         if i.kind != NodeKind.LOCAL and i.local_to and i.id != "hip_joint_pathology":
             problems.append(f"impairments.yaml: entry {i.id!r}: only local sources take local_to")
+        for n, other in enumerate(i.excluded_by):
+            if other not in kb.impairments or kb.impairments[other].kind != NodeKind.LOCAL:
+                problems.append(f"impairments.yaml: entry {i.id!r}, field excluded_by.{n}: {other!r} is not a "
+                                "local source id")
     return problems
 
 
