@@ -194,13 +194,13 @@ def _gate(items: list[RankedItem], profile: str, kb: KnowledgeBase, painful: fro
         else:
             gated.append(item)
     gated.sort(key=lambda i: (-(i.probability or 0.0), i.kind != "local", i.id))
+    if profile == "evidence":
+        gated = _generic_below_specific(kb, gated, painful)
     if gated and not gated[0].may_rank_first:
         first_ok = next((i for i in gated if i.may_rank_first), None)
         if first_ok is not None:
             gated.remove(first_ok)
             gated.insert(0, first_ok)
-    if profile == "evidence":
-        gated = _generic_below_specific(kb, gated, painful)
     return _note_first_rule(gated)
 
 
