@@ -177,8 +177,9 @@ def _note_first_rule(items: list[RankedItem]) -> list[RankedItem]:
                 why.append("a local source explains the picture at least as well")
             note = (f" Local sources are examined first: ranked below {first.name} although its probability is "
                     f"higher, because {' and '.join(why)} (clinical.md §0.2 rule 3).")
-            item = item.model_copy(update={"explanation": item.explanation + note})
-        out.append(item)
+            out.append(item.model_copy(update={"explanation": item.explanation + note}))
+        else:
+            out.append(item)
     return out
 
 
