@@ -14,6 +14,7 @@ from kinetrace.findings.normalise import NormalisedFindings, normalise_findings
 from kinetrace.intake.activities import map_activities
 from kinetrace.intake.case import Case
 from kinetrace.intake.history import apply_history, intake_warnings
+from kinetrace.intake.identity import case_identity
 from kinetrace.intake.measurements import CaseMeasurements
 from kinetrace.intake.validate import validate_case
 from kinetrace.knowledge.load import KnowledgeBase
@@ -26,6 +27,7 @@ from kinetrace.reasoning.model import PROFILE_LABELS, build_model
 from kinetrace.reasoning.quantitative import quantitative_notes
 from kinetrace.reasoning.rank import flag_items, rank_contributors
 from kinetrace.result import ASSESSMENT_SCHEMA, Assessment, QuantitativeNote, RankedItem, Triage
+from kinetrace.safety.netting import safety_net_lines
 from kinetrace.safety.red_flags import screen_red_flags
 
 __all__ = ["assess", "case_evidence"]
@@ -42,13 +44,10 @@ def _quantitative(kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Se
                               facts=kb.model.quantitative)
 
 
-def _safety_net(triage: Triage) -> list[str]:
-    notes = [f"{f.suspected}: {f.advice} ({f.whom}, {f.how_soon})" for f in triage.flags]
-    if triage.follow_up_questions:
-        notes.append("Please also answer: " + "; ".join(q["text"] for q in triage.follow_up_questions))
-    notes.append("Seek medical advice promptly if numbness in the saddle area, new bladder or bowel problems, "
-                 "spreading weakness, fever or unexplained weight loss appear, or if pain keeps worsening.")
-    return notes
+def _safety_net(triage: Triage, kb: KnowledgeBase, case: Case) -> list[str]:
+    # The advice itself is data (safety_netting.yaml), chosen by the painful regions; follow-up questions are
+    # listed separately (triage.follow_up_questions), not folded into the advice.
+    return safety_net_lines(triage, list(kb.safety_netting.values()), (p.region for p in case.pain))
 
 
 def _warnings(findings: NormalisedFindings) -> list[str]:
@@ -104,11 +103,12 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         ranking=ranking,
         remote_summary=remote_summary(kb, ranking, chain_suppressed=triage.chain_suppressed),
         claims_you_may_have_heard=contested_claims(kb, model.contradicted, painful, present) if show_chain else [],
-        not_tested=not_tested(kb, findings.measured_tests, ranking) if show_chain else [],
+        not_tested=not_tested(kb, findings.measured_tests, ranking, limit=len(kb.tests)) if show_chain else [],
         next_test=next_test(kb, findings.measured_tests, ranking) if show_chain else None,
         plan=choose_plan(kb, triage, ranking, findings.statuses, painful, model.profile),
-        safety_net=_safety_net(triage),
+        safety_net=_safety_net(triage, kb, case),
         activity_mapping=mappings,
         quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
         warnings=[*_warnings(findings), *intake_warnings(case, mappings)],
+        identity=case_identity(case),
     )

@@ -16,6 +16,8 @@ __all__ = [
     "ASSESSMENT_SCHEMA",
     "ActivityMapping",
     "Assessment",
+    "CaseIdentity",
+    "ComplaintEntry",
     "Claim",
     "FindingResult",
     "FindingState",
@@ -220,6 +222,36 @@ class QuantitativeNote(_Out):
     refs: list[str]
 
 
+class ComplaintEntry(_Out):
+    """One painful region as the patient reported it (the case's pain map), carried into every output."""
+
+    region: str
+    side: str
+    intensity: int = Field(description="0–10 numeric rating")
+    duration_weeks: float
+    aggravating: list[str] = Field(default_factory=list)
+    easing: list[str] = Field(default_factory=list)
+    night_pain: bool | None = None
+
+
+class CaseIdentity(_Out):
+    """Who was assessed, when and by whom, and the complaint: the header of every report and export."""
+
+    assessed_on: str | None = Field(None, description="assessment date, ISO 8601 (YYYY-MM-DD); None in case/1")
+    assessed_at: str | None = Field(None, description="assessment time, HH:MM, when given")
+    assessor: str | None = None
+    clinic: str | None = None
+    patient_ref: str | None = Field(None, description="the clinic's opaque patient reference")
+    patient_name: str | None = None
+    age: int
+    sex: str
+    birth_date: str | None = Field(None, description="ISO 8601 date of birth, when given")
+    complaint: list[ComplaintEntry] = Field(default_factory=list)
+    function_instrument: str | None = None
+    function_score: float | None = None
+    function_higher_is_better: bool = False
+
+
 class Assessment(_Out):
     """The whole result of one assessment."""
 
@@ -241,5 +273,6 @@ class Assessment(_Out):
     activity_mapping: list[ActivityMapping] = Field(default_factory=list)
     quantitative: list[QuantitativeNote] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    identity: CaseIdentity | None = Field(None, description="patient, visit and complaint, copied from the case")
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)

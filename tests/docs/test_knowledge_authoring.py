@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from kinetrace.knowledge import KB_FILES
+from kinetrace.knowledge.load import OPTIONAL_KB_FILES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "knowledge-authoring.md"
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
@@ -23,7 +24,7 @@ def test_the_guide_has_examples_for_each_kind() -> None:
 @pytest.mark.parametrize("body", YAML_BLOCKS, ids=lambda b: b.splitlines()[0].removeprefix("# "))
 def test_yaml_example_validates_against_its_schema(body: str) -> None:
     file = body.splitlines()[0].removeprefix("# ").strip()
-    _, model = KB_FILES[file]
+    _, model = {**KB_FILES, **OPTIONAL_KB_FILES}[file]
     entries = yaml.safe_load(body)
     assert isinstance(entries, list) and entries
     for entry in entries:

@@ -26,3 +26,13 @@ def test_one_row_per_side_with_units_and_state(sample: Assessment) -> None:
 def test_every_finding_appears(sample: Assessment) -> None:
     rows = list(csv.DictReader(io.StringIO(measurements_csv(sample))))
     assert {r["test_id"] for r in rows} == {f.test_id for f in sample.findings}
+
+
+def test_rows_carry_patient_reference_and_assessment_date() -> None:
+    from kinetrace.assessment import assess
+    from kinetrace.demo_cases import demo_case_path
+    from kinetrace.intake import load_case
+    from kinetrace.knowledge import load_knowledge
+
+    rows = list(csv.DictReader(io.StringIO(measurements_csv(assess(load_case(demo_case_path()), load_knowledge())))))
+    assert rows and all(r["patient_ref"] == "demo-01" and r["assessed_on"] == "2026-11-20" for r in rows)

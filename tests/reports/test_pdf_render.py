@@ -13,11 +13,13 @@ from PIL import Image
 from kinetrace.reports import compose_report, model_pdf, write_atomic
 from kinetrace.result import Assessment
 
-CLINICIAN_SECTIONS = ["Clinician report", "Ranked sources and contributors",
-                      "Chain links and their evidence", "Measurements against norms", "Plan", "Not tested",
-                      "Safety-netting", "Evidence grades", "Sources"]
-PATIENT_SECTIONS = ["Your back and neck report", "What may be going on", "Your plan", "When to get help",
-                    "How sure are we?"]
+# Issue 11: the clinician report opens with a one-page summary (which names the plan and the safety-netting), then
+# the detail; the patient handout carries findings in plain words, a home programme, a week, when to come back.
+CLINICIAN_SECTIONS = ["Clinician report", "Summary", "Ranked sources and contributors",
+                      "Chain links and their evidence", "Measurements against norms", "Not tested",
+                      "Evidence grades", "Sources"]
+PATIENT_SECTIONS = ["Your back and neck report", "What we found", "What may be going on", "Your home programme",
+                    "Your week", "When to come back", "When to get help"]
 
 
 def _pdf(tmp: Path, name: str, assessment: Assessment, kb: Any, **kw: Any) -> Path:
@@ -66,14 +68,16 @@ def test_patient_pdf_has_every_section_and_no_clinician_tables(rendered: dict[st
     assert "Chain links and their evidence" not in text and "may contribute" in text
 
 
-def test_every_page_has_numbers_kb_version_and_profile(rendered: dict[str, Path], demo: tuple) -> None:
+def test_every_page_has_numbers_and_the_clinician_pages_the_kb_version(rendered: dict[str, Path],
+                                                                        demo: tuple) -> None:
     assessment, _ = demo
-    for pdf in rendered.values():
+    for audience, pdf in rendered.items():
         pages = _text(pdf).split("\f")[:-1]
         assert len(pages) >= 2
         for number, page in enumerate(pages, start=1):
             assert re.search(rf"Page {number} of {len(pages)}", page)
-            assert f"Knowledge base {assessment.kb_version}" in page and "profile evidence" in page
+            has_kb = f"Knowledge base {assessment.kb_version}" in page and "profile evidence" in page
+            assert has_kb == (audience == "clinician")  # issue 11: no knowledge-base hash in patient text
 
 
 def test_pages_render_as_a4_with_the_triage_banner_and_pain_map(rendered: dict[str, Path],
@@ -83,6 +87,7 @@ def test_pages_render_as_a4_with_the_triage_banner_and_pain_map(rendered: dict[s
     assert height / width == pytest.approx(297 / 210, abs=0.01)
     first = pages[0]
     colours = {c for _, c in first.crop((0, 0, width, int(height * 0.6))).getcolors(1 << 24)}
+    colours |= {c for _, c in pages[1].getcolors(1 << 24)}  # the body diagram opens the detail after the summary
     # the triage banner (green #e8f4ec, amber #fdf3e1 or red #fbe5e2) and the red pain disc over the outline
     banners = [(0xE8, 0xF4, 0xEC), (0xFD, 0xF3, 0xE1), (0xFB, 0xE5, 0xE2)]
     assert any(max(abs(c - k) for c, k in zip(colour, banner, strict=True)) < 6
@@ -107,7 +112,7 @@ def test_emergency_report_leads_with_the_flag_and_holds_the_plan(tmp_path: Path,
     text = _text(_pdf(tmp_path, "emergency", emergency, kb, audience="patient"))
     first_page = text.split("\f")[0]
     assert "Emergency: seek medical care now" in first_page
-    assert "No exercise plan yet" in text
+    assert "Please wait before you start any exercises" in text
     pages = _pages(tmp_path / "emergency.pdf", tmp_path)
     colours = {c for _, c in pages[0].getcolors(1 << 24)}
     assert any(abs(r - 0xFB) < 6 and abs(g - 0xE5) < 6 and abs(b - 0xE2) < 6 for r, g, b in colours)  # red banner

@@ -38,6 +38,24 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
+def _hide_flag_placeholders() -> None:
+    """Show on/off flags in `--help` without a `<bool>` type column (Typer 0.29 prints one for every flag)."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_kinetrace", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._kinetrace = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+
+
+_hide_flag_placeholders()
+
+
 @app.callback()
 def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
     _state["debug"] = debug
@@ -57,12 +75,36 @@ def _register_groups() -> None:
 _register_groups()
 
 
+# Which optional extra provides each third-party package a command may import (pyproject.toml extras).
+EXTRA_OF_MODULE: dict[str, str] = {
+    "weasyprint": "reports", "jinja2": "reports", "fhir": "reports", "ezc3d": "reports", "matplotlib": "reports",
+    "mediapipe": "vision", "cv2": "vision", "PIL": "vision", "pyarrow": "vision", "scipy": "vision",
+    "fastapi": "web", "uvicorn": "web", "sqlalchemy": "web", "alembic": "web", "multipart": "web",
+    "argon2": "web", "itsdangerous": "web", "psycopg": "web", "starlette": "web",
+    "dask": "batch", "distributed": "batch",
+}
+
+
+def missing_extra_message(exc: ModuleNotFoundError, args: list[str]) -> str | None:
+    """One line naming the missing optional extra and how to install it, or None for another missing module."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF_MODULE.get(top)
+    if extra is None:
+        return None
+    command = next((a for a in args if not a.startswith("-")), "this command")
+    return (f"Error: `kinetrace {command}` needs the optional '{extra}' dependencies ({exc.name} is not installed); "
+            f"install them with: pip install 'kinetrace[{extra}]' (or 'kinetrace[all]').")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map Kinetrace errors to exit codes 2 (input) and 1 (other).
 
-    Usage errors (unknown option, missing argument) are reported by Typer itself with exit status 2.
+    Usage errors (unknown option, missing argument) are reported by Typer itself with exit status 2, and so is a
+    command run without the optional extra it needs (one line with the install command; `--debug` shows the
+    traceback).
     """
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args
     try:
         app(args=argv, prog_name="kinetrace")
     except KinetraceError as exc:
@@ -70,3 +112,9 @@ def main(argv: list[str] | None = None) -> None:
             raise
         typer.echo(f"Error: {exc}", err=True)
         raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
+    except ModuleNotFoundError as exc:
+        message = missing_extra_message(exc, args)
+        if debug or message is None:
+            raise
+        typer.echo(message, err=True)
+        raise SystemExit(2) from None

@@ -109,17 +109,63 @@ def list_entries(
     Console().print(table)
 
 
+class ShowFormat(StrEnum):
+    """How `kb show` prints an entry."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _text_lines(value: Any, indent: int = 0) -> list[str]:
+    """Readable lines for any entry value: `Label: value`, lists as bullets, nested entries indented."""
+    pad = "  " * indent
+    out: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item in (None, "", [], {}):
+                continue
+            if isinstance(item, dict | list) and not (isinstance(item, list) and all(
+                    isinstance(x, str | int | float) for x in item)):
+                out.append(f"{pad}{_label(key)}:")
+                out.extend(_text_lines(item, indent + 1))
+            elif isinstance(item, list):
+                out.append(f"{pad}{_label(key)}: {', '.join(str(x) for x in item)}")
+            else:
+                out.append(f"{pad}{_label(key)}: {item}")
+    elif isinstance(value, list):
+        for item in value:
+            lines = _text_lines(item, indent + 1)
+            if lines:
+                out.append(f"{pad}- {lines[0].strip()}")
+                out.extend(lines[1:])
+    else:
+        out.append(f"{pad}{value}")
+    return out
+
+
 @kb_app.command("show")
-def show(entry_id: str = typer.Argument(..., help="Any id: E06, hip_ir_prone, limited_hip_ir, RF-L1, R16…")) -> None:
-    """Show one entry in full, as YAML-like JSON. Example: kinetrace kb show E06"""
+def show(
+    entry_id: str = typer.Argument(..., help="Any id: E06, hip_ir_prone, limited_hip_ir, RF-L1, R16…"),
+    fmt: ShowFormat = typer.Option(ShowFormat.TEXT, "--format", "-f", help="text (default) or json."),
+) -> None:
+    """Show one entry in full, as readable text (or --format json). Example: kinetrace kb show E06"""
     from kinetrace.knowledge import load_knowledge
 
     kb = load_knowledge()
-    for attr in _ATTR.values():
+    for kind, attr in _ATTR.items():
         table = getattr(kb, attr)
         if entry_id in table:
-            typer.echo(json.dumps(table[entry_id].model_dump(mode="json", by_alias=True), indent=2,
-                                  ensure_ascii=False))
+            data = table[entry_id].model_dump(mode="json", by_alias=True)
+            if fmt == ShowFormat.JSON:
+                typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            else:
+                title = data.get("name") or data.get("suspected") or data.get("citation") or entry_id
+                typer.echo(f"{entry_id} · {title} ({kind})")
+                typer.echo("\n".join(_text_lines(data)))
             return
     known = [i for attr in _ATTR.values() for i in getattr(kb, attr)]
     import difflib

@@ -1,12 +1,16 @@
 """Assessment → FHIR R4 Bundle (collection), validated with the `fhir.resources` R4B models.
 
-Resources: one Patient (no name: an opaque id, sex if known), one Observation per finding (sides as components),
-one Condition per ranked hypothesis with verification status `differential` (or `refuted` when its tests argue
-against it), a ClinicalImpression that ties them together with the knowledge-base version and profile, and a
-CarePlan for the plan (`on-hold` when the red-flag screen holds it back).
+Resources: one Patient (reference, sex, name and birth date when known); the complaint as one Condition per painful
+region plus a pain-severity Observation (LOINC 72514-3, with the pain body site) each; one Observation per finding
+(sides as components, bodySite with laterality); one Condition per ranked hypothesis with verification status
+`differential` (or `refuted` when its tests argue against it); the red-flag answers as a QuestionnaireResponse; for an
+urgent or emergency triage a Flag plus a ServiceRequest; a ClinicalImpression that ties them together with the
+knowledge-base version and profile; and a CarePlan for the plan (`on-hold` when the red-flag screen holds it back).
 
-Codes: Kinetrace test ids under a local code system, unless `exports/data/fhir_codes.yaml` names a checked LOINC or
-SNOMED CT code for the test. Units are UCUM. R4B equals R4 for every resource used here.
+Codes: standard codes (LOINC, SNOMED CT) from `exports/data/fhir_codes.yaml`, each listed with the documentation it
+was checked against, with the local Kinetrace coding kept alongside in `coding[]`. Units are UCUM. Times: every
+clinical resource is dated by the assessment (`Assessment.identity.assessed_on`); only `Bundle.timestamp` is the
+export time. R4B equals R4 for every resource used here.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ __all__ = ["CODE_SYSTEM_TEST", "fhir_bundle", "fhir_bundle_json"]
 CODE_SYSTEM_TEST = "https://kinetrace.dev/fhir/CodeSystem/clinical-test"
 CODE_SYSTEM_HYPOTHESIS = "https://kinetrace.dev/fhir/CodeSystem/impairment"
 CODE_SYSTEM_INTERVENTION = "https://kinetrace.dev/fhir/CodeSystem/intervention"
+CODE_SYSTEM_REGION = "https://kinetrace.dev/fhir/CodeSystem/region"
+CODE_SYSTEM_OBSERVATION = "https://kinetrace.dev/fhir/CodeSystem/observation"
+EXT_LATERALITY = "https://kinetrace.dev/fhir/StructureDefinition/body-site-laterality"
 _UCUM = "http://unitsofmeasure.org"
 _UCUM_CODES = {"deg": ("deg", "°"), "mm": ("mm", "mm"), "cm": ("cm", "cm"), "s": ("s", "s"),
                "mmHg": ("mm[Hg]", "mmHg"), "points": ("{score}", "points")}
@@ -38,10 +45,36 @@ _STATE_CODES = {"present": ("A", "Abnormal"), "probable": ("A", "Abnormal"), "po
 
 
 @cache
-def _standard_codes() -> dict[str, dict[str, str]]:
+def _code_table() -> dict[str, dict[str, dict[str, str]]]:
     text = resources.files("kinetrace.exports").joinpath("data/fhir_codes.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text) or {}
-    return {str(k): dict(v) for k, v in data.items()}
+    return {str(section): {str(k): dict(v) for k, v in (entries or {}).items()} for section, entries in data.items()}
+
+
+def _standard_codes() -> dict[str, dict[str, str]]:
+    return _code_table().get("tests", {})
+
+
+def _coding(section: str, key: str) -> dict[str, str] | None:
+    entry = _code_table().get(section, {}).get(key)
+    return None if entry is None else {k: entry[k] for k in ("system", "code", "display")}
+
+
+_SIDES = {"left": "left", "right": "right", "bilateral": "bilateral", "both": "bilateral"}
+
+
+def _body_site(region: str, side: str | None, name: str) -> dict[str, Any]:
+    """bodySite: the region's SNOMED CT structure (if checked) plus the local region code; laterality as an
+    extension with the SNOMED CT qualifier (R4 has no laterality element)."""
+    codings = [{"system": CODE_SYSTEM_REGION, "code": region, "display": name}]
+    standard = _coding("body_sites", region)
+    if standard:
+        codings.insert(0, standard)
+    lat = _coding("laterality", _SIDES.get(side or "", ""))
+    site: dict[str, Any] = {"coding": codings, "text": f"{name}, {side}" if lat else name}
+    if lat:
+        site["extension"] = [{"url": EXT_LATERALITY, "valueCodeableConcept": {"coding": [lat], "text": side}}]
+    return site
 
 
 def _uuid(assessment: Assessment, key: str) -> str:
@@ -67,7 +100,8 @@ def _value(value: float | str, unit: str) -> dict[str, Any]:
     return {"valueQuantity": {"value": float(value), "unit": shown, "system": _UCUM, "code": code}}
 
 
-def _observation(a: Assessment, f: FindingResult, subject: str, issued: str) -> dict[str, Any]:
+def _observation(a: Assessment, f: FindingResult, subject: str, issued: str, *, test: Any = None,
+                 region_name: str = "", entered_side: str | None = None) -> dict[str, Any]:
     obs: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
@@ -85,6 +119,10 @@ def _observation(a: Assessment, f: FindingResult, subject: str, issued: str) -> 
             {"code": {"coding": [{"system": CODE_SYSTEM_TEST, "code": f"{f.test_id}.{side}",
                                   "display": f"{f.name}, {side}"}], "text": side}, **_value(v, f.unit)}
             for side, v in sides]
+    if test is not None:
+        both = f.left is not None and f.right is not None
+        one = "left" if f.left is not None else "right" if f.right is not None else entered_side
+        obs["bodySite"] = _body_site(test.region, "bilateral" if both else one, region_name or test.region)
     if f.method:
         obs["method"] = {"text": f.method}
     primary = next((t for t in f.targets if t.role == "primary"), None)
@@ -151,23 +189,23 @@ def fhir_bundle(
 ) -> dict[str, Any]:
     """Return a FHIR R4 Bundle (as a dict) for one assessment, validated by `fhir.resources`.
 
-    `issued` is an ISO 8601 date-time chosen by the caller (the core keeps no clock). With `kb` (the loaded
-    knowledge base) each Observation also carries its test's normal range as `referenceRange`.
+    `issued` is an ISO 8601 date-time chosen by the caller (the core keeps no clock); it dates the Bundle, and the
+    clinical resources too when the case has no assessment date (case/1). With `case` the red-flag answers are
+    exported; with `kb` (the loaded knowledge base) each Observation carries its test's normal range and body site.
     """
     a = assessment
+    when = _effective(a, issued)
     patient_url = _uuid(a, "patient")
-    patient: dict[str, Any] = {"resourceType": "Patient", "active": True}
-    if case is not None:
-        patient["gender"] = case.patient.sex if case.patient.sex != "other" else "other"
-        if case.patient.id:
-            patient["identifier"] = [{"system": "https://kinetrace.dev/fhir/patient-ref", "value": case.patient.id}]
-    entries: list[tuple[str, dict[str, Any]]] = [(patient_url, patient)]
+    entries: list[tuple[str, dict[str, Any]]] = [(patient_url, _patient(a, case))]
+    entries.extend(_complaint(a, patient_url, when, kb))
     obs_urls: dict[str, str] = {}
     for f in a.findings:
         url = _uuid(a, f"obs:{f.test_id}")
         obs_urls[f.test_id] = url
-        obs = _observation(a, f, patient_url, issued)
         test = getattr(kb, "tests", {}).get(f.test_id) if kb is not None else None
+        obs = _observation(a, f, patient_url, when, test=test,
+                           region_name=_region_name(kb, test.region) if test else "",
+                           entered_side=_entered_side(case, f.test_id))
         if test is not None:
             obs["referenceRange"] = [_reference_range(test)]
         entries.append((url, obs))
@@ -177,7 +215,10 @@ def fhir_bundle(
         cond_urls[r.id] = url
         evidence = [obs_urls[t] for t in _evidence_tests(a, r.id) if t in obs_urls]
         entries.append((url, _condition(r, patient_url, evidence)))
-    entries.append((_uuid(a, "impression"), _impression(a, patient_url, issued, cond_urls)))
+    if case is not None and case.red_flags:
+        entries.append((_uuid(a, "red-flags"), _red_flag_answers(case, patient_url, when, kb)))
+    entries.extend(_referral(a, patient_url, when))
+    entries.append((_uuid(a, "impression"), _impression(a, patient_url, when, cond_urls)))
     entries.append((_uuid(a, "careplan"), _careplan(a, patient_url, cond_urls)))
     bundle = {
         "resourceType": "Bundle",
@@ -188,6 +229,123 @@ def fhir_bundle(
     }
     _validate(bundle)
     return bundle
+
+
+def _entered_side(case: Case | None, test_id: str) -> str | None:
+    """The side given with a single-value finding in the case (`side: left`), if any."""
+    entries = case.finding_list(test_id) if case is not None else []
+    side = next((e.side for e in entries if e.side in {"left", "right", "both"}), None)
+    return str(side) if side else None
+
+
+def _effective(a: Assessment, issued: str) -> str:
+    """The assessment date (FHIR dateTime, date precision) when the case gives one, else `issued`."""
+    return a.identity.assessed_on if a.identity is not None and a.identity.assessed_on else issued
+
+
+def _region_name(kb: Any, region: str) -> str:
+    entry = getattr(kb, "regions", {}).get(region) if kb is not None else None
+    return str(entry.name) if entry is not None else region.replace("_", " ")
+
+
+def _patient(a: Assessment, case: Case | None) -> dict[str, Any]:
+    patient: dict[str, Any] = {"resourceType": "Patient", "active": True}
+    ident = a.identity
+    sex = ident.sex if ident is not None else (case.patient.sex if case is not None else None)
+    if sex:
+        patient["gender"] = sex
+    ref = ident.patient_ref if ident is not None else (case.patient.id if case is not None else None)
+    if ref:
+        patient["identifier"] = [{"system": "https://kinetrace.dev/fhir/patient-ref", "value": ref}]
+    if ident is not None and ident.patient_name:
+        patient["name"] = [{"text": ident.patient_name}]
+    if ident is not None and ident.birth_date:
+        patient["birthDate"] = ident.birth_date
+    return patient
+
+
+def _complaint(a: Assessment, subject: str, when: str, kb: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Per painful region: a pain-severity Observation (LOINC, with body site and side) and a Condition."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for i, pain in enumerate(a.identity.complaint if a.identity is not None else []):
+        name = _region_name(kb, pain.region)
+        site = _body_site(pain.region, pain.side, name)
+        obs_url = _uuid(a, f"pain:{i}")
+        severity = [c for c in (_coding("observations", "pain_severity"),) if c]
+        location = [c for c in (_coding("observations", "pain_body_site"),) if c]
+        out.append((obs_url, {
+            "resourceType": "Observation", "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": "survey", "display": "Survey"}]}],
+            "code": {"coding": [*severity, {"system": CODE_SYSTEM_OBSERVATION, "code": "pain_intensity",
+                                            "display": "Pain intensity, 0–10"}], "text": f"Pain intensity, {name}"},
+            "subject": {"reference": subject}, "effectiveDateTime": when,
+            "valueInteger": pain.intensity, "bodySite": site,
+            "component": [{"code": {"coding": [*location, {"system": CODE_SYSTEM_OBSERVATION, "code": "pain_site",
+                                                           "display": "Pain body site"}], "text": "Pain body site"},
+                           "valueCodeableConcept": site}],
+        }))
+        notes = [f"Duration {pain.duration_weeks:g} weeks."]
+        if pain.aggravating:
+            notes.append("Aggravating: " + ", ".join(x.replace("_", " ") for x in pain.aggravating) + ".")
+        if pain.easing:
+            notes.append("Easing: " + ", ".join(x.replace("_", " ") for x in pain.easing) + ".")
+        out.append((_uuid(a, f"complaint:{i}"), {
+            "resourceType": "Condition",
+            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                           "code": "active"}]},
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                                      "code": "problem-list-item", "display": "Problem List Item"}]}],
+            "code": {"coding": [{"system": CODE_SYSTEM_OBSERVATION, "code": f"pain:{pain.region}",
+                                 "display": f"Pain, {name}"}], "text": f"Pain, {name} ({pain.side})"},
+            "bodySite": [site], "subject": {"reference": subject}, "recordedDate": when,
+            "evidence": [{"detail": [{"reference": obs_url}]}],
+            "note": [{"text": " ".join(notes)}],
+        }))
+    return out
+
+
+def _red_flag_answers(case: Case, subject: str, when: str, kb: Any) -> dict[str, Any]:
+    """The red-flag screen as a QuestionnaireResponse: one item per question, yes/no as booleans."""
+    questions = getattr(kb, "questions", {}) if kb is not None else {}
+    items = []
+    for qid, answer in case.red_flags.items():
+        q = questions.get(qid)
+        item: dict[str, Any] = {"linkId": qid, "text": q.text if q is not None else qid.replace("_", " ")}
+        item["answer"] = ([{"valueBoolean": answer == "yes"}] if answer in {"yes", "no"}
+                          else [{"valueString": "unknown"}])
+        items.append(item)
+    return {"resourceType": "QuestionnaireResponse", "status": "completed", "subject": {"reference": subject},
+            "authored": when, "item": items}
+
+
+_PRIORITY = {"emergency_referral": "stat", "urgent_referral": "urgent", "routine_referral": "routine"}
+_FLAGGED = {"emergency_referral", "urgent_referral"}
+
+
+def _referral(a: Assessment, subject: str, when: str) -> list[tuple[str, dict[str, Any]]]:
+    """A Flag (urgent or emergency) and a ServiceRequest (any referral) for the triage outcome."""
+    action = str(a.triage.action)
+    if action not in _PRIORITY:
+        return []
+    suspected = "; ".join(dict.fromkeys(f.suspected for f in a.triage.flags)) or a.triage.summary
+    whom = "; ".join(dict.fromkeys(f"{f.whom}, {f.how_soon}" for f in a.triage.flags)) or "medical review"
+    out: list[tuple[str, dict[str, Any]]] = []
+    if action in _FLAGGED:
+        out.append((_uuid(a, "flag"), {
+            "resourceType": "Flag", "status": "active",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/flag-category",
+                                      "code": "clinical", "display": "Clinical"}]}],
+            "code": {"text": f"{action.replace('_', ' ').capitalize()}: {suspected}"},
+            "subject": {"reference": subject}, "period": {"start": when},
+        }))
+    out.append((_uuid(a, "referral"), {
+        "resourceType": "ServiceRequest", "status": "active", "intent": "proposal",
+        "priority": _PRIORITY[action], "code": {"text": f"Medical review: {whom}"},
+        "reasonCode": [{"text": suspected}], "subject": {"reference": subject}, "authoredOn": when,
+        "note": [{"text": a.triage.summary}],
+    }))
+    return out
 
 
 def _evidence_tests(a: Assessment, impairment_id: str) -> list[str]:

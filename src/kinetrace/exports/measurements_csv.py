@@ -1,4 +1,8 @@
-"""Assessment findings → CSV, one row per test and side, with unit, method, error and what it was read as."""
+"""Assessment findings → CSV, one row per test and side, with unit, method, error and what it was read as.
+
+Each row also carries the patient reference and the assessment date (empty for a case/1 result), so a row read on
+its own still says whose and when.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ from kinetrace.result import Assessment, FindingResult
 __all__ = ["CSV_COLUMNS", "measurements_csv"]
 
 CSV_COLUMNS = (
-    "case_id", "kb_version", "test_id", "test_name", "side", "value", "unit", "method", "source",
-    "uncertainty", "error_gate", "reads_as", "state",
+    "case_id", "patient_ref", "assessed_on", "kb_version", "test_id", "test_name", "side", "value", "unit",
+    "method", "source", "uncertainty", "error_gate", "reads_as", "state",
 )
 
 
@@ -29,11 +33,14 @@ def measurements_csv(assessment: Assessment) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    ident = assessment.identity
+    who = (ident.patient_ref or "") if ident else ""
+    when = (ident.assessed_on or "") if ident else ""
     for f in assessment.findings:
         primary = next((t for t in f.targets if t.role == "primary"), f.targets[0] if f.targets else None)
         for side, value in _rows(f):
             writer.writerow([
-                assessment.case_id or "", assessment.kb_version, f.test_id, f.name, side, value, f.unit,
+                assessment.case_id or "", who, when, assessment.kb_version, f.test_id, f.name, side, value, f.unit,
                 f.method or "", f.source or "", "" if f.uncertainty is None else f.uncertainty,
                 "" if f.error_gate is None else f.error_gate, primary.target if primary else "",
                 primary.state if primary else "",

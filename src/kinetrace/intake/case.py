@@ -1,26 +1,34 @@
-"""The case format `kinetrace.case/1`: patient, pain map, red-flag answers, history and findings.
+"""The case format `kinetrace.case/2`: visit, patient, pain map, red-flag answers, history and findings.
 
-A case is plain data (YAML or JSON). Parsing checks shapes and ranges that need no knowledge base; checks that
+Version 2 adds who and when: `assessment` (date, time, assessor, clinic) and the patient's optional `name` and
+`birth_date`. Version 1 cases (without those fields) still load unchanged. A case is plain data (YAML or JSON).
+Parsing checks shapes and ranges that need no knowledge base; checks that
 need it (known test ids, units, value ranges) happen in `intake.validate`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "CASE_SCHEMA",
+    "CASE_SCHEMAS",
     "Answer",
     "Case",
+    "FunctionScore",
+    "Visit",
     "FindingInput",
     "History",
     "PainEntry",
     "Patient",
 ]
 
-CASE_SCHEMA = "kinetrace.case/1"
+CASE_SCHEMA = "kinetrace.case/2"
+CASE_SCHEMAS = ("kinetrace.case/1", "kinetrace.case/2")
+CaseSchema = Literal["kinetrace.case/1", "kinetrace.case/2"]
 
 Answer = Literal["yes", "no", "unknown"]
 
@@ -30,12 +38,39 @@ class _Model(BaseModel):
 
 
 class Patient(_Model):
-    """Who the case is about; no names are needed."""
+    """Who the case is about; a name is optional (case/2) and never needed for the reasoning."""
 
     age: int = Field(ge=0, le=120)
     sex: Literal["female", "male", "other", "unknown"] = "unknown"
-    id: str | None = Field(None, description="an opaque reference, never a name")
+    id: str | None = Field(None, description="an opaque reference, e.g. the clinic's record number")
     activity: str | None = Field(None, description="sport or work, free text")
+    name: str | None = Field(None, max_length=200, description="case/2: the patient's name, for reports only")
+    birth_date: dt.date | None = Field(None, description="case/2: date of birth (YYYY-MM-DD), for reports and FHIR")
+
+
+class FunctionScore(_Model):
+    """A function outcome measure (case/2), e.g. Oswestry Disability Index or Patient-Specific Functional Scale."""
+
+    instrument: str = Field(max_length=120, description="name of the questionnaire")
+    score: float
+    low: float = Field(0, description="lowest possible score")
+    high: float = Field(100, description="highest possible score")
+    higher_is_better: bool = Field(False, description="true for PSFS-like scales, false for ODI/NDI-like ones")
+
+    @model_validator(mode="after")
+    def _in_range(self) -> FunctionScore:
+        if not self.low <= self.score <= self.high:
+            raise ValueError(f"score {self.score:g} is outside {self.low:g}–{self.high:g}")
+        return self
+
+
+class Visit(_Model):
+    """When and by whom the case was assessed (case/2); reports and exports show these, never the render date."""
+
+    date: dt.date = Field(description="assessment date, YYYY-MM-DD")
+    time: dt.time | None = Field(None, description="assessment time, HH:MM (local clinic time)")
+    assessor: str | None = Field(None, max_length=200, description="who examined the patient")
+    clinic: str | None = Field(None, max_length=200, description="where")
 
 
 class PainEntry(_Model):
@@ -112,8 +147,10 @@ class FindingInput(_Model):
 class Case(_Model):
     """A whole case: the input of `assess`."""
 
-    schema_: Literal["kinetrace.case/1"] = Field("kinetrace.case/1", alias="schema")
+    schema_: CaseSchema = Field("kinetrace.case/1", alias="schema")
     id: str | None = None
+    assessment: Visit | None = Field(None, description="case/2: date, time, assessor and clinic of the visit")
+    function: FunctionScore | None = Field(None, description="case/2: a function outcome score at this visit")
     patient: Patient
     pain: list[PainEntry] = Field(default_factory=list)
     red_flags: dict[str, Answer] = Field(default_factory=dict)
@@ -122,6 +159,16 @@ class Case(_Model):
     notes: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _identity_needs_v2(self) -> Case:
+        if self.schema_ == "kinetrace.case/1":
+            used = [f for f, v in (("assessment", self.assessment), ("patient.name", self.patient.name),
+                                   ("patient.birth_date", self.patient.birth_date), ("function", self.function))
+                    if v is not None]
+            if used:
+                raise ValueError(f"{', '.join(used)} need schema: kinetrace.case/2 (the file says kinetrace.case/1)")
+        return self
 
     @field_validator("red_flags", mode="before")
     @classmethod

@@ -232,6 +232,27 @@ def _activities_and_model(kb: KnowledgeBase) -> list[str]:
     return problems
 
 
+def _patient_texts(kb: KnowledgeBase) -> list[str]:
+    """Home exercises name a recommended intervention; safety nets name known regions; all references exist."""
+    problems = []
+    for ex in kb.home_exercises.values():
+        iv = kb.interventions.get(ex.id)
+        if iv is None:
+            problems.append(f"home_exercises.yaml: entry {ex.id!r}, field id: got {ex.id!r}; expected an "
+                            "intervention id from interventions.yaml")
+        elif not iv.recommended:
+            problems.append(f"home_exercises.yaml: entry {ex.id!r}: the intervention is not recommended; "
+                            "a home version of it must not be given")
+        problems.extend(f"home_exercises.yaml: entry {ex.id!r}, field refs: got {r!r}; expected a key of "
+                        "references.yaml" for r in ex.refs if r not in kb.references)
+    for net in kb.safety_netting.values():
+        problems.extend(f"safety_netting.yaml: entry {net.id!r}, field regions: got {r!r}; expected a region id "
+                        "or 'all'" for r in net.regions if r != "all" and r not in kb.regions)
+        problems.extend(f"safety_netting.yaml: entry {net.id!r}, field refs: got {r!r}; expected a key of "
+                        "references.yaml" for r in net.refs if r not in kb.references)
+    return problems
+
+
 RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "references_exist": _refs,
     "impairment_ids_resolve": _impairments,
@@ -241,6 +262,7 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "red_flags_resolve": _red_flags,
     "claims_and_seeds_resolve": _claims_and_seeds,
     "activities_and_model": _activities_and_model,
+    "patient_texts_resolve": _patient_texts,
 }
 
 

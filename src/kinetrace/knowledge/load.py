@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +23,7 @@ from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
     Edge,
+    HomeExercise,
     Impairment,
     Intervention,
     ModelParameters,
@@ -30,6 +31,7 @@ from kinetrace.knowledge.schema import (
     RedFlagRule,
     Reference,
     Region,
+    SafetyNet,
     SeedArticle,
     SeedClaim,
 )
@@ -52,6 +54,11 @@ KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "seeds.yaml": ("seeds", SeedArticle),
     "activities.yaml": ("activities", Activity),
 }
+# Patient-facing texts: read when present (small test knowledge bases may leave them out).
+OPTIONAL_KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "home_exercises.yaml": ("home_exercises", HomeExercise),
+    "safety_netting.yaml": ("safety_netting", SafetyNet),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +79,8 @@ class KnowledgeBase:
     activities: Mapping[str, Activity]
     model: ModelParameters
     exceptions: tuple[dict[str, str], ...] = ()
+    home_exercises: Mapping[str, HomeExercise] = field(default_factory=dict)
+    safety_netting: Mapping[str, SafetyNet] = field(default_factory=dict)
 
     def red_flag_conditions(self) -> set[str]:
         """Return the public red-flag condition ids used by the rules."""
@@ -182,6 +191,8 @@ def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> K
 
     problems: list[str] = []
     tables = {attr: _load_entries(folder / name, model, problems) for name, (attr, model) in KB_FILES.items()}
+    tables.update({attr: _load_entries(folder / name, model, problems)
+                   for name, (attr, model) in OPTIONAL_KB_FILES.items() if (folder / name).exists()})
     model = _load_model(folder / "model.yaml", problems)
     exceptions_raw = _read_yaml(folder / "exceptions.yaml", []) if (folder / "exceptions.yaml").exists() else []
     if model is None:

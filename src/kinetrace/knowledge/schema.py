@@ -537,3 +537,46 @@ class QuantitativeFacts(_Entry):
 
 
 ModelParameters.model_rebuild()
+
+
+class HomeExercise(_Entry):
+    """How a patient does one plan item at home (home_exercises.yaml), keyed by intervention id.
+
+    Patient wording only: steps, dose, how it should feel, when to progress or stop. Every entry has `sets` and
+    at least one of `reps`, `hold_s` or `minutes`.
+    """
+
+    id: str = Field(description="the intervention id this home version belongs to")
+    name: str
+    why: str
+    illustration: str = Field(pattern=r"^[a-z_]+$", description="name of a drawing in reports/illustrations.py")
+    steps: list[str] = Field(min_length=1)
+    sets: int = Field(ge=1, le=10)
+    reps: int | None = Field(None, ge=1, le=50)
+    hold_s: int | None = Field(None, ge=1, le=300)
+    minutes: int | None = Field(None, ge=1, le=120)
+    per_side: bool = False
+    days_per_week: int = Field(ge=1, le=7)
+    times_per_day: int = Field(1, ge=1, le=12)
+    feel: str
+    progress: str
+    stop: str
+    refs: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_a_dose(self) -> HomeExercise:
+        if self.reps is None and self.hold_s is None and self.minutes is None:
+            raise ValueError("needs a dose: reps, hold_s or minutes besides sets")
+        return self
+
+
+class SafetyNet(_Entry):
+    """Region-specific safety-netting advice (safety_netting.yaml): when the patient must get help, and how soon."""
+
+    id: str
+    kind: Literal["warning", "review"] = Field("warning", description="review: when to come back for a check")
+    regions: list[str] = Field(min_length=1, description="region ids, or `all`")
+    warning: str = Field(description="for the patient, plain words")
+    clinician: str = Field(description="the same in clinical terms")
+    how_soon: str
+    refs: list[str] = Field(min_length=1)

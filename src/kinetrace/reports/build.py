@@ -7,7 +7,8 @@ from typing import Any, Protocol
 
 from kinetrace.intake.case import Case
 from kinetrace.knowledge.schema import ActionLevel, grade_parts
-from kinetrace.reports.body import ChainArrow, body_svg
+from kinetrace.reports.body import ChainArrow, PainMark, body_svg
+from kinetrace.reports.home import home_programme, schedule
 from kinetrace.reports.model import (
     Audience,
     FindingView,
@@ -24,7 +25,10 @@ from kinetrace.reports.model import (
     Tone,
     TriageView,
 )
+from kinetrace.reports.people import identity_view, plain_region
+from kinetrace.reports.wording import humanise_model
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
+from kinetrace.safety.netting import review_advice, safety_net_entries
 
 __all__ = ["build_report", "format_reading", "grade_words", "unit_suffix"]
 
@@ -71,6 +75,8 @@ _UNIT_SUFFIX = {
     "none": "",
 }
 _DETAILED: dict[str, int] = {"clinician": 6, "patient": 4}  # ranked items shown in full; the rest in one line
+_NOT_TESTED_SHOWN = 8  # untested tests listed in full; the rest are counted ("and N more not tested")
+_STANDS_OUT = {"present", "probable"}  # remote contributors drawn as arrows: those the findings single out
 _STATE_ORDER = ["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
 EVIDENCE_KEY = [
     ("A", "strong: consistent reviews or guidelines"),
@@ -139,49 +145,135 @@ def build_report(
 ) -> ReportModel:
     """Return the report model for one assessment, worded for `audience` ("clinician" or "patient")."""
     names = _Names(kb)
-    pain = _pain(assessment, case, names)
-    shown = _shown_ranking(assessment)
+    a = assessment
+    pain = _pain(a, case, names)
+    shown = _shown_ranking(a)
     detailed = _DETAILED[audience]
-    ranking = [_rank(r, names) for r in shown[:detailed]]
-    rest = [_rank(r, names) for r in shown[detailed:]] if audience == "clinician" else []
+    cited = _references(a, kb)
+    numbers = {ref.id: str(i) for i, ref in enumerate(cited, 1)}
+    refs = [ref.model_copy(update={"id": numbers[ref.id]}) for ref in cited]  # numbered citations, in order
+    # The patient sees the local sources and only the remote contributors the findings single out.
+    listed = shown if audience == "clinician" else [r for r in shown if r.kind != "remote" or r.state in _STANDS_OUT]
+    ranking = [_rank(r, names, numbers) for r in listed[:detailed]]
+    rest = [_rank(r, names, numbers) for r in shown[detailed:]] if audience == "clinician" else []
     title = "Clinician report" if audience == "clinician" else "Your back and neck report"
     if progress is not None:
         title = "Reassessment report" if audience == "clinician" else "Your progress report"
-    return ReportModel(
+    ident = a.identity
+    regions = [p.region for p in ident.complaint] if ident else [p.region for p in pain]
+    nets = list(getattr(kb, "safety_netting", {}).values()) if kb is not None else []
+    programme = home_programme(a.plan, getattr(kb, "home_exercises", {}) if kb is not None else {})
+    review = review_advice(nets)
+    not_tested = _not_tested(a)
+    case_ref = a.case_id or (case.id if case else None) or "unnamed case"
+    model = ReportModel(
         audience=audience,
         title=title,
-        case_id=assessment.case_id or (case.id if case else None) or "unnamed case",
+        case_id=case_ref,
         generated_on=generated_on,
-        kb_version=assessment.kb_version,
-        profile=assessment.profile,
-        profile_label=assessment.profile_label,
-        triage=_triage(assessment),
+        kb_version=a.kb_version,
+        profile=a.profile,
+        profile_label=a.profile_label,
+        triage=_triage(a, numbers),
         pain=pain,
-        body_svg=body_svg(pain=[p.region for p in pain], chains=_chains(shown[:detailed], assessment, names)),
-        remote_summary=assessment.remote_summary,
+        body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
+        remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
         ranking=ranking,
         ranking_rest=rest,
         links=list({ln.edge_id + ln.cause: ln for item in ranking for ln in item.links}.values()),
-        findings=[_finding(f) for f in assessment.findings],
-        plan=[_plan(p) for p in assessment.plan],
-        not_tested=[
-            NotTestedView(name=n.name, reason=n.reason, could_change_top=n.could_change_top)
-            for n in assessment.not_tested
-        ],
-        next_test=(
-            f"{assessment.next_test.name}: {assessment.next_test.reason}" if assessment.next_test else ""
-        ),
+        findings=[_finding(f, names) for f in a.findings],
+        plan=[_plan(p, names, numbers) for p in a.plan],
+        not_tested=not_tested[:_NOT_TESTED_SHOWN],
+        not_tested_more=max(0, len(not_tested) - _NOT_TESTED_SHOWN),
+        next_test=_next_test(a, names),
         claims=[
             f"“{c.claim}” — {c.status} ({c.grade}). {c.statement}"
-            for c in assessment.claims_you_may_have_heard
+            for c in a.claims_you_may_have_heard
         ],
-        safety_net=list(assessment.safety_net),
-        warnings=list(assessment.warnings),
+        safety_net=list(a.safety_net),
+        safety_net_clinician=[n.clinician for n in safety_net_entries(nets, regions)],
+        follow_up_questions=[q.get("text", "") for q in a.triage.follow_up_questions if q.get("text")],
+        warnings=_unfolded_warnings(a),
         photos=list(photos),
         progress=progress,
-        references=_references(assessment, kb),
+        references=refs,
         evidence_key=EVIDENCE_KEY,
+        identity=identity_view(ident, names.region, fallback_ref=case_ref, plain=audience == "patient"),
+        summary_findings=_summary_findings(a, names),
+        plain_findings=_plain_findings(a),
+        home_programme=programme,
+        schedule=schedule(programme),
+        clinic_items=[p.name for p in a.plan if p.intervention_id not in getattr(kb, "home_exercises", {})],
+        come_back=review.warning if review is not None and not a.triage.plan_suppressed else "",
     )
+    return humanise_model(model, kb, numbers)
+
+
+def _unfolded_warnings(a: Assessment) -> list[str]:
+    """Warnings not already shown in their finding's row (those begin with the finding's test id)."""
+    ids = {f.test_id for f in a.findings}
+    return [w for w in a.warnings if w.split(":")[0].split(" ")[0] not in ids]
+
+
+def _not_tested(a: Assessment) -> list[NotTestedView]:
+    """Untested tests, the recommended next test first, then those that could change the top item."""
+    items = sorted(a.not_tested, key=lambda n: (a.next_test is None or n.test_id != a.next_test.test_id,
+                                                 not n.could_change_top))
+    views = [NotTestedView(name=n.name, reason=n.reason, could_change_top=n.could_change_top) for n in items]
+    if a.next_test is not None and all(n.test_id != a.next_test.test_id for n in a.not_tested):
+        views.insert(0, NotTestedView(name=a.next_test.name, reason="the most useful next test",
+                                      could_change_top=True))
+    return views
+
+
+def _next_test(a: Assessment, names: _Names) -> str:
+    if a.next_test is None:
+        return ""
+    about = ", ".join(names.node(i) for i in a.next_test.informs)
+    return f"{a.next_test.name}: of the tests not done, its result is expected to tell most about {about}."
+
+
+def _remote_summary(shown: list[RankedItem], names: _Names, a: Assessment) -> str:
+    if a.triage.chain_suppressed:
+        return "The chain is not weighed: the red-flag outcome comes first."
+    standing = [r for r in shown if r.kind == "remote" and r.state in _STANDS_OUT]
+    if not standing:
+        return "No remote contributor stands out on the tests done; the local sources come first."
+    parts = ", ".join(f"{r.name} ({round(100 * (r.probability or 0))}%)" for r in standing)
+    return f"Remote contributors the findings single out (each may contribute; grades beside each link): {parts}."
+
+
+def _summary_findings(a: Assessment, names: _Names) -> list[str]:
+    """Findings beyond measurement error, with side and values, for the one-page summary."""
+    out = []
+    for f in a.findings:
+        hits = [t for t in f.targets if t.state in _STANDS_OUT]
+        if hits:
+            what = "; ".join(f"{names.node(t.target).lower()} {t.state}" for t in hits)
+            out.append(f"{f.name}: {format_reading(f)} — {what}")
+    return out
+
+
+def _plain_findings(a: Assessment) -> list[str]:
+    """The key findings in the patient's words, with their own numbers (right side first)."""
+    out = []
+    for f in a.findings:
+        if not any(t.state in _STANDS_OUT and t.role == "primary" for t in f.targets):
+            continue
+        if isinstance(f.left, float | int) and isinstance(f.right, float | int):
+            out.append(f"{f.name}: your right side measured {_num(f.right, f.unit)} and your left side "
+                       f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.")
+        elif isinstance(f.value, str):
+            out.append(f"{f.name}: {f.value}.")
+        elif f.value is not None:
+            out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.")
+    return out
+
+
+def _marks(a: Assessment, pain: list[PainView]) -> list[PainMark]:
+    if a.identity is not None and a.identity.complaint:
+        return [PainMark(p.region, p.side) for p in a.identity.complaint]
+    return [PainMark(p.region, "central") for p in pain]
 
 
 class _Names:
@@ -209,7 +301,7 @@ class _Names:
         return []
 
 
-def _triage(a: Assessment) -> TriageView:
+def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
     headline, tone = _HEADLINES.get(a.triage.action, (a.triage.action.replace("_", " "), "warn"))
     if a.triage.flags and tone == "ok":  # weak flags that do not stop the plan still need watching
         headline, tone = _WATCH_HEADLINE, "warn"
@@ -221,7 +313,7 @@ def _triage(a: Assessment) -> TriageView:
             advice=f.advice,
             reason=f.reason,
             grade=f.grade,
-            refs=list(f.refs),
+            refs=[numbers.get(x, x) for x in f.refs],
         )
         for f in a.triage.flags
     ]
@@ -243,7 +335,7 @@ def _shown_ranking(a: Assessment) -> list[RankedItem]:
     return list(a.ranking)
 
 
-def _rank(r: RankedItem, names: _Names) -> RankView:
+def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None) -> RankView:
     links = [
         LinkView(
             edge_id=ln.edge_id,
@@ -254,12 +346,14 @@ def _rank(r: RankedItem, names: _Names) -> RankView:
             pain_grade=ln.pain_grade,
             grade=ln.grade,
             grade_words=grade_words(ln.grade),
-            refs=list(ln.refs),
+            refs=[(numbers or {}).get(x, x) for x in ln.refs],
         )
         for p in r.paths
         for ln in p.links
     ]
     state_label, _ = _STATE_LABELS.get(r.state, (r.state, "muted"))
+    if r.kind == "red_flag":  # screened by yes/no answers, not measured: no measurement error applies
+        state_label = "flagged by the red-flag screen"
     return RankView(
         id=r.id,
         name=r.name,
@@ -267,11 +361,28 @@ def _rank(r: RankedItem, names: _Names) -> RankView:
         kind_label=_KIND_LABELS.get(r.kind, r.kind),
         probability_pct=None if r.probability is None else round(100 * r.probability),
         state_label=state_label,
-        explanation=r.explanation,
-        path_texts=_extra_path_texts(r),
+        explanation=_explanation(r, names),
+        path_texts=[],
         links=links,
         patient_text=_patient_rank_text(r, names),
+        stands_out=r.kind == "remote" and r.state in _STANDS_OUT,
     )
+
+
+def _explanation(r: RankedItem, names: _Names) -> str:
+    """The clinician's sentence for a ranked item, built from its parts (no ids or file names)."""
+    state = _STATE_LABELS.get(r.state, (r.state, ""))[0]
+    pct = "" if r.probability is None else f" Probability {round(100 * r.probability)}%."
+    if r.kind == "red_flag":
+        return f"Flagged by the red-flag screen from the answers given.{pct}"
+    where = ", ".join(dict.fromkeys(names.region(p.region) for p in r.paths)) or "the painful region"
+    if r.kind == "local":
+        return f"Local source in {where}; test status: {state}.{pct}"
+    chain = "; ".join(" → ".join(names.node(n) for n in p.nodes) + f" (grade {p.grade})" for p in r.paths
+                      if p.links)
+    fits = f" Pain behaviour fits ({', '.join(r.behaviour_matches)})." if r.behaviour_matches else ""
+    verb = "may contribute to" if r.kind == "remote" else "modifies"
+    return f"{r.name} ({state}) {verb} pain in {where}: {chain}.{pct}{fits}"
 
 
 def _extra_path_texts(r: RankedItem) -> list[str]:
@@ -293,7 +404,7 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
             f"{r.name}: how pain, worry and mood affect each other; it changes the plan, not the diagnosis."
         )
     grade = min((p.grade for p in r.paths), key=_grade_rank, default="")
-    where = ", ".join(dict.fromkeys(names.region(p.region).lower() for p in r.paths))
+    where = ", ".join(dict.fromkeys(plain_region(names.region(p.region)).lower() for p in r.paths))
     tail = f" to pain in your {where}" if where else ""
     evidence = f" ({grade_words(grade)})" if grade else ""
     return f"{r.name} may contribute{tail}{evidence}. It is a possible factor, not a proven cause."
@@ -304,11 +415,13 @@ def _grade_rank(grade: str) -> int:
     return -1 if contradicted else {"A": 4, "B": 3, "C": 2, "EO": 1}.get(lowest or "", 0)
 
 
-def _finding(f: FindingResult) -> FindingView:
+def _finding(f: FindingResult, names: _Names) -> FindingView:
     targets = sorted(f.targets, key=lambda t: (t.role != "primary", _STATE_ORDER.index(t.state)))
     top = targets[0] if targets else None
     label, tone = _STATE_LABELS.get(top.state, (top.state, "muted")) if top else ("recorded", "muted")
-    status = f"{top.target.replace('_', ' ')}: {label}" if top else label
+    if top is not None and top.state == "present" and _is_categorical(f):
+        label = "present (positive test)"  # a yes/no or named result has no measurement error to be beyond
+    status = f"{names.node(top.target)}: {label}" if top else label
     errors = []
     if f.uncertainty is not None:
         errors.append(f"photo ±{_num(f.uncertainty, f.unit)}")
@@ -324,12 +437,21 @@ def _finding(f: FindingResult) -> FindingView:
         status=status,
         tone=tone,
         reason=top.reason if top else "",
-        rule=top.rule if top else "",
+        rule="",
     )
 
 
-def _plan(p: PlanItem) -> PlanView:
+def _is_categorical(f: FindingResult) -> bool:
+    values = [v for v in (f.left, f.right, f.value) if v is not None]
+    return bool(values) and all(isinstance(v, str) for v in values)
+
+
+def _plan(p: PlanItem, names: _Names, numbers: Mapping[str, str]) -> PlanView:
     layer = "for everyone with this pain" if p.layer == "general" else "for your findings"
+    if p.layer == "general":
+        because = "guideline care for everyone with this pain"
+    else:
+        because = "chosen for " + ", ".join(names.node(t) for t in p.targets)
     return PlanView(
         name=p.name,
         layer=layer,
@@ -339,9 +461,9 @@ def _plan(p: PlanItem) -> PlanView:
         progression=p.progression,
         grade=p.grade,
         grade_words=grade_words(p.grade),
-        because=p.because,
+        because=because,
         cautions=p.cautions,
-        refs=list(p.refs),
+        refs=[numbers.get(x, x) for x in p.refs],
     )
 
 
@@ -354,19 +476,48 @@ def _pain(a: Assessment, case: Case | None, names: _Names) -> list[PainView]:
     return [PainView(region=r, name=names.region(r), intensity=None) for r in regions]
 
 
-def _chains(shown: list[RankedItem], a: Assessment, names: _Names) -> list[ChainArrow]:
-    """One arrow per pair of regions joined by a link of the shown ranked paths (first link wins the label)."""
+def _chains(shown: list[RankedItem], a: Assessment, names: _Names, kb: _Knowledge | None) -> list[ChainArrow]:
+    """One arrow per ranked remote contributor the findings single out, from its side to the painful side."""
     out: dict[tuple[str, str], ChainArrow] = {}
     if a.triage.chain_suppressed:
         return []
+    target_side = {p.region: p.side for p in a.identity.complaint} if a.identity else {}
     for r in shown:
+        if r.kind != "remote" or r.state not in _STANDS_OUT:
+            continue
         for p in r.paths:
             for ln in p.links:
                 src = names.regions_of(ln.cause)
                 dst = names.regions_of(ln.effect) or [p.region]
                 if src and dst and src[0] != dst[0]:
-                    out.setdefault((src[0], dst[0]), ChainArrow(src[0], dst[0], ln.grade, ln.edge_id))
+                    out.setdefault((src[0], dst[0]), ChainArrow(
+                        src[0], dst[0], ln.grade, r.name, source_side=_impaired_side(a, r.id, kb),
+                        target_side=target_side.get(dst[0], target_side.get(p.region, "central"))))
     return list(out.values())
+
+
+def _impaired_side(a: Assessment, impairment_id: str, kb: _Knowledge | None) -> str:
+    """Which side a two-sided finding singles out: the side past the test's threshold, else the worse side."""
+    for f in a.findings:
+        if not any(t.target == impairment_id and t.state in _STANDS_OUT for t in f.targets):
+            continue
+        if not (isinstance(f.left, float | int) and isinstance(f.right, float | int)):
+            continue
+        rule = _rule(kb, f.test_id, impairment_id)
+        below = rule is None or rule.when != "above"
+        threshold = getattr(rule, "threshold", None)
+        past = [s for s, v in (("left", f.left), ("right", f.right))
+                if threshold is not None and (v < threshold if below else v > threshold)]
+        if len(past) == 1:
+            return past[0]
+        if f.left != f.right:
+            return ("left" if f.left < f.right else "right") if below else ("left" if f.left > f.right else "right")
+    return "both"
+
+
+def _rule(kb: _Knowledge | None, test_id: str, target: str) -> Any:
+    test = getattr(kb, "tests", {}).get(test_id) if kb is not None else None
+    return next((r for r in getattr(test, "informs", []) if r.target == target), None)
 
 
 def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
@@ -385,4 +536,4 @@ def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
     for ref in cited:
         entry = kb.references.get(ref) if kb is not None else None
         out.append(ReferenceView(id=ref, citation=str(entry.citation) if entry is not None else ""))
-    return sorted(out, key=lambda r: (len(r.id), r.id))
+    return out

@@ -10,8 +10,9 @@ from kinetrace.progress import compare_assessments
 from kinetrace.reports.build import build_report
 from kinetrace.reports.model import Audience, PhotoPair, PhotoView, ReportModel
 from kinetrace.reports.numberline import numberline_svg, threshold_rows
+from kinetrace.reports.people import date_words, plain_region
 from kinetrace.reports.plots import progress_chart_png
-from kinetrace.reports.reassessment import progress_view
+from kinetrace.reports.reassessment import interval_words, outcome_changes, progress_view
 from kinetrace.result import Assessment
 
 __all__ = ["compose_report"]
@@ -36,12 +37,19 @@ def compose_report(
     progress = None
     if previous is not None:
         comparison = compare_assessments(previous, assessment, kb if kb is not None else _NoTests())
+        before_on = previous.identity.assessed_on if previous.identity else None
+        after_on = assessment.identity.assessed_on if assessment.identity else None
+        regions = {r: str(e.name) for r, e in getattr(kb, "regions", {}).items()} if kb is not None else {}
+        if audience == "patient":
+            regions = {r: plain_region(name).lower() for r, name in regions.items()}
         progress = progress_view(
             comparison,
-            before_label=previous.case_id or "first visit",
-            after_label=assessment.case_id or "this visit",
+            before_label=f"Visit of {date_words(before_on)}" if before_on else (previous.case_id or "first visit"),
+            after_label=f"visit of {date_words(after_on)}" if after_on else (assessment.case_id or "this visit"),
             photo_pairs=photo_pairs,
             chart=progress_chart_png(comparison.changes),
+            outcomes=outcome_changes(previous.identity, assessment.identity, regions),
+            interval=interval_words(before_on, after_on),
         )
     model = build_report(
         assessment, audience=audience, generated_on=generated_on, kb=kb, case=case, photos=photos, progress=progress

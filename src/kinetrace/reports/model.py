@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "Audience",
     "ChangeView",
+    "ComplaintView",
+    "HomeExerciseView",
+    "IdentityView",
+    "ScheduleRow",
     "FindingView",
     "FlagView",
     "LinkView",
@@ -88,6 +92,7 @@ class RankView(_View):
     path_texts: list[str]
     links: list[LinkView]
     patient_text: str
+    stands_out: bool = Field(False, description="a remote contributor the findings single out (drawn as an arrow)")
 
 
 class FindingView(_View):
@@ -167,6 +172,8 @@ class ProgressView(_View):
     chart: str = Field("", description="PNG data URI of the change chart, or empty")
     only_before: list[str]
     only_after: list[str]
+    outcomes: list[ChangeView] = Field(default_factory=list, description="pain intensity and function, shown first")
+    interval: str = Field("", description="time between the visits, e.g. '6 weeks'")
 
 
 class PainView(_View):
@@ -182,6 +189,48 @@ class ReferenceView(_View):
 
     id: str
     citation: str
+
+
+class ComplaintView(_View):
+    """One painful region as reported: where, which side, how bad, how long, what makes it worse or better."""
+
+    where: str = Field(description="region and side in words, e.g. 'Low back, right side'")
+    intensity: int = Field(description="0–10")
+    duration: str
+    aggravating: str
+    easing: str
+
+
+class IdentityView(_View):
+    """Who, when, by whom: the header block of every report."""
+
+    patient: str = Field(description="name or reference, e.g. 'Sam Jones (ref demo-01)'")
+    age_sex: str = Field(description="e.g. '41 years, male'; the date of birth when known")
+    assessed_on: str = Field(description="the assessment date in words, or 'date not recorded'")
+    assessor: str
+    complaint: list[ComplaintView]
+
+
+class HomeExerciseView(_View):
+    """One home exercise for the patient handout: name, drawing, steps and dose."""
+
+    name: str
+    why: str
+    svg: str = Field(description="a simple line drawing, inline SVG")
+    steps: list[str]
+    dose: str = Field(description="sets with reps, hold or minutes, e.g. '3 sets of 10, each side'")
+    how_often: str
+    feel: str
+    progress: str
+    stop: str
+    days: list[bool] = Field(description="Monday to Sunday: a day to do it in the weekly schedule")
+
+
+class ScheduleRow(_View):
+    """One row of the weekly schedule: an exercise and its days (Monday first)."""
+
+    name: str
+    days: list[bool]
 
 
 class ReportModel(_View):
@@ -213,3 +262,13 @@ class ReportModel(_View):
     progress: ProgressView | None = None
     references: list[ReferenceView]
     evidence_key: list[tuple[str, str]]
+    identity: IdentityView | None = None
+    summary_findings: list[str] = Field(default_factory=list, description="key findings with side and values")
+    plain_findings: list[str] = Field(default_factory=list, description="the key findings in the patient's words")
+    follow_up_questions: list[str] = Field(default_factory=list)
+    safety_net_clinician: list[str] = Field(default_factory=list)
+    home_programme: list[HomeExerciseView] = Field(default_factory=list)
+    schedule: list[ScheduleRow] = Field(default_factory=list)
+    clinic_items: list[str] = Field(default_factory=list, description="plan items done in the clinic, plain words")
+    not_tested_more: int = Field(0, description="untested items not listed in full")
+    come_back: str = ""

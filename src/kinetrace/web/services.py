@@ -14,10 +14,11 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import AssessmentRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
+from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web.view import is_referral
-from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot
+from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot, with_identity
 
 __all__ = ["complete", "reassess", "release", "save_case", "screen_red_flags", "start"]
 
@@ -50,6 +51,7 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done"]
     case = merge_media_findings(record.case_data, media)
+    case = with_identity(case, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
     result = run_assessment(case, kb, profile=profile)
     status = "referred" if is_referral(result.triage.action) else "complete"
     done = assessment_repo.complete_assessment(
@@ -57,6 +59,14 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     )
     audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail=status)
     return done
+
+
+def _visit(db: Session, scope: Scope) -> dict[str, Any]:
+    """Who assessed (the signed-in user, none for a patient's self-screen), where, and today's date."""
+    user = clinic_repo.get_user(db, scope.user_id) if scope.user_id is not None else None
+    clinic = clinic_repo.get_clinic(db, scope.clinic_id)
+    return {"assessor": user.name if user else None, "clinic": clinic.name if clinic else None,
+            "on": utcnow().date().isoformat()}
 
 
 def screen_red_flags(
@@ -67,11 +77,12 @@ def screen_red_flags(
     Returns None when the wizard may go on.
     """
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    result = run_assessment(record.case_data, kb, profile=profile)
+    case = with_identity(record.case_data, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
+    result = run_assessment(case, kb, profile=profile)
     if not is_referral(result.triage.action):
         return None
     done = assessment_repo.complete_assessment(
-        db, scope, assessment_id, case_data=record.case_data, result_data=snapshot(result), status="referred"
+        db, scope, assessment_id, case_data=case, result_data=snapshot(result), status="referred"
     )
     audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail="referred")
     return done

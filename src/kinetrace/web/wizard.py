@@ -40,6 +40,20 @@ def new_case(patient: PatientRecord, *, this_year: int) -> dict[str, Any]:
     }
 
 
+def with_identity(case_data: dict[str, Any], patient: PatientRecord, *, assessor: str | None, clinic: str | None,
+                  on: str) -> dict[str, Any]:
+    """Return the case with the visit (date `on`, assessor, clinic) and the patient's name and reference (case/2).
+
+    Values already in the case are kept; reports and exports show these instead of "unnamed case".
+    """
+    visit = {"date": on, **({"assessor": assessor} if assessor else {}), **({"clinic": clinic} if clinic else {})}
+    person = {**case_data.get("patient", {})}
+    person.setdefault("name", patient.display_name)
+    if patient.reference and str(person.get("id", "")).startswith("P"):
+        person["id"] = patient.reference
+    return {**case_data, "schema": CASE_SCHEMA, "assessment": case_data.get("assessment") or visit, "patient": person}
+
+
 def _int(form: Mapping[str, Any], key: str, *, default: int | None = None, low: int, high: int) -> int | None:
     raw = str(form.get(key, "") or "").strip()
     if not raw:
