@@ -19,7 +19,9 @@ come from the clinical specification (thresholds, error gates, triage rules), no
 - not_top: ids that must not stand first; above: pairs [a, b] where a must be ranked above b.
 - warning_contains: text that some warning must contain; explanation_contains: {id: text in its explanation}.
 - summary_contains: text the remote summary must contain; claims_exclude_text: text no claim statement may hold.
-- error_field: the case must be rejected with an InputError naming this field (nothing else is checked).
+- error_field: the case must be rejected with an InputError naming this field (nothing else is checked). Keep such
+  cases out of this folder's shipped set unless batch and benchmarks skip them: they read every file here as a
+  valid case (rejected history fields are tested in tests/unit/intake/test_intake_history.py).
 """
 
 from __future__ import annotations
