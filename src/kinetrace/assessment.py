@@ -18,10 +18,9 @@ from kinetrace.intake.identity import case_identity
 from kinetrace.intake.measurements import CaseMeasurements
 from kinetrace.intake.validate import validate_case
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.plan.choose import choose_plan
 from kinetrace.reasoning.evidence import CaseEvidence, build_evidence, painful_regions
-from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_summary
+from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_stands_out, remote_summary
 from kinetrace.reasoning.inference import posteriors
 from kinetrace.reasoning.model import PROFILE_LABELS, build_model
 from kinetrace.reasoning.quantitative import quantitative_notes
@@ -32,7 +31,6 @@ from kinetrace.safety.red_flags import screen_red_flags
 
 __all__ = ["assess", "case_evidence"]
 
-_STOPPING = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL}
 
 
 def _quantitative(kb: KnowledgeBase, measurements: CaseMeasurements, ranking: Sequence[RankedItem]
@@ -53,7 +51,7 @@ def _safety_net(triage: Triage, kb: KnowledgeBase, case: Case) -> list[str]:
 def _warnings(findings: NormalisedFindings) -> list[str]:
     out = []
     for r in findings.results:
-        if r.conflict_resolution and r.conflict_resolution.startswith("conflict"):
+        if r.conflict is not None and r.conflict.is_conflict:
             out.append(f"{r.test_id}: {r.conflict_resolution}")
         for t in r.targets:
             if t.state == "indeterminate" and t.role == "primary":
@@ -87,13 +85,13 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
     painful = painful_regions(case)
     evidence = build_evidence(case, kb, model, findings.readings, behaviours)
     post = posteriors(evidence.network, evidence.observations, evidence.likelihoods)
-    if triage.action in _STOPPING:
+    if triage.action.stops_plan:
         ranking = flag_items(triage.flags)
     else:
         ranking = rank_contributors(kb, model, post, findings, evidence, triage.flags)
         if triage.chain_suppressed:
             ranking = [i for i in ranking if i.kind != "remote"]
-    present = frozenset(n for n, s in findings.statuses.items() if s.state in ("present", "probable"))
+    present = frozenset(n for n, s in findings.statuses.items() if s.state.is_likely)
     show_chain = not triage.chain_suppressed
     return Assessment(
         schema=ASSESSMENT_SCHEMA, kb_version=kb.version, profile=model.profile,
@@ -102,6 +100,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         impairments=[s for s in findings.statuses.values() if s.state != "not_tested"],
         ranking=ranking,
         remote_summary=remote_summary(kb, ranking, chain_suppressed=triage.chain_suppressed),
+        remote_stands_out=remote_stands_out(kb, ranking, chain_suppressed=triage.chain_suppressed),
         claims_you_may_have_heard=contested_claims(kb, model.contradicted, painful, present) if show_chain else [],
         not_tested=not_tested(kb, findings.measured_tests, ranking, limit=len(kb.tests)) if show_chain else [],
         next_test=next_test(kb, findings.measured_tests, ranking) if show_chain else None,

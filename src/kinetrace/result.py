@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kinetrace.knowledge.schema import ActionLevel
+from kinetrace.values import ActionLevel, ConflictKind, State
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
@@ -19,6 +19,7 @@ __all__ = [
     "CaseIdentity",
     "ComplaintEntry",
     "Claim",
+    "ConflictResolution",
     "FindingResult",
     "FindingState",
     "Flag",
@@ -36,7 +37,7 @@ __all__ = [
 
 ASSESSMENT_SCHEMA = "kinetrace.assessment/1"
 
-FindingState = Literal["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
+FindingState = State  # the name the rest of the code has used for the impairment state
 
 
 class _Out(BaseModel):
@@ -82,6 +83,21 @@ class TargetState(_Out):
     grade: str
 
 
+class ConflictResolution(_Out):
+    """How several entries for one test were reconciled (clinical.md §H.3), as data rather than prose."""
+
+    kind: ConflictKind
+    kept: str = Field(description="the method whose entries were kept (its name)")
+    dropped: list[str] = Field(default_factory=list, description="names of the methods set aside")
+    validity_rank: int | None = Field(None, description="validity rank of the kept method; 1 is the most valid")
+    averaged: int = Field(1, ge=1, description="how many entries of the kept method were averaged")
+
+    @property
+    def is_conflict(self) -> bool:
+        """Return whether entries disagreed in method and some were set aside (not just averaged)."""
+        return self.kind is ConflictKind.RESOLVED_BY_METHOD
+
+
 class FindingResult(_Out):
     """One test's result in this case, normalised."""
 
@@ -96,7 +112,8 @@ class FindingResult(_Out):
     uncertainty: float | None = None
     error_gate: float | None = None
     targets: list[TargetState] = Field(default_factory=list)
-    conflict_resolution: str | None = None
+    conflict_resolution: str | None = Field(None, description="the reconciliation in words (see `conflict`)")
+    conflict: ConflictResolution | None = None
     discarded: list[dict[str, str]] = Field(default_factory=list, description="entries set aside in a conflict")
 
 
@@ -145,7 +162,7 @@ class RankedItem(_Out):
     probability: float | None = Field(
         None, ge=0, le=1, description="posterior; null for red-flag conditions, which are screened by rule")
     prior: float | None = None
-    state: FindingState = "not_tested"
+    state: FindingState = State.NOT_TESTED
     paths: list[Path] = Field(default_factory=list)
     behaviour_matches: list[str] = Field(default_factory=list)
     behaviour_mismatches: list[str] = Field(default_factory=list)
@@ -265,6 +282,7 @@ class Assessment(_Out):
     impairments: list[ImpairmentStatus] = Field(default_factory=list)
     ranking: list[RankedItem] = Field(default_factory=list)
     remote_summary: str = ""
+    remote_stands_out: bool = Field(False, description="whether a remote contributor stands out (named in the summary)")
     claims_you_may_have_heard: list[Claim] = Field(default_factory=list)
     not_tested: list[NotTested] = Field(default_factory=list)
     next_test: NextTest | None = None

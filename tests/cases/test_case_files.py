@@ -34,6 +34,7 @@ import yaml
 from kinetrace import assess, load_knowledge, parse_case
 from kinetrace.errors import InputError
 from kinetrace.result import Assessment
+from kinetrace.values import ConflictKind
 
 HERE = Path(__file__).parent
 FILES = sorted(HERE.glob("*.yaml"))
@@ -91,8 +92,7 @@ def _check(result: Assessment, expect: dict) -> None:  # noqa: PLR0912 (one bran
     for edge in expect.get("chain_edges", []):
         assert edge in edges, sorted(edges)
     if "remote_stands_out" in expect:
-        stands = result.remote_summary.startswith("Remote contributors")
-        assert stands == expect["remote_stands_out"], result.remote_summary
+        assert result.remote_stands_out == expect["remote_stands_out"], result.remote_summary
     plan = [p.intervention_id for p in result.plan]
     if "plan_empty" in expect:
         assert (not plan) == expect["plan_empty"], plan
@@ -108,7 +108,7 @@ def _check(result: Assessment, expect: dict) -> None:  # noqa: PLR0912 (one bran
         assert claim in claims, sorted(claims)
     if "conflict" in expect:
         finding = next(f for f in result.findings if f.test_id == expect["conflict"])
-        assert finding.conflict_resolution and finding.conflict_resolution.startswith("conflict_resolved_by_method")
+        assert finding.conflict is not None and finding.conflict.kind is ConflictKind.RESOLVED_BY_METHOD
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])

@@ -1,7 +1,9 @@
-"""Content rules for the chain part of the knowledge base that the generic loader does not check.
+"""The chain part of the knowledge base matches the specification's tables (clinical.md §A, §C, §G).
 
-Covers references, regions, impairments, edges, seed claims and activities: the specification's tables
-are represented completely and consistently.
+The general content rules (symmetric neighbours, a local source for every region, priors in range, seed-only
+edges marked seed, claims and edges pointing at each other, lower-case keywords) are loader rules in
+`knowledge/integrity.py`, so `kinetrace kb validate` checks them; `test_integrity.py` breaks each one on a copy.
+What stays here is the specification itself: these ids with these grades must be present.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ SPEC_GRADES = {
     "E26": ("B", "—"), "E27": ("B", "B"), "E28": ("EO ✗", "EO"), "E29": ("—", "A"), "E30": ("C", "C"),
     "E31": ("B", "B"), "E32": ("B", "B"), "E33": ("B", "B"), "E34": ("—", "—"),
 }
-VISCERAL_CONDITIONS = {"cardiac_cause_suspected", "aortic_dissection_suspected", "aaa_suspected"}
 
 
 @cache
@@ -71,61 +72,29 @@ def test_every_cited_key_resolves(kb: dict[str, dict[str, Any]]) -> None:
     assert {f"SEED-00{n}" for n in range(5)} <= set(refs)
 
 
-def test_regions_form_the_chain(kb: dict[str, dict[str, Any]]) -> None:
+def test_regions_run_from_foot_to_head(kb: dict[str, dict[str, Any]]) -> None:
+    # §A.1: twelve regions, foot at the bottom of the chain and head at the top
     regions = kb["regions"]
-    assert sorted(r.order for r in regions.values()) == list(range(12))
-    assert regions["foot"].order == 0 and regions["head"].order == 11
-    for r in regions.values():
-        for n in r.neighbours:
-            assert r.id in regions[n].neighbours, f"{r.id} ↔ {n} is not symmetric"
+    assert regions["foot"].order == 0 and regions["head"].order == len(regions) - 1
 
 
-def test_every_region_has_a_local_source(kb: dict[str, dict[str, Any]]) -> None:
-    covered = {link.region for i in kb["impairments"].values() for link in i.local_to}
-    assert set(kb["regions"]) - covered == set()
-
-
-def test_priors_are_bounded_and_local_lbp_is_highest(kb: dict[str, dict[str, Any]]) -> None:
+def test_local_lbp_has_the_highest_prior(kb: dict[str, dict[str, Any]]) -> None:
     priors = {i.id: i.prior for i in kb["impairments"].values()}
-    assert all(0.02 <= p <= 0.40 for p in priors.values()), priors
     top = priors.pop("nonspecific_local_lbp")
     assert top > max(priors.values())
 
 
 def test_edges_match_the_specification(kb: dict[str, dict[str, Any]]) -> None:
+    # every edge of the §A.2 table is present with its grades; edges added after it (E35…) are free to exist
     edges = kb["edges"]
-    assert [e for e in edges if e.startswith("E")] == [f"E{n:02d}" for n in range(1, 35)]
-    # seed-only chains (S01…) carry no literature grade above EO ✗ and are seed-profile entries
-    for eid in (e for e in edges if e.startswith("S")):
-        assert edges[eid].profile == "seed" and "✗" in edges[eid].grades.pain, eid
     for eid, (mech, pain) in SPEC_GRADES.items():
         assert (edges[eid].grades.mech, edges[eid].grades.pain) == (mech, pain), eid
 
 
-def test_edge_nodes_resolve(kb: dict[str, dict[str, Any]]) -> None:
-    nodes, regions = set(kb["impairments"]), set(kb["regions"])
-    for e in kb["edges"].values():
-        causes = nodes | VISCERAL_CONDITIONS if e.kind == "visceral" else nodes
-        assert set(e.cause) <= causes, e.id
-        assert set(e.effect) <= nodes | regions, e.id
-        assert set(e.via) <= nodes, e.id
-
-
-def test_seed_only_edges_are_marked_seed(kb: dict[str, dict[str, Any]]) -> None:
-    for e in kb["edges"].values():
-        if e.grades.pain in {"EO", "EO ✗"} and set(e.effect) <= set(kb["regions"]):
-            assert e.profile == "seed", e.id
-
-
-def test_claims_and_edges_point_at_each_other(kb: dict[str, dict[str, Any]]) -> None:
-    claims, edges = kb["seed_claims"], kb["edges"]
-    assert list(claims) == [f"G{n}" for n in range(1, 23)]
-    for c in claims.values():
-        for eid in c.edges:
-            assert c.id in edges[eid].seed_claims, (c.id, eid)
-    for e in edges.values():
-        for cid in e.seed_claims:
-            assert e.id in claims[cid].edges, (e.id, cid)
+def test_the_specification_claims_are_present(kb: dict[str, dict[str, Any]]) -> None:
+    # §G lists claims G1–G22; the loader checks that claims and edges point at each other
+    claims = kb["seed_claims"]
+    assert {f"G{n}" for n in range(1, 23)} <= set(claims)
     assert {c.id for c in claims.values() if not c.generate} == {"G2", "G3"}
 
 
@@ -142,11 +111,5 @@ def test_local_sources_and_kinds(kb: dict[str, dict[str, Any]]) -> None:
     assert all(i.local_to for i in imps.values() if i.kind == NodeKind.LOCAL)
 
 
-def test_activity_keywords_are_lower_case_and_unique(kb: dict[str, dict[str, Any]]) -> None:
-    seen: dict[str, str] = {}
-    for a in kb["activities"].values():
-        for kw in a.keywords:
-            assert kw == kw.lower().strip(), (a.id, kw)
-            assert kw not in seen, f"{kw!r} in {a.id} and {seen.get(kw)}"
-            seen[kw] = a.id
+def test_activity_vocabulary_has_a_usable_size(kb: dict[str, dict[str, Any]]) -> None:
     assert 15 <= len(kb["activities"]) <= 25

@@ -191,11 +191,11 @@ def test_do_not_offer_items_are_never_recommended(kb: KnowledgeBase) -> None:
               "upper_cervical_adjustment_cbct", "custom_orthotics_footwear"}
     for iv_id in banned:
         iv = kb.interventions[iv_id]
-        assert not iv.recommended and "✗" in iv.grade and iv.not_recommended_reason, iv_id
+        assert not iv.recommended and iv.grade.is_contradicted and iv.not_recommended_reason, iv_id
 
 
 def test_every_ranked_impairment_of_section_d_has_a_recommended_option(kb: KnowledgeBase) -> None:
-    targets = {t for iv in kb.interventions.values() if iv.recommended and "✗" not in iv.grade
+    targets = {t for iv in kb.interventions.values() if iv.recommended and not iv.grade.is_contradicted
                and iv.profile != "seed" for t in iv.targets}
     section_d = {"hip_flexor_shortness", "anterior_pelvic_tilt", "limited_hip_ir", "gluteal_weakness",
                  "limited_thoracic_rotation", "thoracic_hyperkyphosis", "limited_overhead_shoulder_flexion",

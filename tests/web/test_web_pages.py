@@ -112,7 +112,8 @@ def test_progress_page_marks_real_and_within_error_changes(north: Signed) -> Non
     north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": later})
     page = north.client.get(f"/patients/{pid}/progress").text
     assert 'id="plot-hip_ir_prone-right"' in page
-    assert 'class="pt real"' in page and 'class="pt within"' in page
+    # Issue 12: a real change also says which way (better here), with its own colour.
+    assert 'class="pt real better"' in page and 'class="pt within"' in page
 
 
 def test_reassess_starts_a_draft_with_the_same_pain_map(north: Signed) -> None:

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinetrace.batch.media import CaseMedia, VideoSpec
+from kinetrace.batch.media import CaptureSpec, CaseMedia, VideoSpec
 from kinetrace.errors import InputError
 
 __all__ = ["CASE_SUFFIXES", "BatchItem", "expand_inputs", "read_manifest"]
 
 CASE_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
-_MANIFEST_COLUMNS: tuple[str, ...] = ("case", "photos", "videos", "height_cm")
+_MANIFEST_COLUMNS: tuple[str, ...] = ("case", "photos", "videos", "height_cm", "capture")
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -67,8 +67,9 @@ def read_manifest(manifest: str | Path) -> list[BatchItem]:
 
     Only `case` is required. `photos` lists photo files separated by `;`; `videos` lists `CLIP:TEST` entries
     separated by `;` (e.g. `sls_left.mp4:single_leg_stance`); `height_cm` is the person's standing height, for
-    photo translations in mm. Relative paths are taken from the manifest's folder. Files are not
-    opened here: a missing photo or case fails only its own item.
+    photo translations in mm; `capture` lists 3-D trials `CAM1+CAM2[+…]@CALIBRATION:TEST` separated by `;`
+    (e.g. `cam1.mp4+cam2.mp4@calib.toml:hip_rotation`). Relative paths are taken from the manifest's folder.
+    Files are not opened here: a missing photo or case fails only its own item.
 
     Raises:
         InputError: the manifest is missing or unreadable, lacks the `case` column, has an unknown column, or a
@@ -111,7 +112,16 @@ def _manifest_item(row: dict[str, str], file: Path, line: int) -> BatchItem:
                              "sls_left.mp4:single_leg_stance.")
         videos.append(VideoSpec(path=_beside(file, clip), test=test))
     photos = tuple(_beside(file, p) for p in _split(row.get("photos", "")))
-    media = CaseMedia(photos=photos, videos=tuple(videos), height_cm=_height_cm(row.get("height_cm", ""), where))
+    captures = []
+    for spec in _split(row.get("capture", "")):
+        clips, _, rest = spec.partition("@")
+        calib, _, test = rest.rpartition(":")
+        if not clips or not calib or not test:
+            raise InputError("--manifest", message=f"{where}: capture {spec!r}; expected CAM1+CAM2@CALIBRATION:TEST, "
+                             "e.g. cam1.mp4+cam2.mp4@calib.toml:hip_rotation.")
+        captures.append(CaptureSpec(tuple(_beside(file, c) for c in clips.split("+")), _beside(file, calib), test))
+    media = CaseMedia(photos=photos, videos=tuple(videos), height_cm=_height_cm(row.get("height_cm", ""), where),
+                      captures=tuple(captures))
     return BatchItem(path=_beside(file, row["case"]), media=media)
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kinetrace.vision.pose import PoseEstimator
 
-__all__ = ["CaseMedia", "MediaFindings", "VideoSpec", "close_pose_models", "measure_media", "merge_findings"]
+__all__ = ["CaptureSpec", "CaseMedia", "MediaFindings", "VideoSpec", "close_pose_models", "measure_media",
+           "merge_findings"]
 
 _local = threading.local()
 _opened: list[PoseEstimator] = []  # every cached estimator of this process, for `close_pose_models`
@@ -33,6 +34,15 @@ class VideoSpec:
 
 
 @dataclass(frozen=True)
+class CaptureSpec:
+    """One multi-camera 3-D trial (issue 13): synchronised clips, their calibration and the test they show."""
+
+    videos: tuple[str, ...]
+    calibration: str
+    test: str
+
+
+@dataclass(frozen=True)
 class CaseMedia:
     """The photos and clips to measure for one case before it is assessed.
 
@@ -42,10 +52,11 @@ class CaseMedia:
     photos: tuple[str, ...] = ()
     videos: tuple[VideoSpec, ...] = ()
     height_cm: float | None = None
+    captures: tuple[CaptureSpec, ...] = ()
 
     def __bool__(self) -> bool:
         """True when there is anything to measure."""
-        return bool(self.photos or self.videos)
+        return bool(self.photos or self.videos or self.captures)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,12 @@ def measure_media(media: CaseMedia) -> MediaFindings:
         _gather(found, movement.findings)
         sources.append(f"video {Path(clip.path).name} ({clip.test})")
         warnings += (f"{Path(clip.path).name}: {w}" for w in movement.warnings)
+    for trial in media.captures:  # 3-D capture: nothing written, findings only (method multi_camera_3d)
+        from kinetrace.capture.pipeline import run_capture
+
+        captured = run_capture(list(trial.videos), trial.calibration, trial.test, None)
+        _gather(found, captured.findings)
+        sources.append(f"3-D capture of {len(trial.videos)} cameras ({trial.test})")
     return MediaFindings(findings=found, sources=tuple(sources), warnings=tuple(warnings))
 
 
@@ -125,9 +142,9 @@ def _photo_estimator() -> PoseEstimator | None:
         return None
     estimator: PoseEstimator | None = getattr(_local, "photo_estimator", None)
     if estimator is None:
-        from kinetrace.vision.mediapipe_pose import MediaPipePose
+        from kinetrace.vision.backends import pose_estimator
 
-        estimator = MediaPipePose(model="full", mode="image", num_poses=2)  # the settings analyse_photos uses
+        estimator = pose_estimator("photo")  # the settings analyse_photos uses
         _local.photo_estimator = estimator
         with _opened_lock:
             _opened.append(estimator)

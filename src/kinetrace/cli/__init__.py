@@ -1,0 +1,1 @@
+"""Command-line adapter: the Typer app and one module per command group."""

@@ -24,6 +24,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "kinetrace.cli.serve",
     "kinetrace.cli.report",
     "kinetrace.cli.batch",
+    "kinetrace.cli.capture",
 )
 
 app = typer.Typer(
@@ -34,8 +35,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-_state = {"debug": False}
 
 
 def _hide_flag_placeholders() -> None:
@@ -58,18 +57,15 @@ _hide_flag_placeholders()
 
 @app.callback()
 def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
-    _state["debug"] = debug
+    # `main` reads --debug from the arguments before Typer runs (it must know before any error); the option is
+    # declared here so that Typer accepts it and `--help` lists it.
+    del debug
 
 
 def _register_groups() -> None:
+    # every listed group must import: a missing or broken module is an error, never a silently absent command
     for name in GROUP_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # the group is not written yet
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(name).register(app)
 
 
 _register_groups()

@@ -65,8 +65,8 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
             raise InputError("--videos", spec, "VIDEO:TEST, e.g. clip.mp4:single_leg_stance")
         from kinetrace.vision.video import analyse_video
 
-        analysis = analyse_video(Path(path_text), test)
-        for test_id, entry in analysis.findings.items():
+        movement = analyse_video(Path(path_text), test)
+        for test_id, entry in movement.findings.items():
             found.setdefault(test_id, [])
             found[test_id] += entry if isinstance(entry, list) else [entry]
         sources.append(f"video {Path(path_text).name} ({test})")

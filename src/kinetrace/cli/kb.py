@@ -177,10 +177,18 @@ def show(
 
 @kb_app.command("validate")
 def validate(folder: Path | None = typer.Option(None, help="Validate another data folder instead.")) -> None:
-    """Validate the knowledge base: every entry and every cross-file rule; lists all problems at once."""
+    """Validate the knowledge base: every entry, every cross-file rule and the metric catalogues that feed it;
+    lists all problems at once. Example: kinetrace kb validate --folder my_kb/"""
+    from kinetrace.errors import KnowledgeError
     from kinetrace.knowledge import load_knowledge
+    from kinetrace.metrics.catalogue import load_catalogue
+    from kinetrace.metrics.feeds import catalogue_problems
+    from kinetrace.metrics.movement_spec import load_movement_specs
 
     kb = load_knowledge(folder)
+    problems = catalogue_problems(kb, load_catalogue(), load_movement_specs())
+    if problems:
+        raise KnowledgeError(problems)
     counts = ", ".join(f"{len(getattr(kb, a))} {k}" for k, a in _ATTR.items())
     typer.echo(f"knowledge base {kb.version}: valid ({counts})")
 

@@ -100,7 +100,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def movement(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
-        video: Path = typer.Argument(..., help="Video clip of the test (MP4, MOV, AVI, ...)."),
+        videos: list[Path] = typer.Argument(..., help="Video clip of the test (MP4, MOV, AVI, ...); several "
+                                            "synchronised clips with --calibration for 3-D capture."),
         test: str = typer.Option(..., "--test", "-t", help="single_leg_stance, single_leg_squat, squat, "
                                  "overhead_reach, gait, seated_trunk_rotation or seated_hip_ir."),
         side: Side | None = typer.Option(None, "--side", help="Tested side (stance leg, reaching arm). "
@@ -112,6 +113,9 @@ def register(app: typer.Typer) -> None:
         model: str = typer.Option("full", "--model", help="Pose model: full (default) or lite (faster)."),
         fmt: Format = typer.Option(Format.TABLE, "--format", "-f", help="table (default) or json."),
         no_progress: bool = typer.Option(False, "--no-progress", help="Hide the progress bar."),
+        calibration: Path | None = typer.Option(None, "--calibration", help="3-D capture: calibration of the "
+                                                "cameras (.toml, .qca.txt, OpenCap .pickle)."),
+        sync: Path | None = typer.Option(None, "--sync", help="3-D capture: offsets from `kinetrace capture sync`."),
     ) -> None:
         """Measure a movement test from video: events, metrics with error and norms, findings, plots.
 
@@ -126,8 +130,14 @@ def register(app: typer.Typer) -> None:
         Exit status: 0 done; 2 bad input (unknown test, unreadable or still-image video, no person, clip too
         long); 1 other error.
         """
+        if calibration is not None or len(videos) > 1:  # several cameras: the 3-D pipeline (kinetrace.capture)
+            from kinetrace.cli.capture import run_movement_3d
+
+            run_movement_3d(videos, calibration, test, out, sync_file=sync, model=model, as_json=fmt == Format.JSON)
+            return
         from kinetrace.vision.video import analyse_video
 
+        video = videos[0]
         target = out if out is not None else Path.cwd() / f"{video.stem}-{test}"
         analysis = analyse_video(video, test, side=side.value if side else None, out_dir=target,
                                  progress=not no_progress, view=view.value if view else None, age=age,

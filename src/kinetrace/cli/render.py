@@ -16,17 +16,18 @@ from rich.table import Table
 from rich.text import Text
 
 from kinetrace.reports.wording import humanise
-from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem
+from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem, TargetState
+from kinetrace.values import ActionLevel
 
 __all__ = ["print_assessment", "to_markdown"]
 
 _ACTION_STYLE = {
-    "emergency_referral": ("bold white on red", "EMERGENCY REFERRAL"),
-    "urgent_referral": ("bold white on dark_orange", "URGENT REFERRAL"),
-    "routine_referral": ("bold black on yellow", "ROUTINE REFERRAL"),
-    "request_red_flag_screen": ("bold black on yellow", "RED-FLAG SCREEN INCOMPLETE"),
-    "proceed_with_safety_netting": ("bold black on bright_cyan", "PROCEED WITH SAFETY NETTING"),
-    "proceed_conservative_plan": ("bold white on green", "PROCEED: CONSERVATIVE PLAN"),
+    ActionLevel.EMERGENCY_REFERRAL: ("bold white on red", "EMERGENCY REFERRAL"),
+    ActionLevel.URGENT_REFERRAL: ("bold white on dark_orange", "URGENT REFERRAL"),
+    ActionLevel.ROUTINE_REFERRAL: ("bold black on yellow", "ROUTINE REFERRAL"),
+    ActionLevel.REQUEST_RED_FLAG_SCREEN: ("bold black on yellow", "RED-FLAG SCREEN INCOMPLETE"),
+    ActionLevel.PROCEED_WITH_SAFETY_NETTING: ("bold black on bright_cyan", "PROCEED WITH SAFETY NETTING"),
+    ActionLevel.PROCEED_CONSERVATIVE_PLAN: ("bold white on green", "PROCEED: CONSERVATIVE PLAN"),
 }
 _STATE_WORDS = {"present": "present, beyond measurement error", "probable": "probable", "possible": "possible",
                 "indeterminate": "within measurement error (indeterminate)", "absent": "not found",
@@ -77,10 +78,10 @@ def _reading(f: FindingResult) -> str:
 def _reads_as(f: FindingResult, names: _Names) -> str:
     categorical = all(isinstance(v, str) for v in (f.left, f.right, f.value) if v is not None)
 
-    def state(t: Any) -> str:
+    def state(t: TargetState) -> str:
         if categorical and t.state == "present":
             return "present (positive test)"  # a yes/no result has no measurement error to be beyond
-        return _STATE_WORDS.get(t.state, t.state)
+        return _STATE_WORDS.get(t.state, str(t.state))
 
     lines = [f"{names.of(t.target)}: {state(t)}" for t in f.targets]
     if f.conflict_resolution:
@@ -144,7 +145,7 @@ def _folded_warnings(a: Assessment, names: _Names) -> list[str]:
 
 
 def _triage_panel(a: Assessment, names: _Names) -> Panel:
-    style, title = _ACTION_STYLE[a.triage.action.value]
+    style, title = _ACTION_STYLE[a.triage.action]
     lines = [Text(names.words(a.triage.summary))]
     for f in a.triage.flags:
         lines.append(Text(f"• {f.suspected}: {f.advice} See {f.whom}, {f.how_soon}.", style="bold"))
@@ -239,7 +240,7 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
     out = [f"# Kinetrace assessment{f' — {a.case_id}' if a.case_id else ''}", ""]
     out += [f"- {line}" for line in _identity_lines(a, names)]
     out += ["", f"*{a.profile_label}* Knowledge base `{a.kb_version}`.", "",
-            f"## Triage: {_ACTION_STYLE[a.triage.action.value][1].lower()}", "", names.words(a.triage.summary), ""]
+            f"## Triage: {_ACTION_STYLE[a.triage.action][1].lower()}", "", names.words(a.triage.summary), ""]
     out += [f"- **{f.suspected}**: {f.advice} See {f.whom}, {f.how_soon}." for f in a.triage.flags]
     out += [f"- Question to answer: {q['text']}" for q in a.triage.missing_questions]
     if a.findings:

@@ -24,6 +24,7 @@ import yaml
 
 from kinetrace.intake.case import Case
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
+from kinetrace.values import ActionLevel
 
 __all__ = ["CODE_SYSTEM_TEST", "fhir_bundle", "fhir_bundle_json"]
 
@@ -319,19 +320,19 @@ def _red_flag_answers(case: Case, subject: str, when: str, kb: Any) -> dict[str,
             "authored": when, "item": items}
 
 
-_PRIORITY = {"emergency_referral": "stat", "urgent_referral": "urgent", "routine_referral": "routine"}
-_FLAGGED = {"emergency_referral", "urgent_referral"}
+_PRIORITY = {ActionLevel.EMERGENCY_REFERRAL: "stat", ActionLevel.URGENT_REFERRAL: "urgent",
+             ActionLevel.ROUTINE_REFERRAL: "routine"}
 
 
 def _referral(a: Assessment, subject: str, when: str) -> list[tuple[str, dict[str, Any]]]:
     """A Flag (urgent or emergency) and a ServiceRequest (any referral) for the triage outcome."""
-    action = str(a.triage.action)
-    if action not in _PRIORITY:
+    action = a.triage.action
+    if not action.is_referral:
         return []
     suspected = "; ".join(dict.fromkeys(f.suspected for f in a.triage.flags)) or a.triage.summary
     whom = "; ".join(dict.fromkeys(f"{f.whom}, {f.how_soon}" for f in a.triage.flags)) or "medical review"
     out: list[tuple[str, dict[str, Any]]] = []
-    if action in _FLAGGED:
+    if action.stops_plan:
         out.append((_uuid(a, "flag"), {
             "resourceType": "Flag", "status": "active",
             "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/flag-category",

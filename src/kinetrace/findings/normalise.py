@@ -15,19 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
 
-from kinetrace.findings.reading import ReadingState, error_gate, read_rule
+from kinetrace.findings.reading import error_gate, read_rule
 from kinetrace.intake.measurements import CaseMeasurements, Measurement
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
-from kinetrace.result import FindingResult, FindingState, ImpairmentStatus, TargetState
+from kinetrace.result import ConflictResolution, FindingResult, FindingState, ImpairmentStatus, TargetState
+from kinetrace.values import ConflictKind, ReadingState, State
 
 __all__ = ["NormalisedFindings", "TestReading", "normalise_findings"]
 
 _UNRANKED_METHOD = 50
 _PRIMARY_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "present", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
+    ReadingState.ABNORMAL: State.PRESENT, ReadingState.POSSIBLE: State.POSSIBLE,
+    ReadingState.INDETERMINATE: State.INDETERMINATE, ReadingState.NORMAL: State.ABSENT}
 _SUPPORT_LABEL: dict[ReadingState, FindingState] = {
-    "abnormal": "possible", "possible": "possible", "indeterminate": "indeterminate", "normal": "absent"}
+    ReadingState.ABNORMAL: State.POSSIBLE, ReadingState.POSSIBLE: State.POSSIBLE,
+    ReadingState.INDETERMINATE: State.INDETERMINATE, ReadingState.NORMAL: State.ABSENT}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _average(entries: Sequence[Measurement]) -> Measurement:
                    value=mean_of("value") if first.value is not None else first.value)
 
 
-def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, str | None,
+def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Measurement, ConflictResolution | None,
                                                                              list[dict[str, str]]]:
     if len(entries) == 1:
         return entries[0], None, []
@@ -80,25 +83,35 @@ def _reconcile(test: ClinicalTest, entries: Sequence[Measurement]) -> tuple[Meas
     best = [e for e in ranked if _method_rank(test, e.method) == best_rank]
     rest = [e for e in ranked if _method_rank(test, e.method) != best_rank]
     chosen = _average(best) if len(best) > 1 else best[0]
-    if not rest:
-        return chosen, f"mean of {len(best)} entries measured by the same method", []
     names = {m.id: m.name for m in test.methods}
     kept = names.get(chosen.method or "", chosen.method or "unspecified method")
-    dropped = ", ".join(sorted({names.get(e.method or "", e.method or "unspecified") for e in rest}))
-    note = (f"conflict_resolved_by_method: {kept} (validity rank {best_rank}) preferred over {dropped}; "
-            "see clinical.md §H.3")
+    if not rest:
+        return chosen, ConflictResolution(kind=ConflictKind.SAME_METHOD_MEAN, kept=kept, averaged=len(best)), []
+    dropped = sorted({names.get(e.method or "", e.method or "unspecified") for e in rest})
+    resolution = ConflictResolution(kind=ConflictKind.RESOLVED_BY_METHOD, kept=kept, dropped=dropped,
+                                    validity_rank=best_rank, averaged=len(best))
     discarded = [{"method": e.method or "unspecified", "path": e.path} for e in rest]
-    return chosen, note, discarded
+    return chosen, resolution, discarded
+
+
+def _conflict_note(resolution: ConflictResolution | None) -> str | None:
+    """Word a reconciliation the way reports have always shown it."""
+    if resolution is None:
+        return None
+    if not resolution.is_conflict:
+        return f"mean of {resolution.averaged} entries measured by the same method"
+    return (f"{resolution.kind.value}: {resolution.kept} (validity rank {resolution.validity_rank}) preferred over "
+            f"{', '.join(resolution.dropped)}; see clinical.md §H.3")
 
 
 def _likelihood(kb: KnowledgeBase, rule: InformRule, state: ReadingState) -> tuple[float, float] | None:
-    if state == "indeterminate":
+    if state is ReadingState.INDETERMINATE:
         return None
     if rule.accuracy is not None:
         sens, spec = rule.accuracy.sensitivity, rule.accuracy.specificity
-        if state == "abnormal":
+        if state is ReadingState.ABNORMAL:
             return sens, 1.0 - spec
-        if state == "normal":
+        if state is ReadingState.NORMAL:
             return 1.0 - sens, spec
         return None
     pair = kb.model.default_likelihoods[rule.role][state]
@@ -119,43 +132,45 @@ def _read_test(kb: KnowledgeBase, test: ClinicalTest, m: Measurement, *, age: in
     return targets, readings
 
 
-def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetState], note: str | None,
+def _finding_result(test: ClinicalTest, m: Measurement, targets: list[TargetState], note: ConflictResolution | None,
                     discarded: list[dict[str, str]]) -> FindingResult:
     value: float | str | None = m.value
     if value is None:
         value = m.category if m.category is not None else m.count if m.count is not None else m.answer
     return FindingResult(test_id=test.id, name=test.name, unit=test.unit, left=m.left, right=m.right,
                          value=value, method=m.method, source=m.source, uncertainty=m.uncertainty,
-                         error_gate=error_gate(test, m) or None, targets=targets, conflict_resolution=note,
+                         error_gate=error_gate(test, m) or None, targets=targets,
+                         conflict_resolution=_conflict_note(note), conflict=note,
                          discarded=discarded)
 
 
 def _combine(kb: KnowledgeBase, node_id: str, readings: Sequence[TestReading]) -> ImpairmentStatus:
     node = kb.impairments[node_id]
     primaries = [r for r in readings if r.role == "primary"]
-    supports = [r for r in readings if r.role == "supporting" and r.state in ("abnormal", "possible")]
+    supports = [r for r in readings
+                if r.role == "supporting" and r.state in (ReadingState.ABNORMAL, ReadingState.POSSIBLE)]
     primary_states = {r.state for r in primaries}
     evidence = sorted({r.test_id for r in readings})
-    conflict = "abnormal" in primary_states and "normal" in primary_states
+    conflict = ReadingState.ABNORMAL in primary_states and ReadingState.NORMAL in primary_states
     if conflict:
         reason = "primary tests disagree; counted as indeterminate until repeated with the more valid method"
-        state: FindingState = "probable" if supports else "indeterminate"
-    elif "abnormal" in primary_states:
-        state, reason = "present", "primary criterion met beyond measurement error"
-    elif primary_states & {"possible", "indeterminate"} and supports:
-        state, reason = "probable", "primary criterion borderline or within error, with a supporting sign"
+        state: FindingState = State.PROBABLE if supports else State.INDETERMINATE
+    elif ReadingState.ABNORMAL in primary_states:
+        state, reason = State.PRESENT, "primary criterion met beyond measurement error"
+    elif primary_states & {ReadingState.POSSIBLE, ReadingState.INDETERMINATE} and supports:
+        state, reason = State.PROBABLE, "primary criterion borderline or within error, with a supporting sign"
     elif len(supports) >= 2:
-        state, reason = "probable", "two supporting signs"
-    elif "possible" in primary_states or supports:
-        state, reason = "possible", "one supporting or borderline sign"
-    elif "indeterminate" in primary_states:
-        state, reason = "indeterminate", "primary measure within the measurement-error band"
-    elif "normal" in primary_states:
-        state, reason = "absent", "primary criterion normal beyond measurement error"
+        state, reason = State.PROBABLE, "two supporting signs"
+    elif ReadingState.POSSIBLE in primary_states or supports:
+        state, reason = State.POSSIBLE, "one supporting or borderline sign"
+    elif ReadingState.INDETERMINATE in primary_states:
+        state, reason = State.INDETERMINATE, "primary measure within the measurement-error band"
+    elif ReadingState.NORMAL in primary_states:
+        state, reason = State.ABSENT, "primary criterion normal beyond measurement error"
     elif readings:
-        state, reason = "indeterminate", "only supporting signs checked, none abnormal"
+        state, reason = State.INDETERMINATE, "only supporting signs checked, none abnormal"
     else:
-        state, reason = "not_tested", "no test done"
+        state, reason = State.NOT_TESTED, "no test done"
     return ImpairmentStatus(id=node_id, name=node.name, kind=node.kind.value, state=state, evidence=evidence,
                             reason=reason)
 

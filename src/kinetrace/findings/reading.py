@@ -7,15 +7,15 @@ when larger): a value inside the band is indeterminate, never abnormal (clinical
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from kinetrace.intake.measurements import Measurement
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
+from kinetrace.values import ReadingState
 
 __all__ = ["Reading", "ReadingState", "age_norm", "error_gate", "read_rule"]
 
-ReadingState = Literal["abnormal", "possible", "indeterminate", "normal"]
-_SEVERITY: dict[str, int] = {"abnormal": 3, "possible": 2, "indeterminate": 1, "normal": 0}
+_SEVERITY: dict[ReadingState, int] = {ReadingState.ABNORMAL: 3, ReadingState.POSSIBLE: 2,
+                                      ReadingState.INDETERMINATE: 1, ReadingState.NORMAL: 0}
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,14 @@ def _threshold_state(value: float, rule: InformRule, threshold: float, gate: flo
     below = rule.when in ("below", "below_age_norm")
     beyond = value < threshold - gate if below else value > threshold + gate
     if beyond:
-        return "abnormal"
+        return ReadingState.ABNORMAL
     if abs(value - threshold) <= gate:
-        return "indeterminate"
+        return ReadingState.INDETERMINATE
     if rule.borderline is not None:
         inside = value < rule.borderline if below else value > rule.borderline
         if inside:
-            return "possible"
-    return "normal"
+            return ReadingState.POSSIBLE
+    return ReadingState.NORMAL
 
 
 def _numeric_sides(m: Measurement) -> list[tuple[str, float]]:
@@ -78,13 +78,13 @@ def _read_threshold(test: ClinicalTest, rule: InformRule, m: Measurement, thresh
     gate = error_gate(test, m)
     sides = _numeric_sides(m)
     if not sides:
-        return Reading("indeterminate", "no numeric value to read")
+        return Reading(ReadingState.INDETERMINATE, "no numeric value to read")
     per_side = [(s, v, _threshold_state(v, rule, threshold, gate)) for s, v in sides]
     worst = max(per_side, key=lambda t: _SEVERITY[t[2]])
     word = "below" if rule.when in ("below", "below_age_norm") else "above"
     band = f" ± {gate:g}" if gate else ""
     state: ReadingState = worst[2]
-    affected = tuple(s for s, _, st in per_side if st == "abnormal")
+    affected = tuple(s for s, _, st in per_side if st is ReadingState.ABNORMAL)
     reason = (f"{', '.join(f'{s} {v:g}' for s, v, _ in per_side)} {test.unit}; "
               f"abnormal when {word} {threshold:g}{band} {test.unit}{unit_text}")
     if rule.asymmetry is not None and len(sides) == 2:
@@ -104,10 +104,10 @@ def _with_asymmetry(rule: InformRule, per_side: list[tuple[str, float, ReadingSt
     reason += f"; side difference {diff:g} {unit} (abnormal at ≥ {rule.asymmetry:g}"
     reason += f" + {gate:g})" if gate else ")"
     if diff >= rule.asymmetry + gate:
-        return "abnormal", tuple(sorted({*affected, worse})), reason
+        return ReadingState.ABNORMAL, tuple(sorted({*affected, worse})), reason
     # a difference no larger than the error itself says nothing about asymmetry
-    if diff >= max(rule.asymmetry - gate, gate) and _SEVERITY[state] < _SEVERITY["indeterminate"]:
-        return "indeterminate", affected, reason
+    if diff >= max(rule.asymmetry - gate, gate) and _SEVERITY[state] < _SEVERITY[ReadingState.INDETERMINATE]:
+        return ReadingState.INDETERMINATE, affected, reason
     return state, affected, reason
 
 
@@ -122,12 +122,13 @@ def _read_labels(rule: InformRule, m: Measurement) -> Reading:
         abnormal, normal = rule.abnormal, rule.normal
     states: list[tuple[str, str, ReadingState]] = []
     for side, label in labels:
-        st: ReadingState = "abnormal" if label in abnormal else "normal" if label in normal else "indeterminate"
+        st = (ReadingState.ABNORMAL if label in abnormal else ReadingState.NORMAL if label in normal
+              else ReadingState.INDETERMINATE)
         states.append((side, label, st))
     worst = max(states, key=lambda t: _SEVERITY[t[2]])
     shown = ", ".join(label if side == "single" else f"{side} {label}" for side, label, _ in states)
     return Reading(worst[2], f"{shown}; abnormal when {' or '.join(abnormal)}",
-                   tuple(s for s, _, st in states if st == "abnormal" and s != "single"))
+                   tuple(s for s, _, st in states if st is ReadingState.ABNORMAL and s != "single"))
 
 
 def read_rule(test: ClinicalTest, rule: InformRule, m: Measurement, *, age: int, sex: str) -> Reading:
@@ -137,14 +138,14 @@ def read_rule(test: ClinicalTest, rule: InformRule, m: Measurement, *, age: int,
     if rule.when == "at_least":
         count = m.count if m.count is not None else m.value
         if count is None:
-            return Reading("indeterminate", "no count given")
+            return Reading(ReadingState.INDETERMINATE, "no count given")
         assert rule.threshold is not None
-        state: ReadingState = "abnormal" if count >= rule.threshold else "normal"
+        state = ReadingState.ABNORMAL if count >= rule.threshold else ReadingState.NORMAL
         return Reading(state, f"{count:g} positive; abnormal at ≥ {rule.threshold:g}")
     if rule.when == "below_age_norm":
         norm = age_norm(test, age, sex)
         if norm is None:
-            return Reading("indeterminate", f"no age norm for age {age}")
+            return Reading(ReadingState.INDETERMINATE, f"no age norm for age {age}")
         assert rule.fraction is not None
         threshold = rule.fraction * norm
         text = f" ({rule.fraction:g} × age norm {norm:g} for age {age})"

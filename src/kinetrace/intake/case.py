@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kinetrace.values import PainSide, Side
+
 __all__ = [
     "CASE_SCHEMA",
     "CASE_SCHEMAS",
@@ -77,7 +79,7 @@ class PainEntry(_Model):
     """One painful region of the pain map."""
 
     region: str
-    side: Literal["left", "right", "bilateral", "central", "none"] = "central"
+    side: PainSide = PainSide.CENTRAL
     intensity: int = Field(ge=0, le=10, description="0–10 numeric rating")
     duration_weeks: float = Field(ge=0, le=5200)
     aggravating: list[str] = Field(default_factory=list)
@@ -124,12 +126,14 @@ class FindingInput(_Model):
     category: str | None = None
     count: int | None = Field(None, ge=0, le=100)
     answer: Answer | None = None
-    side: Literal["left", "right", "both", "none"] | None = None
+    side: Side | None = None
     unit: str | None = None
     method: str | None = None
     source: str | None = Field(None, description="where it came from, e.g. photo:side.jpg")
     uncertainty: float | None = Field(None, ge=0, description="± in the given unit, e.g. from photo analysis")
     note: str | None = None
+    validated: bool | None = Field(None, description="photo/video metrics: False when the measurement method has "
+                                   "no validated error (reasoning should treat it as possible at most)")
 
     @field_validator("answer", mode="before")
     @classmethod

@@ -7,12 +7,10 @@ rule and id in `exceptions.yaml` with its reason; rules are never switched off.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
+from kinetrace.knowledge.base import KnowledgeBase
 from kinetrace.knowledge.schema import Condition, EdgeKind, NodeKind
-
-if TYPE_CHECKING:
-    from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.values import GradeLevel
 
 __all__ = ["RULES", "check_integrity"]
 
@@ -67,12 +65,37 @@ def _impairments(kb: KnowledgeBase) -> list[str]:
             if link.region not in kb.regions:
                 problems.append(f"impairments.yaml: entry {i.id!r}, field local_to.{n}.region: "
                                 f"unknown region {link.region!r}")
-        if i.kind != NodeKind.LOCAL and i.local_to and i.id != "hip_joint_pathology":
-            problems.append(f"impairments.yaml: entry {i.id!r}: only local sources take local_to")
+        if i.kind != NodeKind.LOCAL and i.local_to:
+            problems.append(f"impairments.yaml: entry {i.id!r}, field local_to: only local sources take local_to")
         for n, other in enumerate(i.excluded_by):
             if other not in kb.impairments or kb.impairments[other].kind != NodeKind.LOCAL:
                 problems.append(f"impairments.yaml: entry {i.id!r}, field excluded_by.{n}: {other!r} is not a "
                                 "local source id")
+        low, high = kb.model.prior_range.min, kb.model.prior_range.max
+        if not low <= i.prior <= high:
+            problems.append(f"impairments.yaml: entry {i.id!r}, field prior: {i.prior} lies outside the "
+                            f"plausible range {low}…{high} of model.yaml prior_range")
+    covered = {link.region for i in kb.impairments.values() for link in i.local_to}
+    for region in kb.regions:
+        if region not in covered:
+            problems.append(f"regions.yaml: entry {region!r}: no local source explains pain here (add local_to "
+                            "to an impairment in impairments.yaml)")
+    return problems
+
+
+def _regions(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for r in kb.regions.values():
+        for n in r.neighbours:
+            if n not in kb.regions:
+                problems.append(f"regions.yaml: entry {r.id!r}, field neighbours: unknown region {n!r}")
+            elif r.id not in kb.regions[n].neighbours:
+                problems.append(f"regions.yaml: entry {r.id!r}, field neighbours: {n!r} does not list {r.id!r} "
+                                "back (neighbours must be symmetric)")
+    orders = sorted(r.order for r in kb.regions.values())
+    if orders != list(range(len(orders))):
+        problems.append(f"regions.yaml: field order: got {orders}; expected each of 0…{len(orders) - 1} once, "
+                        "foot = 0")
     return problems
 
 
@@ -101,10 +124,25 @@ def _edges(kb: KnowledgeBase) -> list[str]:
         for c in e.seed_claims:
             if c not in kb.seed_claims:
                 problems.append(f"edges.yaml: entry {e.id!r}, field seed_claims: unknown claim {c!r}")
-        if e.grades.mech == "—" and e.grades.pain == "—" and e.kind != EdgeKind.VISCERAL:
+        if not e.grades.mech.applies and not e.grades.pain.applies and e.kind != EdgeKind.VISCERAL:
             problems.append(f"edges.yaml: entry {e.id!r}, field grades: both grades are '—'; "
                             "an edge needs at least one grade")
+        problems += _edge_profile(kb, e.id)
     return problems
+
+
+def _edge_profile(kb: KnowledgeBase, edge_id: str) -> list[str]:
+    """An edge resting on expert opinion alone for pain in a region is a seed claim, never literature."""
+    e = kb.edges[edge_id]
+    where = f"edges.yaml: entry {e.id!r}, field profile"
+    to_regions_only = set(e.effect) <= set(kb.regions)
+    expert_only = e.grades.pain.levels == (GradeLevel.EO,)
+    if to_regions_only and expert_only and e.profile != "seed":
+        return [f"{where}: got {e.profile!r}; a pain link graded {e.grades.pain} (expert opinion only) must be "
+                "profile: seed"]
+    if e.id.startswith("S") and (e.profile != "seed" or not e.grades.pain.is_contradicted):
+        return [f"{where}: seed-only chains (S..) must be profile: seed with a contradicted (✗) pain grade"]
+    return []
 
 
 def _tests(kb: KnowledgeBase) -> list[str]:
@@ -136,6 +174,28 @@ def _tests(kb: KnowledgeBase) -> list[str]:
             problems.append(f"{where}, field measurement_error.gate: {t.measurement_error.gate} is larger than half "
                             "the valid range (impossible range)")
     return problems
+
+
+def _design_default_gates(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for t in kb.tests.values():
+        err = t.measurement_error
+        if err is not None and err.kind == "design_default" and (
+                err.grade.weakest is not GradeLevel.EO or "design default" not in err.text.lower()):
+            problems.append(f"tests.yaml: entry {t.id!r}, field measurement_error: a design-default gate must be "
+                            "graded EO and say 'design default' in its text")
+    return problems
+
+
+def _questions_asked(kb: KnowledgeBase) -> list[str]:
+    used: set[str] = set()
+    for rf in kb.red_flags.values():
+        for cond in (rf.when, rf.escalate_when):
+            if cond is not None:
+                used |= {ident for kind, ident in _condition_ids(cond) if kind == "question"}
+        used |= set(rf.follow_up_questions)
+    return [f"questions.yaml: entry {q.id!r}: no red-flag rule asks it (use it in red_flags.yaml or remove it)"
+            for q in kb.questions.values() if q.id not in used]
 
 
 def _interventions(kb: KnowledgeBase) -> list[str]:
@@ -205,6 +265,14 @@ def _claims_and_seeds(kb: KnowledgeBase) -> list[str]:
         for e in c.edges:
             if e not in kb.edges:
                 problems.append(f"seed_claims.yaml: entry {c.id!r}, field edges: unknown edge {e!r}")
+            elif c.id not in kb.edges[e].seed_claims:
+                problems.append(f"seed_claims.yaml: entry {c.id!r}, field edges: edge {e!r} does not list the "
+                                "claim back in its seed_claims")
+    for edge in kb.edges.values():
+        for cid in edge.seed_claims:
+            if cid in kb.seed_claims and edge.id not in kb.seed_claims[cid].edges:
+                problems.append(f"edges.yaml: entry {edge.id!r}, field seed_claims: claim {cid!r} does not list "
+                                "the edge back in its edges")
     for s in kb.seeds.values():
         for field, table in (("chains", kb.edges), ("tests", kb.tests), ("remedies", kb.interventions),
                              ("claims", kb.seed_claims)):
@@ -222,13 +290,16 @@ def _activities_and_model(kb: KnowledgeBase) -> list[str]:
         if a.behaviour is not None and a.behaviour not in behaviours:
             problems.append(f"activities.yaml: entry {a.id!r}, field behaviour: unknown signature {a.behaviour!r}")
         for kw in a.keywords:
+            if kw != kw.lower().strip():
+                problems.append(f"activities.yaml: entry {a.id!r}, field keywords: {kw!r} must be lower case "
+                                "without surrounding spaces")
             if kw.lower() in seen and seen[kw.lower()] != a.id:
                 problems.append(f"activities.yaml: entry {a.id!r}, field keywords: {kw!r} is also a keyword of "
                                 f"{seen[kw.lower()]!r}")
             seen[kw.lower()] = a.id
-    for grade in ("A", "B", "C", "EO"):
+    for grade in GradeLevel:
         if grade not in kb.model.grade_weights:
-            problems.append(f"model.yaml: field grade_weights: grade {grade!r} has no weight")
+            problems.append(f"model.yaml: field grade_weights: grade {grade.value!r} has no weight")
     return problems
 
 
@@ -255,11 +326,14 @@ def _patient_texts(kb: KnowledgeBase) -> list[str]:
 
 RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "references_exist": _refs,
+    "regions_form_a_chain": _regions,
     "impairment_ids_resolve": _impairments,
     "edges_resolve": _edges,
     "tests_resolve_and_ranges": _tests,
+    "design_default_gates_say_so": _design_default_gates,
     "interventions_resolve": _interventions,
     "red_flags_resolve": _red_flags,
+    "every_question_is_asked": _questions_asked,
     "claims_and_seeds_resolve": _claims_and_seeds,
     "activities_and_model": _activities_and_model,
     "patient_texts_resolve": _patient_texts,
@@ -267,11 +341,25 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
 
 
 def check_integrity(kb: KnowledgeBase) -> list[str]:
-    """Run every cross-file rule and return all problems not excused in exceptions.yaml."""
-    excused = {(e.get("rule"), e.get("id")) for e in kb.exceptions}
+    """Run every cross-file rule and return all problems not excused in exceptions.yaml.
+
+    An exception naming an unknown rule, or excusing nothing (the data no longer breaks the rule), is itself a
+    problem, so the exceptions file cannot go stale.
+    """
     problems: list[str] = []
+    used: set[tuple[str, str]] = set()
     for name, rule in RULES.items():
         for problem in rule(kb):
-            if not any(r == name and i and f"'{i}'" in problem for r, i in excused):
+            excuse = next((e for e in kb.exceptions if e.rule == name and f"entry {e.id!r}" in problem), None)
+            if excuse is None:
                 problems.append(problem)
+            else:
+                used.add((excuse.rule, excuse.id))
+    for e in kb.exceptions:
+        if e.rule not in RULES:
+            problems.append(f"exceptions.yaml: entry {e.id!r}, field rule: got {e.rule!r}; expected one of "
+                            f"{sorted(RULES)}")
+        elif (e.rule, e.id) not in used:
+            problems.append(f"exceptions.yaml: entry {e.id!r}: rule {e.rule!r} no longer fires for it; remove the "
+                            "exception")
     return problems

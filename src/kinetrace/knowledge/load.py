@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,12 +18,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kinetrace.errors import KnowledgeError
+from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.knowledge.integrity import check_integrity
 from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
     Edge,
     HomeExercise,
     Impairment,
+    IntegrityException,
     Intervention,
     ModelParameters,
     Question,
@@ -59,42 +61,6 @@ OPTIONAL_KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "home_exercises.yaml": ("home_exercises", HomeExercise),
     "safety_netting.yaml": ("safety_netting", SafetyNet),
 }
-
-
-@dataclass(frozen=True, eq=False)
-class KnowledgeBase:
-    """The whole validated knowledge base; entries by id, in file order."""
-
-    version: str
-    references: Mapping[str, Reference]
-    regions: Mapping[str, Region]
-    impairments: Mapping[str, Impairment]
-    edges: Mapping[str, Edge]
-    tests: Mapping[str, ClinicalTest]
-    interventions: Mapping[str, Intervention]
-    red_flags: Mapping[str, RedFlagRule]
-    questions: Mapping[str, Question]
-    seed_claims: Mapping[str, SeedClaim]
-    seeds: Mapping[str, SeedArticle]
-    activities: Mapping[str, Activity]
-    model: ModelParameters
-    exceptions: tuple[dict[str, str], ...] = ()
-    home_exercises: Mapping[str, HomeExercise] = field(default_factory=dict)
-    safety_netting: Mapping[str, SafetyNet] = field(default_factory=dict)
-
-    def red_flag_conditions(self) -> set[str]:
-        """Return the public red-flag condition ids used by the rules."""
-        return {rule.condition_id for rule in self.red_flags.values()}
-
-    def name_of(self, node_id: str) -> str:
-        """Return a readable name for any id (impairment, region, test, condition)."""
-        for table in (self.impairments, self.regions, self.tests, self.interventions):
-            if node_id in table:
-                return str(table[node_id].name)
-        for rule in self.red_flags.values():
-            if rule.condition_id == node_id:
-                return rule.suspected
-        return node_id.replace("_", " ")
 
 
 def _default_dir() -> Path:
@@ -186,19 +152,34 @@ def _load_default() -> KnowledgeBase:
     return _load(_default_dir(), None)
 
 
-def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> KnowledgeBase:
-    from kinetrace.knowledge.integrity import check_integrity
+def _load_exceptions(path: Path, problems: list[str]) -> tuple[IntegrityException, ...]:
+    if not path.exists():
+        return ()
+    raw = _read_yaml(path, problems) or []
+    if not isinstance(raw, list):
+        problems.append(f"{path.name}: expected a list of exceptions, got {type(raw).__name__}")
+        return ()
+    out: list[IntegrityException] = []
+    for index, item in enumerate(raw):
+        entry_id = str(item.get("id", f"#{index}")) if isinstance(item, dict) else f"#{index}"
+        try:
+            out.append(IntegrityException.model_validate(item))
+        except ValidationError as exc:
+            problems.extend(_format_error(path.name, entry_id, e) for e in exc.errors())
+    return tuple(out)
 
+
+def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> KnowledgeBase:
     problems: list[str] = []
     tables = {attr: _load_entries(folder / name, model, problems) for name, (attr, model) in KB_FILES.items()}
     tables.update({attr: _load_entries(folder / name, model, problems)
                    for name, (attr, model) in OPTIONAL_KB_FILES.items() if (folder / name).exists()})
     model = _load_model(folder / "model.yaml", problems)
-    exceptions_raw = _read_yaml(folder / "exceptions.yaml", []) if (folder / "exceptions.yaml").exists() else []
+    exceptions = _load_exceptions(folder / "exceptions.yaml", problems)
     if model is None:
         raise KnowledgeError(problems or ["model.yaml: missing"])
     kb = KnowledgeBase(version=_version(folder), model=model,
-                       exceptions=tuple(exceptions_raw or ()), **tables)  # type: ignore[arg-type]
+                       exceptions=exceptions, **tables)  # type: ignore[arg-type]
     problems.extend((check or check_integrity)(kb))
     if problems:
         raise KnowledgeError(problems)

@@ -6,11 +6,12 @@ Cross-file rules (ids resolve, references exist) live in `integrity.py`.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kinetrace.values import GRADE_PATTERN, ActionLevel, Grade, GradeLevel, ReadingState
 
 __all__ = [
     "GRADE_PATTERN",
@@ -22,6 +23,7 @@ __all__ = [
     "EdgeKind",
     "Grades",
     "Impairment",
+    "IntegrityException",
     "InformRule",
     "Intervention",
     "Dosage",
@@ -31,6 +33,7 @@ __all__ = [
     "ModelParameters",
     "QuantitativeFacts",
     "NodeKind",
+    "PlanSizes",
     "Question",
     "RedFlagRule",
     "Reference",
@@ -43,13 +46,6 @@ __all__ = [
     "grade_parts",
 ]
 
-# A grade as written in clinical.md §0.1: A, B, C, EO, optionally split ("A/B", "B/C"), optionally contradicted
-# ("EO ✗"), a bare "✗", or "—" where the grade does not apply.
-GRADE_PATTERN = r"^((A|B|C|EO)(/(A|B|C|EO))?( ✗)?|✗|—)$"
-Grade = Annotated[str, Field(pattern=GRADE_PATTERN)]
-_GRADE_ORDER = {"A": 4, "B": 3, "C": 2, "EO": 1}
-
-
 def grade_parts(grade: str) -> tuple[str | None, bool]:
     """Return (lowest named grade or None, is_contradicted) for a grade string.
 
@@ -58,11 +54,9 @@ def grade_parts(grade: str) -> tuple[str | None, bool]:
     >>> grade_parts("EO ✗")
     ('EO', True)
     """
-    contradicted = "✗" in grade
-    names = [g for g in re.split(r"[/ ]", grade.replace("✗", "")) if g and g != "—"]
-    if not names:
-        return None, contradicted
-    return min(names, key=lambda g: _GRADE_ORDER[g]), contradicted
+    parsed = Grade(grade)
+    weakest = parsed.weakest
+    return (weakest.value if weakest is not None else None), parsed.is_contradicted
 
 
 class _Entry(BaseModel):
@@ -70,6 +64,14 @@ class _Entry(BaseModel):
 
 
 Profile = Literal["literature", "seed", "design_default"]
+
+
+class IntegrityException(_Entry):
+    """A deliberate exception to one cross-file rule for one entry, with its reason (exceptions.yaml)."""
+
+    rule: str = Field(description="the rule's name in knowledge/integrity.py RULES")
+    id: str = Field(description="the entry the rule does not apply to")
+    reason: str = Field(min_length=10, description="why, in words a reviewer can check")
 
 
 class Reference(_Entry):
@@ -125,7 +127,7 @@ class Impairment(_Entry):
     prior: float = Field(gt=0.0, lt=1.0, description="prior probability in a person seeking care (EO default)")
     prior_source: str = Field(description="where the prior comes from; 'EO default' if a design choice")
     local_to: list[LocalLink] = Field(default_factory=list, description="regions this local source explains")
-    pain_link_grade: Grade = "—"
+    pain_link_grade: Grade = Grade("—")
     refs: list[str]
     grade: Grade
     profile: Profile = "literature"
@@ -357,17 +359,6 @@ class Intervention(_Entry):
     contraindicated_by: list[str] = Field(default_factory=list, description="red-flag condition ids")
 
 
-class ActionLevel(StrEnum):
-    """Triage outcome, highest first (§E, §E.4). The value is the public id."""
-
-    EMERGENCY_REFERRAL = "emergency_referral"
-    URGENT_REFERRAL = "urgent_referral"
-    ROUTINE_REFERRAL = "routine_referral"
-    REQUEST_RED_FLAG_SCREEN = "request_red_flag_screen"
-    PROCEED_WITH_SAFETY_NETTING = "proceed_with_safety_netting"
-    PROCEED_CONSERVATIVE_PLAN = "proceed_conservative_plan"
-
-
 class Condition(_Entry):
     """A small boolean expression over answers, age, sex, pain regions and findings.
 
@@ -488,7 +479,7 @@ class Activity(_Entry):
 class ModelParameters(_Entry):
     """Reasoning parameters (§F.10, §H.1); all EO design defaults unless a source is given."""
 
-    grade_weights: dict[str, float]
+    grade_weights: dict[GradeLevel, float]
     link_scale: float = Field(gt=0, le=1, description="noisy-OR strength of a grade-A link")
     state_link_scale: float = Field(gt=0, le=1)
     region_leak: float = Field(gt=0, lt=1)
@@ -496,7 +487,7 @@ class ModelParameters(_Entry):
     behaviour_link: float = Field(gt=0, le=1)
     seed_profile_weight: float = Field(gt=0, le=1)
     default_likelihoods: dict[Literal["primary", "supporting"], dict[
-        Literal["abnormal", "possible", "normal"], tuple[Annotated[float, Field(ge=0, le=1)],
+        ReadingState, tuple[Annotated[float, Field(ge=0, le=1)],
                                                          Annotated[float, Field(ge=0, le=1)]]]] = Field(
         description="role → reading → [P(reading | impairment present), P(reading | absent)]")
     status_likelihood_ratio: dict[str, float]
@@ -506,22 +497,42 @@ class ModelParameters(_Entry):
     behaviours: dict[str, str] = Field(description="behaviour signature id → meaning")
     local_behaviours: dict[str, list[str]] = Field(
         default_factory=dict, description="local source id → behaviour signatures it commonly produces")
-    local_behaviour_link: float = Field(0.3, gt=0, le=1)
+    local_behaviour_link: float = Field(gt=0, le=1)
     radiation: dict[str, list[str]] = Field(
         default_factory=dict, description="pain radiation id → local sources it is evidence for")
-    radiation_link: float = Field(0.6, gt=0, le=1)
-    radiation_leak: float = Field(0.05, gt=0, lt=1)
+    radiation_link: float = Field(gt=0, le=1)
+    radiation_leak: float = Field(gt=0, lt=1)
     quantitative: QuantitativeFacts
+    plan_sizes: PlanSizes
+    prior_range: ValidRange = Field(description="plausible prior of any impairment in a person seeking care")
     refs: list[str]
 
     @model_validator(mode="after")
     def _likelihood_columns_sum_to_one(self) -> ModelParameters:
         for role, table in self.default_likelihoods.items():
+            if ReadingState.INDETERMINATE in table:
+                raise ValueError(f"default_likelihoods.{role}: an indeterminate reading carries no likelihood")
             for column in (0, 1):
                 total = sum(pair[column] for pair in table.values())
                 if abs(total - 1.0) > 1e-9:
                     raise ValueError(f"default_likelihoods.{role}: column {column} sums to {total}, expected 1")
         return self
+
+
+class PlanSizes(_Entry):
+    """How long the targeted part of a plan is (§D): a design choice, kept in data with its source and grade."""
+
+    max_targeted_items: int = Field(ge=1, le=10, description="ranked items that get specific interventions")
+    per_target: dict[str, int] = Field(description="profile (evidence, seed) → interventions per item")
+    grade: Grade
+    source: str = Field(description="where the sizes come from; 'EO design default' if a design choice")
+
+    @field_validator("per_target")
+    @classmethod
+    def _both_profiles(cls, sizes: dict[str, int]) -> dict[str, int]:
+        if set(sizes) != {"evidence", "seed"} or min(sizes.values()) < 1:
+            raise ValueError(f"per_target {sizes}: expected a size of at least 1 for exactly evidence and seed")
+        return sizes
 
 
 class QuantitativeFacts(_Entry):
@@ -533,6 +544,9 @@ class QuantitativeFacts(_Entry):
     head_lever_m: float
     hjc_fraction_of_iasis: float = Field(gt=0, lt=1)
     iasis_mm_default: list[float]
+    hansraj_grade: Grade = Field(description="evidence grade of Hansraj's modelled loads, shown in the note")
+    lld_note_refs: list[str] = Field(description="references cited by the leg-length → pelvic tilt note")
+    head_note_refs: list[str] = Field(description="references cited by the head-flexion load note")
     refs: list[str]
 
 

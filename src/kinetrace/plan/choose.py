@@ -14,8 +14,6 @@ from kinetrace.result import ImpairmentStatus, PlanItem, RankedItem, Triage
 __all__ = ["choose_plan"]
 
 _TARGETED_STATES = ("present", "probable", "possible")
-_MAX_ITEMS_TARGETED = 4
-_PER_TARGET = {"evidence": 2, "seed": 3}
 
 
 def _dose(iv: Intervention) -> tuple[str | None, str]:
@@ -35,7 +33,7 @@ def _item(iv: Intervention, because: str, *, targets: Sequence[str] | None = Non
 def _allowed(iv: Intervention, blocked: set[str], profile: str) -> bool:
     if not iv.recommended or set(iv.contraindicated_by) & blocked:
         return False
-    if "✗" in iv.grade:
+    if iv.grade.is_contradicted:
         return False
     return profile == "seed" or iv.profile != "seed"
 
@@ -50,12 +48,12 @@ def _targeted(kb: KnowledgeBase, ranking: Sequence[RankedItem], statuses: dict[s
     chosen: list[PlanItem] = []
     used: set[str] = set()
     items = [i for i in ranking if i.kind in ("local", "remote", "modifier") and i.state in _TARGETED_STATES]
-    for item in items[:_MAX_ITEMS_TARGETED]:
+    for item in items[:kb.model.plan_sizes.max_targeted_items]:
         status = statuses.get(item.id)
         evidence = ", ".join(status.evidence) if status and status.evidence else "the pain map"
         candidates = [iv for iv in kb.interventions.values()
                       if item.id in iv.targets and iv.layer == "specific" and _allowed(iv, blocked, profile)]
-        for iv in _order(candidates, profile)[:_PER_TARGET[profile]]:
+        for iv in _order(candidates, profile)[:kb.model.plan_sizes.per_target[profile]]:
             if iv.id in used:
                 continue
             used.add(iv.id)
@@ -75,7 +73,7 @@ def _general(kb: KnowledgeBase, painful: frozenset[str], blocked: set[str], *, a
             continue
         if iv.regions and not set(iv.regions) & painful:
             continue
-        if iv.targets and not any(statuses.get(t) and statuses[t].state in ("present", "probable")
+        if iv.targets and not any(statuses.get(t) and statuses[t].state.is_likely
                                   for t in iv.targets):
             continue
         if activity_only and iv.kind not in ("activity", "education"):

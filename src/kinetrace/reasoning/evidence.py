@@ -49,9 +49,9 @@ def _behaviour_parents(kb: KnowledgeBase, model: ChainModel, region: str, behavi
     m = kb.model
     parents: dict[str, float] = {}
     for link in model.region_links(region):
-        if link.source != "local" and behaviour in kb.edges[link.source].behaviour:
+        if link.edge_id is not None and behaviour in kb.edges[link.edge_id].behaviour:
             parents[link.cause] = m.behaviour_link
-        if link.source == "local" and behaviour in m.local_behaviours.get(link.cause, []):
+        if link.is_local and behaviour in m.local_behaviours.get(link.cause, []):
             parents[link.cause] = m.local_behaviour_link
     return tuple(parents.items())
 

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
 from kinetrace.result import Claim, NextTest, NotTested, RankedItem
+from kinetrace.values import GradeLevel
 
-__all__ = ["contested_claims", "next_test", "not_tested", "remote_summary"]
+__all__ = ["contested_claims", "next_test", "not_tested", "remote_stands_out", "remote_summary", "standing_remote"]
 
 
 def _columns(kb: KnowledgeBase, rule: InformRule) -> dict[str, tuple[float, float]]:
@@ -109,6 +110,23 @@ def next_test(kb: KnowledgeBase, measured: frozenset[str], ranking: Sequence[Ran
                     reason=f"its result is expected to tell most about {names} ({gain:.2f} bits)")
 
 
+def standing_remote(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool
+                    ) -> list[RankedItem]:
+    """Return the remote contributors that stand out (none while the chain is suppressed)."""
+    if chain_suppressed:
+        return []
+    # a remote item that may rank first and is probable enough, or one present beyond measurement error whose
+    # chain fits the pain behaviour (named even when the local-before-remote rule keeps it below a local source)
+    return [i for i in ranking if i.kind == "remote" and (
+        (i.may_rank_first and (i.probability or 0.0) >= kb.model.remote_stands_out_probability)
+        or (i.state == "present" and bool(i.behaviour_matches)))]
+
+
+def remote_stands_out(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool) -> bool:
+    """Return whether any remote contributor stands out: the typed twin of `remote_summary`."""
+    return bool(standing_remote(kb, ranking, chain_suppressed=chain_suppressed))
+
+
 def remote_summary(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool) -> str:
     """Return the plain statement about remote contributors (often: none stands out, which is a valid answer).
 
@@ -118,9 +136,7 @@ def remote_summary(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_su
     """
     if chain_suppressed:
         return "Chain reasoning is suppressed until the red flag is assessed medically."
-    standing = [i for i in ranking if i.kind == "remote" and (
-        (i.may_rank_first and (i.probability or 0.0) >= kb.model.remote_stands_out_probability)
-        or (i.state == "present" and i.behaviour_matches))]
+    standing = standing_remote(kb, ranking, chain_suppressed=chain_suppressed)
     if not standing:
         return ("No remote contributor stands out: nothing elsewhere in the chain is present beyond measurement "
                 "error with a chain and a pain behaviour that fit. The painful region's own sources explain the "
@@ -144,7 +160,7 @@ def contested_claims(kb: KnowledgeBase, contradicted_edges: Sequence[str], painf
     claims: list[Claim] = []
     covered: set[str] = set()
     for claim in kb.seed_claims.values():
-        weak = "✗" in claim.grade or claim.grade.startswith("EO")
+        weak = claim.grade.is_contradicted or claim.grade.levels[:1] == (GradeLevel.EO,)
         if not claim.generate or not weak or not set(claim.edges) & relevant:
             continue
         covered.update(claim.edges)

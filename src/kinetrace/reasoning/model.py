@@ -15,7 +15,8 @@ from typing import Literal
 
 from kinetrace.errors import InputError, KnowledgeError
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.knowledge.schema import Edge, EdgeKind, NodeKind, grade_parts
+from kinetrace.knowledge.schema import Edge, EdgeKind, NodeKind
+from kinetrace.values import GradeLevel
 
 __all__ = ["PROFILE_LABELS", "ChainModel", "Link", "Profile", "build_model", "link_grade"]
 
@@ -36,9 +37,14 @@ class Link:
     cause: str
     effect: str
     weight: float
-    source: str  # edge id, or "local" for a local source explaining its own region
+    edge_id: str | None  # the edge it comes from; None for a local source explaining its own region
     grade: str
     to_region: bool
+
+    @property
+    def is_local(self) -> bool:
+        """Return whether this link is a local source explaining pain in its own region (no edge)."""
+        return self.edge_id is None
 
 
 @dataclass(frozen=True)
@@ -64,20 +70,16 @@ class ChainModel:
         return tuple(link for link in self.links if link.to_region and link.effect == region)
 
 
-def link_grade(edge: Edge, *, to_region: bool) -> tuple[str | None, bool]:
+def link_grade(edge: Edge, *, to_region: bool) -> tuple[GradeLevel | None, bool]:
     """Return (the grade that governs the link, is it contradicted).
 
     A link into a painful region is governed by the lower of its mechanism and pain grades; a link into a
     postural or movement state by its mechanism grade. "—" grades are skipped.
     """
     parts = [edge.grades.mech, edge.grades.pain] if to_region else [edge.grades.mech]
-    named = [grade_parts(g) for g in parts if g != "—"]
-    if not named:
-        named = [grade_parts(edge.grades.pain)]
-    contradicted = any(c for _, c in named) or any(grade_parts(g)[1] for g in (edge.grades.mech, edge.grades.pain))
-    order = {"A": 4, "B": 3, "C": 2, "EO": 1}
-    grades = [g for g, _ in named if g is not None]
-    return (min(grades, key=lambda g: order[g]) if grades else None), contradicted
+    named = [g for g in parts if g.applies] or [edge.grades.pain]
+    contradicted = edge.grades.mech.is_contradicted or edge.grades.pain.is_contradicted
+    return GradeLevel.weakest(g.weakest for g in named if g.weakest is not None), contradicted
 
 
 def _edge_links(kb: KnowledgeBase, edge: Edge, profile: Profile) -> tuple[list[Link], bool]:
@@ -105,9 +107,8 @@ def _local_links(kb: KnowledgeBase) -> list[Link]:
     links = []
     for node in kb.impairments.values():
         for local in node.local_to:
-            grade, _ = grade_parts(local.grade)
-            weight = m.link_scale * m.grade_weights[grade or "EO"]
-            links.append(Link(node.id, local.region, weight, "local", local.grade, True))
+            weight = m.link_scale * m.grade_weights[local.grade.weakest or GradeLevel.EO]
+            links.append(Link(node.id, local.region, weight, None, local.grade, True))
     return links
 
 

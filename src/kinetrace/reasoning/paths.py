@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.knowledge.schema import grade_parts
 from kinetrace.reasoning.model import ChainModel, Link
 from kinetrace.result import LinkExplanation, Path
+from kinetrace.values import GradeLevel, weakest_level
 
 __all__ = ["find_paths", "lowest_grade"]
 
-_ORDER = {"A": 4, "B": 3, "C": 2, "EO": 1}
 
-
-def lowest_grade(grades: list[str]) -> str:
+def lowest_grade(grades: Sequence[str]) -> str:
     """Return the lowest named grade among grade strings ('—' and ✗ marks ignored); 'EO' if none."""
-    named = [g for g in (grade_parts(x)[0] for x in grades) if g is not None]
-    return min(named, key=lambda g: _ORDER[g]) if named else "EO"
+    return (weakest_level(grades) or GradeLevel.EO).value
 
 
 def _explain_link(kb: KnowledgeBase, link: Link) -> LinkExplanation:
-    if link.source == "local":
+    if link.edge_id is None:
         node = kb.impairments[link.cause]
         refs = next((lt.refs for lt in node.local_to if lt.region == link.effect), node.refs)
         grade = next((lt.grade for lt in node.local_to if lt.region == link.effect), node.grade)
@@ -27,7 +26,7 @@ def _explain_link(kb: KnowledgeBase, link: Link) -> LinkExplanation:
                                mechanism=f"{node.name} is a local source of pain in this region.",
                                mech_grade=grade, pain_grade=grade, grade=lowest_grade([grade]), refs=list(refs),
                                profile=node.profile)
-    edge = kb.edges[link.source]
+    edge = kb.edges[link.edge_id]
     pair = [edge.grades.mech, edge.grades.pain] if link.to_region else [edge.grades.mech]
     return LinkExplanation(edge_id=edge.id, cause=link.cause, effect=link.effect, mechanism=edge.mechanism,
                            mech_grade=edge.grades.mech, pain_grade=edge.grades.pain, grade=lowest_grade(pair),

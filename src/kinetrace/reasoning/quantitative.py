@@ -14,11 +14,17 @@ import numpy as np
 from kinetrace.knowledge.schema import QuantitativeFacts
 from kinetrace.result import QuantitativeNote
 
+# standard gravity (physics, not a clinical number): turns the head weight in newtons into kilograms
+_STANDARD_GRAVITY_M_S2 = 9.80665
+
 __all__ = ["cervical_load_kg", "obliquity_from_lld_deg", "quantitative_notes", "static_head_moment_nm"]
 
 
 def obliquity_from_lld_deg(lld_mm: float, *, iasis_mm: float, facts: QuantitativeFacts) -> float:
-    """Pelvic obliquity in degrees predicted from a leg-length difference: asin(ΔL / (0.72 · inter-ASIS)).
+    """Pelvic obliquity in degrees predicted from a leg-length difference: asin(ΔL / (f · inter-ASIS)).
+
+    `f` is `hjc_fraction_of_iasis` from model.yaml (the hip joint centres' spacing as a share of the inter-ASIS
+    distance, clinical.md §F.4).
 
     >>> from kinetrace.knowledge import load_knowledge
     >>> round(obliquity_from_lld_deg(10, iasis_mm=250, facts=load_knowledge().model.quantitative), 1)
@@ -51,23 +57,25 @@ def _lld_note(lld_mm: float, measured_deg: float | None, facts: QuantitativeFact
                  "tilt is expected, while a large mismatch suggests compensation, functional asymmetry or "
                  "measurement error.")
     return QuantitativeNote(id="lld_to_obliquity", title="Leg-length difference and pelvic tilt (modelled)",
-                            text=text, values=values, refs=["R116", "R117", "R44", "R45", "R50"])
+                            text=text, values=values, refs=list(facts.lld_note_refs))
 
 
 def _head_note(facts: QuantitativeFacts) -> QuantitativeNote:
     values: dict[str, float] = {}
-    for angle in (0, 15, 30, 45, 60):
+    angles = [int(a) for a in facts.hansraj_flexion_deg]
+    for angle in angles:
         load = cervical_load_kg(angle, facts=facts)
         values[f"hansraj_kg_at_{angle}deg"] = round(load or 0.0, 1)
         values[f"static_moment_nm_at_{angle}deg"] = round(static_head_moment_nm(angle, facts=facts), 1)
-    text = ("Modelled neck load rises as the head bends forward: about "
-            f"{values['hansraj_kg_at_0deg']:g} kg upright, {values['hansraj_kg_at_15deg']:g} kg at 15°, "
-            f"{values['hansraj_kg_at_30deg']:g} kg at 30° and {values['hansraj_kg_at_60deg']:g} kg at 60° "
-            "(Hansraj's finite-element model, illustrative only, grade C). The plain static moment of a 6 kg head "
-            f"on a 16 cm lever is {values['static_moment_nm_at_30deg']:g} N·m at 30° (derived physics; the two "
-            "are different quantities and are not mixed).")
+    loads = ", ".join(f"{values[f'hansraj_kg_at_{a}deg']:g} kg at {a}°" for a in angles)
+    middle = angles[len(angles) // 2]
+    head_kg = facts.head_weight_n / _STANDARD_GRAVITY_M_S2
+    text = (f"Modelled neck load rises as the head bends forward: {loads} (Hansraj's finite-element model, "
+            f"illustrative only, grade {facts.hansraj_grade}). The plain static moment of a {head_kg:.0f} kg head "
+            f"on a {facts.head_lever_m * 100:g} cm lever is {values[f'static_moment_nm_at_{middle}deg']:g} N·m at "
+            f"{middle}° (derived physics; the two are different quantities and are not mixed).")
     return QuantitativeNote(id="head_flexion_load", title="Head position and modelled neck load", text=text,
-                            values=values, refs=["R37", "R38"])
+                            values=values, refs=list(facts.head_note_refs))
 
 
 def quantitative_notes(*, lld_mm: float | None, measured_obliquity_deg: float | None, forward_head: bool,

@@ -18,7 +18,7 @@ from typing import Literal
 
 from kinetrace.findings.normalise import NormalisedFindings
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.knowledge.schema import ActionLevel, NodeKind
+from kinetrace.knowledge.schema import NodeKind
 from kinetrace.reasoning.evidence import CaseEvidence
 from kinetrace.reasoning.model import ChainModel, is_rankable
 from kinetrace.reasoning.paths import find_paths
@@ -30,7 +30,6 @@ _STATE_WORDS = {"present": "present beyond measurement error", "probable": "prob
                 "indeterminate": "within measurement error", "absent": "not found", "not_tested": "not tested"}
 
 
-_REFERRALS = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL, ActionLevel.ROUTINE_REFERRAL}
 
 
 def flag_items(flags: Sequence[Flag]) -> list[RankedItem]:
@@ -40,7 +39,7 @@ def flag_items(flags: Sequence[Flag]) -> list[RankedItem]:
     """
     items: dict[str, RankedItem] = {}
     for f in flags:
-        if f.condition_id in items or f.action not in _REFERRALS:
+        if f.condition_id in items or not f.action.is_referral:
             continue
         items[f.condition_id] = RankedItem(
             id=f.condition_id, name=f.suspected, kind="red_flag", probability=None, state="present",
@@ -81,7 +80,7 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
     is_local = node.kind == NodeKind.LOCAL and bool(local_regions)
     if node.kind == NodeKind.MODIFIER:
         state = findings.statuses[node_id].state
-        if state not in ("present", "probable"):
+        if not state.is_likely:
             return None
         return RankedItem(id=node_id, name=node.name, kind="modifier", probability=round(post[node_id], 6),
                           prior=node.prior, state=state, may_rank_first=False,

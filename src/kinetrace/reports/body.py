@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from kinetrace.knowledge.schema import grade_parts
+from kinetrace.values import Grade, GradeLevel
 
 __all__ = ["REGION_ANCHORS", "ChainArrow", "PainMark", "body_svg"]
 
@@ -37,10 +37,10 @@ _BACK_VIEW = {"cervical_upper", "cervical_lower", "thoracic", "lumbar", "pelvis"
 _SPINE_SIDE_DX = 14  # one-sided spinal pain is drawn this far beside the midline
 _FRONT_X, _BACK_X = 100.0, 330.0  # midlines of the two views
 _GRADE_STYLE = {  # (stroke colour, dash pattern)
-    "A": ("#1b5e8a", ""),
-    "B": ("#2f7fb5", ""),
-    "C": ("#d08a1f", "5 3"),
-    "EO": ("#8a8f98", "2 3"),
+    GradeLevel.A: ("#1b5e8a", ""),
+    GradeLevel.B: ("#2f7fb5", ""),
+    GradeLevel.C: ("#d08a1f", "5 3"),
+    GradeLevel.EO: ("#8a8f98", "2 3"),
 }
 
 _ARM = "M56 92 Q46 94 44 108 L36 178 L30 226 Q29 238 36 238 Q42 238 43 228 L50 180 L60 128 Z"
@@ -120,10 +120,10 @@ def _pain_marks(marks: Sequence[PainMark]) -> str:
 
 
 def _style(grade: str) -> tuple[str, str]:
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    if contradicted or lowest is None:
-        return _GRADE_STYLE["EO"]
-    return _GRADE_STYLE[lowest]
+    parsed = Grade(grade) if grade else None
+    if parsed is None or parsed.is_contradicted or parsed.weakest is None:
+        return _GRADE_STYLE[GradeLevel.EO]
+    return _GRADE_STYLE[parsed.weakest]
 
 
 def _arrow(arrow: ChainArrow, number: int) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from kinetrace.intake.case import Case
-from kinetrace.knowledge.schema import ActionLevel, grade_parts
+from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.reports.body import ChainArrow, PainMark, body_svg
 from kinetrace.reports.home import home_programme, schedule
 from kinetrace.reports.model import (
@@ -29,6 +29,7 @@ from kinetrace.reports.people import identity_view, plain_region
 from kinetrace.reports.wording import humanise_model
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
+from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel
 
 __all__ = ["build_report", "format_reading", "grade_words", "unit_suffix"]
 
@@ -45,10 +46,10 @@ _HEADLINES: dict[str, tuple[str, Tone]] = {
 }
 _WATCH_HEADLINE = "Go ahead with care: some answers need watching"
 _GRADE_WORDS = {
-    "A": "strong evidence",
-    "B": "moderate evidence",
-    "C": "limited evidence",
-    "EO": "expert opinion only",
+    GradeLevel.A: "strong evidence",
+    GradeLevel.B: "moderate evidence",
+    GradeLevel.C: "limited evidence",
+    GradeLevel.EO: "expert opinion only",
 }
 _STATE_LABELS = {
     "present": ("present, beyond measurement error", "warn"),
@@ -79,11 +80,11 @@ _NOT_TESTED_SHOWN = 8  # untested tests listed in full; the rest are counted ("a
 _STANDS_OUT = {"present", "probable"}  # remote contributors drawn as arrows: those the findings single out
 _STATE_ORDER = ["present", "probable", "possible", "indeterminate", "absent", "not_tested"]
 EVIDENCE_KEY = [
-    ("A", "strong: consistent reviews or guidelines"),
-    ("B", "moderate: at least one good trial or consistent human data"),
-    ("C", "limited: associations, small or conflicting studies"),
-    ("EO", "expert opinion or teaching model, not tested"),
-    ("✗", "the best evidence points against the claim"),
+    (GradeLevel.A.value, "strong: consistent reviews or guidelines"),
+    (GradeLevel.B.value, "moderate: at least one good trial or consistent human data"),
+    (GradeLevel.C.value, "limited: associations, small or conflicting studies"),
+    (GradeLevel.EO.value, "expert opinion or teaching model, not tested"),
+    (CONTRADICTED_MARK, "the best evidence points against the claim"),
 ]
 
 
@@ -100,10 +101,11 @@ class _Knowledge(Protocol):
 
 def grade_words(grade: str) -> str:
     """Plain words for an evidence grade, using the lower part of a split grade ("A/B" → moderate)."""
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    if contradicted:
+    parsed = Grade(grade) if grade else None
+    if parsed is not None and parsed.is_contradicted:
         return "evidence against it"
-    return _GRADE_WORDS.get(lowest or "", "no grade")
+    lowest = parsed.weakest if parsed is not None else None
+    return _GRADE_WORDS[lowest] if lowest is not None else "no grade"
 
 
 def unit_suffix(unit: str) -> str:
@@ -411,8 +413,10 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
 
 
 def _grade_rank(grade: str) -> int:
-    lowest, contradicted = grade_parts(grade) if grade else (None, False)
-    return -1 if contradicted else {"A": 4, "B": 3, "C": 2, "EO": 1}.get(lowest or "", 0)
+    parsed = Grade(grade) if grade else None
+    if parsed is None or parsed.weakest is None:
+        return -1 if parsed is not None and parsed.is_contradicted else 0
+    return -1 if parsed.is_contradicted else parsed.weakest.rank
 
 
 def _finding(f: FindingResult, names: _Names) -> FindingView:

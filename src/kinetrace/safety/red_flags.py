@@ -27,14 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = ["action_rank", "required_questions", "screen_red_flags"]
 
-_ORDER = list(ActionLevel)
-_STOP = {ActionLevel.EMERGENCY_REFERRAL, ActionLevel.URGENT_REFERRAL}
-_REFERRAL = {*_STOP, ActionLevel.ROUTINE_REFERRAL}
 
 
 def action_rank(action: ActionLevel) -> int:
     """Return 0 for the most serious action (emergency referral), rising to the plain conservative plan."""
-    return _ORDER.index(action)
+    return action.severity
 
 
 def required_questions(case: Case, kb: KnowledgeBase) -> list[Question]:
@@ -73,9 +70,9 @@ def screen_red_flags(case: Case, kb: KnowledgeBase) -> Triage:
         missing_questions=_listed(missing),
         follow_up_questions=_listed(follow_ups),
         summary=_summary(action, flags, missing=missing, unknown=unknown, follow_ups=follow_ups),
-        plan_suppressed=action in _STOP or bool(missing),
-        chain_suppressed=action in _REFERRAL,
-        pending_medical_review=action == ActionLevel.ROUTINE_REFERRAL,
+        plan_suppressed=action.stops_plan or bool(missing),
+        chain_suppressed=action.is_referral,
+        pending_medical_review=action.is_pending_medical_review,
     )
 
 
@@ -158,9 +155,9 @@ def _summary(
 ) -> str:
     top = [f for f in flags if f.action == action]
     text = _SUMMARIES[action](top, missing, unknown)
-    if missing and action != ActionLevel.REQUEST_RED_FLAG_SCREEN:
+    if missing and not action.requests_screen:
         text += f" Required screening questions still unanswered: {_ids(missing)}."
-    if follow_ups and action not in _STOP:
+    if follow_ups and not action.stops_plan:
         n = len(follow_ups)
         text += f" Ask the {n} follow-up questions listed." if n > 1 else " Ask the follow-up question listed."
     return text

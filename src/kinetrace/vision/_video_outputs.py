@@ -12,17 +12,79 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import yaml
 
-from kinetrace.metrics.movement import metric_table
-from kinetrace.metrics.movement_spec import MovementTestSpec
+from kinetrace.metrics.movement import MovementMetric, MovementResult, metric_table
+from kinetrace.metrics.movement_spec import MovementTestSpec, View
 from kinetrace.vision.plots import KeyFrame, contact_sheet, plot_series
 
-if TYPE_CHECKING:
-    from kinetrace.vision.video import MovementAnalysis, VideoInfo
+
+class VideoInfo(Protocol):
+    """What the writer reads about the clip (`vision.video.VideoInfo` has it; named here so video imports us,
+    never the other way round)."""
+
+    @property
+    def path(self) -> Path:
+        """The clip's path."""
+
+    @property
+    def fps(self) -> float:
+        """Frames per second."""
+
+    @property
+    def duration_s(self) -> float:
+        """Clip length in seconds."""
+
+
+class MovementAnalysis(Protocol):
+    """What the writer reads from `vision.video.MovementAnalysis`."""
+
+    @property
+    def test(self) -> str:
+        """The movement test id."""
+
+    @property
+    def view(self) -> View:
+        """The camera view."""
+
+    @property
+    def side(self) -> str:
+        """The tested side."""
+
+    @property
+    def model(self) -> str:
+        """The pose model's name."""
+
+    @property
+    def frames(self) -> int:
+        """Frames read."""
+
+    @property
+    def frames_with_person(self) -> int:
+        """Frames with a person found."""
+
+    @property
+    def swaps_corrected(self) -> int:
+        """Left/right label swaps corrected."""
+
+    @property
+    def metrics(self) -> tuple[MovementMetric, ...]:
+        """The metrics measured."""
+
+    @property
+    def findings(self) -> dict[str, dict[str, Any]]:
+        """Findings in case format."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Warnings for the report."""
+
+    @property
+    def result(self) -> MovementResult:
+        """Trajectories, kinematics, events and swaps."""
 
 __all__ = ["frame_table", "write_outputs"]
 

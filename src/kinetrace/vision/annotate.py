@@ -10,18 +10,53 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from kinetrace.metrics.pose import PoseFrame, Provenance
 from kinetrace.metrics.posture import Measurement, Status
+from kinetrace.metrics.scale import Scale
+from kinetrace.metrics.views import ViewGuess
 from kinetrace.vision.image import save_image
 
-if TYPE_CHECKING:
-    from kinetrace.vision.photo import PhotoResult
-
 __all__ = ["draw_annotations", "write_annotated"]
+
+
+class PhotoResult(Protocol):
+    """What drawing reads from `vision.photo.PhotoResult` (named here so photo imports us, never the reverse)."""
+
+    @property
+    def frame(self) -> PoseFrame | None:
+        """The pose found in the photo."""
+
+    @property
+    def measurements(self) -> tuple[Measurement, ...]:
+        """The posture metrics measured."""
+
+    @property
+    def roll_deg(self) -> float:
+        """Camera roll corrected, in degrees."""
+
+    @property
+    def view(self) -> str | None:
+        """The view used."""
+
+    @property
+    def view_detected(self) -> ViewGuess | None:
+        """The view the geometry suggested."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Warnings for this photo."""
+
+    @property
+    def scale(self) -> Scale | None:
+        """How pixels became millimetres, if they did."""
+
+    @property
+    def source(self) -> str:
+        """The photo's path or name."""
 
 _BONES = (
     ("left_shoulder", "right_shoulder"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kinetrace.errors import InputError
 from kinetrace.storage import media as media_repo
@@ -16,11 +16,35 @@ from kinetrace.web.analysis import analyse_clip, analyse_photo
 from kinetrace.web.uploads import remove_partial_files
 
 if TYPE_CHECKING:
-    from kinetrace.web.state import AppState
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from kinetrace.web.config import WebSettings
 
 __all__ = ["MediaJobs", "recover_after_crash"]
 
 log = logging.getLogger(__name__)
+
+
+class AppState(Protocol):
+    """What the jobs read from `web.state.AppState` (named here so the state imports the jobs, never the reverse)."""
+
+    @property
+    def settings(self) -> WebSettings:
+        """The web settings."""
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """Write sessions."""
+
+    @property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """Read-only sessions."""
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploads are stored."""
 
 
 def recover_after_crash(state: AppState) -> None:
