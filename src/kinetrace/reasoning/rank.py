@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from kinetrace.findings.normalise import NormalisedFindings
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import NodeKind
@@ -24,7 +27,7 @@ from kinetrace.reasoning.model import ChainModel, is_rankable
 from kinetrace.reasoning.paths import find_paths
 from kinetrace.result import Flag, Path, RankedItem
 
-__all__ = ["flag_items", "rank_contributors"]
+__all__ = ["exclusion_draws", "flag_items", "rank_contributors"]
 
 _STATE_WORDS = {"present": "present beyond measurement error", "probable": "probable", "possible": "possible",
                 "indeterminate": "within measurement error", "absent": "not found", "not_tested": "not tested"}
@@ -138,6 +141,28 @@ def _exclusion_probability(kb: KnowledgeBase, node_id: str, post: Mapping[str, f
 
 
 _FOUND = ("present", "probable")
+
+
+def exclusion_draws(kb: KnowledgeBase, draws: Mapping[str, NDArray[np.float64]], states: Mapping[str, str],
+                    painful: frozenset[str]) -> dict[str, NDArray[np.float64]]:
+    """Return posterior samples with each label of exclusion explained away exactly as in the ranking.
+
+    `states` maps impairment ids to their combined test state; samples of other nodes are returned unchanged.
+    """
+    out = dict(draws)
+    for node_id, samples in draws.items():
+        node = kb.impairments.get(node_id)
+        specific = _specific_sources(kb, node_id, painful) if node is not None and node.excluded_by else []
+        if node is None or not specific:
+            continue
+        ruled_out = sum(1 for x in specific if states.get(x) == "absent")
+        ceiling = node.prior + np.maximum(0.0, samples - node.prior) * ruled_out / len(specific)
+        adjusted = np.minimum(samples, ceiling)
+        for x in specific:
+            if states.get(x) in _FOUND and x in draws:
+                adjusted = np.minimum(adjusted, 1.0 - draws[x])
+        out[node_id] = adjusted
+    return out
 
 
 def _generic_below_specific(kb: KnowledgeBase, items: list[RankedItem], painful: frozenset[str]
