@@ -154,9 +154,14 @@ def _corr_at(a: np.ndarray, b: np.ndarray, lag: int) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def _pair_error(cam_a: Any, uv_a: np.ndarray, ok_a: np.ndarray, cam_b: Any, uv_b: np.ndarray, ok_b: np.ndarray,
+def _pair_error(a: tuple[Any, np.ndarray, np.ndarray], b: tuple[Any, np.ndarray, np.ndarray],
                 lag: int) -> float | None:
-    """Median two-view reprojection error (px) of a's frame f with b's frame f + lag; None if too few joints."""
+    """Median two-view reprojection error (px) of a's frame f with b's frame f + lag; None if too few joints.
+
+    `a` and `b` are (camera, undistorted joints frames×j×2, confident frames×j).
+    """
+    cam_a, uv_a, ok_a = a
+    cam_b, uv_b, ok_b = b
     f0 = np.arange(max(0, -lag), min(len(ok_a), len(ok_b) - lag))
     both = ok_a[f0] & ok_b[f0 + lag]
     if int(both.sum()) < _MIN_PAIRS:
@@ -187,7 +192,7 @@ def pose_sync_offsets(cams: Sequence[Any], poses: Sequence[Any], fps: float, *,
         for k in range(1, len(poses)):
             scores: dict[int, float] = {}
             for lag in range(-max_lag, max_lag + 1):
-                errs = [_pair_error(cams[j], uvs[j], oks[j], cams[k], uvs[k], oks[k], lag - offsets[j])
+                errs = [_pair_error((cams[j], uvs[j], oks[j]), (cams[k], uvs[k], oks[k]), lag - offsets[j])
                         for j in range(len(poses)) if j != k]
                 got = [e for e in errs if e is not None]
                 if got:
