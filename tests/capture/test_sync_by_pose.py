@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from capture_media import write_clip
 
 from kinetrace.capture.cameras import load_calibration
 from kinetrace.capture.detect import CameraPose
-from kinetrace.capture.sync import detect_for_sync, pose_sync_offsets
+from kinetrace.capture.pipeline import run_capture
+from kinetrace.capture.sync import align_poses, detect_for_sync, pose_sync_offsets
 from kinetrace.cli.app import main
+from kinetrace.errors import InputError
 
 WINDOW = 40  # frames posed per camera: a short real window keeps CI fast
 MAX_LAG_S = 0.25
@@ -81,3 +84,19 @@ def test_cli_sync_by_pose_needs_the_calibration_of_these_cameras(videos: list[Pa
         main(["capture", "sync", *map(str, videos[:2]), "--calibration", str(qca)])
     assert exit_info.value.code == 2  # noqa: PLR2004
     assert "calibration: holds 4 cameras" in capsys.readouterr().err
+
+
+def test_align_poses_cuts_to_the_common_frames(posed: tuple[list, list, float]) -> None:
+    _cams, poses, _fps = posed
+    aligned = align_poses([poses[0], poses[4]], [0, -CUT])  # cam04_cut starts CUT frames late
+    assert len(aligned[0].vis) == len(aligned[1].vis) == WINDOW - CUT
+    np.testing.assert_array_equal(aligned[0].xy, poses[0].xy[CUT:])
+    np.testing.assert_array_equal(aligned[1].xy, poses[4].xy[:WINDOW - CUT])
+
+
+def test_pipeline_auto_sync_reuses_its_poses_and_refuses_weak_evidence(videos: list[Path], qca: Path,
+                                                                       tmp_path: Path) -> None:
+    out = tmp_path / "trial"
+    with pytest.raises(InputError, match=r"^--sync: auto: the offset of cam03 \(3 frames") as info:
+        run_capture(videos, qca, "hip_rotation", out, sync="auto", max_frames=30)
+    assert "\n" not in str(info.value) and not out.exists()

@@ -17,8 +17,8 @@ import numpy as np
 
 from kinetrace.errors import InputError
 
-__all__ = ["audio_envelope", "best_lag", "detect_for_sync", "motion_signal", "motion_speed_signal", "pose_sync_offsets",
-           "sync_offsets"]
+__all__ = ["AUTO_MAX_LAG_S", "align_poses", "audio_envelope", "auto_sync", "best_lag", "detect_for_sync",
+           "motion_signal", "motion_speed_signal", "pose_sync_offsets", "sync_offsets"]
 
 _RATE_HZ = 100.0  # both signals are resampled to this rate before correlating
 
@@ -112,6 +112,7 @@ _MIN_VIS = 0.5
 _AGREE_PX = 15.0  # a joint whose two-view reprojection error is under this agrees
 _MIN_CONTRAST = 0.15  # best lag's error at least this share below the best lag ≥ 3 frames away
 _MIN_PAIRS = 50  # joint observations seen by both views needed to judge a lag
+AUTO_MAX_LAG_S = 0.25  # largest offset `--sync auto` searches inside the 3-D pipeline
 
 
 def _two_view_errors(P0: np.ndarray, P1: np.ndarray, uv0: np.ndarray, uv1: np.ndarray) -> np.ndarray:
@@ -236,3 +237,29 @@ def detect_for_sync(videos: Sequence[str | Path], cams: Sequence[Any], *, frames
     poses = [detect_camera(i.path, range(n), i.fps, model=model, name=c.name)
              for i, c in zip(infos, cams, strict=True)]
     return poses, fps
+
+
+def align_poses(poses: Sequence[Any], offsets_frames: Sequence[int]) -> list[Any]:
+    """Cut each camera's poses (posed from frame 0) to the common frames given per-camera offsets in frames."""
+    from kinetrace.capture.detect import CameraPose
+
+    start = max(0, *(-o for o in offsets_frames))
+    n = min(len(p.vis) - o for p, o in zip(poses, offsets_frames, strict=True)) - start
+    if n < 10:  # noqa: PLR2004
+        raise InputError("--sync", "auto", message=f"--sync: auto: only {max(n, 0)} frames are filmed by every "
+                         "camera after synchronisation; expected at least 10")
+    return [CameraPose(p.name, p.xy[start + o:start + o + n], p.vis[start + o:start + o + n], p.width_px,
+                       p.height_px) for p, o in zip(poses, offsets_frames, strict=True)]
+
+
+def auto_sync(cams: Sequence[Any], poses: Sequence[Any], fps: float, *,
+              max_lag_s: float = 0.5) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    """Synchronise poses already computed for the pipeline (no second pose pass); refuse weak evidence."""
+    rows = pose_sync_offsets(cams, poses, fps, max_lag_s=max_lag_s)
+    weak = [f"{n} ({r['offset_frames']} frames, contrast {r['contrast']})" for n, r in rows.items()
+            if not r["confident"]]
+    if weak:
+        raise InputError("--sync", "auto", message=f"--sync: auto: the offset of {', '.join(weak)} is not clearly "
+                         "better than other offsets; expected videos where the person moves and every camera sees "
+                         "them (hardware-synchronised cameras need no --sync)")
+    return align_poses(poses, [int(r["offset_frames"]) for r in rows.values()]), rows
