@@ -3,6 +3,10 @@
 Motion: the mean absolute difference between consecutive (downscaled, grey) frames is a signal every camera sees
 when the person moves; audio: the sound envelope (needs `ffmpeg` on PATH to extract it). The offset of each video
 is relative to the first, in seconds: a positive offset means the event happens later in that video.
+
+With a calibration the trustworthy way is by pose (`pose_sync_offsets`): candidate offsets are scored by how well
+the cameras' 2-D joints triangulate together; the evidence is graded and weak evidence is refused, never printed
+as a confident offset. `auto_sync` does this on the poses the 3-D pipeline already computed.
 """
 
 from __future__ import annotations
