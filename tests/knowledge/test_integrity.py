@@ -242,3 +242,9 @@ def test_a_question_no_rule_asks_is_reported(broken):
 
     assert "questions.yaml: entry 'orphan_question': no red-flag rule asks it" in _problems(
         broken("questions.yaml", change))
+
+
+def test_follow_up_question_with_an_unknown_region_is_reported(broken):
+    folder = broken("questions.yaml", lambda d: _entry(d, "ibp_onset_before_40").__setitem__("regions", ["elbow"]))
+    assert ("questions.yaml: entry 'ibp_onset_before_40', field regions: unknown region 'elbow'"
+            in _problems(folder))
