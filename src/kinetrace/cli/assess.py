@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
 from kinetrace.errors import InputError
 
@@ -75,6 +74,8 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
          out: Path | None, *, height_cm: float | None = None) -> None:
+    from rich.console import Console
+
     from kinetrace.assessment import assess
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from kinetrace.errors import InputError, NotFoundError
 
@@ -101,6 +99,9 @@ def list_entries(
         typer.echo(json.dumps([e.model_dump(mode="json", by_alias=True) for e in entries], indent=2,
                               ensure_ascii=False))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{kind.value} ({len(entries)}) · knowledge base {kb.version}")
     for h in _HEADERS[kind.value]:
         table.add_column(h)
