@@ -1,6 +1,7 @@
 """Validate FHIR JSON bundles against the FHIR R4 (4.0.1) models of fhir.resources 6.4 (generated from the R4 core
 StructureDefinitions): required elements, cardinality and value types by the models, and the codes of required
-bindings the models list as `enum_values` (the models themselves do not enforce those) by `_bindings` here. Run in its own interpreter with only the isolated R4 install on the path:
+bindings the models list as `enum_values` (the models themselves do not enforce those) by `_bindings` here.
+Run in its own interpreter with only the isolated R4 install on the path:
 
     python -S tests/exports/r4_check.py R4_DIR BUNDLE.json ...
 
