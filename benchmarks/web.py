@@ -36,6 +36,33 @@ USER, PASSWORD = "clinician@demo.kinetrace", "demo-password"
 CASE = yaml.safe_load(demo_case_path().read_text(encoding="utf-8"))  # the shipped demo case
 
 
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, (ppid, _) in stats.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(stats[p][1] for p in tree if p in stats)
+
+
+def _own_cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,7 +132,16 @@ async def _one_connection(
 
 
 async def _drive(
-    base: str, method: str, url: str, *, requests: int, clients: int, cookie: str, csrf: str, body: Any = None
+    base: str,
+    method: str,
+    url: str,
+    *,
+    requests: int,
+    clients: int,
+    cookie: str,
+    csrf: str,
+    body: Any = None,
+    server_pid: int = 0,
 ) -> dict[str, float]:
     host, port = base.removeprefix("http://").split(":")
     payload = json.dumps(body).encode() if body is not None else b""
@@ -117,8 +153,12 @@ async def _drive(
     latencies: list[float] = []
     statuses: list[int] = []
     start = time.perf_counter()
+    server_cpu0, own_cpu0 = _tree_cpu_s(server_pid) if server_pid else 0.0, _own_cpu_s()
     await asyncio.gather(*(_one_connection(host, int(port), raw, jobs, latencies, statuses) for _ in range(clients)))
     wall = time.perf_counter() - start
+    server_cpu = (_tree_cpu_s(server_pid) - server_cpu0) if server_pid else 0.0
+    own_cpu = _own_cpu_s() - own_cpu0
+    cores = os.cpu_count() or 1
     cuts = statistics.quantiles(latencies, n=100)
     errors = [s for s in statuses if s >= 400]
     if errors:
@@ -130,10 +170,13 @@ async def _drive(
         "p50_ms": cuts[49],
         "p95_ms": cuts[94],
         "max_ms": max(latencies),
+        # Share of the whole machine (all cores) used while this endpoint ran.
+        "server_cpu_pct": 100 * server_cpu / wall / cores,
+        "loadgen_cpu_pct": 100 * own_cpu / wall / cores,
     }
 
 
-async def _run(base: str, *, requests: int, clients: int) -> dict[str, dict[str, float]]:
+async def _run(base: str, *, requests: int, clients: int, server_pid: int) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         res = await client.post("/api/v1/session", json={"email": USER, "password": PASSWORD})
@@ -155,13 +198,18 @@ async def _run(base: str, *, requests: int, clients: int) -> dict[str, dict[str,
             ("GET", "/patients/{pid}/progress", None),
             ("GET", "/api/v1/patients", None),
             ("GET", "/api/v1/assessments/{aid}", None),
+            ("GET", "/assessments/{aid}/plan/edit", None),
+            ("GET", "/assessments/{aid}/release", None),
+            ("GET", "/inbox", None),
+            ("GET", "/api/v1/inbox", None),
+            ("GET", "/api/v1/assessments/{aid}/plan", None),
             ("POST", "/api/v1/patients/{pid}/assessments", {"case": CASE}),
         ]
         results = {}
         for method, template, body in targets:
             url = template.format(pid=pid, aid=aid)
             print(f"... {method} {url}", file=sys.stderr, flush=True)
-            options = {"clients": clients, "cookie": cookie, "csrf": csrf, "body": body}
+            options = {"clients": clients, "cookie": cookie, "csrf": csrf, "body": body, "server_pid": server_pid}
             await _drive(base, method, url, requests=min(50, requests), **options)  # warm-up
             results[f"{method} {template}"] = await _drive(base, method, url, requests=requests, **options)
         return results
@@ -173,7 +221,9 @@ def bench(db: str, *, requests: int, clients: int) -> dict[str, dict[str, float]
         port = _port()
         proc = _start(Path(tmp), port, _postgres_url() if db == "postgresql" else None)
         try:
-            return asyncio.run(_run(f"http://127.0.0.1:{port}", requests=requests, clients=clients))
+            return asyncio.run(
+                _run(f"http://127.0.0.1:{port}", requests=requests, clients=clients, server_pid=proc.pid)
+            )
         except httpx.TransportError:
             sys.stderr.write((Path(tmp) / "server.log").read_text()[-3000:])
             raise
@@ -195,15 +245,21 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     out: dict[str, Any] = {"clients": args.clients, "cpus": os.cpu_count(), "results": {}}
+    print(f"machine load average before: {os.getloadavg()} on {os.cpu_count()} cores", file=sys.stderr)
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
         out["results"][db] = bench(db, requests=args.requests, clients=args.clients)
         print(f"\n{db}: {args.clients} concurrent clients, {args.requests} requests per endpoint")
-        print(f"{'endpoint':46} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
+        print(
+            f"{'endpoint':46} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6} "
+            f"{'server CPU':>10} {'loadgen CPU':>11}"
+        )
         for name, r in out["results"][db].items():
             print(
                 f"{name:46} {r['rps']:7.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['max_ms']:8.1f} "
-                f"{int(r['errors']):6d}"
+                f"{int(r['errors']):6d} {r['server_cpu_pct']:9.0f}% {r['loadgen_cpu_pct']:10.0f}%"
             )
+        print("CPU shares are of the whole machine (all cores) while each endpoint ran; the rest went to others.")
+    print(f"machine load average after: {os.getloadavg()}", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
 

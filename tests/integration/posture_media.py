@@ -45,9 +45,11 @@ def write_jpeg(rgb: np.ndarray, path: Path) -> Path:
 
 
 def demo_photos(out: Path) -> dict[str, Path]:
-    """Front, back and side photos cut from the demo footage."""
+    """Photos cut from the demo footage: two standing front views (they pass the capture gates), a back view
+    from a high camera (refused) and a side view of a woman walking (refused: a stride, not standing)."""
     return {
         "front": write_jpeg(frame_rgb("pose2sim/cam01", 0), out / "front.jpg"),
+        "front2": write_jpeg(frame_rgb("pose2sim/cam01", 2), out / "front2.jpg"),
         "back": write_jpeg(frame_rgb("pose2sim/cam03", 0), out / "back.jpg"),
         "side": write_jpeg(frame_rgb("sports2d/demo", 120), out / "side.jpg"),
     }

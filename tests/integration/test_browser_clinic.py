@@ -146,8 +146,13 @@ def _reassess_and_see_progress(page: Page) -> None:
     page.locator("#reassess").click()
     expect(page.locator('input[name="pain__lumbar__central"]')).to_be_checked()  # pain map carried over
     page.locator("#next").click()
+    expect(page.get_by_role("heading", name="Red-flag questions")).to_be_visible()  # forms check the session first
     page.locator("#next").click()  # the red-flag answers carried over too
+    # Issue 12: the previous visit's values are carried over, each confirmed or changed.
+    expect(page.locator("#carried-banner")).to_be_visible(timeout=20_000)
+    page.evaluate("document.querySelectorAll('input[name^=confirm__]').forEach(c => c.checked = true)")
     _tests_step(page, right_ir="31")
+    expect(page.get_by_role("heading", name="Photos and video")).to_be_visible()
     page.locator("#next").click()
     page.locator("#complete").click()
     expect(page.locator("#triage")).to_be_visible()
@@ -184,6 +189,20 @@ def test_whole_wizard_with_a_real_photo_then_reassessment_and_progress(
     page.context.close()
 
 
+def _complete_and_release(clinic: Page) -> None:
+    # Issue 12: completing without any test needs the reason, and release goes through plan approval and the
+    # patient's-view preview.
+    clinic.locator("#no_tests_reason").fill("Seen by video call; tests at the next visit.")
+    clinic.locator("#complete").click()
+    expect(clinic.locator("#triage")).to_be_visible()
+    clinic.locator("#release").click()
+    expect(clinic.locator("#needs-approval")).to_be_visible()
+    clinic.goto(clinic.url.replace("/release", "/plan/edit"))
+    clinic.locator("#approve-plan").click()
+    clinic.locator("#confirm-release").click()
+    expect(clinic.locator("#released")).to_be_visible()
+
+
 def test_self_screen_link_is_single_use_flags_referral_and_shows_released_results(
     browser: Browser, server: Server, photo: Path
 ) -> None:
@@ -199,9 +218,12 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     patient.goto(url)
     expect(patient.get_by_role("heading", name="Before your appointment")).to_be_visible()
     patient.locator('ellipse[data-key="pain__cervical_lower__central"][data-view="back"]').click()
+    patient.locator("#step-next").click()  # issue 12: one step per screen
     patient.locator("#intensity__cervical_lower").fill("5")
     patient.locator("#weeks__cervical_lower").fill("8")
     _answer_all_no(patient)
+    patient.locator("#step-next").click()
+    patient.locator("#step-next").click()
     patient.locator("#photo-front").set_input_files(str(photo))
     _shot(patient, "07-self-screen-form")
     patient.locator("#submit").click()
@@ -218,7 +240,10 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     other.keyboard.press("Space")  # the body map works from the keyboard too
     expect(lumbar).to_have_attribute("aria-checked", "true")
     _answer_all_no(other)
+    other.locator("#step-next").click()
+    other.locator("#step-next").click()
     other.locator('input[name="rf__saddle_numbness"][value="yes"]').check()
+    other.locator("#step-next").click()
     other.locator("#submit").click()
     expect(other.locator("#referral-advice")).to_be_visible()
     _shot(other, "08-self-screen-referral")
@@ -228,10 +253,7 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     expect(clinic.get_by_role("heading", name="Pain map")).to_be_visible()
     expect(clinic.locator('input[name="pain__cervical_lower__central"]')).to_be_checked()
     clinic.goto(clinic.url.replace("/pain", "/review"))
-    clinic.locator("#complete").click()
-    expect(clinic.locator("#triage")).to_be_visible()
-    clinic.locator("#release").click()
-    expect(clinic.locator("#release")).to_have_text("Withdraw from patient")
+    _complete_and_release(clinic)
     patient.goto(url + "/result")
     expect(patient.get_by_role("heading", name="Your results")).to_be_visible()
     assert "Alex Chen" not in patient.content()

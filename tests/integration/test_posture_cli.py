@@ -53,9 +53,13 @@ def test_posture_prints_json_writes_csv_and_annotations(
     data = json.loads(out.stdout)
     assert data["schema"] == "kinetrace.posture/1"
     assert {p["view"] for p in data["photos"]} == {"left", "front"}
-    cva = next(m for m in data["metrics"] if m["metric_id"] == "craniovertebral_angle")
-    assert cva["status"] == "ok" and cva["unit"] == "deg"
-    lm = data["photos"][0]["measurements"][0]["landmarks"]
+    side = next(p for p in data["photos"] if p["view"] == "left")  # a woman walking: refused (issue 9)
+    assert side["refused"] and {"gate", "value", "expected", "message"} <= set(side["refused_by"][0])
+    assert "stance_width" in {g["gate"] for g in side["refused_by"]}
+    po = next(m for m in data["metrics"] if m["metric_id"] == "pelvic_obliquity_angle")
+    assert po["status"] == "ok" and po["unit"] == "deg" and po["validated"] is True
+    front = next(p for p in data["photos"] if p["view"] == "front")
+    lm = next(m for m in front["measurements"] if m["metric_id"] == "pelvic_obliquity_angle")["landmarks"]
     assert lm and {"provenance", "stands_for"} <= set(lm[0])
     assert len(list((tmp_path / "ann").glob("*_posture.jpg"))) == 2
     assert (tmp_path / "m.csv").read_text().startswith("source,view,metric_id")
@@ -93,7 +97,7 @@ def test_assess_merges_photo_findings(kinetrace: Callable[..., Run], photos: dic
             "pain": [{"region": "cervical_lower", "intensity": 4, "duration_weeks": 10}]}
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(case))
-    out = kinetrace("assess", str(path), "--photos", str(photos["side"]), "--format", "json")
+    out = kinetrace("assess", str(path), "--photos", str(photos["front"]), "--format", "json")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert "craniovertebral_angle" in json.dumps(result["findings"])
+    assert "photo:front.jpg" in json.dumps(result["findings"])

@@ -28,37 +28,44 @@ def pose() -> MediaPipePose:
 
 def test_views_are_detected_and_gate_the_metrics(photos: dict[str, Path], pose: MediaPipePose,
                                                  tmp_path: Path) -> None:
-    a = analyse_photos([photos["front"], photos["back"], photos["side"]], height_cm=175, estimator=pose,
+    # Issue 9: the walking side view and the high-camera back view used to be measured; now the capture gates
+    # refuse them, naming the gate, and only the two standing front views are measured.
+    order = ("front", "front2", "back", "side")
+    a = analyse_photos([photos[k] for k in order], height_cm=175, estimator=pose,
                        annotate_dir=tmp_path, blur_faces=True)
-    assert [p.view for p in a.photos] == ["front", "back", "left"]
+    assert [p.view for p in a.photos] == ["front", "front", "back", "left"]
+    assert [bool(p.refused_by) for p in a.photos] == [False, False, True, True]
+    assert "stance_width" in {c.gate for c in a.photos[3].refused_by}
     by = {(s.metric_id, s.side.value): s for s in a.metrics}
-    assert by[("pelvic_obliquity_angle", "none")].n == 2  # front and back averaged
-    assert by[("craniovertebral_angle", "none")].status is Status.OK
+    assert by[("pelvic_obliquity_angle", "none")].n == 2  # the two front photos averaged
+    cva = by[("craniovertebral_angle", "none")]
+    assert cva.status is Status.NOT_MEASURABLE and "capture gate" in cva.reason
     front = a.photos[0]
-    cva = next(m for m in front.measurements if m.metric_id == "craniovertebral_angle")
-    assert cva.status is Status.NOT_MEASURABLE and "left or right view" in cva.reason
+    cva_front = next(m for m in front.measurements if m.metric_id == "craniovertebral_angle")
+    assert cva_front.status is Status.NOT_MEASURABLE and "left or right view" in cva_front.reason
     for entry in a.findings.values():
         FindingInput.model_validate(entry)
-    assert a.findings["craniovertebral_angle"]["method"] == "side_photo"
-    assert len(a.annotated) == 3
-    for out, src in zip(a.annotated, (photos["front"], photos["back"], photos["side"]), strict=True):
+    assert "craniovertebral_angle" not in a.findings
+    assert a.findings["pelvic_obliquity_angle"]["method"] == "front_photo"
+    assert len(a.annotated) == 4
+    for out, src in zip(a.annotated, (photos[k] for k in order), strict=True):
         with Image.open(out) as img, Image.open(src) as original:
             assert not img.getexif() and img.size == original.size  # full size, no metadata
 
 
 def test_manual_correction_keeps_its_provenance(photos: dict[str, Path], pose: MediaPipePose) -> None:
-    base = analyse_photos([photos["side"]], estimator=pose)
-    ear = next(lm for m in base.photos[0].measurements if m.metric_id == "craniovertebral_angle"
-               for lm in m.landmarks if lm.name.endswith("ear"))
-    fixes = {"side.jpg": {ear.name: (ear.x_px + 15.0, ear.y_px)}}
+    base = analyse_photos([photos["front"]], estimator=pose)
+    hip = next(lm for m in base.photos[0].measurements if m.metric_id == "pelvic_obliquity_angle"
+               for lm in m.landmarks if lm.name == "left_hip")
+    fixes = {"front.jpg": {hip.name: (hip.x_px + 5.0, hip.y_px)}}
     from kinetrace.vision.overrides import parse_overrides
 
-    edited = analyse_photos([photos["side"]], estimator=pose,
+    edited = analyse_photos([photos["front"]], estimator=pose,
                             overrides=parse_overrides({k: {n: list(v) for n, v in d.items()}
                                                        for k, d in fixes.items()}))
-    cva = next(m for m in edited.photos[0].measurements if m.metric_id == "craniovertebral_angle")
-    moved = next(lm for lm in cva.landmarks if lm.name == ear.name)
-    assert moved.provenance is Provenance.EDITED and moved.x_px == pytest.approx(ear.x_px + 15.0)
+    po = next(m for m in edited.photos[0].measurements if m.metric_id == "pelvic_obliquity_angle")
+    moved = next(lm for lm in po.landmarks if lm.name == hip.name)
+    assert moved.provenance is Provenance.EDITED and moved.x_px == pytest.approx(hip.x_px + 5.0)
 
 
 def test_the_larger_of_two_people_is_measured_and_reported(tmp_path: Path, pose: MediaPipePose) -> None:
@@ -98,9 +105,11 @@ def test_bad_files_each_get_one_message_and_the_good_one_is_processed(photos: di
 
 
 def test_photo_findings_for_assess(photos: dict[str, Path], pose: MediaPipePose) -> None:
-    findings = photo_findings([photos["side"]], estimator=pose, height_cm=170)
-    assert findings["craniovertebral_angle"]["unit"] == "deg"
-    assert findings["sagittal_plumb_offset_hip"]["unit"] == "mm"
+    findings = photo_findings([photos["front"]], estimator=pose, height_cm=170)
+    po = findings["pelvic_obliquity_angle"]
+    assert po["unit"] == "deg" and po["validated"] is True and po["uncertainty"] > 0
+    # a photo of someone walking gives no finding at all (issue 9)
+    assert photo_findings([photos["side"]], estimator=pose, height_cm=170) == {}
 
 
 def test_video_mode_tracks_consecutive_frames_and_rejects_time_going_back() -> None:

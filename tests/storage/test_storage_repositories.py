@@ -206,25 +206,35 @@ def test_email_is_unique_across_clinics(sessions: sessionmaker[Session]) -> None
         clinics.create_user(s, 1, email="A@north.org", name="dup", role="clinician", password_hash="x")
 
 
-def test_sign_in_failures_are_counted_per_key_in_a_window(sessions: sessionmaker[Session]) -> None:
+def test_sign_in_failures_back_off_per_key_instead_of_locking(sessions: sessionmaker[Session]) -> None:
+    # Changed with issue 12: past the allowance the wait doubles from the newest failure (2 s, 4 s, ...) capped
+    # at the window, instead of a hard lock until the oldest failure leaves the window.
     from datetime import datetime
 
     from kinetrace.storage import throttle
+    from kinetrace.storage.throttle import ThrottleKey
 
     t0 = datetime(2026, 1, 1, 12, 0, 0)
-    keys = ("ip:10.0.0.1", "email:a@b.org")
+    keys = (ThrottleKey("account-client:a@b.org|10.0.0.1", 3), ThrottleKey("client:10.0.0.1", 10))
+    wait = {"window_s": 60, "backoff_s": 2.0}
     with sessions.begin() as s:
         for i in range(3):
             throttle.record_failure(s, keys, now=t0 + timedelta(seconds=i), window_s=60)
     with sessions() as s:
-        # Three failures from t0; the oldest leaves the 60 s window at t0 + 60 s.
-        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=10), attempts=3, window_s=60) == 51
-        assert throttle.retry_after_s(s, ("ip:other",), now=t0, attempts=3, window_s=60) == 0
-        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=61), attempts=3, window_s=60) == 0
+        # Three failures, the newest at t0 + 2 s: the third allows another try 2 s later (t0 + 4 s).
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=3), **wait) == 1
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=4), **wait) == 0
+        assert throttle.retry_after_s(s, (ThrottleKey("client:other", 3),), now=t0, **wait) == 0
+    with sessions.begin() as s:
+        throttle.record_failure(s, keys, now=t0 + timedelta(seconds=4), window_s=60)
+    with sessions() as s:
+        # The fourth failure doubles the wait to 4 s from t0 + 4 s.
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=5), **wait) == 3
+        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=65), **wait) == 0
     with sessions.begin() as s:
         throttle.clear_failures(s, keys)
     with sessions() as s:
-        assert throttle.retry_after_s(s, keys, now=t0 + timedelta(seconds=10), attempts=1, window_s=60) == 0
+        assert throttle.retry_after_s(s, tuple(ThrottleKey(k.key, 1) for k in keys), now=t0, **wait) == 0
         from kinetrace.storage.tables import SignInFailureRow
 
         assert "10.0.0.1" not in str([r.key_hash for r in s.scalars(select(SignInFailureRow))])

@@ -172,3 +172,51 @@ def test_kill_mid_save_leaves_only_whole_assessments(data: Path) -> None:
             assert row.status == "complete" and row.result_data is not None and row.kb_version
             assert db.scalars(select(PlanRow).where(PlanRow.assessment_id == row.id)).one()
             assert db.scalars(select(MeasurementRow).where(MeasurementRow.assessment_id == row.id)).all()
+
+
+_MIGRATE = """
+import sys
+from kinetrace.storage import make_engine, migrate
+import alembic.command, alembic.config  # imported before the signal, so the kill lands inside the upgrade
+engine = make_engine(sys.argv[1])
+print("go", flush=True)
+migrate(engine, revision=sys.argv[2])
+"""
+
+
+def test_kill_during_migrations_again_and_again_loses_nothing(data: Path) -> None:
+    # Issue 12: a crash loop over schema upgrades. The database starts at an older revision with data in it;
+    # the upgrade is killed (SIGKILL) at a different moment each time, then finally allowed to finish.
+    from sqlalchemy import text
+
+    from kinetrace.storage import make_engine, migrate
+
+    url = f"sqlite:///{data / 'kinetrace.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine, revision="0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO clinic (name, created_at) VALUES ('Kept', '2026-01-01 00:00:00')"))
+    engine.dispose()
+    seen: list[str] = []
+    for delay_s in (0.0, 0.005, 0.02, 0.05, 0.1, 0.2):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _MIGRATE, url, "head"], stdout=subprocess.PIPE, start_new_session=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"go"
+        time.sleep(delay_s)
+        _kill_all(proc)
+        with create_engine(url).connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            assert version in ("0004", "0005"), version  # one revision or the next, never between
+            seen.append(version)
+            assert conn.execute(text("SELECT name FROM clinic")).scalars().all() == ["Kept"]
+    assert "0004" in seen  # at least one kill landed inside the upgrade and was rolled back
+    done = subprocess.run(
+        [sys.executable, "-c", _MIGRATE, url, "head"], check=True, timeout=120, stdout=subprocess.DEVNULL
+    )
+    assert done.returncode == 0
+    with create_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
+        assert conn.execute(text("SELECT name FROM clinic")).scalars().all() == ["Kept"]
+        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(app_user)"))}
+        assert "session_version" in columns

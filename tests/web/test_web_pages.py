@@ -112,7 +112,8 @@ def test_progress_page_marks_real_and_within_error_changes(north: Signed) -> Non
     north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": later})
     page = north.client.get(f"/patients/{pid}/progress").text
     assert 'id="plot-hip_ir_prone-right"' in page
-    assert 'class="pt real"' in page and 'class="pt within"' in page
+    # Issue 12: a real change also says which way (better here), with its own colour.
+    assert 'class="pt real better"' in page and 'class="pt within"' in page
 
 
 def test_reassess_starts_a_draft_with_the_same_pain_map(north: Signed) -> None:
@@ -182,3 +183,12 @@ def test_report_downloads_as_html_and_pdf_with_the_reassessment(north: Signed) -
     pdf = north.client.get(f"/assessments/{aid}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert north.client.get(f"/assessments/{aid}/report.docx").status_code == 404
+
+
+def test_result_page_shows_uncertainty_intervals(north: Signed) -> None:
+    pid = _new_patient(north)
+    done = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE}).json()
+    stored = north.api("GET", f"/api/v1/assessments/{done['id']}").json()["result"]
+    assert stored["uncertainty"]["statement"] and stored["ranking"][0]["interval"]
+    page = north.client.get(f"/assessments/{done['id']}").text
+    assert 'class="muted interval"' in page and stored["uncertainty"]["statement"] in page

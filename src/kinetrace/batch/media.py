@@ -142,9 +142,9 @@ def _photo_estimator() -> PoseEstimator | None:
         return None
     estimator: PoseEstimator | None = getattr(_local, "photo_estimator", None)
     if estimator is None:
-        from kinetrace.vision.mediapipe_pose import MediaPipePose
+        from kinetrace.vision.backends import pose_estimator
 
-        estimator = MediaPipePose(model="full", mode="image", num_poses=2)  # the settings analyse_photos uses
+        estimator = pose_estimator("photo")  # the settings analyse_photos uses
         _local.photo_estimator = estimator
         with _opened_lock:
             _opened.append(estimator)

@@ -66,12 +66,12 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], trial_s: tuple[float, float],
-                    mass_kg: float = 70.0, ignore: tuple[str, ...] = IGNORED_MARKERS,
-                    place_markers: bool = True) -> IKResult:
+                    mass_kg: float = 70.0, ignore: tuple[str, ...] = IGNORED_MARKERS) -> IKResult:
     """Scale the generic model on the static window of `trc`, then run IK over `trial_s`; files go to `out_dir`."""
     import opensim as osim
 
     osim.Logger.setLevelString("error")
+    osim.Logger.removeFileSink()  # no opensim.log in the user's working folder
     scaled = out_dir / "model_scaled.osim"
     tool = osim.ScaleTool(_data("Scaling_Setup_Pose2Sim_Blazepose.xml"))
     tool.setPathToSubject("")  # every path below is absolute
@@ -91,7 +91,7 @@ def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], 
     scaler.setPreserveMassDist(True)
     scaler.setOutputModelFileName(str(scaled))
     placer = tool.getMarkerPlacer()
-    placer.setApply(place_markers)
+    placer.setApply(True)
     placer.setMarkerFileName(str(trc))
     placer.setTimeRange(window)
     placer.setOutputModelFileName(str(scaled))
@@ -101,6 +101,13 @@ def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], 
         ok = tool.run()
     if not ok:
         raise RuntimeError("OpenSim scaling failed")
+
+    return _inverse_kinematics(trc, out_dir, scaled, trial_s, ignore)
+
+
+def _inverse_kinematics(trc: Path, out_dir: Path, scaled: Path, trial_s: tuple[float, float],
+                        ignore: tuple[str, ...]) -> IKResult:
+    import opensim as osim
 
     mot = out_dir / "ik.mot"
     ik = osim.InverseKinematicsTool(_data("IK_Setup_Pose2Sim_Blazepose.xml"))

@@ -19,7 +19,7 @@ def _value_text(value: float | None, unit: str, unc: float | None) -> str:
     if value is None:
         return "—"
     u = "°" if unit == "deg" else f" {unit}"
-    return f"{value:+.1f}{u}" + (f" ± {unc:.1f}" if unc is not None else "")
+    return f"{value:+.1f}{u}" + (f" ± {unc:.1f}" if unc is not None else " (not validated)")
 
 
 def _print_table(analysis: Any) -> None:
@@ -38,7 +38,10 @@ def _print_table(analysis: Any) -> None:
             f"[bold]{p.source}[/bold]: {view}, {p.people_detected} person(s) found"
             + (f", annotated → {p.annotated}" if p.annotated else "")
         )
-    table = Table(title="Posture metrics (photos averaged)", show_lines=False)
+        for gate in p.refused_by:
+            console.print(f"  [red]refused[/red] by gate {_esc(gate.message)}")
+    table = Table(title="Posture metrics (photos averaged; ± = validated 1-SD total error, see "
+                  "docs: README accuracy)", show_lines=False)
     for col in ("metric", "side", "value", "n", "SD", "views", "status"):
         table.add_column(col, overflow="fold")
     for s in analysis.metrics:
@@ -46,15 +49,22 @@ def _print_table(analysis: Any) -> None:
         if s.status is Status.OK:
             shown = abs(s.value) if s.direction.value != "none" and s.value is not None else s.value
             spread = f"{s.spread_sd:.1f}" if s.spread_sd is not None else ""
+            status = "[yellow]needs review[/yellow]" if s.review else "ok"
             table.add_row(
-                _label(s), side, _value_text(shown, s.unit, s.uncertainty), str(s.n), spread, "/".join(s.views), "ok"
+                _label(s), side, _value_text(shown, s.unit, s.uncertainty), str(s.n), spread, "/".join(s.views), status
             )
         else:
             table.add_row(_label(s), side, "—", "0", "", "", f"[red]not measurable[/red]: {_first_reason(s.reason)}")
     console.print(table)
     for w in analysis.warnings:
-        if not w.startswith("not used:"):
-            console.print(f"[yellow]warning[/yellow]: {w}")
+        if not w.startswith("not used:") and ": refused, not measured: " not in w:
+            console.print(f"[yellow]warning[/yellow]: {_esc(w)}")
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _label(s: Any) -> str:
@@ -90,7 +100,9 @@ def register(app: typer.Typer) -> None:
             '"_scale": {"a": \\[x, y], "b": \\[x, y], "mm": 1000} (a known distance).',
         ),
         blur_faces: bool = typer.Option(False, "--blur-faces", help="Blur faces in the annotated copies."),
-        model: str = typer.Option("full", "--model", help="Pose model: full (default) or lite (faster)."),
+        model: str | None = typer.Option(
+            None, "--model", help="Pose model: heavy (default for photos; most accurate), full or lite (faster). "
+            "Default also settable with KINETRACE_POSE_MODEL."),
     ) -> None:
         """Measure posture from photos: head, shoulders, pelvis, trunk, knees; say what each view cannot show.
 
@@ -103,11 +115,12 @@ def register(app: typer.Typer) -> None:
         2 bad input or no usable photo; 1 other error.
         """
         from kinetrace.errors import MediaError
-        from kinetrace.vision.mediapipe_pose import MediaPipePose
+        from kinetrace.vision.backends import pose_estimator
         from kinetrace.vision.photo import analyse_photos
         from kinetrace.vision.photo_export import analysis_to_csv, analysis_to_dict, write_text_atomic
 
-        with MediaPipePose(model=model, mode="image", num_poses=2) as estimator:
+        estimator = pose_estimator("photo", model=model)
+        try:
             analysis = analyse_photos(
                 photos,
                 views=view or None,
@@ -117,6 +130,8 @@ def register(app: typer.Typer) -> None:
                 blur_faces=blur_faces,
                 estimator=estimator,
             )
+        finally:
+            estimator.close()
         for failed in analysis.failures:
             typer.echo(f"Error: {failed.error}", err=True)
         if len(analysis.failures) == len(analysis.photos):

@@ -29,7 +29,8 @@ Off a loopback address, run it behind an HTTPS proxy: session cookies are then m
 
 def _first_admin(sessions: object, *, interactive: bool) -> None:
     from kinetrace.storage import clinics as clinic_repo
-    from kinetrace.web.security import MIN_PASSWORD_LENGTH, hash_password
+    from kinetrace.web.passwords import check_password
+    from kinetrace.web.security import hash_password
 
     with sessions.begin() as db:  # type: ignore[attr-defined]
         if clinic_repo.count_users(db):
@@ -49,8 +50,7 @@ def _first_admin(sessions: object, *, interactive: bool) -> None:
         clinic = clinic or typer.prompt("Clinic name")
         email = email or typer.prompt("Admin email")
         password = password or typer.prompt("Admin password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError("KINETRACE_ADMIN_PASSWORD", None, f"a password of at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(password, email=email, field="KINETRACE_ADMIN_PASSWORD")
     with sessions.begin() as db:  # type: ignore[attr-defined]
         created = clinic_repo.create_clinic(db, clinic or "My clinic")
         clinic_repo.create_user(
@@ -88,6 +88,8 @@ def serve(
     if loopback and "KINETRACE_COOKIE_SECURE" not in os.environ:
         # Plain http on this machine only: some browsers drop Secure cookies there, and nothing leaves the host.
         overrides["cookie_secure"] = False
+    if loopback and "KINETRACE_PUBLIC_URL" not in os.environ:
+        overrides["public_url"] = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}"
     settings = WebSettings(**overrides)  # type: ignore[arg-type]
     kb = load_knowledge()
     app = create_app(settings, kb=kb, recover=workers == 1)
@@ -99,6 +101,8 @@ def serve(
     else:
         _first_admin(sessions, interactive=os.isatty(0))
     typer.echo(f"Kinetrace clinic at http://{host}:{port}/  (API docs at /docs)", err=True)
+    if not loopback and "KINETRACE_PUBLIC_URL" not in os.environ:
+        typer.echo(f"Self-screen links point at {settings.public_url}; set KINETRACE_PUBLIC_URL.", err=True)
     if not settings.cookie_secure:
         typer.echo(
             "Session cookies are not marked Secure on a loopback address; elsewhere serve behind HTTPS.", err=True
@@ -122,6 +126,7 @@ def _run_workers(app: object, *, host: str, port: int, workers: int) -> None:
     state.engine.dispose()
     os.environ["KINETRACE_DATA_DIR"] = str(state.settings.data_dir.resolve())
     os.environ["KINETRACE_COOKIE_SECURE"] = "true" if state.settings.cookie_secure else "false"
+    os.environ["KINETRACE_PUBLIC_URL"] = state.settings.public_url
     if state.settings.database_url:
         os.environ["KINETRACE_DATABASE_URL"] = state.settings.database_url
     uvicorn.run(

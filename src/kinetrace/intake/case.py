@@ -132,6 +132,8 @@ class FindingInput(_Model):
     source: str | None = Field(None, description="where it came from, e.g. photo:side.jpg")
     uncertainty: float | None = Field(None, ge=0, description="± in the given unit, e.g. from photo analysis")
     note: str | None = None
+    validated: bool | None = Field(None, description="photo/video metrics: False when the measurement method has "
+                                   "no validated error (reasoning should treat it as possible at most)")
 
     @field_validator("answer", mode="before")
     @classmethod

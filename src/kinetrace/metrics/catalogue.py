@@ -21,9 +21,11 @@ __all__ = [
     "Anthropometry",
     "Catalogue",
     "ErrorSpec",
+    "GateSpec",
     "LandmarkSpec",
     "MetricSpec",
     "NormalRange",
+    "Plausible",
     "Quality",
     "View",
     "ViewDetection",
@@ -88,6 +90,14 @@ class ErrorSpec(_Model):
     profile: Profile
 
 
+class Plausible(_Model):
+    """Values a quietly standing person can show; outside it a value is "needs review", not a finding."""
+
+    low: float | None = None
+    high: float | None = None
+    basis: str
+
+
 class MetricSpec(_Model):
     """One posture metric."""
 
@@ -107,6 +117,7 @@ class MetricSpec(_Model):
     sign_convention: str
     normal_range: NormalRange | None
     error: ErrorSpec
+    plausible: Plausible | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> MetricSpec:
@@ -129,7 +140,6 @@ class Quality(_Model):
     min_detection_confidence: float = Field(ge=0, le=1)
     min_visibility: float = Field(ge=0, le=1)
     frame_margin_norm: float = Field(ge=0, le=0.2)
-    landmark_sd_fraction_of_stature: float = Field(gt=0, le=0.05)
     roll_warning_deg: float = Field(ge=0, le=10)
 
 
@@ -147,6 +157,19 @@ class ViewDetection(_Model):
         return self
 
 
+class GateSpec(_Model):
+    """One capture gate: the bounds its measure must keep, in which views, and what a failure does."""
+
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    action: Literal["refuse", "warn"] = "refuse"
+    views: list[View] = Field(default_factory=list)  # empty: every view
+    by_view: dict[View, dict[str, float]] = Field(default_factory=dict)  # per-view min/max overrides
+    text: str = ""
+    basis: str = ""
+
+
 class Anthropometry(_Model):
     """Segment-height fractions of stature."""
 
@@ -161,6 +184,7 @@ class Catalogue(_Model):
     quality: Quality
     view_detection: ViewDetection
     anthropometry: Anthropometry
+    capture_gates: dict[str, GateSpec] = Field(default_factory=dict)
     metrics: list[MetricSpec]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

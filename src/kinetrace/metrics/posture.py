@@ -21,12 +21,13 @@ import numpy as np
 
 from kinetrace.metrics import geometry as g
 from kinetrace.metrics.catalogue import Catalogue, MetricSpec, View
+from kinetrace.metrics.errors import validated_error
 from kinetrace.metrics.pose import PoseFrame, Provenance
 from kinetrace.metrics.scale import Scale, stature_px
 from kinetrace.metrics.views import facing_sign
 from kinetrace.units import Side
 
-__all__ = ["LandmarkUse", "Measurement", "Status", "measure_posture"]
+__all__ = ["NEEDS_REVIEW", "LandmarkUse", "Measurement", "Status", "measure_posture"]
 
 Points = Mapping[str, np.ndarray]
 # Asymmetries smaller than this (deg or mm) have no direction: rounding noise is not a side.
@@ -70,6 +71,12 @@ class Measurement:
     value_pct_stature: float | None = None
     landmarks: tuple[LandmarkUse, ...] = ()
     source: str = ""
+    validated: bool = False
+    review: str = ""
+    review_reason: str = ""
+
+
+NEEDS_REVIEW = "needs_review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +162,15 @@ def measure_posture(
     *,
     scale: Scale | None = None,
     roll_deg: float = 0.0,
+    refused: str | None = None,
 ) -> tuple[Measurement, ...]:
     """Measure every catalogue metric on one frame seen from `view` (None = unknown view).
 
-    Left/right labels must already agree with the view (see `views.match_labels_to_view`).
+    Left/right labels must already agree with the view (see `views.match_labels_to_view`). `refused` is the
+    reason a capture gate refused the photo (see `metrics.capture`): every metric is then not measurable.
     """
     source = frame.source
-    gate = _frame_gate(frame, view, catalogue)
+    gate = refused or _frame_gate(frame, view, catalogue)
     if gate is not None or view is None:
         reason = gate or "the view is not known; give it (front, back, left or right)"
         return tuple(m for spec in catalogue.metrics for m in _not_measurable(spec, view, reason, source))
@@ -270,52 +279,43 @@ def _uses(ctx: _Context, spec: MetricSpec, names: tuple[str, ...]) -> tuple[Land
     return tuple(out)
 
 
-def _propagated_sd(
-    fn: Callable[[dict[str, np.ndarray]], float],
-    points: dict[str, np.ndarray],
-    names: tuple[str, ...],
-    sd_px: float,
-) -> float:
-    """1-SD error of fn from independent landmark errors of `sd_px` in x and y (central differences)."""
-    total = 0.0
-    for name in names:
-        for axis in (0, 1):
-            hi, lo = dict(points), dict(points)
-            step = np.zeros(2)
-            step[axis] = sd_px
-            hi[name] = points[name] + step
-            lo[name] = points[name] - step
-            total += ((fn(hi) - fn(lo)) / 2.0) ** 2
-    return math.sqrt(total)
-
-
 def _finish(ctx: _Context, spec: MetricSpec, fn: Callable[[dict[str, np.ndarray]], float],
             names: tuple[str, ...], side: Side) -> Measurement:
-    """Evaluate a formula and express it in the metric's unit with its uncertainty."""
+    """Evaluate a formula and express it in the metric's unit with its validated error and review flag."""
     raw = fn(ctx.points)
     base = Measurement(metric_id=spec.id, name=spec.name, view=ctx.view, status=Status.OK, unit=spec.unit,
                        side=side, is_proxy=spec.is_proxy, landmarks=_uses(ctx, spec, names),
                        source=ctx.frame.source)
+    err = validated_error(spec.id, ctx.view)
     stature = ctx.stature_px
-    sd_px = ctx.catalogue.quality.landmark_sd_fraction_of_stature * stature if stature else None
-    landmark_sd = _propagated_sd(fn, ctx.points, names, sd_px) if sd_px else None
     if spec.kind == "angle":
-        return replace(base, value=raw, uncertainty=_combine(landmark_sd, spec.error.value))
+        unc = err.total if err is not None and err.unit == "deg" else None
+        return _reviewed(spec, replace(base, value=raw, uncertainty=unc, validated=unc is not None))
     pct = 100.0 * raw / stature if stature else None
+    err_pct = err.total if err is not None and err.unit == "%stature" else None
     if ctx.scale is not None:
-        sd_mm = None if landmark_sd is None else landmark_sd * ctx.scale.mm_per_px
-        return replace(base, value=raw * ctx.scale.mm_per_px, value_pct_stature=pct,
-                       uncertainty=_combine(sd_mm, spec.error.value))
+        unc_mm = None if err_pct is None or not stature else err_pct / 100.0 * stature * ctx.scale.mm_per_px
+        return _reviewed(spec, replace(base, value=raw * ctx.scale.mm_per_px, value_pct_stature=pct,
+                                       uncertainty=unc_mm, validated=unc_mm is not None))
     if pct is None or not stature:
         return replace(base, status=Status.NOT_MEASURABLE,
                        reason="no scale: give the height or a known distance, with the eyes and feet in view")
-    sd_pct = None if landmark_sd is None else 100.0 * landmark_sd / stature
-    return replace(base, unit="%stature", value=pct, value_pct_stature=pct, uncertainty=sd_pct)
+    return replace(base, unit="%stature", value=pct, value_pct_stature=pct, uncertainty=err_pct,
+                   validated=err_pct is not None)
 
 
-def _combine(landmark_sd: float | None, published: float | None) -> float | None:
-    parts = [x for x in (landmark_sd, published) if x is not None]
-    return math.sqrt(sum(x * x for x in parts)) if parts else None
+def _reviewed(spec: MetricSpec, m: Measurement) -> Measurement:
+    """Flag a value outside what a quietly standing person can show (the catalogue's `plausible` range)."""
+    p = spec.plausible
+    if p is None or m.value is None or m.unit != spec.unit:
+        return m
+    if (p.low is not None and m.value < p.low) or (p.high is not None and m.value > p.high):
+        lo = "" if p.low is None else f"{p.low:g}"
+        hi = "" if p.high is None else f"{p.high:g}"
+        why = (f"{m.value:.1f} {m.unit} is outside the plausible range {lo}…{hi} {m.unit} for quiet standing; "
+               "needs review (is the person standing still, are the landmarks right?)")
+        return replace(m, review=NEEDS_REVIEW, review_reason=why)
+    return m
 
 
 def _far_leg_hidden(spec: MetricSpec, ctx: _Context) -> list[Measurement]:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kinetrace.metrics.catalogue import Catalogue, MetricSpec
-from kinetrace.metrics.posture import Measurement, Status
+from kinetrace.metrics.posture import NEEDS_REVIEW, Measurement, Status
 from kinetrace.units import Side
 
-__all__ = ["MetricSummary", "checked_findings", "posture_findings", "summarise_measurements"]
+__all__ = ["MetricSummary", "checked_findings", "posture_findings", "review_entries", "summarise_measurements"]
 
 _DIRECTIONAL = frozenset(
     {"frontal_head_tilt", "shoulder_height_difference", "pelvic_obliquity_angle", "lateral_trunk_shift"}
@@ -32,7 +32,9 @@ class MetricSummary:
 
     `value` is the mean of the per-photo values in the catalogue's sign convention; `direction` is the side an
     asymmetry points to (frontal metrics). `uncertainty` is the 1-SD error of the mean; `spread_sd` the SD
-    between photos (None for one photo).
+    between photos (None for one photo). `validated` is False when any photo's metric had no validated error;
+    `review` is "needs_review" when every measured value was outside the plausible range (kept out of the
+    findings).
     """
 
     metric_id: str
@@ -52,6 +54,8 @@ class MetricSummary:
     is_proxy: bool = False
     reason: str = ""
     measurements: tuple[Measurement, ...] = ()
+    validated: bool = False
+    review: str = ""
 
 
 def summarise_measurements(
@@ -71,7 +75,8 @@ def summarise_measurements(
 
 
 def _summarise(spec: MetricSpec, side: Side, group: list[Measurement]) -> MetricSummary:
-    ok = [m for m in group if m.status is Status.OK and m.value is not None]
+    measured = [m for m in group if m.status is Status.OK and m.value is not None]
+    ok = [m for m in measured if not m.review] or measured
     if ok:
         # Prefer real units: if some photos had a scale and others not, average only the scaled ones.
         units = {m.unit for m in ok}
@@ -105,8 +110,10 @@ def _average(spec: MetricSpec, unit: str, side: Side, ok: list[Measurement], gro
     n = len(values)
     mean = sum(values) / n
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else None
+    # The validated error holds for each photo; it is not divided by √n (much of it is systematic).
     us = [m.uncertainty for m in ok if m.uncertainty is not None]
-    unc = math.sqrt(sum(u * u for u in us) / len(us) / n) if us else None
+    unc = max(us) if us else None
+    review = NEEDS_REVIEW if all(m.review for m in ok) else ""
     direction = Side.NONE
     if spec.id in _DIRECTIONAL and round(mean, 1) != 0:
         direction = Side.LEFT if mean > 0 else Side.RIGHT
@@ -127,6 +134,9 @@ def _average(spec: MetricSpec, unit: str, side: Side, ok: list[Measurement], gro
         sources=tuple(dict.fromkeys(m.source for m in ok)),
         is_proxy=spec.is_proxy,
         measurements=tuple(group),
+        validated=all(m.validated for m in ok),
+        review=review,
+        reason="; ".join(dict.fromkeys(m.review_reason for m in ok if m.review)),
     )
 
 
@@ -136,6 +146,7 @@ def _note(s: MetricSummary) -> str:
         parts.append(f"SD between photos {s.spread_sd:.1f} {s.unit}")
     if s.is_proxy:
         parts.append("proxy landmarks (see the metric catalogue)")
+    parts.append("± is the validated total error (posture_errors.yaml)" if s.validated else "not validated")
     return "; ".join(parts)
 
 
@@ -154,15 +165,29 @@ def _entry(s: MetricSummary) -> dict[str, Any]:
 
 def posture_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     """Return the measured metrics as case findings keyed by test id (values rounded to 0.1)."""
+    return _entries(summaries, catalogue, review=False)
+
+
+def review_entries(summaries: tuple[MetricSummary, ...], catalogue: Catalogue) -> dict[str, dict[str, Any]]:
+    """The values flagged "needs review" (outside the plausible range), in the findings format plus
+    `review: needs_review`; they are never findings."""
+    out = _entries(summaries, catalogue, review=True)
+    for entry in out.values():
+        entry["review"] = NEEDS_REVIEW
+    return out
+
+
+def _entries(summaries: tuple[MetricSummary, ...], catalogue: Catalogue, *, review: bool) -> dict[str, dict[str, Any]]:
     findings: dict[str, dict[str, Any]] = {}
     for s in summaries:
         spec = catalogue.metric(s.metric_id)
-        if s.status is not Status.OK or s.value is None or s.unit != spec.unit:
+        if s.status is not Status.OK or s.value is None or s.unit != spec.unit or bool(s.review) != review:
             continue
         unc = None if s.uncertainty is None else round(s.uncertainty, 1)
         if spec.bilateral:
             entry = findings.setdefault(spec.test_id, _entry(s))
             entry[s.side.value] = round(s.value, 1)
+            entry["validated"] = bool(entry.get("validated", True)) and s.validated
             if unc is not None:
                 entry["uncertainty"] = max(unc, entry.get("uncertainty", 0.0))
             continue
@@ -173,6 +198,7 @@ def posture_findings(summaries: tuple[MetricSummary, ...], catalogue: Catalogue)
             entry["value"] = round(s.value, 1)
         if unc is not None:
             entry["uncertainty"] = unc
+        entry["validated"] = s.validated
         findings[spec.test_id] = entry
     return findings
 

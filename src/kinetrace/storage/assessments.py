@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError, NotFoundError
@@ -19,11 +19,15 @@ from kinetrace.storage.tables import AssessmentRow, MeasurementRow, PatientRow, 
 __all__ = [
     "complete_assessment",
     "create_draft",
+    "delete_draft",
     "get_assessment",
     "get_plan",
+    "get_summary",
     "list_assessments",
     "list_summaries",
     "release_assessment",
+    "save_plan",
+    "set_action_level",
     "update_draft",
 ]
 
@@ -45,6 +49,9 @@ def _record(row: AssessmentRow) -> AssessmentRecord:
         version=row.version,
         created_at=row.created_at,
         completed_at=row.completed_at,
+        acknowledged_at=row.acknowledged_at,
+        released_at=row.released_at,
+        archived_at=row.archived_at,
     )
 
 
@@ -105,24 +112,40 @@ def list_assessments(session: Session, scope: Scope, patient_id: int) -> list[As
     return [_record(r) for r in rows]
 
 
+_SUMMARY_COLUMNS = (
+    AssessmentRow.id,
+    AssessmentRow.patient_id,
+    AssessmentRow.origin,
+    AssessmentRow.status,
+    AssessmentRow.action_level,
+    AssessmentRow.is_released,
+    AssessmentRow.created_at,
+    AssessmentRow.completed_at,
+    AssessmentRow.version,
+)
+
+
 def list_summaries(session: Session, scope: Scope, patient_id: int) -> list[AssessmentSummary]:
     """Return a patient's assessments without case or result (cheap, for timelines), oldest first."""
     rows = session.execute(
-        select(
-            AssessmentRow.id,
-            AssessmentRow.patient_id,
-            AssessmentRow.origin,
-            AssessmentRow.status,
-            AssessmentRow.action_level,
-            AssessmentRow.is_released,
-            AssessmentRow.created_at,
-            AssessmentRow.completed_at,
-            AssessmentRow.version,
-        )
+        select(*_SUMMARY_COLUMNS)
         .where(AssessmentRow.patient_id == patient_id, AssessmentRow.clinic_id == scope.clinic_id)
         .order_by(AssessmentRow.created_at, AssessmentRow.id)
     )
     return [AssessmentSummary(*row) for row in rows]
+
+
+def get_summary(session: Session, scope: Scope, assessment_id: int) -> AssessmentSummary:
+    """Return one assessment of the caller's clinic without its case and result (no JSON parsed), or raise
+    NotFoundError: enough to decide what a page shows when its formatted parts are cached."""
+    row = session.execute(
+        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version).where(
+            AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
+    return AssessmentSummary(*row[:9], kb_version=row[9])
 
 
 def update_draft(
@@ -199,9 +222,10 @@ def complete_assessment(
 
 
 def release_assessment(session: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:
-    """Mark whether the patient may see this assessment's result and plan."""
+    """Mark whether the patient may see this assessment's result and plan (and when it was released)."""
     row = _row(session, scope, assessment_id, for_update=True)
     row.is_released = is_released
+    row.released_at = utcnow() if is_released else None
     row.version += 1
     session.flush()
     return _record(row)
@@ -222,9 +246,74 @@ def get_plan(session: Session, scope: Scope, assessment_id: int) -> PlanRecord |
         if owned is None:
             raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
         return None
+    return _plan(row)
+
+
+def _plan(row: PlanRow) -> PlanRecord:
     return PlanRecord(
         id=row.id,
         assessment_id=row.assessment_id,
         items=list(row.items.get("items", [])),
         clinician_note=row.clinician_note,
+        approved_at=row.approved_at,
+        version=row.version or 1,
     )
+
+
+def save_plan(
+    session: Session,
+    scope: Scope,
+    assessment_id: int,
+    *,
+    items: list[dict[str, Any]],
+    clinician_note: str,
+    approve: bool,
+    expected_version: int | None = None,
+) -> PlanRecord:
+    """Replace the plan's items and note; `approve` marks it approved, any other edit withdraws the approval.
+
+    Raises ConflictError when the plan changed since `expected_version` or the assessment was released.
+    """
+    row = session.scalar(
+        select(PlanRow)
+        .where(PlanRow.assessment_id == assessment_id, PlanRow.clinic_id == scope.clinic_id)
+        .with_for_update()
+    )
+    if row is None:
+        raise NotFoundError("assessment_id", assessment_id, "the id of a completed assessment of your clinic")
+    if expected_version is not None and expected_version != (row.version or 1):
+        raise ConflictError(f"the plan was changed elsewhere (version {row.version}); reload and try again.")
+    if _row(session, scope, assessment_id).is_released:
+        raise ConflictError("the plan is released to the patient; withdraw it before editing.")
+    row.items = {"items": items}
+    row.clinician_note = clinician_note
+    row.approved_at = utcnow() if approve else None
+    row.approved_by = scope.user_id if approve else None
+    row.version = (row.version or 1) + 1
+    session.flush()
+    return _plan(row)
+
+
+def set_action_level(session: Session, scope: Scope, assessment_id: int, action_level: str) -> None:
+    """Record the triage level of a draft (a self-screen that did not stop at a referral), for the inbox."""
+    row = _row(session, scope, assessment_id, for_update=True)
+    row.action_level = action_level
+    session.flush()
+
+
+def delete_draft(session: Session, scope: Scope, assessment_id: int) -> list[str]:
+    """Delete a draft assessment of the caller's clinic with its media rows; return the media file names for the
+    caller to remove after the commit. A finished assessment raises ConflictError (archive the patient instead)."""
+    from kinetrace.storage.tables import MediaRow, ScreenLinkRow
+
+    row = _row(session, scope, assessment_id, for_update=True)
+    if row.status != "draft":
+        raise ConflictError(f"assessment {assessment_id} is {row.status}; only drafts can be deleted.")
+    files = list(session.scalars(select(MediaRow.stored_name).where(MediaRow.assessment_id == assessment_id)))
+    session.execute(delete(MediaRow).where(MediaRow.assessment_id == assessment_id))
+    session.execute(
+        update(ScreenLinkRow).where(ScreenLinkRow.assessment_id == assessment_id).values(assessment_id=None)
+    )
+    session.delete(row)
+    session.flush()
+    return files

@@ -12,7 +12,7 @@ from kinetrace.storage.database import utcnow
 from kinetrace.storage.records import AuditEntry, Scope
 from kinetrace.storage.tables import AuditRow
 
-__all__ = ["AuditEvent", "list_audit", "record_event", "record_events"]
+__all__ = ["AuditEvent", "has_event", "list_audit", "record_event", "record_events"]
 
 
 def record_event(
@@ -84,3 +84,18 @@ def list_audit(session: Session, scope: Scope, *, limit: int = 200) -> list[Audi
         )
         for r in rows
     ]
+
+
+def has_event(session: Session, scope: Scope, action: str, resource: str, resource_id: int) -> bool:
+    """Return True when the clinic's audit log has this action on this record (e.g. an export before erasure)."""
+    found = session.scalar(
+        select(AuditRow.id)
+        .where(
+            AuditRow.clinic_id == scope.clinic_id,
+            AuditRow.action == action,
+            AuditRow.resource == resource,
+            AuditRow.resource_id == resource_id,
+        )
+        .limit(1)
+    )
+    return found is not None

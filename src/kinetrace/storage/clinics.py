@@ -14,6 +14,9 @@ __all__ = [
     "count_users",
     "create_clinic",
     "create_user",
+    "end_sessions",
+    "get_password_hash",
+    "set_active",
     "find_user_for_sign_in",
     "get_clinic",
     "get_user",
@@ -30,6 +33,7 @@ def _user(row: UserRow) -> UserRecord:
         name=row.name,
         role=row.role,  # type: ignore[arg-type]
         is_active=row.is_active,
+        session_version=row.session_version or 1,
     )
 
 
@@ -70,6 +74,7 @@ def create_user(
         role=role,
         password_hash=password_hash,
         is_active=True,
+        session_version=1,
         created_at=utcnow(),
     )
     session.add(row)
@@ -83,11 +88,13 @@ def find_user_for_sign_in(session: Session, email: str) -> tuple[UserRecord, str
     return None if row is None else (_user(row), row.password_hash)
 
 
-def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
-    """Replace a user's password hash (after a rehash with newer parameters)."""
+def set_password_hash(session: Session, user_id: int, password_hash: str, *, end_sessions: bool = False) -> None:
+    """Replace a user's password hash (a rehash, or a change that also ends every session with `end_sessions`)."""
     row = session.get(UserRow, user_id)
     if row is not None:
         row.password_hash = password_hash
+        if end_sessions:
+            row.session_version = (row.session_version or 1) + 1
 
 
 def get_user(session: Session, user_id: int) -> UserRecord | None:
@@ -105,3 +112,30 @@ def list_users(session: Session, scope: Scope) -> list[UserRecord]:
 def count_users(session: Session) -> int:
     """Return how many users exist in the whole database (0 means first start)."""
     return int(session.scalar(select(func.count(UserRow.id))) or 0)
+
+
+def end_sessions(session: Session, user_id: int) -> int:
+    """Invalidate every session of a user (sign-out everywhere); return the new session version."""
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFoundError("user_id", user_id, "an existing user id")
+    row.session_version = (row.session_version or 1) + 1
+    session.flush()
+    return row.session_version
+
+
+def get_password_hash(session: Session, user_id: int) -> str | None:
+    """Return the stored password hash of an active user, or None."""
+    row = session.get(UserRow, user_id)
+    return None if row is None or not row.is_active else row.password_hash
+
+
+def set_active(session: Session, scope: Scope, user_id: int, *, is_active: bool) -> UserRecord:
+    """Enable or disable a user of the caller's clinic; disabling also ends all their sessions."""
+    row = session.scalar(select(UserRow).where(UserRow.id == user_id, UserRow.clinic_id == scope.clinic_id))
+    if row is None:
+        raise NotFoundError("user_id", user_id, "the id of a user of your clinic")
+    row.is_active = is_active
+    row.session_version = (row.session_version or 1) + 1
+    session.flush()
+    return _user(row)

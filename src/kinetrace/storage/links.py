@@ -14,7 +14,7 @@ from kinetrace.storage.database import utcnow
 from kinetrace.storage.records import Scope, ScreenLinkRecord
 from kinetrace.storage.tables import PatientRow, ScreenLinkRow
 
-__all__ = ["find_link", "issue_link", "list_links", "open_link", "redeem_link"]
+__all__ = ["find_link", "find_used_link", "issue_link", "list_links", "open_link", "redeem_link"]
 
 
 def _hash(token: str) -> str:
@@ -100,4 +100,13 @@ def find_link(session: Session, token: str, *, now: datetime) -> tuple[Scope, Sc
     row = session.scalar(select(ScreenLinkRow).where(ScreenLinkRow.token_hash == _hash(token)))
     if row is None or row.expires_at <= now:
         raise NotFoundError("link", None, "a valid self-screen link; it may have expired")
+    return Scope(clinic_id=row.clinic_id, user_id=None), _record(row)
+
+
+def find_used_link(session: Session, token: str) -> tuple[Scope, ScreenLinkRecord]:
+    """Return a link that was used to submit a self-screen, expired or not: released results outlive the link
+    (the caller checks how long the release itself stays readable)."""
+    row = session.scalar(select(ScreenLinkRow).where(ScreenLinkRow.token_hash == _hash(token)))
+    if row is None or row.assessment_id is None:
+        raise NotFoundError("link", None, "a self-screen link that was used to send answers")
     return Scope(clinic_id=row.clinic_id, user_id=None), _record(row)

@@ -13,6 +13,8 @@ from kinetrace.storage.records import MediaRecord, Scope
 from kinetrace.storage.tables import AssessmentRow, MediaRow
 
 __all__ = [
+    "delete_media",
+    "mark_reviewed",
     "add_media",
     "claim_for_analysis",
     "get_media",
@@ -44,6 +46,7 @@ def _record(row: MediaRow) -> MediaRecord:
         findings=row.findings,
         warnings=row.warnings,
         created_at=row.created_at,
+        reviewed_at=row.reviewed_at,
     )
 
 
@@ -140,8 +143,33 @@ def save_edited_landmarks(session: Session, scope: Scope, media_id: int, *, land
         raise NotFoundError("media_id", media_id, "the id of a photo or video of your clinic")
     row.edited_landmarks = landmarks
     row.status, row.progress, row.error = "queued", 0, None
+    row.reviewed_at = utcnow()  # the clinician looked at (and moved) the points: the landmarks are reviewed
     session.flush()
     return _record(row)
+
+
+def _owned(session: Session, scope: Scope, media_id: int) -> MediaRow:
+    row = session.scalar(select(MediaRow).where(MediaRow.id == media_id, MediaRow.clinic_id == scope.clinic_id))
+    if row is None:
+        raise NotFoundError("media_id", media_id, "the id of a photo or video of your clinic")
+    return row
+
+
+def mark_reviewed(session: Session, scope: Scope, media_id: int) -> MediaRecord:
+    """Record that the clinician confirmed the detected landmarks as they are (photo findings may now merge)."""
+    row = _owned(session, scope, media_id)
+    row.reviewed_at = utcnow()
+    session.flush()
+    return _record(row)
+
+
+def delete_media(session: Session, scope: Scope, media_id: int) -> MediaRecord:
+    """Delete a photo or video row of the caller's clinic; the caller removes the file after the commit."""
+    row = _owned(session, scope, media_id)
+    record = _record(row)
+    session.delete(row)
+    session.flush()
+    return record
 
 
 def claim_for_analysis(session: Session, media_id: int) -> bool:

@@ -24,6 +24,7 @@ def _record(row: PatientRow) -> PatientRecord:
         sex=row.sex,
         activity=row.activity,
         created_at=row.created_at,
+        archived_at=row.archived_at,
     )
 
 

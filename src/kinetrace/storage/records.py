@@ -49,6 +49,7 @@ class UserRecord:
     name: str
     role: Role
     is_active: bool
+    session_version: int = 1
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class PatientRecord:
     sex: str
     activity: str | None
     created_at: datetime
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class AssessmentRecord:
     version: int
     created_at: datetime
     completed_at: datetime | None
+    acknowledged_at: datetime | None = None
+    released_at: datetime | None = None
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class AssessmentSummary:
     created_at: datetime
     completed_at: datetime | None
     version: int = 1
+    kb_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class MediaRecord:
     findings: dict[str, Any] | None
     warnings: list[str] | None
     created_at: datetime
+    reviewed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,8 @@ class PlanRecord:
     assessment_id: int
     items: list[dict[str, Any]]
     clinician_note: str
+    approved_at: datetime | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True)

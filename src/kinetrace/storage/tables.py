@@ -53,6 +53,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime]
 
 
@@ -69,6 +70,7 @@ class PatientRow(Base):
     activity: Mapped[str | None] = mapped_column(String(200))
     search_text: Mapped[str] = mapped_column(String(400), index=True)
     created_at: Mapped[datetime]
+    archived_at: Mapped[datetime | None]
 
 
 class AssessmentRow(Base):
@@ -96,8 +98,14 @@ class AssessmentRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_assessment_patient_created", "patient_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_assessment_patient_created", "patient_id", "created_at"),
+        Index("ix_assessment_clinic_origin_ack", "clinic_id", "origin", "acknowledged_at"),
+    )
 
 
 class MeasurementRow(Base):
@@ -135,6 +143,7 @@ class MediaRow(Base):
     findings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     warnings: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
 
 
 class PlanRow(Base):
@@ -147,6 +156,9 @@ class PlanRow(Base):
     items: Mapped[dict[str, Any]] = mapped_column(JSON)
     clinician_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ScreenLinkRow(Base):

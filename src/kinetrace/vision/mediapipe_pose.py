@@ -33,13 +33,14 @@ log = logging.getLogger(__name__)
 MODEL_FILES: dict[str, str] = {
     "lite": "pose_landmarker_lite.task",
     "full": "pose_landmarker_full.task",
+    "heavy": "pose_landmarker_heavy.task",
 }
 
 Mode = Literal["image", "video"]
 
 
 def model_path(model: str) -> str:
-    """Return the filesystem path of a bundled pose model ("lite" or "full").
+    """Return the filesystem path of a bundled pose model ("lite", "full" or "heavy").
 
     Raises:
         InputError: for an unknown model name.
@@ -63,7 +64,8 @@ class MediaPipePose:
     """A loaded MediaPipe pose landmarker; returns core `PoseFrame`s, one per person found.
 
     Args:
-        model: "lite" (faster) or "full" (default; more accurate).
+        model: "lite" (fastest), "full" (default here; video) or "heavy" (most accurate; the photo default of
+            `vision.backends.pose_estimator`).
         mode: "image" for independent photos, "video" for consecutive frames of one clip.
         num_poses: most people to look for; the caller picks the main one (`vision.pose.main_person`).
         min_detection_confidence: person-detector score needed to report a person.

@@ -26,10 +26,16 @@ import numpy as np
 
 from kinetrace.errors import InputError, MediaError
 from kinetrace.knowledge import KnowledgeBase
+from kinetrace.metrics.capture import GateCheck, check_capture, refusals
 from kinetrace.metrics.catalogue import Catalogue, View, load_catalogue
 from kinetrace.metrics.pose import PoseFrame
 from kinetrace.metrics.posture import Measurement, measure_posture
-from kinetrace.metrics.posture_summary import MetricSummary, checked_findings, summarise_measurements
+from kinetrace.metrics.posture_summary import (
+    MetricSummary,
+    checked_findings,
+    review_entries,
+    summarise_measurements,
+)
 from kinetrace.metrics.scale import Scale, scale_from_distance, scale_from_height
 from kinetrace.metrics.views import ViewGuess, detect_view, match_labels_to_view
 from kinetrace.vision.image import Photo, load_photo, load_photo_full
@@ -41,11 +47,9 @@ __all__ = ["PhotoAnalysis", "PhotoResult", "analyse_photos", "photo_findings"]
 log = logging.getLogger(__name__)
 
 VIEWS: tuple[str, ...] = get_args(View)
-# Landmarks that must lie in the image for "whole body in frame".
 # Below this height (decoded pixels) the person is looked for again in a full-size decode: the landmark model
 # reads a 256-pixel crop, which needs at least as many pixels of the person.
 _MIN_PERSON_PX = 256
-_BODY_ENDS = ("nose", "left_heel", "right_heel", "left_foot_index", "right_foot_index")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,12 @@ class PhotoResult:
     warnings: tuple[str, ...] = ()
     annotated: Path | None = None
     frame: PoseFrame | None = None
+    gates: tuple[GateCheck, ...] = ()
+
+    @property
+    def refused_by(self) -> tuple[GateCheck, ...]:
+        """The capture gates that refused this photo (empty when it was measured)."""
+        return refusals(self.gates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,7 @@ class PhotoAnalysis:
     warnings: tuple[str, ...]
     model: str
     annotated: tuple[Path, ...] = field(default=())
+    review: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def failures(self) -> tuple[PhotoResult, ...]:
@@ -128,7 +139,8 @@ def analyse_photos(
         overrides: corrections per photo file name (see `vision.overrides`), or a JSON file of them.
         annotate_dir: where to write annotated copies (no EXIF); None writes none.
         blur_faces: blur faces in the annotated copies.
-        estimator: a pose back end; by default MediaPipe full, image mode, up to 2 people.
+        estimator: a pose back end; by default `vision.backends.pose_estimator("photo")` (MediaPipe heavy, image
+            mode, up to 2 people).
         catalogue: the metric catalogue; by default the shipped one.
         knowledge: the knowledge base, whose plausible ranges keep implausible values out of the findings;
             by default the shipped one.
@@ -147,9 +159,9 @@ def analyse_photos(
         raise InputError("height_cm", height_cm, "a standing height between 50 and 250 cm")
     own = estimator is None
     if estimator is None:
-        from kinetrace.vision.mediapipe_pose import MediaPipePose
+        from kinetrace.vision.backends import pose_estimator
 
-        estimator = MediaPipePose(model="full", mode="image", num_poses=2)
+        estimator = pose_estimator("photo")
     annotate = Path(annotate_dir) if annotate_dir else None
     try:
         results = []
@@ -183,20 +195,26 @@ def _combine(results: list[PhotoResult], cat: Catalogue, model: str,
     measurements = [m for r in results for m in r.measurements]
     summaries = summarise_measurements(measurements, cat)
     findings, implausible = checked_findings(summaries, cat, ranges)
+    review = review_entries(summaries, cat)
     warnings = [f"{r.source}: {w}" for r in results for w in r.warnings]
+    warnings += [f"{r.source}: refused, not measured: {c.message}" for r in results for c in r.refused_by]
     warnings += [f"not used: {r.error}" for r in results if not r.ok]
+    warnings += [f"{s.metric_id}: needs review, kept out of the findings: {s.reason}" for s in summaries if s.review]
     return PhotoAnalysis(photos=tuple(results), metrics=summaries, findings=findings,
                          warnings=(*warnings, *implausible), model=model,
-                         annotated=tuple(r.annotated for r in results if r.annotated is not None))
+                         annotated=tuple(r.annotated for r in results if r.annotated is not None), review=review)
 
 
 def _detect(photo: Photo, estimator: PoseEstimator) -> tuple[Photo, PoseFrame]:
-    """Find the main person; a person small in a reduced decode is looked for again at full size."""
-    frame = main_person(estimator.estimate(photo.rgb, source=photo.source))
+    """Find every person and pick the main one; a person small in a reduced decode is looked for again at full
+    size, and nobody or only small people found brings a second pass on overlapping crops (vision.people)."""
+    from kinetrace.vision.people import find_people
+
+    frame = main_person(find_people(estimator, photo.rgb, source=photo.source)[0])
     reduced = photo.full_height_px > photo.height_px
     if reduced and (frame is None or _person_height_px(frame, photo.height_px) < _MIN_PERSON_PX):
         photo = dataclasses.replace(photo, rgb=load_photo_full(photo))
-        frame = main_person(estimator.estimate(photo.rgb, source=photo.source))
+        frame = main_person(find_people(estimator, photo.rgb, source=photo.source)[0])
     if frame is None:
         raise MediaError("photo", photo.source, message=f"{photo.source}: no person was found")
     # Normalised landmarks hold at any resolution: report pixels of the full-size photo.
@@ -240,10 +258,17 @@ def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], vi
         frame, swapped = match_labels_to_view(frame, view)
         if swapped:
             warnings.append(f"left/right landmark labels were swapped to match the {view} view")
-    roll, roll_basis = _roll(segments, frame, fixes, cat, warnings)
+    roll, roll_basis, roll_seen = _roll(segments, frame, fixes, cat, warnings)
     scale = _scale(frame, fixes, height_cm, cat, roll, warnings)
-    _check_frame(frame, cat, warnings)
-    measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll)
+    gates = check_capture(frame, view, cat, roll_deg=roll_seen, people_detected=frame.people_detected,
+                          view_detected=guess.view)
+    refused = refusals(gates)
+    warnings += [c.message for c in gates if not c.passed and not c.refused and c.gate != "people"]
+    if refused:
+        reason = "photo refused by capture gate " + "; ".join(c.message for c in refused)
+        measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll, refused=reason)
+    else:
+        measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll)
     result = PhotoResult(
         source=photo.source,
         ok=True,
@@ -258,6 +283,7 @@ def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], vi
         measurements=measurements,
         warnings=tuple(warnings),
         frame=frame,
+        gates=gates,
     )
     if annotate_dir is not None:
         from kinetrace.vision.annotate import write_annotated
@@ -286,13 +312,14 @@ def _settle_view(
 
 
 def _roll(segments: np.ndarray, frame: PoseFrame, fixes: PhotoOverrides, cat: Catalogue,
-          warnings: list[str]) -> tuple[float, str]:
+          warnings: list[str]) -> tuple[float, str, float | None]:
+    """The roll to correct by, its basis, and the uncorrected roll seen in the background (for the gate)."""
     given = fixes.roll_deg()
     limit = cat.quality.roll_warning_deg
     if given is not None:
         if abs(given) > limit:
             warnings.append(f"camera roll {given:+.1f}° from the vertical reference was corrected")
-        return given, "vertical reference"
+        return given, "vertical reference", None
     from kinetrace.vision.roll import roll_from_segments
 
     est = roll_from_segments(segments, frame)
@@ -301,7 +328,7 @@ def _roll(segments: np.ndarray, frame: PoseFrame, fixes: PhotoOverrides, cat: Ca
             f"background verticals lean {est.roll_deg:+.1f}° ({est.n_lines} lines): the camera may "
             "be rolled; frontal tilts were not corrected (give a vertical reference to correct)"
         )
-    return 0.0, "none"
+    return 0.0, "none", None if est is None else est.roll_deg
 
 
 def _scale(
@@ -315,20 +342,6 @@ def _scale(
     if scale is None:
         warnings.append("no mm scale: the eyes and feet must be visible to use the height")
     return scale
-
-
-def _check_frame(frame: PoseFrame, cat: Catalogue, warnings: list[str]) -> None:
-    vis = cat.quality.min_visibility
-    out = [
-        n.replace("_", " ")
-        for n in _BODY_ENDS
-        if not (0.0 <= frame.landmarks[n].x_norm <= 1.0 and 0.0 <= frame.landmarks[n].y_norm <= 1.0)
-        or frame.landmarks[n].visibility < vis
-    ]
-    if out:
-        warnings.append(f"whole body not in frame or not visible ({', '.join(out)})")
-    if frame.detection_confidence < cat.quality.min_detection_confidence:
-        warnings.append(f"low detection confidence {frame.detection_confidence:.2f}; no metric was measured")
 
 
 def photo_findings(paths: Sequence[str | Path], **options: Any) -> dict[str, dict[str, Any]]:

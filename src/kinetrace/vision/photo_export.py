@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from kinetrace.metrics.capture import GateCheck
 from kinetrace.metrics.posture import Measurement
 from kinetrace.metrics.posture_summary import MetricSummary
 from kinetrace.vision.photo import PhotoAnalysis, PhotoResult
@@ -18,6 +19,7 @@ __all__ = [
     "POSTURE_SCHEMA",
     "analysis_to_csv",
     "analysis_to_dict",
+    "gate_to_dict",
     "measurement_to_dict",
     "photo_to_dict",
     "summary_to_dict",
@@ -26,7 +28,8 @@ __all__ = [
 
 POSTURE_SCHEMA = "kinetrace.posture/1"
 CSV_COLUMNS = ("source", "view", "metric_id", "name", "side", "direction", "status", "value", "unit",
-               "uncertainty", "n", "spread_sd", "value_pct_stature", "is_proxy", "reason", "landmarks")
+               "uncertainty", "n", "spread_sd", "value_pct_stature", "is_proxy", "reason", "landmarks", "validated",
+               "review")
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -39,6 +42,7 @@ def measurement_to_dict(m: Measurement) -> dict[str, Any]:
         "metric_id": m.metric_id, "name": m.name, "view": m.view, "side": m.side.value, "status": m.status.value,
         "value": _r(m.value), "unit": m.unit, "uncertainty": _r(m.uncertainty), "is_proxy": m.is_proxy,
         "value_pct_stature": _r(m.value_pct_stature), "reason": m.reason or None, "source": m.source,
+        "validated": m.validated, "review": m.review or None, "review_reason": m.review_reason or None,
         "landmarks": [{"name": lm.name, "x_px": _r(lm.x_px, 1), "y_px": _r(lm.y_px, 1),
                        "visibility": _r(lm.visibility), "provenance": lm.provenance.value,
                        "stands_for": lm.stands_for} for lm in m.landmarks],
@@ -52,6 +56,7 @@ def summary_to_dict(s: MetricSummary) -> dict[str, Any]:
         "status": s.status.value, "value": _r(s.value), "unit": s.unit, "uncertainty": _r(s.uncertainty),
         "n": s.n, "spread_sd": _r(s.spread_sd), "min": _r(s.value_min), "max": _r(s.value_max),
         "views": list(s.views), "sources": list(s.sources), "is_proxy": s.is_proxy, "reason": s.reason or None,
+        "validated": s.validated, "review": s.review or None,
     }
 
 
@@ -66,12 +71,21 @@ def photo_to_dict(p: PhotoResult) -> dict[str, Any]:
         "scale": None if p.scale is None else {"mm_per_px": _r(p.scale.mm_per_px, 4), "basis": p.scale.basis},
         "annotated": None if p.annotated is None else str(p.annotated),
         "warnings": list(p.warnings), "measurements": [measurement_to_dict(m) for m in p.measurements],
+        "refused": bool(p.refused_by),
+        "refused_by": [gate_to_dict(c) for c in p.refused_by],
+        "gates": [gate_to_dict(c) for c in p.gates],
     }
+
+
+def gate_to_dict(c: GateCheck) -> dict[str, Any]:
+    """One capture gate on one photo: gate id, value, what was expected, passed, action and the sentence."""
+    return {"gate": c.gate, "passed": c.passed, "action": c.action.value, "value": _r(c.value), "unit": c.unit,
+            "expected": c.expected, "message": c.message}
 
 
 def analysis_to_dict(a: PhotoAnalysis) -> dict[str, Any]:
     """The whole analysis as plain data (the `--json` output)."""
-    return {"schema": POSTURE_SCHEMA, "model": a.model, "findings": a.findings,
+    return {"schema": POSTURE_SCHEMA, "model": a.model, "findings": a.findings, "needs_review": a.review,
             "metrics": [summary_to_dict(s) for s in a.metrics], "photos": [photo_to_dict(p) for p in a.photos],
             "warnings": list(a.warnings), "annotated": [str(p) for p in a.annotated]}
 
@@ -91,13 +105,15 @@ def analysis_to_csv(a: PhotoAnalysis) -> str:
                              "side": m.side.value, "direction": "", "status": m.status.value,
                              "value": _r(m.value), "unit": m.unit, "uncertainty": _r(m.uncertainty), "n": 1,
                              "spread_sd": "", "value_pct_stature": _r(m.value_pct_stature),
-                             "is_proxy": m.is_proxy, "reason": m.reason, "landmarks": _landmarks_text(m)})
+                             "is_proxy": m.is_proxy, "reason": m.reason, "landmarks": _landmarks_text(m),
+                             "validated": m.validated, "review": m.review})
     for s in a.metrics:
         writer.writerow({"source": "(all photos)", "view": "/".join(s.views), "metric_id": s.metric_id,
                          "name": s.name, "side": s.side.value, "direction": s.direction.value,
                          "status": s.status.value, "value": _r(s.value), "unit": s.unit,
                          "uncertainty": _r(s.uncertainty), "n": s.n, "spread_sd": _r(s.spread_sd),
-                         "value_pct_stature": "", "is_proxy": s.is_proxy, "reason": s.reason, "landmarks": ""})
+                         "value_pct_stature": "", "is_proxy": s.is_proxy, "reason": s.reason, "landmarks": "",
+                         "validated": s.validated, "review": s.review})
     return buf.getvalue()
 
 

@@ -349,9 +349,9 @@ def analyse_video(
     with FrameReader(info, thumbnails=target is not None) as frames:  # decoding starts while the model loads
         own = estimator is None
         if estimator is None:
-            from kinetrace.vision.mediapipe_pose import MediaPipePose
+            from kinetrace.vision.backends import pose_estimator
 
-            estimator = MediaPipePose(model=model, mode="video", num_poses=2)
+            estimator = pose_estimator("video", model=model)
         try:
             tracked = track_person(info, estimator, progress=progress, frames=frames)
         finally:

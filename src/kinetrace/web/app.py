@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from kinetrace.storage import make_engine, make_session_factory, migrate, sqlite
 from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings, load_secret_key
 from kinetrace.web.errors import install_error_handlers
+from kinetrace.web.inbox import InboxAlerts, alert_count
 from kinetrace.web.middleware import SecurityMiddleware
 from kinetrace.web.security import new_csrf_token
 from kinetrace.web.state import AppState
@@ -41,18 +43,39 @@ def _csrf_token(request: Request) -> str:
     return str(token)
 
 
+def _private_dir(path: Path) -> None:
+    """Create `path` readable only by this user (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_files(folder: Path, pattern: str) -> None:
+    for path in folder.glob(pattern):
+        if path.is_file():
+            path.chmod(0o600)
+
+
 def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Patient data: the folder is ours alone (0700) and the database file 0600 before SQLite first opens it
+    # (SQLite gives its -wal and -shm files the database file's permissions).
+    _private_dir(settings.data_dir)
     url = settings.database_url or sqlite_url(settings.data_dir)
+    if not settings.database_url:
+        database = settings.data_dir / "kinetrace.sqlite3"
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+        _private_files(settings.data_dir, "kinetrace.sqlite3*")
     engine = make_engine(url)
     migrate(engine)
     reader = make_engine(url, for_writing=False) if url.startswith("sqlite") else engine
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals["csrf_token"] = _csrf_token
+    templates.env.globals["inbox_alerts"] = alert_count
     templates.env.auto_reload = False
     install_filters(templates.env)
     uploads = settings.data_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
+    _private_dir(uploads)
+    _private_dir(settings.data_dir / "previews")
+    _private_files(settings.data_dir, "kinetrace.sqlite3*")
     sessions = make_session_factory(engine)
     return AppState(
         settings=settings,
@@ -61,6 +84,7 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
         read_sessions=make_session_factory(reader),
         view_log=ViewLog(sessions),
         users=UserCache(make_session_factory(reader)),
+        inbox_alerts=InboxAlerts(make_session_factory(reader)),
         write_gate=asyncio.Lock() if url.startswith("sqlite") else contextlib.nullcontext(),
         templates=templates,
         uploads_dir=uploads,
@@ -102,6 +126,7 @@ def create_app(
     app = FastAPI(
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
         title="Kinetrace clinic",
         version="1",
         lifespan=lifespan,
@@ -124,7 +149,7 @@ def create_app(
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
-    _offline_docs(app)
+    _offline_docs(app, public=settings.docs_public)
     from kinetrace.web.routes import ROUTERS
 
     for router in ROUTERS:
@@ -132,15 +157,23 @@ def create_app(
     return app
 
 
-def _offline_docs(app: FastAPI) -> None:
+def _offline_docs(app: FastAPI, *, public: bool) -> None:
     # The interactive API docs, served from the swagger-ui-bundle package: a clinic may have no internet access.
+    # Docs and schema need a signed-in user unless the `docs_public` setting says otherwise.
     import swagger_ui_bundle
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, JSONResponse
+
+    from kinetrace.web.deps import SignedIn
 
     app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+    guard = [] if public else [SignedIn]
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=guard)
+    async def _schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=guard)
     async def _docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",

@@ -23,8 +23,27 @@ class WebSettings(BaseSettings):
     session_max_age_s: int = Field(8 * 3600, ge=300, description="sign-in lifetime in seconds")
     max_upload_mb: int = Field(25, ge=1, le=500, description="largest accepted photo or video, in MB")
     link_valid_hours: int = Field(72, ge=1, le=24 * 30, description="how long a self-screen link stays valid")
-    sign_in_attempts: int = Field(5, ge=1, description="failed sign-ins allowed per window and address")
-    sign_in_window_s: int = Field(900, ge=10, description="rate-limit window for failed sign-ins, in seconds")
+    sign_in_attempts: int = Field(
+        5, ge=1, description="failed sign-ins to one account from one client before the wait starts doubling"
+    )
+    sign_in_window_s: int = Field(
+        900, ge=10, description="how long failures are remembered, and the longest wait, in s"
+    )
+    sign_in_backoff_s: float = Field(
+        2.0, gt=0, le=60, description="first wait after the allowance; doubles per failure"
+    )
+    public_url: str = Field(
+        "http://localhost:8000",
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="address patients open self-screen links at (never taken from the request's Host header)",
+    )
+    docs_public: bool = Field(False, description="serve /docs and /openapi.json without signing in")
+    result_valid_days: int = Field(
+        90, ge=1, le=3650, description="days a released result stays readable through its link, after release"
+    )
+    max_image_pixels: int = Field(
+        50_000_000, ge=1_000_000, description="largest photo (width × height) the app decodes to show a preview"
+    )
     analyse_media: bool = Field(True, description="run pose analysis on uploaded photos in the background")
     profile: str = Field("evidence", pattern="^(evidence|seed)$", description="reasoning profile for assessments")
 

@@ -69,9 +69,15 @@ def seed_demo(sessions: sessionmaker[Session], kb: KnowledgeBase, *, profile: st
             for e, n, r in DEMO_USERS
         ]
         scope = Scope(clinic.id, users[1].id)
-        for name, ref, born, sex, cases in _PATIENTS:
+        this_year = utcnow().year
+        for name, ref, listed_birth_year, listed_sex, cases in _PATIENTS:
+            # The stored patient agrees with their demo assessments: age and sex come from the first case.
+            first = _example(cases[0]).get("patient", {}) if cases else {}
+            age = first.get("age")
+            born = this_year - age if isinstance(age, int) else listed_birth_year
+            sex = str(first.get("sex") or listed_sex)
             patient = patient_repo.create_patient(
-                db, scope, display_name=name, reference=ref, birth_year=born, sex=sex, this_year=utcnow().year
+                db, scope, display_name=name, reference=ref, birth_year=born, sex=sex, this_year=this_year
             )
             for case_file in cases:
                 record = services.start(db, scope, patient.id, case_data=_example(case_file))

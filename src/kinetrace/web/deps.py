@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +18,7 @@ from kinetrace.web.state import AppState
 __all__ = [
     "DB",
     "KB",
+    "RecordId",
     "Admin",
     "CsrfChecked",
     "CurrentUser",
@@ -25,10 +26,14 @@ __all__ = [
     "Forbidden",
     "FormFields",
     "SignInRequired",
+    "SignedIn",
     "State",
     "UserScope",
     "get_state",
 ]
+
+# Ids in paths: positive and within the 64-bit integer columns (an oversized id is a 422, never a 500).
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -97,13 +102,20 @@ async def _current_user(request: Request, state: State) -> UserRecord:
     if not isinstance(user_id, int):
         raise SignInRequired
     user = await state.users.get(user_id)
-    if user is None or user.clinic_id != request.session.get("clinic_id"):
+    # The session version ends every copy of a cookie at once: sign-out, a password change and disabling the
+    # user all raise the stored version, so an older cookie no longer matches.
+    if (
+        user is None
+        or user.clinic_id != request.session.get("clinic_id")
+        or user.session_version != request.session.get("sv")
+    ):
         request.session.clear()
         raise SignInRequired
     return user
 
 
 CurrentUser = Annotated[UserRecord, Depends(_current_user)]
+SignedIn = Depends(_current_user)
 
 
 async def _scope(user: CurrentUser) -> Scope:
@@ -126,6 +138,9 @@ async def _csrf(request: Request) -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     expected = request.session.get("csrf")
+    if not expected:
+        # No session token: nothing could match, so refuse before reading (and spooling) the body.
+        raise CsrfRejected
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

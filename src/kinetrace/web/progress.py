@@ -66,8 +66,19 @@ def _numeric(value: Any) -> float | None:
 
 def build_progress(records: list[AssessmentRecord], kb: KnowledgeBase) -> tuple[list[Series], list[Any]]:
     """Return (series, comparisons) for a patient's completed assessments, oldest first."""
-    results = [Assessment.model_validate(r.result_data) for r in records if r.result_data]
+    done = [r for r in records if r.result_data]
+    results = [Assessment.model_validate(r.result_data) for r in done]
     series: dict[tuple[str, str], Series] = {}
+    # Pain trend first: the patient's 0–10 rating per region. The knowledge base has no change threshold for
+    # pain ratings yet, so these points carry no better/worse verdict.
+    for visit, record in enumerate(done):
+        for entry in record.case_data.get("pain", []):
+            value = _numeric(entry.get("intensity"))
+            region = str(entry.get("region", ""))
+            if value is not None:
+                key = (f"pain_{region}", "value")
+                s = series.setdefault(key, Series(key[0], f"Pain – {region.replace('_', ' ')}", "0–10", "value"))
+                s.values.append((visit, value))
     for visit, result in enumerate(results):
         for f in result.findings:
             for part in ("left", "right", "value"):

@@ -11,7 +11,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 __all__ = ["hash_password", "needs_rehash", "new_csrf_token", "same_token", "verify_password"]
 
 _HASHER = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
 
 
 def hash_password(password: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kinetrace.errors import ConflictError
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import AssessmentRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
@@ -20,7 +21,19 @@ from kinetrace.storage import patients as patient_repo
 from kinetrace.web.view import is_referral
 from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot, with_identity
 
-__all__ = ["complete", "reassess", "release", "save_case", "screen_red_flags", "start"]
+__all__ = [
+    "complete",
+    "export_patient",
+    "draft_ranking",
+    "previous_assessment",
+    "patient_view",
+    "reassess",
+    "release",
+    "save_case",
+    "screen_red_flags",
+    "start",
+    "triage_self_screen",
+]
 
 
 def start(
@@ -49,7 +62,8 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     """Assess the draft with the photo findings merged in and store the snapshot (status `referred` when the
     triage refers the patient on, else `complete`)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done"]
+    # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them).
+    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done" and m.reviewed_at]
     case = merge_media_findings(record.case_data, media)
     case = with_identity(case, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
     result = run_assessment(case, kb, profile=profile)
@@ -65,8 +79,11 @@ def _visit(db: Session, scope: Scope) -> dict[str, Any]:
     """Who assessed (the signed-in user, none for a patient's self-screen), where, and today's date."""
     user = clinic_repo.get_user(db, scope.user_id) if scope.user_id is not None else None
     clinic = clinic_repo.get_clinic(db, scope.clinic_id)
-    return {"assessor": user.name if user else None, "clinic": clinic.name if clinic else None,
-            "on": utcnow().date().isoformat()}
+    return {
+        "assessor": user.name if user else None,
+        "clinic": clinic.name if clinic else None,
+        "on": utcnow().date().isoformat(),
+    }
 
 
 def screen_red_flags(
@@ -88,15 +105,111 @@ def screen_red_flags(
     return done
 
 
+def triage_self_screen(
+    db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str
+) -> AssessmentRecord | None:
+    """Screen a submitted self-screen: a referral is stored as `referred` (and returned); otherwise the draft
+    keeps its triage level for the inbox order and None is returned."""
+    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    result = run_assessment(record.case_data, kb, profile=profile)
+    if is_referral(result.triage.action):
+        return screen_red_flags(db, scope, kb, assessment_id, profile=profile)
+    assessment_repo.set_action_level(db, scope, assessment_id, str(result.triage.action))
+    return None
+
+
+def previous_assessment(db: Session, scope: Scope, record: AssessmentRecord) -> AssessmentRecord | None:
+    """Return the patient's latest completed assessment before this one (what a reassessment starts from)."""
+    earlier = [
+        r
+        for r in assessment_repo.list_assessments(db, scope, record.patient_id)
+        if r.status == "complete" and r.id != record.id and r.created_at <= record.created_at
+    ]
+    return earlier[-1] if earlier else None
+
+
+def draft_ranking(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str) -> dict[str, Any] | None:
+    """Return the result the draft would give now (for ordering the tests), or None while it cannot run yet."""
+    from kinetrace.errors import InputError
+
+    try:
+        return snapshot(run_assessment(case_data, kb, profile=profile))
+    except InputError:
+        return None
+
+
 def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
     """Start a new draft for the same patient with the previous pain map and answers (tests start blank)."""
     previous = assessment_repo.get_assessment(db, scope, assessment_id)
-    case = {k: v for k, v in previous.case_data.items() if k != "findings"}
+    case = {k: v for k, v in previous.case_data.items() if k not in ("findings", "assessment")}  # a new visit
     return start(db, scope, previous.patient_id, case_data={**case, "findings": {}})
 
 
+def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[str, Any] | None:
+    """Return exactly what the patient sees of an assessment: triage summary, safety net and the approved plan
+    (items, doses and the clinician's notes). None when there is nothing to show."""
+    if record.result_data is None:
+        return None
+    plan = assessment_repo.get_plan(db, scope, record.id)
+    return {
+        "triage": record.result_data.get("triage", {}),
+        "safety_net": record.result_data.get("safety_net", []),
+        "plan_items": plan.items if plan is not None else [],
+        "note": plan.clinician_note if plan is not None else "",
+        "has_plan": plan is not None,
+    }
+
+
+def export_patient(db: Session, scope: Scope, patient_id: int) -> dict[str, Any]:
+    """Return everything stored about a patient as JSON-ready data (for a data request, and before erasure)."""
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    assessments = []
+    for record in assessment_repo.list_assessments(db, scope, patient_id):
+        plan = assessment_repo.get_plan(db, scope, record.id)
+        media = media_repo.list_media(db, scope, record.id)
+        assessments.append(
+            {
+                "id": record.id,
+                "origin": record.origin,
+                "status": record.status,
+                "created_at": record.created_at.isoformat(),
+                "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+                "case": record.case_data,
+                "result": record.result_data,
+                "plan": None if plan is None else {"items": plan.items, "clinician_note": plan.clinician_note},
+                "media": [
+                    {
+                        "id": m.id,
+                        "kind": m.kind,
+                        "view": m.view,
+                        "original_name": m.original_name,
+                        "findings": m.findings,
+                    }
+                    for m in media
+                ],
+            }
+        )
+    return {
+        "schema": "kinetrace.patient-export/1",
+        "patient": {
+            "id": patient.id,
+            "display_name": patient.display_name,
+            "reference": patient.reference,
+            "birth_year": patient.birth_year,
+            "sex": patient.sex,
+            "activity": patient.activity,
+            "created_at": patient.created_at.isoformat(),
+        },
+        "assessments": assessments,
+    }
+
+
 def release(db: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:
-    """Let the patient see (or hide again) this assessment's result and plan."""
+    """Let the patient see (or hide again) this assessment's result and plan; a plan must be approved first."""
+    if is_released:
+        plan = assessment_repo.get_plan(db, scope, assessment_id)
+        if plan is not None and plan.approved_at is None:
+            raise ConflictError("the plan is not approved yet; review and approve it before releasing it.")
     record = assessment_repo.release_assessment(db, scope, assessment_id, is_released=is_released)
     audit_repo.record_event(db, scope, "release" if is_released else "withhold", "assessment", assessment_id)
     return record

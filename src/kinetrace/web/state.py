@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kinetrace.web.audit_buffer import ViewLog
 from kinetrace.web.config import WebSettings
 from kinetrace.web.fragments import FragmentCache
+from kinetrace.web.inbox import InboxAlerts
 from kinetrace.web.progress import ProgressCache
 from kinetrace.web.user_cache import UserCache
 
@@ -46,6 +47,7 @@ class AppState:
     write_gate: AbstractAsyncContextManager[Any]
     progress_cache: ProgressCache = field(default_factory=ProgressCache)
     fragments: FragmentCache = field(default_factory=FragmentCache)
+    inbox_alerts: InboxAlerts | None = None
     jobs: MediaJobs | None = None
     _kb: KnowledgeBase | None = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)

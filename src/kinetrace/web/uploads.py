@@ -55,7 +55,8 @@ def store_upload(source: BinaryIO, uploads: Path, *, filename: str, max_bytes: i
     part = uploads / f".{name}.part"
     digest, size = hashlib.sha256(), 0
     try:
-        with part.open("wb") as out:
+        # Readable only by the server's user (0600), like everything in the data folder.
+        with os.fdopen(os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as out:
             chunk = head
             while chunk:
                 size += len(chunk)

@@ -1,6 +1,7 @@
 """Signed-in users looked up once every few seconds instead of on every request.
 
-A deactivated or deleted user loses access within `ttl_s` seconds; the lookup runs in a worker thread.
+A signed-out, disabled or deleted user loses access at once in this process (`forget`) and within `ttl_s`
+seconds in the other server processes; the lookup runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ __all__ = ["UserCache"]
 class UserCache:
     """A small time-limited cache of active users by id."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, ttl_s: float = 5.0) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, ttl_s: float = 1.0) -> None:
         self._sessions = sessions
         self._ttl_s = ttl_s
         self._entries: dict[int, tuple[float, UserRecord | None]] = {}

@@ -3,6 +3,7 @@ every value shown comes from a stored `Assessment`."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from jinja2 import Environment
 from kinetrace.values import ActionLevel
 from kinetrace.web.bodymap import AREAS, REGION_POINTS
 
-__all__ = ["REFERRAL_ACTIONS", "chain_drawing", "install_filters", "is_referral"]
+__all__ = ["REFERRAL_ACTIONS", "chain_drawing", "install_filters", "is_referral", "pain_area_keys", "rank_reasons"]
 
 # Action levels (ids from the knowledge schema) that send the patient elsewhere: the wizard stops on these.
 REFERRAL_ACTIONS = frozenset(a for a in ActionLevel if a.is_referral)
@@ -52,10 +53,23 @@ def _number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# Evidence figures written for clinicians ("(pooled SMD −0.33 for pain ...)") are left out of the patient's view.
+_EVIDENCE_ASIDE = re.compile(r"\s*\([^()]*(?:SMD|\bCI\b|RCT|[Gg]rade|\bR\d+\b|%|certainty|p\s*[<=])[^()]*\)")
+
+
+def _plain(text: Any) -> str:
+    return _EVIDENCE_ASIDE.sub("", str(text or ""))
+
+
 def install_filters(env: Environment) -> None:
     """Register the template filters and globals."""
     env.filters.update(
-        pct=_pct, when=_when, label=_label, number=_number, action_style=_action_style
+        pct=_pct,
+        when=_when,
+        label=_label,
+        number=_number,
+        plain=_plain,
+        action_style=_action_style,
     )
     env.globals.update(body_areas=AREAS, is_referral=is_referral)
 
@@ -71,29 +85,83 @@ def _node_point(node: str, kb: Any) -> tuple[float, float] | None:
     return None
 
 
-def chain_drawing(result: dict[str, Any], kb: Any, *, top: int = 3) -> list[dict[str, Any]]:
-    """Return polylines for the top-ranked items' paths: [{id, name, probability, points, grade}].
+def chain_drawing(result: dict[str, Any], kb: Any, *, top: int = 8) -> list[dict[str, Any]]:
+    """Return one drawing per ranked path of the top items: [{id, name, probability, grade, kind, ...}].
 
-    Each path's nodes are placed at the region the knowledge base gives them, ending at the painful region.
+    A path that crosses body areas is a polyline ("line") from the contributor's region to the painful region; a
+    path that stays inside one area (a local source, or a chain whose nodes all sit in the painful region) is a
+    loop drawn on that area ("local"), so every ranked path appears on the body.
     """
-    lines: list[dict[str, Any]] = []
+    drawings: list[dict[str, Any]] = []
     for item in result.get("ranking", [])[:top]:
-        for path in item.get("paths", [])[:1]:
-            # Shift each chain a little sideways so chains along the same regions stay distinguishable.
-            dx = 7.0 * len(lines)
+        for path in item.get("paths", []):
             nodes = [*path.get("nodes", []), path.get("region", "")]
-            points = [(p[0] + dx, p[1]) for p in (_node_point(n, kb) for n in nodes) if p]
+            points = [p for p in (_node_point(n, kb) for n in nodes) if p]
             deduped = [pt for i, pt in enumerate(points) if i == 0 or pt != points[i - 1]]
-            if len(deduped) >= 2:
-                lines.append(
-                    {
-                        "id": item["id"],
-                        "name": item["name"],
-                        "probability": item["probability"],
-                        "grade": path.get("grade", ""),
-                        "points": " ".join(f"{x:.0f},{y:.0f}" for x, y in deduped),
-                        "start": deduped[0],
-                        "end": deduped[-1],
-                    }
-                )
-    return lines
+            if not deduped:
+                continue
+            # Shift each drawing a little sideways so drawings along the same regions stay distinguishable.
+            dx = 6.0 * (len(drawings) % 5) - 12.0
+            shifted = [(x + dx, y) for x, y in deduped]
+            drawing = {
+                "id": item["id"],
+                "name": item["name"],
+                "probability": item["probability"],
+                "grade": path.get("grade", ""),
+                "region": path.get("region", ""),
+                "start": shifted[0],
+                "end": shifted[-1],
+            }
+            if len(shifted) >= 2:
+                drawing |= {"kind": "line", "points": " ".join(f"{x:.0f},{y:.0f}" for x, y in shifted)}
+            else:
+                drawing |= {"kind": "local", "points": ""}
+            drawings.append(drawing)
+    return drawings
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_reasons(result: dict[str, Any]) -> dict[str, str]:
+    """Return {item id: why it sits where it does}, from the stored probabilities, priors, states and pain
+    behaviour only (the ranking orders items by probability)."""
+    ranking = result.get("ranking", [])
+    reasons: dict[str, str] = {}
+    for i, item in enumerate(ranking):
+        parts = [f"{_ordinal(i + 1)}: probability {_pct(item.get('probability'))}"]
+        prior = item.get("prior")
+        if prior is not None:
+            moved = "raised" if item["probability"] > prior else "lowered" if item["probability"] < prior else "kept"
+            parts.append(f"{moved} from a starting {_pct(prior)} by what was found ({_label(item.get('state'))})")
+        if item.get("behaviour_matches"):
+            parts.append("pain behaviour fits (" + ", ".join(map(_label, item["behaviour_matches"])) + ")")
+        if item.get("behaviour_mismatches"):
+            parts.append("pain behaviour does not fit (" + ", ".join(map(_label, item["behaviour_mismatches"])) + ")")
+        if i > 0:
+            above = ranking[i - 1]
+            parts.append(f"below {above['name']} ({_pct(above.get('probability'))})")
+        if i + 1 < len(ranking):
+            below = ranking[i + 1]
+            parts.append(f"above {below['name']} ({_pct(below.get('probability'))})")
+        if item.get("kind") == "local" or not item.get("paths"):
+            parts.append("a local source: it sits in the painful region itself")
+        reasons[item["id"]] = "; ".join(parts) + "."
+    return reasons
+
+
+def pain_area_keys(pain: list[dict[str, Any]]) -> set[str]:
+    """Return the body-map area keys to shade for the pain entries, honouring each entry's side."""
+    keys: set[str] = set()
+    for entry in pain:
+        region, side = entry.get("region"), entry.get("side", "central")
+        areas = [a for a in AREAS if a.region == region]
+        central = [a for a in areas if a.side == "central"]
+        if central:
+            keys.update(a.key for a in central)
+            continue
+        wanted = {"left", "right"} if side in ("bilateral", "central", "both", None) else {side}
+        keys.update(a.key for a in areas if a.side in wanted)
+    return keys

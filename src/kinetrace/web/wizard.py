@@ -7,6 +7,7 @@ This module translates and calls the façade; every clinical decision (triage, f
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kinetrace.errors import InputError
@@ -17,8 +18,13 @@ from kinetrace.storage import MediaRecord, PatientRecord
 from kinetrace.web.bodymap import AREAS, pain_side
 
 __all__ = [
+    "TestLayout",
+    "age_from_form",
+    "carried_findings",
+    "check_carried",
     "check_case",
     "findings_from_form",
+    "lay_out_tests",
     "merge_media_findings",
     "new_case",
     "pain_from_form",
@@ -29,19 +35,39 @@ __all__ = [
 
 
 def new_case(patient: PatientRecord, *, this_year: int) -> dict[str, Any]:
-    """Return the starting case of a new assessment, with the patient's age and sex (no name)."""
-    age = max(0, this_year - patient.birth_year) if patient.birth_year else 40
+    """Return the starting case of a new assessment, with the patient's age and sex (no name).
+
+    Without a birth year the case has no age: the pain step asks for it, because the age-based red-flag rules
+    need a real age and must never run on an assumed one.
+    """
+    facts: dict[str, Any] = {"sex": patient.sex, "id": f"P{patient.id}"}
+    if patient.birth_year:
+        facts["age"] = max(0, this_year - patient.birth_year)
     return {
         "schema": CASE_SCHEMA,
-        "patient": {"age": age, "sex": patient.sex, "id": f"P{patient.id}"},
+        "patient": facts,
         "pain": [],
         "red_flags": {},
         "findings": {},
     }
 
 
-def with_identity(case_data: dict[str, Any], patient: PatientRecord, *, assessor: str | None, clinic: str | None,
-                  on: str) -> dict[str, Any]:
+def age_from_form(form: Mapping[str, Any], patient: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the case's patient facts with the age from the form; a missing age is asked for, never assumed."""
+    facts = dict(patient)
+    raw = str(form.get("age", "") or "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) > 120:
+            raise InputError("age", raw, "a whole number of years from 0 to 120")
+        facts["age"] = int(raw)
+    if "age" not in facts:
+        raise InputError("age", None, "the patient's age in years (the red-flag rules depend on it)")
+    return facts
+
+
+def with_identity(
+    case_data: dict[str, Any], patient: PatientRecord, *, assessor: str | None, clinic: str | None, on: str
+) -> dict[str, Any]:
     """Return the case with the visit (date `on`, assessor, clinic) and the patient's name and reference (case/2).
 
     Values already in the case are kept; reports and exports show these instead of "unnamed case".
@@ -170,7 +196,7 @@ def run_assessment(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str
     from kinetrace.intake import parse_case
 
     case = parse_case(case_data, source="case")
-    return assess(case, kb, profile=profile)
+    return assess(case, kb, profile=profile, uncertainty=True)
 
 
 def check_case(case_data: dict[str, Any], kb: KnowledgeBase) -> None:
@@ -183,3 +209,65 @@ def check_case(case_data: dict[str, Any], kb: KnowledgeBase) -> None:
 def snapshot(result: Assessment) -> dict[str, Any]:
     """Return the stored JSON form of a result (the contract's `model_dump(mode="json", by_alias=True)`)."""
     return result.model_dump(mode="json", by_alias=True)
+
+
+@dataclass(frozen=True)
+class TestLayout:
+    """The tests step's order: the tests that matter most first (the next best test at the top), then every
+    region's remaining tests with the painful regions first."""
+
+    first: list[Any]
+    regions: list[tuple[str, list[Any]]]
+    next_test_id: str | None
+
+
+_FIRST_TESTS = 8
+
+
+def lay_out_tests(kb: KnowledgeBase, case_data: dict[str, Any], result: dict[str, Any] | None) -> TestLayout:
+    """Order the tests by the painful regions and by what the draft's ranking says would tell most."""
+    pain_regions = [str(p.get("region")) for p in case_data.get("pain", [])]
+    next_test_id = str(((result or {}).get("next_test") or {}).get("test_id") or "") or None
+    ranked = [str(item["id"]) for item in (result or {}).get("ranking", [])]
+    rank_of = {item_id: i for i, item_id in enumerate(ranked)}
+
+    def priority(test: Any) -> tuple[int, int]:
+        if test.id == next_test_id:
+            return (0, 0)
+        informed = [rank_of[rule.target] for rule in test.informs if rule.target in rank_of]
+        return (1, min(informed)) if informed else (2 if test.region in pain_regions else 3, 0)
+
+    ordered = sorted(kb.tests.values(), key=priority)
+    first = [t for t in ordered if priority(t)[0] < 2][:_FIRST_TESTS]
+    chosen = {t.id for t in first}
+    region_ids = sorted(kb.regions, key=lambda r: (r not in pain_regions, list(kb.regions).index(r)))
+    regions = []
+    for region_id in region_ids:
+        tests = [t for t in kb.tests.values() if t.region == region_id and t.id not in chosen]
+        if tests:
+            regions.append((region_id, tests))
+    return TestLayout(first=first, regions=regions, next_test_id=next_test_id)
+
+
+def carried_findings(previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Return the previous visit's hand-entered findings, to start a reassessment from (marked as carried)."""
+    carried = {}
+    for test_id, entry in ((previous or {}).get("findings") or {}).items():
+        if isinstance(entry, dict) and "photo" not in str(entry.get("method") or "photo"):
+            carried[test_id] = entry
+    return carried
+
+
+def check_carried(form: Mapping[str, Any], findings: dict[str, Any], carried: dict[str, Any]) -> None:
+    """Raise InputError for a value carried from the previous visit that was neither confirmed nor changed."""
+    for test_id, before in carried.items():
+        now = findings.get(test_id)
+        if now is None or form.get(f"confirm__{test_id}") == "yes":
+            continue
+        same = all(now.get(k) == before.get(k) for k in ("left", "right", "value", "count", "category", "answer"))
+        if same:
+            raise InputError(
+                f"confirm__{test_id}",
+                None,
+                "today's value, or the previous visit's value confirmed with its tick (or the field cleared)",
+            )

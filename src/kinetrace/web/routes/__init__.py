@@ -2,7 +2,19 @@
 
 from fastapi import APIRouter
 
-from kinetrace.web.routes import assessments, auth, links, media, patients, progress, results, users, wizard
+from kinetrace.web.routes import (
+    assessments,
+    auth,
+    inbox,
+    links,
+    media,
+    patients,
+    plans,
+    progress,
+    results,
+    users,
+    wizard,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -22,4 +34,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     progress.api,
     users.pages,
     users.api,
+    inbox.pages,
+    inbox.api,
+    plans.pages,
+    plans.api,
 )

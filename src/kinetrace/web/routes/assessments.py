@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kinetrace.storage import AssessmentRecord
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.web import services
-from kinetrace.web.deps import DB, KB, CsrfChecked, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, RecordId, State, UserScope
 from kinetrace.web.wizard import check_case
 
 __all__ = ["api"]
@@ -67,7 +68,9 @@ class AssessmentPublic(BaseModel):
 @api.post(
     "/patients/{patient_id}/assessments", response_model=AssessmentPublic, status_code=201, dependencies=[CsrfChecked]
 )
-def create(state: State, db: DB, scope: UserScope, kb: KB, patient_id: int, body: AssessmentCreate) -> AssessmentPublic:
+def create(
+    state: State, db: DB, scope: UserScope, kb: KB, patient_id: RecordId, body: AssessmentCreate
+) -> AssessmentPublic:
     """Store a case for a patient; with `complete` (default) assess it and store the result in the same step."""
     check_case(body.case, kb)
     record = services.start(db, scope, patient_id, case_data=body.case)
@@ -77,7 +80,7 @@ def create(state: State, db: DB, scope: UserScope, kb: KB, patient_id: int, body
 
 
 @api.get("/patients/{patient_id}/assessments", response_model=list[AssessmentPublic])
-def list_for_patient(db: DB, scope: UserScope, patient_id: int) -> list[AssessmentPublic]:
+def list_for_patient(db: DB, scope: UserScope, patient_id: RecordId) -> list[AssessmentPublic]:
     """List a patient's assessments, oldest first."""
     from kinetrace.storage import patients as patient_repo
 
@@ -86,34 +89,39 @@ def list_for_patient(db: DB, scope: UserScope, patient_id: int) -> list[Assessme
 
 
 @api.get("/assessments/{assessment_id}", response_model=AssessmentPublic)
-def read(state: State, db: DB, scope: UserScope, assessment_id: int) -> AssessmentPublic:
+def read(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> Response:
     """Return one assessment of the caller's clinic (404 for any other id)."""
-    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
     state.view_log.viewed(scope, "assessment", assessment_id)
-    return AssessmentPublic.of(record)
+    # A stored version never changes, so its JSON is serialised once (the id check above runs every time).
+    body = state.fragments.value(
+        ("api-assessment", summary.id, summary.version),
+        lambda: AssessmentPublic.of(assessment_repo.get_assessment(db, scope, assessment_id)).model_dump_json(),
+    )
+    return Response(body, media_type="application/json")
 
 
 @api.put("/assessments/{assessment_id}/case", response_model=AssessmentPublic, dependencies=[CsrfChecked])
-def update_case(db: DB, scope: UserScope, kb: KB, assessment_id: int, body: CaseUpdate) -> AssessmentPublic:
+def update_case(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId, body: CaseUpdate) -> AssessmentPublic:
     """Replace a draft's case (409 when it is finished or the version is stale)."""
     check_case(body.case, kb)
     return AssessmentPublic.of(services.save_case(db, scope, assessment_id, body.case, expected_version=body.version))
 
 
 @api.post("/assessments/{assessment_id}/complete", response_model=AssessmentPublic, dependencies=[CsrfChecked])
-def complete(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: int) -> AssessmentPublic:
+def complete(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: RecordId) -> AssessmentPublic:
     """Assess a draft (with its analysed photos) and store the result."""
     return AssessmentPublic.of(services.complete(db, scope, kb, assessment_id, profile=state.settings.profile))
 
 
 @api.post("/assessments/{assessment_id}/release", response_model=AssessmentPublic, dependencies=[CsrfChecked])
-def release(db: DB, scope: UserScope, assessment_id: int, body: Release) -> AssessmentPublic:
+def release(db: DB, scope: UserScope, assessment_id: RecordId, body: Release) -> AssessmentPublic:
     """Let the patient see (or stop seeing) the result and plan."""
     return AssessmentPublic.of(services.release(db, scope, assessment_id, is_released=body.released))
 
 
 @api.get("/assessments/{assessment_id}/plan")
-def plan(state: State, db: DB, scope: UserScope, assessment_id: int) -> dict[str, Any]:
+def plan(state: State, db: DB, scope: UserScope, assessment_id: RecordId) -> dict[str, Any]:
     """Return the stored plan items of a completed assessment."""
     stored = assessment_repo.get_plan(db, scope, assessment_id)
     state.view_log.viewed(scope, "plan", assessment_id)
@@ -121,4 +129,6 @@ def plan(state: State, db: DB, scope: UserScope, assessment_id: int) -> dict[str
         "assessment_id": assessment_id,
         "items": stored.items if stored else [],
         "clinician_note": stored.clinician_note if stored else "",
+        "is_approved": bool(stored and stored.approved_at),
+        "version": stored.version if stored else 0,
     }

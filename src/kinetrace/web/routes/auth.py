@@ -8,12 +8,15 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
+from kinetrace.errors import InputError
 from kinetrace.storage import Scope, UserRecord, utcnow
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import throttle as throttle_repo
+from kinetrace.storage.throttle import ThrottleKey
 from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State
 from kinetrace.web.errors import error_body
+from kinetrace.web.passwords import check_password
 from kinetrace.web.security import hash_password, needs_rehash, new_csrf_token, verify_password
 
 __all__ = ["api", "pages"]
@@ -25,14 +28,26 @@ api = APIRouter(prefix="/api/v1", tags=["session"])
 _DUMMY_HASH = hash_password("no-such-user-password")
 
 
+def _throttle_keys(request: Request, state: State, email: str) -> tuple[ThrottleKey, ...]:
+    """Failures count against this account from this client, and (with a larger allowance) against the client
+    alone, so one client guessing cannot lock the account for everyone else."""
+    allowance = state.settings.sign_in_attempts
+    client = request.client.host if request.client else "unknown"
+    account = email.strip().lower()
+    return (
+        ThrottleKey(f"account-client:{account}|{client}", allowance),
+        ThrottleKey(f"client:{client}", allowance * 4),
+    )
+
+
 def _sign_in(request: Request, state: State, db: DB, email: str, password: str) -> UserRecord | HTTPException:
     """Return the signed-in user, or the error to show. Failures are counted in this request's transaction,
     so the caller must return (not raise) the error for the count to be kept."""
     settings, now = state.settings, utcnow()
-    client = request.client.host if request.client else "unknown"
-    keys = (f"ip:{client}", f"email:{email.strip().lower()}")
-    window = {"attempts": settings.sign_in_attempts, "window_s": settings.sign_in_window_s}
-    wait = throttle_repo.retry_after_s(db, keys, now=now, **window)
+    keys = _throttle_keys(request, state, email)
+    wait = throttle_repo.retry_after_s(
+        db, keys, now=now, window_s=settings.sign_in_window_s, backoff_s=settings.sign_in_backoff_s
+    )
     if wait:
         return HTTPException(429, f"Too many failed sign-ins; try again in {wait} s.", {"Retry-After": str(wait)})
     found = clinic_repo.find_user_for_sign_in(db, email)
@@ -47,17 +62,44 @@ def _sign_in(request: Request, state: State, db: DB, email: str, password: str) 
     user, stored = found
     if needs_rehash(stored):
         clinic_repo.set_password_hash(db, user.id, hash_password(password))
-    throttle_repo.clear_failures(db, keys)
-    request.session.clear()
-    request.session.update(user_id=user.id, clinic_id=user.clinic_id, csrf=new_csrf_token())
+    throttle_repo.clear_failures(db, keys[:1])
+    _start_session(request, user)
     audit_repo.record_event(db, Scope(user.clinic_id, user.id), "sign_in", "user", user.id)
     return user
 
 
+def _start_session(request: Request, user: UserRecord, *, version: int | None = None) -> None:
+    request.session.clear()
+    request.session.update(
+        user_id=user.id,
+        clinic_id=user.clinic_id,
+        sv=version if version is not None else user.session_version,
+        csrf=new_csrf_token(),
+    )
+
+
+def _end_session(request: Request, state: State, db: DB) -> None:
+    """Sign out every copy of this session: the user's session version moves on, so old cookies stop working."""
+    user_id = request.session.get("user_id")
+    if isinstance(user_id, int) and request.session.get("sv") is not None:
+        user = clinic_repo.get_user(db, user_id)
+        if user is not None and user.session_version == request.session.get("sv"):
+            clinic_repo.end_sessions(db, user_id)
+            audit_repo.record_event(db, Scope(user.clinic_id, user.id), "sign_out", "user", user.id)
+        state.users.forget(user_id)
+    request.session.clear()
+
+
 @pages.get("/login")
-def login_page(request: Request, state: State, next: str = "/patients") -> Response:  # noqa: A002 - query name
-    """Show the sign-in form."""
-    return state.templates.TemplateResponse(request, "login.html", {"next": next, "email": "", "error": None})
+def login_page(
+    request: Request,
+    state: State,
+    next: str = "/patients",  # noqa: A002 - query name
+    expired: str = "",
+) -> Response:
+    """Show the sign-in form (with a note when a sign-in expired mid-form)."""
+    context = {"next": next, "email": "", "error": None, "expired": expired == "1"}
+    return state.templates.TemplateResponse(request, "login.html", context)
 
 
 @pages.post("/login", dependencies=[CsrfChecked])
@@ -85,10 +127,53 @@ def login(
 
 
 @pages.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
-    """End the session."""
-    request.session.clear()
+def logout(request: Request, state: State, db: DB) -> Response:
+    """End the session, and every copy of it."""
+    _end_session(request, state, db)
     return RedirectResponse("/login", status_code=303)
+
+
+@pages.get("/account")
+def account_page(request: Request, state: State, user: CurrentUser) -> Response:
+    """Show the form to change one's password."""
+    return state.templates.TemplateResponse(request, "account.html", {"user": user, "errors": {}, "done": False})
+
+
+@pages.post("/account/password", dependencies=[CsrfChecked])
+def change_password_page(
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+) -> Response:
+    """Change the password; every other session of this user ends, this one stays signed in."""
+    try:
+        _change_password(request, state, db, user, current_password, new_password)
+    except InputError as exc:
+        return state.templates.TemplateResponse(
+            request, "account.html", {"user": user, "errors": {exc.field: exc.message}, "done": False}, status_code=422
+        )
+    return state.templates.TemplateResponse(request, "account.html", {"user": user, "errors": {}, "done": True})
+
+
+def _change_password(request: Request, state: State, db: DB, user: UserRecord, current: str, new: str) -> None:
+    stored = clinic_repo.get_password_hash(db, user.id)
+    if stored is None or not verify_password(stored, current):
+        raise InputError("current_password", None, "your current password")
+    check_password(new, email=user.email, field="new_password")
+    clinic_repo.set_password_hash(db, user.id, hash_password(new), end_sessions=True)
+    state.users.forget(user.id)
+    _start_session(request, user, version=user.session_version + 1)
+    audit_repo.record_event(db, Scope(user.clinic_id, user.id), "update", "user", user.id, detail="password")
+
+
+class PasswordChange(BaseModel):
+    """The current password and the new one."""
+
+    current_password: str
+    new_password: str
 
 
 class SessionCreate(BaseModel):
@@ -133,7 +218,18 @@ def read_session(request: Request, user: CurrentUser) -> SessionPublic:
 
 
 @api.delete("/session", status_code=204, dependencies=[CsrfChecked])
-def delete_session(request: Request) -> Response:
-    """Sign out."""
-    request.session.clear()
+def delete_session(request: Request, state: State, db: DB) -> Response:
+    """Sign out; every copy of the session cookie stops working."""
+    _end_session(request, state, db)
     return Response(status_code=204)
+
+
+@api.put("/session/password", response_model=SessionPublic, dependencies=[CsrfChecked])
+def change_password_api(
+    body: PasswordChange, request: Request, state: State, db: DB, user: CurrentUser
+) -> SessionPublic:
+    """Change the password (422 names the field); every other session of this user ends."""
+    _change_password(request, state, db, user, body.current_password, body.new_password)
+    return SessionPublic(
+        user_id=user.id, clinic_id=user.clinic_id, name=user.name, role=user.role, csrf_token=request.session["csrf"]
+    )

@@ -13,17 +13,17 @@ from fastapi import APIRouter, BackgroundTasks, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from kinetrace.errors import InputError
+from kinetrace.errors import InputError, NotFoundError
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import links as link_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.storage import utcnow
 from kinetrace.web import services
-from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
 from kinetrace.web.routes.media import save_upload
-from kinetrace.web.wizard import new_case, pain_from_form, red_flags_from_form
+from kinetrace.web.wizard import age_from_form, new_case, pain_from_form, red_flags_from_form
 
 __all__ = ["api", "pages"]
 
@@ -38,16 +38,18 @@ class LinkPublic(BaseModel):
     expires_at: datetime
 
 
-def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> LinkPublic:
+def _issue(request: Request, state: State, db: DB, scope: UserScope, patient_id: RecordId) -> LinkPublic:
     token, link = link_repo.issue_link(
         db, scope, patient_id, valid_for=timedelta(hours=state.settings.link_valid_hours)
     )
     audit_repo.record_event(db, scope, "create", "screen_link", link.id)
-    return LinkPublic(url=str(request.url_for("self_screen", token=token)), expires_at=link.expires_at)
+    # The address comes from the settings, never from the request's Host header (which a client can set).
+    url = f"{state.settings.public_url.rstrip('/')}/s/{token}"
+    return LinkPublic(url=url, expires_at=link.expires_at)
 
 
 @pages.post("/patients/{patient_id}/links", dependencies=[CsrfChecked])
-def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> Response:
+def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, patient_id: RecordId) -> Response:
     """Issue a link and show it once on the patient's timeline."""
     link = _issue(request, state, db, scope, patient_id)
     request.session["new_link"] = link.url
@@ -55,7 +57,7 @@ def issue_link_page(request: Request, state: State, db: DB, scope: UserScope, pa
 
 
 @api.post("/patients/{patient_id}/links", response_model=LinkPublic, status_code=201, dependencies=[CsrfChecked])
-def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, patient_id: int) -> LinkPublic:
+def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, patient_id: RecordId) -> LinkPublic:
     """Issue a single-use self-screen link for a patient of the caller's clinic."""
     return _issue(request, state, db, scope, patient_id)
 
@@ -63,10 +65,10 @@ def issue_link_api(request: Request, state: State, db: DB, scope: UserScope, pat
 @pages.get("/s/{token}", name="self_screen")
 def self_screen(request: Request, state: State, db: DB, kb: KB, token: str) -> Response:
     """Show the patient's intake: body map, red-flag questions and optional photos."""
-    link_repo.open_link(db, token, now=utcnow())
-    return state.templates.TemplateResponse(
-        request, "self_screen.html", {"token": token, "kb": kb, "errors": {}, "form": {}}
-    )
+    scope, link = link_repo.open_link(db, token, now=utcnow())
+    patient = patient_repo.get_patient(db, scope, link.patient_id)
+    context = {"token": token, "kb": kb, "errors": {}, "form": {}, "needs_age": patient.birth_year is None}
+    return state.templates.TemplateResponse(request, "self_screen.html", context)
 
 
 @pages.post("/s/{token}", dependencies=[CsrfChecked])
@@ -85,21 +87,23 @@ def self_screen_submit(
     """Store the answers and photos in one transaction and use up the link; show referral advice at once."""
     now = utcnow()
     scope, link = link_repo.open_link(db, token, now=now)
+    patient = patient_repo.get_patient(db, scope, link.patient_id)
+    case = new_case(patient, this_year=now.year)
     try:
         pain = pain_from_form(form)
         if not pain:
             raise InputError("pain", None, "at least one place that hurts, ticked on the body map")
+        case["patient"] = age_from_form(form, case["patient"])
     except InputError as exc:
         errors = {e["field"]: e["message"] for e in problems_of(exc)}
-        return state.templates.TemplateResponse(
-            request, "self_screen.html", {"token": token, "kb": kb, "errors": errors, "form": form}, status_code=422
-        )
-    patient = patient_repo.get_patient(db, scope, link.patient_id)
-    case = {**new_case(patient, this_year=now.year), "pain": pain, "red_flags": red_flags_from_form(form, kb.questions)}
+        context = {"token": token, "kb": kb, "errors": errors, "form": form, "needs_age": "age" not in case["patient"]}
+        return state.templates.TemplateResponse(request, "self_screen.html", context, status_code=422)
+    case = {**case, "pain": pain, "red_flags": red_flags_from_form(form, kb.questions)}
     record = services.start(db, scope, link.patient_id, origin="self_screen", case_data=case)
     uploads = (("front", front), ("auto", side), ("back", back))
     media_ids = [save_upload(state, db, scope, record.id, f, view).id for view, f in uploads if f and f.filename]
-    stopped = services.screen_red_flags(db, scope, kb, record.id, profile=state.settings.profile)
+    stopped = services.triage_self_screen(db, scope, kb, record.id, profile=state.settings.profile)
+    state.inbox_alerts.forget(scope.clinic_id)  # type: ignore[union-attr]
     link_repo.redeem_link(db, token, assessment_id=record.id, now=now)
     for media_id in media_ids:
         background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
@@ -109,11 +113,17 @@ def self_screen_submit(
 
 @pages.get("/s/{token}/result")
 def self_screen_result(request: Request, state: State, db: DB, token: str) -> Response:
-    """Show the patient the result and plan once the clinician has released them."""
-    scope, link = link_repo.find_link(db, token, now=utcnow())
-    record = None
+    """Show the patient the result and the approved plan once the clinician released them; a release stays
+    readable for `result_valid_days` after it was made, however long ago the link itself expired."""
+    now = utcnow()
+    try:
+        scope, link = link_repo.find_used_link(db, token)
+    except NotFoundError:
+        scope, link = link_repo.find_link(db, token, now=now)  # a valid link not used yet: nothing released
+    view = None
     if link.assessment_id is not None:
         record = assessment_repo.get_assessment(db, scope, link.assessment_id)
-        if not record.is_released or record.result_data is None:
-            record = None
-    return state.templates.TemplateResponse(request, "self_screen_result.html", {"record": record})
+        keep = timedelta(days=state.settings.result_valid_days)
+        if record.is_released and record.released_at is not None and record.released_at + keep > now:
+            view = services.patient_view(db, scope, record)
+    return state.templates.TemplateResponse(request, "self_screen_result.html", {"view": view})

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from kinetrace.errors import ConflictError, InputError
+from kinetrace.errors import ConflictError, InputError, NotFoundError
 from kinetrace.storage import MediaRecord, Scope
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.web.analysis import movement_tests
-from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, RecordId, State, UserScope
+from kinetrace.web.previews import PLACEHOLDER_SVG, PREVIEW_SIZES, make_preview
 from kinetrace.web.uploads import store_upload
 
 __all__ = ["api", "pages", "save_upload"]
@@ -45,6 +47,7 @@ class MediaPublic(BaseModel):
     findings: dict[str, Any] | None
     warnings: list[str] | None
     created_at: datetime
+    reviewed_at: datetime | None = None
 
     @classmethod
     def of(cls, m: MediaRecord) -> MediaPublic:
@@ -62,7 +65,7 @@ def save_upload(
     state: State,
     db: DB,
     scope: Scope,
-    assessment_id: int,
+    assessment_id: RecordId,
     upload: UploadFile,
     view: str,
     movement_test: str | None = None,
@@ -104,7 +107,7 @@ def upload_page(
     db: DB,
     scope: UserScope,
     background: BackgroundTasks,
-    assessment_id: int,
+    assessment_id: RecordId,
     file: Annotated[UploadFile, File()],
     view: Annotated[str, Form()] = "auto",
     movement_test: Annotated[str, Form()] = "",
@@ -116,7 +119,7 @@ def upload_page(
 
 
 @pages.get("/media/{media_id}/file")
-def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Response:
+def media_file(state: State, db: DB, scope: UserScope, media_id: RecordId) -> Response:
     """Return the stored file (only to users of the owning clinic)."""
     media = media_repo.get_media(db, scope, media_id)
     state.view_log.viewed(scope, "media", media_id)
@@ -124,12 +127,31 @@ def media_file(state: State, db: DB, scope: UserScope, media_id: int) -> Respons
         state.uploads_dir / media.stored_name,
         media_type=media.content_type,
         headers={"Cache-Control": "private, no-store"},
+        filename=media.original_name,
+        content_disposition_type="attachment",
     )
+
+
+@pages.get("/media/{media_id}/preview/{size}")
+def media_preview(state: State, db: DB, scope: UserScope, media_id: RecordId, size: str) -> Response:
+    """Return a server-made JPEG preview of a photo (`thumb` or `review`), or a placeholder when it has none."""
+    media = media_repo.get_media(db, scope, media_id)
+    if size not in PREVIEW_SIZES or media.kind != "photo":
+        raise NotFoundError("size", size, "thumb or review, of a photo")
+    made = make_preview(
+        state.uploads_dir / media.stored_name,
+        state.settings.data_dir / "previews",
+        size=size,
+        max_pixels=state.settings.max_image_pixels,
+    )
+    if made is None:
+        return Response(PLACEHOLDER_SVG, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+    return FileResponse(made, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 
 @pages.get("/media/{media_id}/landmarks")
 def landmark_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, media_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, media_id: RecordId
 ) -> Response:
     """Show the photo with its landmarks; points can be dragged and saved."""
     media = media_repo.get_media(db, scope, media_id)
@@ -142,7 +164,7 @@ def api_upload(
     db: DB,
     scope: UserScope,
     background: BackgroundTasks,
-    assessment_id: int,
+    assessment_id: RecordId,
     file: Annotated[UploadFile, File()],
     view: Annotated[str, Form()] = "auto",
     movement_test: Annotated[str, Form()] = "",
@@ -154,21 +176,21 @@ def api_upload(
 
 
 @api.get("/assessments/{assessment_id}/media", response_model=list[MediaPublic])
-def api_list(db: DB, scope: UserScope, assessment_id: int) -> list[MediaPublic]:
+def api_list(db: DB, scope: UserScope, assessment_id: RecordId) -> list[MediaPublic]:
     """List an assessment's photos and videos with their analysis state."""
     assessment_repo.get_assessment(db, scope, assessment_id)
     return [MediaPublic.of(m) for m in media_repo.list_media(db, scope, assessment_id)]
 
 
 @api.get("/media/{media_id}", response_model=MediaPublic)
-def api_media(db: DB, scope: UserScope, media_id: int) -> MediaPublic:
+def api_media(db: DB, scope: UserScope, media_id: RecordId) -> MediaPublic:
     """Return one photo or video's analysis state, landmarks and findings."""
     return MediaPublic.of(media_repo.get_media(db, scope, media_id))
 
 
 @api.put("/media/{media_id}/landmarks", response_model=MediaPublic, dependencies=[CsrfChecked])
 def api_landmarks(
-    state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: int, body: LandmarksUpdate
+    state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: RecordId, body: LandmarksUpdate
 ) -> MediaPublic:
     """Store landmarks the clinician corrected (normalised [0, 1]); the photo is re-analysed from them."""
     media = media_repo.get_media(db, scope, media_id)
@@ -186,3 +208,57 @@ def api_landmarks(
     audit_repo.record_event(db, scope, "update", "media", media_id, detail="landmarks")
     background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
     return MediaPublic.of(updated)
+
+
+def _remove_files(state: State, media: MediaRecord) -> None:
+    """Remove a deleted upload's file and previews (after the commit; start-up sweeps any leftovers)."""
+    (state.uploads_dir / media.stored_name).unlink(missing_ok=True)
+    for preview in (state.settings.data_dir / "previews").glob(f"{Path(media.stored_name).stem}.*"):
+        preview.unlink(missing_ok=True)
+
+
+def _delete(state: State, db: DB, scope: Scope, background: BackgroundTasks, media_id: RecordId) -> MediaRecord:
+    media = media_repo.get_media(db, scope, media_id)
+    record = assessment_repo.get_assessment(db, scope, media.assessment_id)
+    if record.status != "draft":
+        raise ConflictError(f"assessment {record.id} is {record.status}; its photos are part of the stored result.")
+    media_repo.delete_media(db, scope, media_id)
+    audit_repo.record_event(db, scope, "delete", "media", media_id)
+    background.add_task(_remove_files, state, media)
+    return media
+
+
+@pages.post("/media/{media_id}/delete", dependencies=[CsrfChecked])
+def delete_page(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: RecordId) -> Response:
+    """Delete a photo or video of a draft assessment (audited)."""
+    media = _delete(state, db, scope, background, media_id)
+    return RedirectResponse(f"/assessments/{media.assessment_id}/photos", status_code=303)
+
+
+@api.delete("/media/{media_id}", status_code=204, dependencies=[CsrfChecked])
+def delete_api(state: State, db: DB, scope: UserScope, background: BackgroundTasks, media_id: RecordId) -> Response:
+    """Delete a photo or video of a draft assessment (409 once the assessment is complete)."""
+    _delete(state, db, scope, background, media_id)
+    return Response(status_code=204)
+
+
+def _review(db: DB, scope: Scope, media_id: RecordId) -> MediaRecord:
+    media = media_repo.get_media(db, scope, media_id)
+    if media.status != "done" or not media.landmarks:
+        raise ConflictError(f"media {media_id} is {media.status}; review its landmarks once the analysis is done.")
+    reviewed = media_repo.mark_reviewed(db, scope, media_id)
+    audit_repo.record_event(db, scope, "review", "media", media_id, detail="landmarks")
+    return reviewed
+
+
+@pages.post("/media/{media_id}/review", dependencies=[CsrfChecked])
+def review_page(db: DB, scope: UserScope, media_id: RecordId) -> Response:
+    """Confirm the detected landmarks as they are; the photo's findings may now enter the assessment."""
+    media = _review(db, scope, media_id)
+    return RedirectResponse(f"/assessments/{media.assessment_id}/photos", status_code=303)
+
+
+@api.post("/media/{media_id}/review", response_model=MediaPublic, dependencies=[CsrfChecked])
+def review_api(db: DB, scope: UserScope, media_id: RecordId) -> MediaPublic:
+    """Confirm the landmarks of an analysed photo (photo findings merge only after this or a landmark edit)."""
+    return MediaPublic.of(_review(db, scope, media_id))

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import patients as patient_repo
-from kinetrace.web.deps import DB, KB, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, KB, CurrentUser, RecordId, State, UserScope
 
 __all__ = ["api", "pages"]
 
@@ -17,14 +17,14 @@ pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["progress"])
 
 
-def _completed(db: DB, scope: UserScope, patient_id: int) -> list[Any]:
+def _completed(db: DB, scope: UserScope, patient_id: RecordId) -> list[Any]:
     patient_repo.get_patient(db, scope, patient_id)
     return [r for r in assessment_repo.list_assessments(db, scope, patient_id) if r.status == "complete"]
 
 
 @pages.get("/patients/{patient_id}/progress")
 def progress_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, patient_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, patient_id: RecordId
 ) -> Response:
     """Plot each measured test over the visits; mark each change real or within measurement error."""
     patient = patient_repo.get_patient(db, scope, patient_id)
@@ -47,7 +47,7 @@ def progress_page(
 
 
 @api.get("/patients/{patient_id}/progress")
-def progress_api(state: State, db: DB, scope: UserScope, kb: KB, patient_id: int) -> dict[str, Any]:
+def progress_api(state: State, db: DB, scope: UserScope, kb: KB, patient_id: RecordId) -> dict[str, Any]:
     """Return each pair of consecutive completed assessments compared test by test."""
     records = _completed(db, scope, patient_id)
     _, comparisons = state.progress_cache.get(records, kb)

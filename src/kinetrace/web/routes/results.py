@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kinetrace.errors import NotFoundError
+from kinetrace.storage import AssessmentRecord
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
-from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, RecordId, State, UserScope
 from kinetrace.web.reporting import render_report, report_available
 
 __all__ = ["pages"]
@@ -19,54 +21,73 @@ __all__ = ["pages"]
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 
 
-def _context(db: DB, scope: UserScope, kb: KB, assessment_id: int) -> dict[str, Any]:
-    record = assessment_repo.get_assessment(db, scope, assessment_id)
-    patient = patient_repo.get_patient(db, scope, record.patient_id)
-    result = record.result_data or {}
-    return {"record": record, "patient": patient, "result": result, "kb": kb, "report_available": report_available()}
+def _loader(db: DB, scope: UserScope, assessment_id: int) -> Callable[[], AssessmentRecord]:
+    """Load the whole record (case and result JSON) at most once, and only when a cached part is missing."""
+    loaded: list[AssessmentRecord] = []
+
+    def load() -> AssessmentRecord:
+        if not loaded:
+            loaded.append(assessment_repo.get_assessment(db, scope, assessment_id))
+        return loaded[0]
+
+    return load
 
 
 @pages.get("/assessments/{assessment_id}")
 def result_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show triage, ranked sources with probabilities, the chain on the body, grades and the next best test."""
-    context = _context(db, scope, kb, assessment_id)
-    if context["record"].status == "draft":
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
+    if summary.status == "draft":
         return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
-    context["result_body"] = state.fragments.result_body(context["record"], kb, state.templates.env)
+    patient = patient_repo.get_patient(db, scope, summary.patient_id)
+    load = _loader(db, scope, assessment_id)
+    env = state.templates.env
+    head = state.fragments.result_head(summary, load, kb, env)
+    body = state.fragments.result_body(load, kb, env, key=(summary.id, summary.version))
     state.view_log.viewed(scope, "assessment", assessment_id)
-    return state.templates.TemplateResponse(request, "result.html", {"user": user, **context})
+    context = {
+        "user": user,
+        "record": summary,
+        "patient": patient,
+        "report_available": report_available(),
+        "result_body": body,
+        **head,
+    }
+    return state.templates.TemplateResponse(request, "result.html", context)
 
 
 @pages.get("/assessments/{assessment_id}/plan")
 def plan_page(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show the plan: each item with its dose, grade, sources and the finding that chose it."""
-    context = _context(db, scope, kb, assessment_id)
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
+    patient = patient_repo.get_patient(db, scope, summary.patient_id)
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     state.view_log.viewed(scope, "plan", assessment_id)
-    context["plan_body"] = state.fragments.plan_body(context["record"], plan, kb, state.templates.env)
-    return state.templates.TemplateResponse(request, "plan.html", {"user": user, **context})
+    body = state.fragments.plan_body(summary, _loader(db, scope, assessment_id), plan, kb, state.templates.env)
+    context = {"user": user, "record": summary, "patient": patient, "plan_body": body}
+    return state.templates.TemplateResponse(request, "plan.html", context)
 
 
 @pages.post("/assessments/{assessment_id}/release", dependencies=[CsrfChecked])
-def release(db: DB, scope: UserScope, assessment_id: int, released: Annotated[str, Form()] = "yes") -> Response:
+def release(db: DB, scope: UserScope, assessment_id: RecordId, released: Annotated[str, Form()] = "yes") -> Response:
     """Let the patient see this result and plan through their self-screen link (or hide it again)."""
     services.release(db, scope, assessment_id, is_released=released == "yes")
-    return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
+    return RedirectResponse(f"/assessments/{assessment_id}/release", status_code=303)
 
 
 @pages.post("/assessments/{assessment_id}/reassess", dependencies=[CsrfChecked])
-def reassess(db: DB, scope: UserScope, assessment_id: int) -> Response:
+def reassess(db: DB, scope: UserScope, assessment_id: RecordId) -> Response:
     """Start a reassessment with the same pain map and answers."""
     record = services.reassess(db, scope, assessment_id)
     return RedirectResponse(f"/assessments/{record.id}/pain", status_code=303)
 
 
 @pages.get("/assessments/{assessment_id}/report.{fmt}")
-def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: int, fmt: str) -> Response:
+def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: RecordId, fmt: str) -> Response:
     """Download the report as HTML or PDF (when the reports module is installed)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
     if record.result_data is None or fmt not in ("html", "pdf") or not report_available():

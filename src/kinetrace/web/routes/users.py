@@ -13,8 +13,9 @@ from kinetrace.errors import ConflictError, InputError
 from kinetrace.storage import Scope, UserRecord
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
-from kinetrace.web.deps import DB, Admin, CsrfChecked, FormFields, State, UserScope
-from kinetrace.web.security import MIN_PASSWORD_LENGTH, hash_password
+from kinetrace.web.deps import DB, Admin, CsrfChecked, FormFields, RecordId, State, UserScope
+from kinetrace.web.passwords import check_password
+from kinetrace.web.security import hash_password
 
 __all__ = ["api", "pages"]
 
@@ -38,6 +39,13 @@ class UserPublic(BaseModel):
     email: str
     name: str
     role: str
+    is_active: bool = True
+
+
+class UserActive(BaseModel):
+    """Whether a user may sign in; disabling ends every session of theirs at once."""
+
+    is_active: bool
 
 
 class AuditPublic(BaseModel):
@@ -60,7 +68,39 @@ def create_user(db: DB, admin: Admin, scope: UserScope, body: UserCreate) -> Use
 @api.get("/users", response_model=list[UserPublic])
 def list_users(db: DB, admin: Admin, scope: UserScope) -> list[UserPublic]:
     """List the users of the caller's clinic."""
-    return [UserPublic(id=u.id, email=u.email, name=u.name, role=u.role) for u in clinic_repo.list_users(db, scope)]
+    return [_public(u) for u in clinic_repo.list_users(db, scope)]
+
+
+def _public(u: UserRecord) -> UserPublic:
+    return UserPublic(id=u.id, email=u.email, name=u.name, role=u.role, is_active=u.is_active)
+
+
+def _set_active(
+    state: State, db: DB, admin: UserRecord, scope: Scope, user_id: RecordId, *, is_active: bool
+) -> UserRecord:
+    if user_id == admin.id and not is_active:
+        raise InputError("user_id", user_id, "another user: you cannot disable your own account")
+    user = clinic_repo.set_active(db, scope, user_id, is_active=is_active)
+    state.users.forget(user_id)
+    audit_repo.record_event(db, scope, "enable" if is_active else "disable", "user", user_id)
+    return user
+
+
+@api.put("/users/{user_id}/active", response_model=UserPublic, dependencies=[CsrfChecked])
+def set_user_active(
+    state: State, db: DB, admin: Admin, scope: UserScope, user_id: RecordId, body: UserActive
+) -> UserPublic:
+    """Enable or disable a user of the caller's clinic (disabling signs them out everywhere at once)."""
+    return _public(_set_active(state, db, admin, scope, user_id, is_active=body.is_active))
+
+
+@pages.post("/users/{user_id}/active", dependencies=[CsrfChecked])
+def set_user_active_page(
+    state: State, db: DB, admin: Admin, scope: UserScope, user_id: RecordId, form: FormFields
+) -> Response:
+    """Enable or disable a user from the users page."""
+    _set_active(state, db, admin, scope, user_id, is_active=form.get("is_active") == "yes")
+    return RedirectResponse("/users", status_code=303)
 
 
 @api.get("/audit", response_model=list[AuditPublic])
@@ -70,8 +110,7 @@ def audit_api(db: DB, admin: Admin, scope: UserScope) -> list[AuditPublic]:
 
 
 def _add_user(db: DB, admin: UserRecord, scope: Scope, body: UserCreate) -> UserPublic:
-    if len(body.password) < MIN_PASSWORD_LENGTH:
-        raise InputError("password", None, f"at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(body.password, email=body.email)
     user = clinic_repo.create_user(
         db,
         admin.clinic_id,
@@ -81,7 +120,7 @@ def _add_user(db: DB, admin: UserRecord, scope: Scope, body: UserCreate) -> User
         password_hash=hash_password(body.password),
     )
     audit_repo.record_event(db, scope, "create", "user", user.id)
-    return UserPublic(id=user.id, email=user.email, name=user.name, role=user.role)
+    return _public(user)
 
 
 @pages.get("/users")

@@ -14,9 +14,18 @@ from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
 from kinetrace.web.analysis import movement_tests
-from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, State, UserScope
+from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
-from kinetrace.web.wizard import check_case, findings_from_form, pain_from_form, red_flags_from_form
+from kinetrace.web.wizard import (
+    age_from_form,
+    carried_findings,
+    check_carried,
+    check_case,
+    findings_from_form,
+    lay_out_tests,
+    pain_from_form,
+    red_flags_from_form,
+)
 
 __all__ = ["pages"]
 
@@ -31,7 +40,7 @@ STEPS = (
 )
 
 
-def _draft(db: DB, scope: UserScope, assessment_id: int) -> AssessmentRecord:
+def _draft(db: DB, scope: UserScope, assessment_id: RecordId) -> AssessmentRecord:
     return assessment_repo.get_assessment(db, scope, assessment_id)
 
 
@@ -74,7 +83,7 @@ def _field_errors(exc: InputError) -> dict[str, str]:
 
 
 @pages.post("/patients/{patient_id}/assessments", dependencies=[CsrfChecked])
-def start_assessment(db: DB, scope: UserScope, patient_id: int) -> Response:
+def start_assessment(db: DB, scope: UserScope, patient_id: RecordId) -> Response:
     """Start a new assessment (a draft) and open the pain map."""
     record = services.start(db, scope, patient_id)
     return RedirectResponse(f"/assessments/{record.id}/pain", status_code=303)
@@ -82,7 +91,7 @@ def start_assessment(db: DB, scope: UserScope, patient_id: int) -> Response:
 
 @pages.get("/assessments/{assessment_id}/pain")
 def pain_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show the body map (front and back) with intensity and duration for each ticked region."""
     return _render(request, state, db, user, _draft(db, scope, assessment_id), "pain")
@@ -90,7 +99,13 @@ def pain_step(
 
 @pages.post("/assessments/{assessment_id}/pain", dependencies=[CsrfChecked])
 def pain_save(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, form: FormFields, assessment_id: int
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    scope: UserScope,
+    form: FormFields,
+    assessment_id: RecordId,
 ) -> Response:
     """Save the pain map and go on to the red-flag questions."""
     record = _draft(db, scope, assessment_id)
@@ -98,12 +113,7 @@ def pain_save(
         pain = pain_from_form(form)
         if not pain:
             raise InputError("pain", None, "at least one painful region ticked on the body map")
-        patient = dict(record.case_data.get("patient", {}))
-        age = str(form.get("age", "")).strip()
-        if age:
-            if not age.isdigit() or int(age) > 120:
-                raise InputError("age", age, "a whole number of years from 0 to 120")
-            patient["age"] = int(age)
+        patient = age_from_form(form, record.case_data.get("patient", {}))
         services.save_case(db, scope, assessment_id, {**record.case_data, "patient": patient, "pain": pain})
     except InputError as exc:
         return _render(
@@ -114,14 +124,16 @@ def pain_save(
 
 @pages.get("/assessments/{assessment_id}/red-flags")
 def red_flag_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show the red-flag questions; those the pain map makes necessary come first."""
     return _render(request, state, db, user, _draft(db, scope, assessment_id), "red-flags")
 
 
 @pages.post("/assessments/{assessment_id}/red-flags", dependencies=[CsrfChecked])
-def red_flag_save(state: State, db: DB, scope: UserScope, kb: KB, form: FormFields, assessment_id: int) -> Response:
+def red_flag_save(
+    state: State, db: DB, scope: UserScope, kb: KB, form: FormFields, assessment_id: RecordId
+) -> Response:
     """Save the answers; a referral answer stops the wizard and shows the referral advice."""
     record = _draft(db, scope, assessment_id)
     answers = red_flags_from_form(form, kb.questions)
@@ -132,12 +144,26 @@ def red_flag_save(state: State, db: DB, scope: UserScope, kb: KB, form: FormFiel
     return RedirectResponse(f"/assessments/{assessment_id}/tests", status_code=303)
 
 
+def _tests_context(state: State, db: DB, scope: Scope, kb: KB, record: AssessmentRecord) -> dict[str, Any]:
+    previous = services.previous_assessment(db, scope, record)
+    result = services.draft_ranking(record.case_data, kb, profile=state.settings.profile)
+    return {
+        "layout": lay_out_tests(kb, record.case_data, result),
+        "carried": carried_findings(previous.case_data if previous else None),
+        "previous": previous,
+    }
+
+
 @pages.get("/assessments/{assessment_id}/tests")
 def test_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
-    """Show the clinical tests by region, each with short instructions and its normal range."""
-    return _render(request, state, db, user, _draft(db, scope, assessment_id), "tests")
+    """Show the tests that matter most first (the next best test on top), then by region, painful regions first;
+    a reassessment starts from the previous visit's values, each to confirm or change."""
+    record = _draft(db, scope, assessment_id)
+    if record.status != "draft":
+        return RedirectResponse(f"/assessments/{record.id}", status_code=303)
+    return _render(request, state, db, user, record, "tests", _tests_context(state, db, scope, kb, record))
 
 
 @pages.post("/assessments/{assessment_id}/tests", dependencies=[CsrfChecked])
@@ -149,24 +175,27 @@ def test_save(
     scope: UserScope,
     kb: KB,
     form: FormFields,
-    assessment_id: int,
+    assessment_id: RecordId,
 ) -> Response:
     """Save the test results (blank = not tested) after checking them against each test's valid range."""
     record = _draft(db, scope, assessment_id)
+    if record.status != "draft":
+        return RedirectResponse(f"/assessments/{record.id}", status_code=303)
+    context = _tests_context(state, db, scope, kb, record)
     try:
         case = {**record.case_data, "findings": findings_from_form(form, kb)}
+        check_carried(form, case["findings"], context["carried"])
         check_case(case, kb)
     except InputError as exc:
-        return _render(
-            request, state, db, user, record, "tests", {"errors": _field_errors(exc), "form": form}, status_code=422
-        )
+        extra = {**context, "errors": _field_errors(exc), "form": form}
+        return _render(request, state, db, user, record, "tests", extra, status_code=422)
     services.save_case(db, scope, assessment_id, case)
     return RedirectResponse(f"/assessments/{assessment_id}/photos", status_code=303)
 
 
 @pages.get("/assessments/{assessment_id}/photos")
 def photo_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show the upload form and each photo's analysis progress."""
     media = media_repo.list_media(db, scope, assessment_id)
@@ -176,17 +205,48 @@ def photo_step(
 
 @pages.get("/assessments/{assessment_id}/review")
 def review_step(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: int
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show what was entered before the assessment is run and stored."""
     media = media_repo.list_media(db, scope, assessment_id)
     return _render(request, state, db, user, _draft(db, scope, assessment_id), "review", {"media": media})
 
 
+def _ready_to_complete(record: AssessmentRecord, media: list[Any], reason: str) -> dict[str, Any]:
+    """Return the case to complete, or raise InputError: the red-flag screen must be answered, and at least one
+    finding entered (by hand or from a reviewed photo) or a reason given why no tests were done."""
+    case = dict(record.case_data)
+    if not case.get("red_flags"):
+        raise InputError("red_flags", None, "the red-flag questions answered before the assessment is completed")
+    has_photo_findings = any(m.status == "done" and m.findings and m.reviewed_at for m in media)
+    if not case.get("findings") and not has_photo_findings:
+        if not reason:
+            raise InputError("no_tests_reason", None, "at least one test result, or a reason why no tests were done")
+        notes = str(case.get("notes") or "").strip()
+        case["notes"] = f"{notes}\nNo tests done: {reason}".strip()
+    return case
+
+
 @pages.post("/assessments/{assessment_id}/complete", dependencies=[CsrfChecked])
 def complete_assessment(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: int
+    request: Request,
+    state: State,
+    db: DB,
+    user: CurrentUser,
+    scope: UserScope,
+    kb: KB,
+    form: FormFields,
+    assessment_id: RecordId,
 ) -> Response:
-    """Run the assessment and store the result; then show it."""
+    """Run the assessment and store the result; then show it (the review comes back naming what is missing)."""
+    record = _draft(db, scope, assessment_id)
+    media = media_repo.list_media(db, scope, assessment_id)
+    try:
+        case = _ready_to_complete(record, media, str(form.get("no_tests_reason", "")).strip()[:500])
+    except InputError as exc:
+        extra = {"media": media, "errors": _field_errors(exc), "form": form}
+        return _render(request, state, db, user, record, "review", extra, status_code=422)
+    if case != record.case_data:
+        services.save_case(db, scope, assessment_id, case)
     services.complete(db, scope, kb, assessment_id, profile=state.settings.profile)
     return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)

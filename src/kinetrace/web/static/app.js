@@ -40,7 +40,7 @@ function initLiveSearch(form) {
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      const url = `/patients?q=${encodeURIComponent(input.value)}`;
+      const url = `/patients?${new URLSearchParams(new FormData(form))}`;
       const res = await fetch(url, { headers: { "X-Partial": "1" } });
       if (res.ok) { target.innerHTML = await res.text(); history.replaceState(null, "", url); }
     }, 200);
@@ -113,3 +113,118 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-poll-media]").forEach(initMediaPolling);
   document.querySelectorAll("[data-landmarks]").forEach(initLandmarks);
 });
+
+// Destructive forms ask first: <form data-confirm="question">.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (e) => { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });
+});
+
+// Copy buttons: <button data-copy="#input-id">.
+document.querySelectorAll("[data-copy]").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const field = document.querySelector(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    try { await navigator.clipboard.writeText(field.value); } catch { document.execCommand("copy"); }
+    button.textContent = "Copied";
+  });
+});
+
+// A field with an error: open the section that holds it and put the cursor there.
+(() => {
+  const bad = document.querySelector("[aria-invalid=true]");
+  if (!bad) return;
+  for (let el = bad.parentElement; el; el = el.parentElement) { if (el.tagName === "DETAILS") el.open = true; }
+  bad.focus();
+  bad.scrollIntoView({ block: "center" });
+})();
+
+// A sign-in that expired (or was renewed in another tab) must not lose what was typed. Before a signed-in form
+// is sent, check the session: a renewed session gets its fresh CSRF token; an ended one keeps the input in this
+// tab's sessionStorage, goes to the sign-in page, and puts the input back when the page is shown again.
+const KEEP = "kt-kept-form:";
+if (document.body.dataset.signedIn) {
+  document.querySelectorAll("form[method=post]:not([data-confirm])").forEach((form) => {
+    if (/\/(login|logout)$/.test(form.getAttribute("action") || "")) return;
+    form.addEventListener("submit", async (e) => {
+      if (form.dataset.sessionChecked) return;
+      e.preventDefault();
+      if (form.dataset.sessionChecking) return;  // a second click while the check runs sends nothing twice
+      form.dataset.sessionChecking = "1";
+      let session = null;
+      try {
+        const res = await fetch("/api/v1/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+        session = res.ok ? await res.json() : null;
+      } catch { session = {}; }
+      if (session) {
+        const token = form.querySelector("input[name=csrf_token]");
+        if (token && session.csrf_token) token.value = session.csrf_token;
+        form.dataset.sessionChecked = "1";
+        form.requestSubmit(e.submitter || undefined);
+        return;
+      }
+      const data = {};
+      new FormData(form).forEach((v, k) => { if (k !== "csrf_token" && typeof v === "string") (data[k] ||= []).push(v); });
+      sessionStorage.setItem(KEEP + location.pathname, JSON.stringify({ action: form.getAttribute("action"), data }));
+      location.href = `/login?expired=1&next=${encodeURIComponent(location.pathname)}`;
+    });
+  });
+  const kept = sessionStorage.getItem(KEEP + location.pathname);
+  if (kept) {
+    sessionStorage.removeItem(KEEP + location.pathname);
+    const { action, data } = JSON.parse(kept);
+    const form = document.querySelector(`form[action="${CSS.escape(action)}"]`);
+    if (form) {
+      Object.entries(data).forEach(([name, values]) => {
+        form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((field) => {
+          if (field.type === "checkbox" || field.type === "radio") field.checked = values.includes(field.value);
+          else field.value = values[0];
+        });
+      });
+      form.querySelectorAll("[data-area-box]").forEach((b) => b.dispatchEvent(new Event("change")));
+      const note = document.createElement("p");
+      note.className = "banner ok"; note.id = "input-restored"; note.setAttribute("role", "status");
+      note.textContent = "You were signed out; what you had typed is back. Check it and save again.";
+      form.prepend(note);
+    }
+  }
+}
+
+// The self-screen: one step per screen, and only the questions the ticked places need (the knowledge base's
+// `required_for`); the others wait, optional, under "More questions". Without JavaScript every step shows.
+function initStepper(form) {
+  const steps = [...form.querySelectorAll("[data-step]")];
+  const next = form.querySelector("[data-step-next]");
+  const back = form.querySelector("[data-step-back]");
+  const submit = form.querySelector("#submit");
+  const count = form.querySelector("[data-step-count]");
+  const needed = form.querySelector("[data-questions-needed]");
+  const more = form.querySelector("[data-questions-more]");
+  let at = 0;
+  const branch = () => {
+    const regions = new Set();
+    form.querySelectorAll("[data-area-box]").forEach((b) => { if (b.checked) regions.add(b.dataset.areaBox.split("__")[1]); });
+    form.querySelectorAll("fieldset.question").forEach((q) => {
+      const wanted = q.dataset.always === "yes" || q.dataset.requiredFor.split(" ").some((r) => regions.has(r));
+      (wanted ? needed : more).appendChild(q);
+    });
+  };
+  const show = () => {
+    branch();
+    steps.forEach((s, i) => { s.hidden = i !== at; });
+    back.hidden = at === 0;
+    next.hidden = at === steps.length - 1;
+    submit.hidden = at !== steps.length - 1;
+    count.textContent = `Step ${at + 1} of ${steps.length}`;
+    window.scrollTo(0, 0);
+    const heading = steps[at].querySelector("h2");
+    if (heading) { heading.tabIndex = -1; heading.focus(); }
+  };
+  next.addEventListener("click", () => { at = Math.min(steps.length - 1, at + 1); show(); });
+  back.addEventListener("click", () => { at = Math.max(0, at - 1); show(); });
+  // After a server-side error, open the step holding the first bad field.
+  const bad = form.querySelector("[aria-invalid=true]");
+  if (bad) at = Math.max(0, steps.findIndex((s) => s.contains(bad)));
+  show();
+}
+document.querySelectorAll("form[data-stepper]").forEach(initStepper);
