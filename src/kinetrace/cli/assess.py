@@ -73,11 +73,6 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
 
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
-<<<<<<< HEAD
-         out: Path | None, *, height_cm: float | None = None) -> None:
-    from rich.console import Console
-
-=======
          out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
          elicitation: Path | None = None) -> None:
     """Run one assessment; an unexpected internal failure becomes one `Error:` line (traceback with --debug)."""
@@ -94,7 +89,8 @@ def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path],
 def _run_checked(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
                  out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
                  elicitation: Path | None = None) -> None:
->>>>>>> main
+    from rich.console import Console
+
     from kinetrace.assessment import assess
     from kinetrace.cli.kb import with_elicitation
     from kinetrace.cli.render import print_assessment, to_markdown
