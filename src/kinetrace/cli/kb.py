@@ -295,6 +295,9 @@ def report(
             {"key": d.key, "value": d.value, "range": [d.low, d.high], "source": d.source, "used_by": d.used_by}
             for d in defaults]}, indent=2, ensure_ascii=False))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{len(defaults)} design-default (EO) numbers · knowledge base {kb.version}")
     for h in ("key", "value", "range", "used by", "source"):
         table.add_column(h)
