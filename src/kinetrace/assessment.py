@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from kinetrace.findings.normalise import NormalisedFindings, normalise_findings
 from kinetrace.intake.activities import map_activities
 from kinetrace.intake.case import Case
+from kinetrace.intake.history import apply_history, intake_warnings
 from kinetrace.intake.identity import case_identity
 from kinetrace.intake.measurements import CaseMeasurements
 from kinetrace.intake.validate import validate_case
@@ -23,7 +24,7 @@ from kinetrace.reasoning.explain import contested_claims, next_test, not_tested,
 from kinetrace.reasoning.inference import posterior_samples, posteriors
 from kinetrace.reasoning.model import PROFILE_LABELS, build_model
 from kinetrace.reasoning.quantitative import quantitative_notes
-from kinetrace.reasoning.rank import flag_items, rank_contributors
+from kinetrace.reasoning.rank import exclusion_draws, flag_items, rank_contributors
 from kinetrace.reasoning.uncertainty import sample_knowledge, summarise_uncertainty
 from kinetrace.result import ASSESSMENT_SCHEMA, Assessment, QuantitativeNote, RankedItem, Triage
 from kinetrace.safety.netting import safety_net_lines
@@ -63,6 +64,7 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
 def case_evidence(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> CaseEvidence:
     """Return the network and the evidence `assess` reasons over (for export and cross-checks)."""
     model = build_model(kb, profile)
+    case = apply_history(case)
     measurements = validate_case(case, kb)
     _, behaviours = map_activities(case, kb)
     findings = normalise_findings(measurements, kb, age=case.patient.age, sex=case.patient.sex)
@@ -76,6 +78,8 @@ def _with_uncertainty(case: Case, kb: KnowledgeBase, profile: str, result: Asses
     sampled = sample_knowledge(kb)
     ev = case_evidence(case, sampled, profile=profile)
     draws = posterior_samples(ev.network, ev.observations, ev.likelihoods)
+    states = {s.id: s.state for s in result.impairments}
+    draws = exclusion_draws(kb, draws, states, painful_regions(case))
     ranking, summary = summarise_uncertainty(kb, result.ranking, draws, profile=result.profile)
     return result.model_copy(update={"ranking": ranking, "uncertainty": summary})
 
@@ -90,6 +94,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence", uncertai
         InputError: the case names an unknown test or region, a wrong unit or an impossible value.
     """
     model = build_model(kb, profile)
+    case = apply_history(case)
     measurements = validate_case(case, kb)
     triage = screen_red_flags(case, kb)
     mappings, behaviours = map_activities(case, kb)
@@ -120,7 +125,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence", uncertai
         safety_net=_safety_net(triage, kb, case),
         activity_mapping=mappings,
         quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
-        warnings=[*_warnings(findings), *evidence.construct_notes],
+        warnings=[*_warnings(findings), *evidence.construct_notes, *intake_warnings(case, mappings)],
         identity=case_identity(case),
     )
     return _with_uncertainty(case, kb, profile, result) if uncertainty else result

@@ -136,6 +136,9 @@ class Impairment(_Entry):
     grade: Grade
     profile: Profile = "literature"
     observation_only: bool = Field(False, description="recorded but never ranked (e.g. frontal head tilt)")
+    excluded_by: list[str] = Field(
+        default_factory=list,
+        description="for a label of exclusion (non-specific pain): the specific local sources it needs ruled out")
 
     @model_validator(mode="after")
     def _local_sources_name_regions(self) -> Impairment:
@@ -298,7 +301,8 @@ class ClinicalTest(_Entry):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
-    section: str = Field(pattern=r"^B\d+[a-z]?$|^P\d+$|^V\d+$", description="clinical.md section, P for photo proxy")
+    section: str = Field(pattern=r"^B\d+[a-z]?$|^P\d+$|^V\d+$|^H\d+$",
+                         description="clinical.md section, P for photo proxy, H for a history item")
     construct_group: Construct | None = Field(None, alias="construct",
                                               description="what it measures, when other tests measure the same")
     region: str
@@ -472,6 +476,9 @@ class SeedClaim(_Entry):
     edges: list[str] = Field(default_factory=list)
     refs: list[str]
     generate: bool = Field(True, description="false where §G says 'do not generate'")
+    recorded_note: str = Field("", description="said before the statement only when the observation is recorded")
+    recorded_impairments: list[str] = Field(
+        default_factory=list, description="impairment ids whose present/probable state makes recorded_note true")
 
 
 class SeedArticle(_Entry):

@@ -44,6 +44,10 @@ def test_stress_case_posteriors_equal_pgmpy_on_the_exported_network(path: Path, 
     ranked = {i.id: i.probability for i in result.ranking if i.probability is not None}
     assert ranked
     for node, p in ranked.items():
+        if KB.impairments[node].excluded_by:
+            # a label of exclusion is explained away after inference (reasoning/rank.py): never above the posterior
+            assert p <= reference[node] + 1.5e-6, node
+            continue
         # the ranking rounds to 6 decimals; the tolerance is the 1e-6 plus that rounding
         assert p == pytest.approx(reference[node], abs=1.5e-6), node
 
