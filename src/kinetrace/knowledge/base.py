@@ -26,6 +26,7 @@ from kinetrace.knowledge.schema import (
     SeedArticle,
     SeedClaim,
 )
+from kinetrace.knowledge.self_screen import SelfScreenWording
 
 __all__ = ["KnowledgeBase"]
 
@@ -50,6 +51,7 @@ class KnowledgeBase:
     exceptions: tuple[IntegrityException, ...] = ()
     home_exercises: Mapping[str, HomeExercise] = field(default_factory=dict)
     safety_netting: Mapping[str, SafetyNet] = field(default_factory=dict)
+    self_screen: SelfScreenWording | None = None
 
     def red_flag_conditions(self) -> set[str]:
         """Return the public red-flag condition ids used by the rules."""

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from kinetrace.knowledge.base import KnowledgeBase
 from kinetrace.knowledge.schema import Condition, EdgeKind, NodeKind
+from kinetrace.knowledge.self_screen import self_screen_problems
 from kinetrace.values import GradeLevel
 
 __all__ = ["RULES", "check_integrity"]
@@ -333,6 +334,7 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "claims_and_seeds_resolve": _claims_and_seeds,
     "activities_and_model": _activities_and_model,
     "patient_texts_resolve": _patient_texts,
+    "self_screen_wording_resolves": self_screen_problems,
 }
 
 
