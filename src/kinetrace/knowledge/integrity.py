@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.knowledge.outcomes import outcome_problems
 from kinetrace.knowledge.schema import Condition, EdgeKind, NodeKind
 from kinetrace.knowledge.self_screen import self_screen_problems
 from kinetrace.values import GradeLevel
@@ -335,6 +336,7 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "activities_and_model": _activities_and_model,
     "patient_texts_resolve": _patient_texts,
     "self_screen_wording_resolves": self_screen_problems,
+    "outcome_thresholds_fit_their_scales": outcome_problems,
 }
 
 

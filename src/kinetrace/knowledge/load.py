@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from kinetrace.errors import KnowledgeError
 from kinetrace.knowledge.base import KnowledgeBase
 from kinetrace.knowledge.integrity import check_integrity
+from kinetrace.knowledge.outcomes import OutcomeMeasure
 from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
@@ -61,6 +62,7 @@ KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 OPTIONAL_KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "home_exercises.yaml": ("home_exercises", HomeExercise),
     "safety_netting.yaml": ("safety_netting", SafetyNet),
+    "outcomes.yaml": ("outcomes", OutcomeMeasure),
 }
 
 
