@@ -16,9 +16,9 @@ def _classes(plot: str) -> list[str]:
 
 
 def test_the_change_thresholds_come_from_the_knowledge_base_with_a_source(kb) -> None:  # type: ignore[no-untyped-def]
-    pain = find_outcome(kb, kind="pain")
-    odi = find_outcome(kb, kind="function", instrument="oswestry disability index")
-    psfs = find_outcome(kb, kind="function", instrument="PSFS")
+    pain = find_outcome(kb.outcomes, kind="pain")
+    odi = find_outcome(kb.outcomes, kind="function", instrument="oswestry disability index")
+    psfs = find_outcome(kb.outcomes, kind="function", instrument="PSFS")
     assert pain is not None and odi is not None and psfs is not None
     assert all(m.source and m.grade for m in (pain, odi, psfs))
     assert judge_outcome(6, 3, pain)[0] == "improved"
@@ -27,7 +27,7 @@ def test_the_change_thresholds_come_from_the_knowledge_base_with_a_source(kb) ->
     assert judge_outcome(40, 25, odi)[0] == "improved" and judge_outcome(4, 7, psfs)[0] == "improved"
     stricter = pain.model_copy(update={"mcid": 4})
     assert judge_outcome(6, 3, stricter)[0] == "within_measurement_error"  # the number is data, not code
-    assert find_outcome(kb, kind="function", instrument="Some Home-Made Scale") is None
+    assert find_outcome(kb.outcomes, kind="function", instrument="Some Home-Made Scale") is None
 
 
 def test_progress_plots_pain_and_function_with_better_worse_within_colours(north: Signed) -> None:

@@ -335,8 +335,9 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "claims_and_seeds_resolve": _claims_and_seeds,
     "activities_and_model": _activities_and_model,
     "patient_texts_resolve": _patient_texts,
-    "self_screen_wording_resolves": self_screen_problems,
-    "outcome_thresholds_fit_their_scales": outcome_problems,
+    "self_screen_wording_resolves": lambda kb: self_screen_problems(kb.self_screen, questions=kb.questions,
+                                                                    regions=kb.regions),
+    "outcome_thresholds_fit_their_scales": lambda kb: outcome_problems(kb.outcomes),
 }
 
 

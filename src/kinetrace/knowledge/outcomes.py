@@ -5,14 +5,12 @@ The loader reads the file when present; `integrity.py` checks each threshold fit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kinetrace.values import GRADE_PATTERN
-
-if TYPE_CHECKING:
-    from kinetrace.knowledge.base import KnowledgeBase
 
 __all__ = ["OutcomeMeasure", "find_outcome", "outcome_problems"]
 
@@ -34,10 +32,11 @@ class OutcomeMeasure(BaseModel):
     grade: str = Field(pattern=GRADE_PATTERN)
 
 
-def find_outcome(kb: KnowledgeBase, *, kind: str, instrument: str | None = None) -> OutcomeMeasure | None:
+def find_outcome(outcomes: Mapping[str, OutcomeMeasure], *, kind: str, instrument: str | None = None
+                 ) -> OutcomeMeasure | None:
     """Return the outcome measure of this kind named `instrument` (or the first of its kind when no name)."""
     wanted = (instrument or "").strip().casefold()
-    for measure in kb.outcomes.values():
+    for measure in outcomes.values():
         if measure.kind != kind:
             continue
         if not wanted or wanted in {n.casefold() for n in measure.names} or wanted == measure.name.casefold():
@@ -45,10 +44,10 @@ def find_outcome(kb: KnowledgeBase, *, kind: str, instrument: str | None = None)
     return None
 
 
-def outcome_problems(kb: KnowledgeBase) -> list[str]:
+def outcome_problems(outcomes: Mapping[str, OutcomeMeasure]) -> list[str]:
     """Return problems with outcomes.yaml: a scale whose range is empty or whose MCID does not fit inside it."""
     problems: list[str] = []
-    for m in kb.outcomes.values():
+    for m in outcomes.values():
         if m.high <= m.low:
             problems.append(f"outcomes.yaml: entry {m.id!r}, field high: got {m.high:g}; expected more than low "
                             f"{m.low:g}")

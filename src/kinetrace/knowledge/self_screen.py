@@ -7,12 +7,9 @@ questions and regions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
-
-if TYPE_CHECKING:
-    from kinetrace.knowledge.base import KnowledgeBase
 
 __all__ = ["PAGE_KEYS", "SelfScreenWording", "self_screen_problems"]
 
@@ -22,9 +19,6 @@ PAGE_KEYS: tuple[str, ...] = (
     "weeks_label", "safety_heading", "safety_hint", "more_questions", "photos_heading", "photos_hint", "submit",
     "footer",
 )
-
-_Text = Field(min_length=1)
-
 
 class SelfScreenWording(BaseModel):
     """Plain-language texts of the self-screen: body areas, questions and fixed page texts."""
@@ -44,15 +38,15 @@ class SelfScreenWording(BaseModel):
         return self.regions.get(region_id, fallback)
 
 
-def self_screen_problems(kb: KnowledgeBase) -> list[str]:
+def self_screen_problems(wording: SelfScreenWording | None, *, questions: Iterable[str], regions: Iterable[str]
+                         ) -> list[str]:
     """Return problems with self_screen.yaml: unknown or missing ids and page keys, empty texts."""
-    wording = kb.self_screen
     if wording is None:
         return []
     problems: list[str] = []
     tables: list[tuple[str, set[str], set[str]]] = [
-        ("regions", set(wording.regions), set(kb.regions)),
-        ("questions", set(wording.questions), set(kb.questions)),
+        ("regions", set(wording.regions), set(regions)),
+        ("questions", set(wording.questions), set(questions)),
         ("page", set(wording.page), set(PAGE_KEYS)),
     ]
     for section, given, known in tables:

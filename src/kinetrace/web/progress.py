@@ -70,7 +70,7 @@ def _numeric(value: Any) -> float | None:
 def _outcome_series(done: list[AssessmentRecord], kb: KnowledgeBase, series: dict[tuple[str, str], Series]) -> None:
     """Add the pain (per region) and function series, each later point judged against the scale's MCID."""
     # Thresholds and direction come from outcomes.yaml; a scale the knowledge base does not know gets no verdict.
-    pain_scale = find_outcome(kb, kind="pain")
+    pain_scale = find_outcome(kb.outcomes, kind="pain")
     for visit, record in enumerate(done):
         for entry in record.case_data.get("pain", []):
             value = _numeric(entry.get("intensity"))
@@ -87,7 +87,7 @@ def _outcome_series(done: list[AssessmentRecord], kb: KnowledgeBase, series: dic
             s = series.setdefault(("function", "value"), Series("function", f"Function – {instrument}",
                                                                  "points", "value"))
             s.values.append((visit, score))
-            s.scale = find_outcome(kb, kind="function", instrument=instrument)
+            s.scale = find_outcome(kb.outcomes, kind="function", instrument=instrument)
     for key, s in series.items():
         scale = pain_scale if key[0].startswith("pain_") else s.scale if key[0] == "function" else None
         if scale is None:
