@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from kinetrace.findings.normalise import NormalisedFindings, normalise_findings
 from kinetrace.intake.activities import map_activities
 from kinetrace.intake.case import Case
+from kinetrace.intake.history import apply_history, intake_warnings
 from kinetrace.intake.identity import case_identity
 from kinetrace.intake.measurements import CaseMeasurements
 from kinetrace.intake.validate import validate_case
@@ -20,10 +21,11 @@ from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.plan.choose import choose_plan
 from kinetrace.reasoning.evidence import CaseEvidence, build_evidence, painful_regions
 from kinetrace.reasoning.explain import contested_claims, next_test, not_tested, remote_stands_out, remote_summary
-from kinetrace.reasoning.inference import posteriors
+from kinetrace.reasoning.inference import posterior_samples, posteriors
 from kinetrace.reasoning.model import PROFILE_LABELS, build_model
 from kinetrace.reasoning.quantitative import quantitative_notes
-from kinetrace.reasoning.rank import flag_items, rank_contributors
+from kinetrace.reasoning.rank import exclusion_draws, flag_items, rank_contributors
+from kinetrace.reasoning.uncertainty import sample_knowledge, summarise_uncertainty
 from kinetrace.result import ASSESSMENT_SCHEMA, Assessment, QuantitativeNote, RankedItem, Triage
 from kinetrace.safety.netting import safety_net_lines
 from kinetrace.safety.red_flags import screen_red_flags
@@ -62,19 +64,37 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
 def case_evidence(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> CaseEvidence:
     """Return the network and the evidence `assess` reasons over (for export and cross-checks)."""
     model = build_model(kb, profile)
+    case = apply_history(case)
     measurements = validate_case(case, kb)
     _, behaviours = map_activities(case, kb)
     findings = normalise_findings(measurements, kb, age=case.patient.age, sex=case.patient.sex)
     return build_evidence(case, kb, model, findings.readings, behaviours)
 
 
-def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Assessment:
+def _with_uncertainty(case: Case, kb: KnowledgeBase, profile: str, result: Assessment) -> Assessment:
+    """Add each ranked item's interval over the plausible ranges of the EO numbers (Monte Carlo, vectorised)."""
+    if not any(i.kind in ("local", "remote") for i in result.ranking):
+        return result
+    sampled = sample_knowledge(kb)
+    ev = case_evidence(case, sampled, profile=profile)
+    draws = posterior_samples(ev.network, ev.observations, ev.likelihoods)
+    states = {s.id: s.state for s in result.impairments}
+    draws = exclusion_draws(kb, draws, states, painful_regions(case))
+    ranking, summary = summarise_uncertainty(kb, result.ranking, draws, profile=result.profile)
+    return result.model_copy(update={"ranking": ranking, "uncertainty": summary})
+
+
+def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence", uncertainty: bool = False) -> Assessment:
     """Assess one case: triage first, then findings, ranking with chains, what to test next, and the plan.
+
+    With `uncertainty`, each ranked item also carries an interval from sampling the plausible ranges of every
+    design-default number, and the result says whether the top of the ranking is robust to them.
 
     Raises:
         InputError: the case names an unknown test or region, a wrong unit or an impossible value.
     """
     model = build_model(kb, profile)
+    case = apply_history(case)
     measurements = validate_case(case, kb)
     triage = screen_red_flags(case, kb)
     mappings, behaviours = map_activities(case, kb)
@@ -90,7 +110,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
             ranking = [i for i in ranking if i.kind != "remote"]
     present = frozenset(n for n, s in findings.statuses.items() if s.state.is_likely)
     show_chain = not triage.chain_suppressed
-    return Assessment(
+    result = Assessment(
         schema=ASSESSMENT_SCHEMA, kb_version=kb.version, profile=model.profile,
         profile_label=PROFILE_LABELS[model.profile],
         case_id=case.id, triage=triage, findings=list(findings.results),
@@ -105,6 +125,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence") -> Asses
         safety_net=_safety_net(triage, kb, case),
         activity_mapping=mappings,
         quantitative=_quantitative(kb, measurements, ranking) if show_chain else [],
-        warnings=_warnings(findings),
+        warnings=[*_warnings(findings), *evidence.construct_notes, *intake_warnings(case, mappings)],
         identity=case_identity(case),
     )
+    return _with_uncertainty(case, kb, profile, result) if uncertainty else result

@@ -33,6 +33,7 @@ __all__ = [
     "RankedItem",
     "TargetState",
     "Triage",
+    "UncertaintySummary",
 ]
 
 ASSESSMENT_SCHEMA = "kinetrace.assessment/1"
@@ -168,6 +169,8 @@ class RankedItem(_Out):
     behaviour_mismatches: list[str] = Field(default_factory=list)
     may_rank_first: bool = True
     explanation: str
+    interval: list[float] | None = Field(
+        None, description="[low, high] posterior over the plausible ranges of the EO numbers (assess --uncertainty)")
 
 
 class Claim(_Out):
@@ -239,6 +242,19 @@ class QuantitativeNote(_Out):
     refs: list[str]
 
 
+class UncertaintySummary(_Out):
+    """How the ranking moves when every design-default (EO) number varies over its plausible range."""
+
+    samples: int
+    seed: int
+    quantiles: list[float] = Field(description="the quantiles shown as each item's interval")
+    source: str = Field(description="where the ranges come from")
+    robust: bool = Field(description="the first item stays first in at least the configured share of samples")
+    top_share: float = Field(description="share of samples in which the first item stays first")
+    top_id: str | None = None
+    statement: str
+
+
 class ComplaintEntry(_Out):
     """One painful region as the patient reported it (the case's pain map), carried into every output."""
 
@@ -291,6 +307,9 @@ class Assessment(_Out):
     activity_mapping: list[ActivityMapping] = Field(default_factory=list)
     quantitative: list[QuantitativeNote] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    uncertainty: UncertaintySummary | None = None
+
+
     identity: CaseIdentity | None = Field(None, description="patient, visit and complaint, copied from the case")
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)

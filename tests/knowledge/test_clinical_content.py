@@ -143,7 +143,9 @@ def test_every_question_is_used_by_a_rule(kb: KnowledgeBase) -> None:
 
 def test_all_specified_rules_exist(kb: KnowledgeBase) -> None:
     expected = {*(f"RF-L{n}" for n in range(1, 10)), *(f"RF-C{n}" for n in range(1, 7)),
-                *(f"RF-T{n}" for n in range(1, 4)), "RF-G1"}
+                *(f"RF-T{n}" for n in range(1, 4)), "RF-G1",
+                # issue 10: nerve-root safety netting, progressive non-urgent signs, chest radiation screen
+                "RF-L2b", "RF-L10", "RF-C4b", "RF-T1b"}
     assert set(kb.red_flags) == expected
 
 

@@ -242,3 +242,29 @@ def test_a_question_no_rule_asks_is_reported(broken):
 
     assert "questions.yaml: entry 'orphan_question': no red-flag rule asks it" in _problems(
         broken("questions.yaml", change))
+
+
+def test_loader_rule_requires_tests_of_one_measure_to_share_a_construct():
+    from kinetrace.knowledge.load import construct_problems
+
+    kb = load_knowledge()
+    assert construct_problems(kb.tests) == []
+    broken = dict(kb.tests)
+    broken["hip_ir_seated"] = kb.tests["hip_ir_seated"].model_copy(update={"construct_group": None})
+    problems = construct_problems(broken)
+    assert any("'hip_ir_prone' and 'hip_ir_seated'" in p and "limited_hip_ir" in p for p in problems), problems
+
+
+def test_loader_rule_rejects_a_construct_with_repeated_ranks_or_one_member():
+    from kinetrace.knowledge.load import construct_problems
+    from kinetrace.knowledge.schema import Construct
+
+    kb = load_knowledge()
+    broken = dict(kb.tests)
+    broken["hip_ir_seated"] = kb.tests["hip_ir_seated"].model_copy(
+        update={"construct_group": Construct(id="hip_internal_rotation", validity_rank=1)})
+    broken["cait_score"] = kb.tests["cait_score"].model_copy(
+        update={"construct_group": Construct(id="lonely", validity_rank=1)})
+    problems = construct_problems(broken)
+    assert any("validity_rank repeats" in p for p in problems), problems
+    assert any("'lonely'" in p and "at least two tests" in p for p in problems), problems

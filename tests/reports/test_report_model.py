@@ -98,3 +98,17 @@ def test_weak_flags_that_allow_the_plan_are_not_called_no_red_flag(sample: Asses
                 how_soon="at review", advice="See your GP if no better in 4 to 6 weeks.", refs=["R103"], grade="C")
     model = _build(sample.model_copy(update={"triage": sample.triage.model_copy(update={"flags": [flag]})}))
     assert model.triage.tone == "warn" and "No red flag" not in model.triage.headline
+
+
+def test_clinician_report_shows_uncertainty_intervals_when_the_result_has_them() -> None:
+    from kinetrace import assess, load_case, load_knowledge
+    from kinetrace.demo_cases import example_paths
+    from kinetrace.reports import model_html
+
+    demo = load_case(next(p for p in example_paths() if p.stem == "demo"))
+    report = _build(assess(demo, load_knowledge(), uncertainty=True))
+    shown = [r for r in report.ranking if r.probability_pct is not None]
+    assert shown and all(r.interval_pct and r.interval_pct[0] <= r.interval_pct[1] for r in shown)
+    html = model_html(report)
+    assert f"{shown[0].interval_pct[0]}–{shown[0].interval_pct[1]}%" in html
+    assert report.uncertainty and report.uncertainty in html

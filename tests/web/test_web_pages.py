@@ -183,3 +183,12 @@ def test_report_downloads_as_html_and_pdf_with_the_reassessment(north: Signed) -
     pdf = north.client.get(f"/assessments/{aid}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert north.client.get(f"/assessments/{aid}/report.docx").status_code == 404
+
+
+def test_result_page_shows_uncertainty_intervals(north: Signed) -> None:
+    pid = _new_patient(north)
+    done = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE}).json()
+    stored = north.api("GET", f"/api/v1/assessments/{done['id']}").json()["result"]
+    assert stored["uncertainty"]["statement"] and stored["ranking"][0]["interval"]
+    page = north.client.get(f"/assessments/{done['id']}").text
+    assert 'class="muted interval"' in page and stored["uncertainty"]["statement"] in page

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from kinetrace.errors import InputError
+from kinetrace.errors import InputError, KinetraceError
 
 __all__ = ["register"]
 
@@ -74,20 +74,36 @@ def _media_findings(photos: list[Path], videos: list[str], height_cm: float | No
 
 
 def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
-         out: Path | None, *, height_cm: float | None = None) -> None:
+         out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
+         elicitation: Path | None = None) -> None:
+    """Run one assessment; an unexpected internal failure becomes one `Error:` line (traceback with --debug)."""
+    try:
+        _run_checked(case_path, fmt, profile, photos, videos, out, height_cm=height_cm, uncertainty=uncertainty,
+                     elicitation=elicitation)
+    except (KinetraceError, typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 (the one place an unforeseen failure is turned into a clear line)
+        raise KinetraceError(f"internal error while assessing {case_path.name}: {type(exc).__name__}: {exc}. "
+                             "Nothing was written; run with --debug for the traceback and report it.") from exc
+
+
+def _run_checked(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
+                 out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
+                 elicitation: Path | None = None) -> None:
     from kinetrace.assessment import assess
+    from kinetrace.cli.kb import with_elicitation
     from kinetrace.cli.render import print_assessment, to_markdown
     from kinetrace.intake.load import load_case, parse_case, read_case_data
     from kinetrace.knowledge import load_knowledge
 
-    kb = load_knowledge()
+    kb = with_elicitation(load_knowledge(), elicitation)
     if photos or videos:
         data = read_case_data(case_path)
         extra, sources = _media_findings(photos, videos, height_cm)
         case = parse_case(_merge(data, extra, ", ".join(sources)), source=str(case_path))
     else:
         case = load_case(case_path)
-    result = assess(case, kb, profile=profile.value)
+    result = assess(case, kb, profile=profile.value, uncertainty=uncertainty)
     if fmt == Format.JSON:
         text = json.dumps(result.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False)
     elif fmt == Format.MARKDOWN:
@@ -138,6 +154,11 @@ def register(app: typer.Typer) -> None:
         height_cm: float | None = typer.Option(None, "--height-cm", min=50, max=250,
                                                help="Person's height, to give photo translations in mm."),
         out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
+        uncertainty: bool = typer.Option(False, "--uncertainty", help="Show each ranked item's interval over the "
+                                         "plausible ranges of the design-default numbers, and whether the top "
+                                         "is robust to them."),
+        elicitation: Path | None = typer.Option(None, "--elicitation", help="A clinic's own values for the "
+                                                "design-default numbers (docs/elicitation.md)."),
     ) -> None:
         """Assess one case: red-flag triage first, then findings, ranked contributors with chains, plan.
 
@@ -145,7 +166,9 @@ def register(app: typer.Typer) -> None:
           kinetrace assess examples/seed_003_hip_ir_rotation.yaml
           kinetrace assess case.yaml --format json --profile seed
           kinetrace assess case.yaml --photos side.jpg --photos front.jpg
+          kinetrace assess case.yaml --uncertainty --elicitation clinic.yaml
 
         Exit status: 0 done, 2 bad input (the message names the field), 1 other error.
         """
-        _run(case, fmt, profile, photos, videos, out, height_cm=height_cm)
+        _run(case, fmt, profile, photos, videos, out, height_cm=height_cm, uncertainty=uncertainty,
+             elicitation=elicitation)

@@ -232,6 +232,77 @@ def export(
     typer.echo(f"wrote {out} ({len(tables)} nodes)", err=True)
 
 
+def with_elicitation(kb: Any, path: Path | None) -> Any:
+    """Return `kb` with a clinic's elicitation file applied (docs/elicitation.md); `kb` itself when `path` is None.
+
+    Raises:
+        InputError: the file is missing, is not YAML, or holds an unknown key or a bad value or range.
+    """
+    if path is None:
+        return kb
+    import yaml
+
+    from kinetrace.knowledge.elicitation import apply_elicitation
+
+    if not path.is_file():
+        raise NotFoundError("--elicitation", str(path), "an existing elicitation file (YAML)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError("--elicitation", str(path), f"a YAML elicitation file ({type(exc).__name__})") from exc
+    try:
+        return apply_elicitation(kb, data)
+    except InputError as exc:
+        raise InputError("--elicitation", message=f"{path.name}: {exc.message}", problems=exc.problems) from exc
+
+
+class ReportFormat(StrEnum):
+    """Output formats of `kb report`."""
+
+    TABLE = "table"
+    JSON = "json"
+    ELICITATION = "elicitation"
+
+
+@kb_app.command("report")
+def report(
+    fmt: ReportFormat = typer.Option(ReportFormat.TABLE, "--format", "-f",
+                                     help="table, json, or elicitation (a template file to fill in)."),
+    elicitation: Path | None = typer.Option(None, "--elicitation", help="Show the numbers after applying this "
+                                            "clinic elicitation file (docs/elicitation.md)."),
+) -> None:
+    """List every design-default (EO) number: value, plausible range, source and where the reasoning uses it.
+
+    Examples:
+      kinetrace kb report
+      kinetrace kb report --format elicitation > clinic.yaml   # a template for a clinic's own values
+      kinetrace kb report --elicitation clinic.yaml
+    """
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.knowledge.design_defaults import design_defaults
+    from kinetrace.knowledge.elicitation import elicitation_template
+
+    kb = with_elicitation(load_knowledge(), elicitation)
+    defaults = design_defaults(kb)
+    if fmt == ReportFormat.ELICITATION:
+        import yaml
+
+        typer.echo(yaml.safe_dump(elicitation_template(kb), sort_keys=False, allow_unicode=True), nl=False)
+        return
+    if fmt == ReportFormat.JSON:
+        typer.echo(json.dumps({"kb_version": kb.version, "design_defaults": [
+            {"key": d.key, "value": d.value, "range": [d.low, d.high], "source": d.source, "used_by": d.used_by}
+            for d in defaults]}, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(defaults)} design-default (EO) numbers · knowledge base {kb.version}")
+    for h in ("key", "value", "range", "used by", "source"):
+        table.add_column(h)
+    for d in defaults:
+        shown = f"{d.low:.3g}–{d.high:.3g}" if d.low is not None and d.high is not None else "none"
+        table.add_row(d.key, f"{d.value:.3g}", shown, d.used_by, d.source)
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `kb` group to the CLI."""
     app.add_typer(kb_app, name="kb")

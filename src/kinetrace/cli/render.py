@@ -90,7 +90,11 @@ def _reads_as(f: FindingResult, names: _Names) -> str:
 
 
 def _pct(item: RankedItem) -> str:
-    return "flag" if item.probability is None else f"{item.probability:.0%}"
+    if item.probability is None:
+        return "flag"
+    if item.interval is not None:
+        return f"{item.probability:.0%} ({item.interval[0]:.0%}–{item.interval[1]:.0%})"
+    return f"{item.probability:.0%}"
 
 
 def _chain(item: RankedItem, names: _Names) -> str:
@@ -170,7 +174,7 @@ def _ranking_table(a: Assessment, names: _Names) -> Table:
                   expand=True)
     table.add_column("#", justify="right", width=2)
     table.add_column("Item", ratio=3)
-    table.add_column("P", justify="right", width=4)
+    table.add_column("P (interval)" if a.uncertainty else "P", justify="right", width=11 if a.uncertainty else 4)
     table.add_column("Status", ratio=2)
     table.add_column("Chain (weakest grade)", ratio=4)
     for n, item in enumerate(a.ranking, 1):
@@ -204,6 +208,10 @@ def print_assessment(a: Assessment, console: Console, *, kb: Any = None) -> None
     if a.ranking:
         console.print(_ranking_table(a, names))
     console.print(Panel(names.words(a.remote_summary), title="Remote contributors"))
+    if a.uncertainty is not None:
+        console.print(Panel(f"{a.uncertainty.statement} Intervals: {a.uncertainty.quantiles[0]:.0%}–"
+                            f"{a.uncertainty.quantiles[1]:.0%} quantiles; ranges: {a.uncertainty.source}.",
+                            title="Uncertainty from design-default numbers"))
     if a.next_test:
         about = ", ".join(names.of(i) for i in a.next_test.informs)
         console.print(Panel(f"{a.next_test.name}: of the tests not done, expected to tell most about {about}.",
@@ -253,6 +261,8 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
             chain = "; ".join(_chain(i, names).splitlines())
             out.append(f"{n}. **{i.name}** — {_pct(i)}, {_STATE_WORDS.get(i.state, i.state)}. {chain}")
     out += ["", "## Remote contributors", "", names.words(a.remote_summary)]
+    if a.uncertainty is not None:
+        out += ["", "## Uncertainty from design-default numbers", "", a.uncertainty.statement]
     if a.next_test:
         about = ", ".join(names.of(i) for i in a.next_test.informs)
         out += ["", "## Next best test", "", f"{a.next_test.name}: of the tests not done, expected to tell most "

@@ -57,7 +57,7 @@ def _read_subject(path: Path, kb: Any, profile: str) -> tuple[Any, Any]:
     from kinetrace.assessment import assess
 
     case = load_case(path)
-    return assess(case, kb, profile=profile), case
+    return assess(case, kb, profile=profile, uncertainty=True), case
 
 
 def _data_uri(path: Path) -> str:

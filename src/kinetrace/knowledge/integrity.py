@@ -69,6 +69,10 @@ def _impairments(kb: KnowledgeBase) -> list[str]:
                                 f"unknown region {link.region!r}")
         if i.kind != NodeKind.LOCAL and i.local_to:
             problems.append(f"impairments.yaml: entry {i.id!r}, field local_to: only local sources take local_to")
+        for n, other in enumerate(i.excluded_by):
+            if other not in kb.impairments or kb.impairments[other].kind != NodeKind.LOCAL:
+                problems.append(f"impairments.yaml: entry {i.id!r}, field excluded_by.{n}: {other!r} is not a "
+                                "local source id")
         low, high = kb.model.prior_range.min, kb.model.prior_range.max
         if not low <= i.prior <= high:
             problems.append(f"impairments.yaml: entry {i.id!r}, field prior: {i.prior} lies outside the "

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from kinetrace.errors import KnowledgeError
 from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.knowledge.design_defaults import range_problems
 from kinetrace.knowledge.integrity import check_integrity
 from kinetrace.knowledge.outcomes import OutcomeMeasure
 from kinetrace.knowledge.schema import (
@@ -40,7 +41,7 @@ from kinetrace.knowledge.schema import (
 )
 from kinetrace.knowledge.self_screen import SelfScreenWording
 
-__all__ = ["KB_FILES", "KnowledgeBase", "load_knowledge"]
+__all__ = ["KB_FILES", "KnowledgeBase", "construct_problems", "load_knowledge"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -130,6 +131,51 @@ def _load_model(path: Path, problems: list[str]) -> ModelParameters | None:
         return None
 
 
+_THRESHOLD_RULES = {"below", "above", "below_age_norm"}
+
+
+def construct_problems(tests: Mapping[str, ClinicalTest]) -> list[str]:
+    """Return the problems with measurement constructs in tests.yaml (issue 10: a repeat counts once).
+
+    Rules: a construct groups at least two tests, of one unit, with distinct validity ranks; and two tests whose
+    primary threshold rules read the same impairment in the same unit measure one construct, so they must name it
+    (otherwise entering the same measure twice would multiply its weight).
+    """
+    problems: list[str] = []
+    groups: dict[str, list[ClinicalTest]] = {}
+    for test in tests.values():
+        if test.construct_group is not None:
+            groups.setdefault(test.construct_group.id, []).append(test)
+    for cid, members in groups.items():
+        ids = [t.id for t in members]
+        if len(members) < 2:
+            problems.append(f"tests.yaml: entry {ids[0]!r}, field construct.id: got {cid!r}; a construct groups "
+                            "at least two tests (remove it or add the other tests)")
+        if len({t.unit for t in members}) > 1:
+            problems.append(f"tests.yaml: construct {cid!r} mixes units {sorted({t.unit for t in members})} "
+                            f"across {ids}; expected one unit")
+        ranks = [t.construct_group.validity_rank for t in members if t.construct_group is not None]
+        if len(set(ranks)) < len(ranks):
+            problems.append(f"tests.yaml: construct {cid!r}: validity_rank repeats among {ids} ({ranks}); "
+                            "expected distinct ranks so the more valid test wins")
+    seen: dict[tuple[str, str], ClinicalTest] = {}
+    for test in tests.values():
+        for rule in test.informs:
+            if rule.role != "primary" or rule.when not in _THRESHOLD_RULES:
+                continue
+            key = (rule.target, test.unit)
+            other = seen.setdefault(key, test)
+            if other is test:
+                continue
+            same = (test.construct_group is not None and other.construct_group is not None
+                    and test.construct_group.id == other.construct_group.id)
+            if not same:
+                problems.append(f"tests.yaml: entries {other.id!r} and {test.id!r} both read {rule.target} in "
+                                f"{test.unit} as primary tests; expected one shared construct (field construct) "
+                                "so that a repeated measure counts once")
+    return problems
+
+
 def _version(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.yaml")):
@@ -198,6 +244,8 @@ def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> K
     self_screen = _load_self_screen(folder / "self_screen.yaml", problems)
     kb = KnowledgeBase(version=_version(folder), model=model, self_screen=self_screen,
                        exceptions=exceptions, **tables)  # type: ignore[arg-type]
+    problems.extend(construct_problems(kb.tests))
+    problems.extend(range_problems(kb))
     problems.extend((check or check_integrity)(kb))
     if problems:
         raise KnowledgeError(problems)

@@ -41,7 +41,9 @@ __all__ = [
     "SeedArticle",
     "SeedClaim",
     "TestAccuracy",
+    "Uncertainty",
     "ClinicalTest",
+    "Construct",
     "ValidRange",
     "grade_parts",
 ]
@@ -126,12 +128,17 @@ class Impairment(_Entry):
     cautions: str = ""
     prior: float = Field(gt=0.0, lt=1.0, description="prior probability in a person seeking care (EO default)")
     prior_source: str = Field(description="where the prior comes from; 'EO default' if a design choice")
+    prior_plausible: tuple[Annotated[float, Field(gt=0, lt=1)], Annotated[float, Field(gt=0, lt=1)]] | None = Field(
+        None, description="plausible range of this EO prior for --uncertainty; default: uncertainty.prior_factor")
     local_to: list[LocalLink] = Field(default_factory=list, description="regions this local source explains")
     pain_link_grade: Grade = Grade("—")
     refs: list[str]
     grade: Grade
     profile: Profile = "literature"
     observation_only: bool = Field(False, description="recorded but never ranked (e.g. frontal head tilt)")
+    excluded_by: list[str] = Field(
+        default_factory=list,
+        description="for a label of exclusion (non-specific pain): the specific local sources it needs ruled out")
 
     @model_validator(mode="after")
     def _local_sources_name_regions(self) -> Impairment:
@@ -276,12 +283,28 @@ class Method(_Entry):
     refs: list[str] = Field(default_factory=list)
 
 
+class Construct(_Entry):
+    """The construct a test measures, shared by every test that measures the same thing (issue 10).
+
+    Readings of one construct are reconciled into one likelihood per impairment (the most valid test wins), so
+    measuring hip internal rotation prone, seated and supine counts once, not three times.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    validity_rank: int = Field(ge=1, le=10, description="1 = the most valid test of the construct")
+
+
 class ClinicalTest(_Entry):
     """A clinical test or measurement procedure (§B)."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
-    section: str = Field(pattern=r"^B\d+[a-z]?$|^P\d+$|^V\d+$", description="clinical.md section, P for photo proxy")
+    section: str = Field(pattern=r"^B\d+[a-z]?$|^P\d+$|^V\d+$|^H\d+$",
+                         description="clinical.md section, P for photo proxy, H for a history item")
+    construct_group: Construct | None = Field(None, alias="construct",
+                                              description="what it measures, when other tests measure the same")
     region: str
     protocol: str
     kind: Literal["numeric", "categorical", "count", "yes_no"]
@@ -445,6 +468,9 @@ class SeedClaim(_Entry):
     edges: list[str] = Field(default_factory=list)
     refs: list[str]
     generate: bool = Field(True, description="false where §G says 'do not generate'")
+    recorded_note: str = Field("", description="said before the statement only when the observation is recorded")
+    recorded_impairments: list[str] = Field(
+        default_factory=list, description="impairment ids whose present/probable state makes recorded_note true")
 
 
 class SeedArticle(_Entry):
@@ -498,6 +524,7 @@ class ModelParameters(_Entry):
     quantitative: QuantitativeFacts
     plan_sizes: PlanSizes
     prior_range: ValidRange = Field(description="plausible prior of any impairment in a person seeking care")
+    uncertainty: Uncertainty | None = Field(None, description="plausible ranges of the EO numbers (issue 10)")
     refs: list[str]
 
     @model_validator(mode="after")
@@ -509,6 +536,27 @@ class ModelParameters(_Entry):
                 total = sum(pair[column] for pair in table.values())
                 if abs(total - 1.0) > 1e-9:
                     raise ValueError(f"default_likelihoods.{role}: column {column} sums to {total}, expected 1")
+        return self
+
+
+class Uncertainty(_Entry):
+    """Plausible ranges of the EO numbers that feed the network, and how `--uncertainty` samples them."""
+
+    source: str = Field(description="where the ranges come from (EO design default unless a reference is given)")
+    samples: int = Field(ge=20, le=5000)
+    seed: int
+    interval: tuple[Annotated[float, Field(gt=0, lt=0.5)], Annotated[float, Field(gt=0.5, lt=1)]]
+    robust_share: float = Field(gt=0.5, le=1)
+    prior_factor: float = Field(gt=1, le=10)
+    prior_cap: float = Field(gt=0, lt=1)
+    ranges: dict[str, tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = Field(
+        description="model.yaml number (dotted path) → [low, high]")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertainty:
+        for key, (low, high) in self.ranges.items():
+            if low > high:
+                raise ValueError(f"uncertainty.ranges.{key}: low {low} is above high {high}")
         return self
 
 
@@ -543,6 +591,7 @@ class QuantitativeFacts(_Entry):
     refs: list[str]
 
 
+Uncertainty.model_rebuild()
 ModelParameters.model_rebuild()
 
 

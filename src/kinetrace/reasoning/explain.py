@@ -115,8 +115,11 @@ def standing_remote(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_s
     """Return the remote contributors that stand out (none while the chain is suppressed)."""
     if chain_suppressed:
         return []
-    return [i for i in ranking if i.kind == "remote" and i.may_rank_first
-            and (i.probability or 0.0) >= kb.model.remote_stands_out_probability]
+    # a remote item that may rank first and is probable enough, or one present beyond measurement error whose
+    # chain fits the pain behaviour (named even when the local-before-remote rule keeps it below a local source)
+    return [i for i in ranking if i.kind == "remote" and (
+        (i.may_rank_first and (i.probability or 0.0) >= kb.model.remote_stands_out_probability)
+        or (i.state == "present" and bool(i.behaviour_matches)))]
 
 
 def remote_stands_out(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool) -> bool:
@@ -125,7 +128,12 @@ def remote_stands_out(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain
 
 
 def remote_summary(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool) -> str:
-    """Return the plain statement about remote contributors (often: none stands out, which is a valid answer)."""
+    """Return the plain statement about remote contributors (often: none stands out, which is a valid answer).
+
+    It names every remote item that may rank first and reaches the stand-out probability, and every remote item
+    present beyond measurement error whose chain fits the pain behaviour, saying when the local-before-remote
+    rule keeps it below a local source, so the summary never contradicts the ranking.
+    """
     if chain_suppressed:
         return "Chain reasoning is suppressed until the red flag is assessed medically."
     standing = standing_remote(kb, ranking, chain_suppressed=chain_suppressed)
@@ -133,8 +141,15 @@ def remote_summary(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_su
         return ("No remote contributor stands out: nothing elsewhere in the chain is present beyond measurement "
                 "error with a chain and a pain behaviour that fit. The painful region's own sources explain the "
                 "picture as well or better — a common and valid result.")
-    names = "; ".join(f"{i.name} ({i.probability:.0%})" for i in standing)
-    return f"Remote contributors that may contribute, with the evidence grade of each link shown: {names}."
+    first = next((i for i in ranking if i.kind in ("local", "remote")), None)
+    parts = []
+    for i in standing:
+        text = f"{i.name} ({(i.probability or 0.0):.0%})"
+        if first is not None and i.id != first.id and first.kind == "local" and not i.may_rank_first:
+            text += f", ranked below {first.name} because local sources are examined first"
+        parts.append(text)
+    return ("Remote contributors that may contribute, with the evidence grade of each link shown: "
+            + "; ".join(parts) + ".")
 
 
 def contested_claims(kb: KnowledgeBase, contradicted_edges: Sequence[str], painful: frozenset[str],
@@ -149,8 +164,11 @@ def contested_claims(kb: KnowledgeBase, contradicted_edges: Sequence[str], painf
         if not claim.generate or not weak or not set(claim.edges) & relevant:
             continue
         covered.update(claim.edges)
+        statement = claim.statement
+        if claim.recorded_note and set(claim.recorded_impairments) & present:
+            statement = f"{claim.recorded_note} {statement}"
         claims.append(Claim(id=claim.id, edges=claim.edges, claim=claim.claim, status=claim.verdict,
-                            grade=claim.grade, statement=claim.statement, refs=claim.refs))
+                            grade=claim.grade, statement=statement, refs=claim.refs))
     for edge_id in contradicted_edges:
         edge = kb.edges[edge_id]
         if edge_id in covered or edge_id not in relevant:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from kinetrace.reasoning.inference import Likelihood, NoisyOrNetwork, Observation
+from kinetrace.reasoning.inference import Likelihood, NoisyOrNetwork, Number, Observation
 
 __all__ = ["NodeTable", "network_tables", "to_xmlbif"]
 
@@ -65,21 +65,28 @@ def _noisy_or(name: str, leak: float, parents: Sequence[tuple[str, float]]) -> l
     return nodes
 
 
+def _floats(parents: Sequence[tuple[str, Number]]) -> list[tuple[str, float]]:
+    return [(p, float(w)) for p, w in parents]
+
+
 def network_tables(net: NoisyOrNetwork, observations: Sequence[Observation] = (),
                    likelihoods: Sequence[Likelihood] = ()) -> tuple[list[NodeTable], dict[str, str]]:
-    """Return every node table and the evidence (node → observed state) for the given observations."""
+    """Return every node table and the evidence (node → observed state) for the given observations.
+
+    The export holds one network: every number must be a single value, not an array of samples.
+    """
     tables: list[NodeTable] = []
     for node in net.order:
-        tables.extend(_noisy_or(node, net.leak[node], net.parents.get(node, ())))
+        tables.extend(_noisy_or(node, float(net.leak[node]), _floats(net.parents.get(node, ()))))
     evidence: dict[str, str] = {}
     for obs in observations:
         name = obs.id.replace(":", "__").replace("@", "_at_")
-        tables.extend(_noisy_or(name, obs.leak, obs.parents))
+        tables.extend(_noisy_or(name, float(obs.leak), _floats(obs.parents)))
         evidence[name] = "yes" if obs.value else "no"
     for k, lk in enumerate(likelihoods):
         name = f"reading_{k}__{lk.node}"
         # rows P(no | x), P(yes | x) with x = no, yes; observed "yes" multiplies in (if_absent, if_present)
-        yes = (lk.if_absent, lk.if_present)
+        yes = (float(lk.if_absent), float(lk.if_present))
         scale = max(yes)
         yes = (yes[0] / scale, yes[1] / scale)
         tables.append(NodeTable(name, (lk.node,), (tuple(1.0 - y for y in yes), yes)))

@@ -87,6 +87,8 @@ class RankView(_View):
     kind: str
     kind_label: str
     probability_pct: int | None = Field(description="None for red-flag conditions, screened by rule")
+    interval_pct: list[int] | None = Field(None, description="[low, high] % over the plausible ranges of the "
+                                           "design-default numbers, when the result carries it")
     state_label: str
     explanation: str
     path_texts: list[str]
@@ -247,6 +249,7 @@ class ReportModel(_View):
     pain: list[PainView]
     body_svg: str = Field(description="the body outline with the chain drawn, as inline SVG")
     remote_summary: str
+    uncertainty: str | None = Field(None, description="whether the top holds over the design-default ranges")
     ranking: list[RankView] = Field(description="shown in full")
     ranking_rest: list[RankView] = Field(default_factory=list, description="also considered, shown in one line")
     links: list[LinkView] = Field(default_factory=list, description="every link of the ranked items, once")

@@ -196,7 +196,7 @@ def run_assessment(case_data: dict[str, Any], kb: KnowledgeBase, *, profile: str
     from kinetrace.intake import parse_case
 
     case = parse_case(case_data, source="case")
-    return assess(case, kb, profile=profile)
+    return assess(case, kb, profile=profile, uncertainty=True)
 
 
 def check_case(case_data: dict[str, Any], kb: KnowledgeBase) -> None:

@@ -81,3 +81,58 @@ def test_exact_inference_equals_enumeration_on_small_networks(case):
     for node in net.order:
         assert fast[node] == pytest.approx(slow[node], abs=1e-9)
         assert 0.0 <= fast[node] <= 1.0
+
+
+@st.composite
+def realistic_networks(draw, *, n_min: int = 12, n_max: int = 16, obs_min: int = 30, obs_max: int = 36):
+    """Networks shaped like the chain model: mostly roots, a few one-parent states, many observed children."""
+    n = draw(st.integers(n_min, n_max))
+    order = tuple(f"n{i}" for i in range(n))
+    prob = st.floats(0.01, 0.9)
+    leak = {o: draw(st.floats(0.01, 0.5)) for o in order}
+    parents = {o: ((order[draw(st.integers(0, i - 1))], draw(prob)),) if i and draw(st.integers(0, 4)) == 0 else ()
+               for i, o in enumerate(order)}
+    obs = []
+    for k in range(draw(st.integers(obs_min, obs_max))):
+        chosen = draw(st.lists(st.sampled_from(order), min_size=1, max_size=6, unique=True))
+        positive = k < obs_min or draw(st.booleans())
+        obs.append(Observation(f"y{k}", draw(st.floats(0.01, 0.4)), tuple((o, draw(prob)) for o in chosen), positive))
+    lks = [Likelihood(draw(st.sampled_from(order)), draw(prob), draw(prob)) for _ in range(draw(st.integers(0, 12)))]
+    return NoisyOrNetwork(order, leak, parents), obs, lks
+
+
+@settings(max_examples=30, deadline=None)
+@given(realistic_networks())
+def test_thirty_or_more_positive_observations_equal_enumeration_to_1e_9(case):
+    net, obs, lks = case
+    assert sum(o.value for o in obs) >= 30
+    fast = posteriors(net, obs, lks)
+    slow = enumerate_posteriors(net, obs, lks)
+    for node in net.order:
+        assert fast[node] == pytest.approx(slow[node], abs=1e-9)
+
+
+@settings(max_examples=4, deadline=None)
+@given(case=realistic_networks(n_min=30, n_max=34, obs_min=32, obs_max=36))
+def test_tens_of_causes_and_thirty_positives_equal_pgmpy_to_1e_9(case, tmp_path_factory):
+    from pgmpy_reference import pgmpy_posteriors
+
+    net, obs, lks = case
+    ours = posteriors(net, obs, lks)
+    ref = pgmpy_posteriors(net, obs, lks, tmp_path_factory.mktemp("net"))
+    for node in net.order:
+        assert ours[node] == pytest.approx(ref[node], abs=1e-9)
+
+
+def test_sampled_numbers_give_one_posterior_per_sample():
+    import numpy as np
+
+    # two samples of the prior: each must equal the single-number result for that prior
+    net = NoisyOrNetwork(order=("a",), leak={"a": np.array([0.2, 0.4])}, parents={})
+    obs = [Observation("pain", 0.1, (("a", 0.8),), True)]
+    from kinetrace.reasoning.inference import posterior_samples
+
+    both = posterior_samples(net, obs)["a"]
+    for k, prior in enumerate((0.2, 0.4)):
+        single = posteriors(NoisyOrNetwork(order=("a",), leak={"a": prior}, parents={}), obs)["a"]
+        assert both[k] == pytest.approx(single, abs=1e-12)
