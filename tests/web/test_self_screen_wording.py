@@ -50,7 +50,9 @@ def _problems(where: str, text: str) -> list[str]:
 def test_every_self_screen_text_reads_at_grade_7_or_below_without_jargon(kb) -> None:  # type: ignore[no-untyped-def]
     wording = kb.self_screen
     assert wording is not None, "self_screen.yaml was not loaded"
-    assert set(wording.questions) == set(kb.questions) and set(wording.regions) == set(kb.regions)
+    # Every question and region has plain wording (the loader lets a gap through so the app still runs).
+    assert sorted(set(kb.questions) - set(wording.questions)) == []
+    assert sorted(set(kb.regions) - set(wording.regions)) == []
     problems: list[str] = []
     for section in ("regions", "questions", "page"):
         for key, text in getattr(wording, section).items():
@@ -90,15 +92,15 @@ def test_the_rendered_self_screen_shows_only_plain_words(north: Signed, app: Fas
     assert not problems, "\n".join(problems)
 
 
-def test_the_loader_refuses_unknown_and_missing_ids(tmp_path: Path) -> None:
+def test_the_loader_refuses_unknown_ids_and_missing_page_texts(tmp_path: Path) -> None:
     for src in _default_dir().glob("*.yaml"):
         (tmp_path / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     data = yaml.safe_load((tmp_path / "self_screen.yaml").read_text(encoding="utf-8"))
     data["questions"]["no_such_question"] = "Is this real?"
-    del data["regions"]["head"]
+    del data["page"]["intro"]
     (tmp_path / "self_screen.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(tmp_path)
     text = str(err.value)
     assert "self_screen.yaml: entry 'no_such_question', field questions: got an unknown id" in text
-    assert "self_screen.yaml: entry 'head', field regions: missing" in text
+    assert "self_screen.yaml: entry 'intro', field page: missing" in text
