@@ -258,6 +258,10 @@ def _red_flags(kb: KnowledgeBase) -> list[str]:
         for region in q.required_for:
             if region not in kb.regions:
                 problems.append(f"questions.yaml: entry {q.id!r}, field required_for: unknown region {region!r}")
+        for region in q.regions:
+            if region not in kb.regions:
+                problems.append(f"questions.yaml: entry {q.id!r}, field regions: unknown region {region!r}; "
+                                f"expected one of regions.yaml's ids")
     return problems
 
 
