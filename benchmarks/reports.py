@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                      f"{100 * (start_up or 0) / median:13.0f} %")
         print(line)
     if start_up is not None:
-        print(f"start-up alone (fresh `import kinetrace.cli.app`): median {start_up:.2f} s")
+        print(f"start-up alone (fresh `import kinetrace.cli.app`): median {start_up:.2f} s wall, "
+              f"{statistics.median(cold['start-up'][1]):.2f} s CPU")
     grade, words = _reading_age()
     print(f"patient handout reading level: Flesch–Kincaid grade {grade:.1f} (reading age about {grade + 5:.0f} "
           f"years; {words} words)")

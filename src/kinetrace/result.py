@@ -65,7 +65,7 @@ class Triage(_Out):
 
     action: ActionLevel
     flags: list[Flag] = Field(default_factory=list)
-    missing_questions: list[dict[str, str]] = Field(default_factory=list, description="{id, text}")
+    missing_questions: list[dict[str, str]] = Field(default_factory=list, description="{id, text, clinician_text}")
     follow_up_questions: list[dict[str, str]] = Field(default_factory=list, description="{id, text}")
     summary: str
     plan_suppressed: bool

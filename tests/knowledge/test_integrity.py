@@ -244,6 +244,12 @@ def test_a_question_no_rule_asks_is_reported(broken):
         broken("questions.yaml", change))
 
 
+def test_follow_up_question_with_an_unknown_region_is_reported(broken):
+    folder = broken("questions.yaml", lambda d: _entry(d, "ibp_onset_before_40").__setitem__("regions", ["elbow"]))
+    assert ("questions.yaml: entry 'ibp_onset_before_40', field regions: unknown region 'elbow'"
+            in _problems(folder))
+
+
 def test_loader_rule_requires_tests_of_one_measure_to_share_a_construct():
     from kinetrace.knowledge.load import construct_problems
 

@@ -152,3 +152,25 @@ def test_no_example_report_leaks_spec_references_or_edge_ids(kb: Any) -> None:
             assert not re.search(r"§|clinical\.md|\bE\d\d\b|\bbits\b|\bRF-[A-Z]+\d", text), (path.name, audience)
             if audience == "patient":
                 assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), path.name
+
+
+def test_clinician_report_lists_follow_up_questions_in_clinician_wording(kb: Any, tmp_path: Path) -> None:
+    """A neck-plus-hip case with night pain: the clinician's summary lists the follow-ups as a list, worded for the
+    clinician, and no low-back (inflammatory back pain) question."""
+    from kinetrace.intake import parse_case
+    from kinetrace.reports.render import model_html
+
+    answers = dict.fromkeys(("trauma", "cancer_history", "fever", "cervical_arterial_symptoms",
+                             "myelopathy_symptoms", "saddle_numbness", "bladder_bowel_change"), "no")
+    answers["night_pain_unrelieved"] = "yes"
+    case = parse_case({"patient": {"age": 40, "sex": "female"}, "red_flags": answers,
+                       "pain": [{"region": "cervical_lower", "intensity": 5, "duration_weeks": 8},
+                                {"region": "hip", "side": "left", "intensity": 3, "duration_weeks": 8}]})
+    result = assess(case, kb)
+    html = model_html(compose_report(result, audience="clinician", generated_on="x", kb=kb, case=case))
+    weight = kb.questions["unexplained_weight_loss"]
+    assert f"<li>{weight.clinician_text}</li>" in html
+    assert weight.text not in html
+    assert "Inflammatory back pain" not in html
+    patient = model_html(compose_report(result, audience="patient", generated_on="x", kb=kb, case=case))
+    assert weight.clinician_text not in patient

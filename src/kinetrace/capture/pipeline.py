@@ -210,13 +210,23 @@ def run_capture(videos: Sequence[str | Path], calibration: str | Path, test: str
     names = [i.path.name for i in infos]
     cams = load_calibration(calibration)
     match_cameras(cams, [(i.width_px, i.height_px) for i in infos], names)
-    offsets = load_sync(sync, names)
+    auto = sync is not None and str(sync) == "auto"  # offsets from the pipeline's own 2-D poses (one pass)
+    offsets = load_sync(None if auto else sync, names)
     fps, frames = plan_frames([i.fps for i in infos], [i.frame_count for i in infos], [offsets[n] for n in names],
-                              names, synced=sync is not None, max_frames=max_frames)
+                              names, synced=sync is not None and not auto, max_frames=max_frames)
+    if auto:  # pose every frame (plus room to shift) from the start of each clip, then cut to the common frames
+        from kinetrace.capture.sync import AUTO_MAX_LAG_S
+
+        reach = len(frames[0]) + 2 * int(round(AUTO_MAX_LAG_S * fps))
+        frames = [list(range(min(reach, i.frame_count))) for i in infos]
     t0 = time.perf_counter()
     poses = [detect_camera(i.path, idx, i.fps, model=model, name=c.name)
              for i, idx, c in zip(infos, frames, cams, strict=True)]
     timings["pose_2d"] = time.perf_counter() - t0
+    if auto:
+        from kinetrace.capture.sync import auto_sync
+
+        poses, _rows = auto_sync(cams, poses, fps, max_lag_s=AUTO_MAX_LAG_S)
     with tempfile.TemporaryDirectory(prefix="kinetrace-capture-") as tmp:
         work = Path(tmp)
         result = solve(cams, poses, fps, test, work, mass_kg=mass_kg, timings=timings)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
 from kinetrace.errors import InputError, KinetraceError
 
@@ -102,6 +101,8 @@ def _run(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path],
 def _run_checked(case_path: Path, fmt: Format, profile: ProfileName, photos: list[Path], videos: list[str],
                  out: Path | None, *, height_cm: float | None = None, uncertainty: bool = False,
                  elicitation: Path | None = None, landmarks: Path | None = None) -> None:
+    from rich.console import Console
+
     from kinetrace.assessment import assess
     from kinetrace.cli.kb import with_elicitation
     from kinetrace.cli.render import print_assessment, to_markdown

@@ -73,15 +73,26 @@ def calibrate(
 @capture_app.command("sync")
 def sync(
     videos: list[Path] = typer.Argument(..., help="Two or more videos of the same take."),
-    by: str = typer.Option("motion", "--by", help="motion (frame-difference energy) or audio (needs ffmpeg)."),
+    by: str = typer.Option("motion", "--by", help="motion (frame-difference energy) or audio (needs ffmpeg); "
+                           "ignored with --calibration."),
+    calibration: Path | None = typer.Option(None, "--calibration", "-c", help="Calibration of these cameras: "
+                                            "sync by 3-D agreement of 2-D poses (the trustworthy way)."),
+    frames: int = typer.Option(100, "--frames", help="Leading frames per video posed for --calibration sync."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the offsets as JSON (for --sync)."),
     max_lag_s: float = typer.Option(2.0, "--max-lag", help="Largest offset searched, seconds."),
 ) -> None:
-    """Find each video's time offset against the first by cross-correlation; print it and optionally save it."""
-    from kinetrace.capture.sync import sync_offsets
+    """Find each video's time offset against the first; print it with its confidence and optionally save it.
 
+    With --calibration each candidate offset is scored by the reprojection error of joints triangulated across
+    the cameras; a camera whose best offset is not clearly better than the others is refused (exit 2).
+    """
     if out is not None:
         _check_new_file(out)
+    if calibration is not None:
+        _sync_by_pose(videos, calibration, frames, max_lag_s, out)
+        return
+    from kinetrace.capture.sync import sync_offsets
+
     result = sync_offsets(videos, by=by, max_lag_s=max_lag_s)
     for name, row in result.items():
         weak = "  [low correlation: check this offset by eye]" if row["correlation"] < _MIN_SYNC_CORRELATION else ""
@@ -89,6 +100,44 @@ def sync(
     if out is not None:
         out.write_text(json.dumps({"by": by, "offsets_s": {k: v["offset_s"] for k, v in result.items()},
                                    "correlation": {k: v["correlation"] for k, v in result.items()}}, indent=2)
+                       + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
+
+
+def _sync_by_pose(videos: list[Path], calibration: Path, frames: int, max_lag_s: float, out: Path | None) -> None:
+    from kinetrace.capture.cameras import load_calibration
+    from kinetrace.capture.pipeline import match_cameras
+    from kinetrace.capture.sync import detect_for_sync, pose_sync_offsets
+    from kinetrace.vision.video import probe_video
+
+    if len(videos) < 2:  # noqa: PLR2004
+        raise InputError("videos", f"{len(videos)} video", "two or more videos to synchronise")
+    if frames < 10:  # noqa: PLR2004
+        raise InputError("--frames", str(frames), "at least 10 frames")
+    infos = [probe_video(v) for v in videos]
+    cams = load_calibration(calibration)
+    match_cameras(cams, [(i.width_px, i.height_px) for i in infos], [i.path.name for i in infos])
+    poses, fps = detect_for_sync(videos, cams, frames=frames)
+    rows = pose_sync_offsets(cams, poses, fps, max_lag_s=max_lag_s)
+    by_video = dict(zip((v.name for v in videos), rows.values(), strict=True))
+    for name, row in by_video.items():
+        if row["reprojection_px"] is None and row["offset_frames"] == 0:
+            typer.echo(f"{name}: reference (offset 0)")
+            continue
+        if row["offset_frames"] is None:
+            continue
+        typer.echo(f"{name}: offset {row['offset_s']:+.3f} s ({row['offset_frames']:+d} frames), reprojection "
+                   f"{row['reprojection_px']:.1f} px, contrast {row['contrast']:.2f}, motion correlation "
+                   f"{row['motion_correlation']:.2f}" + ("" if row["confident"] else "  [weak evidence]"))
+    weak = [n for n, r in by_video.items() if not r["confident"]]
+    if weak:
+        raise InputError("sync", ", ".join(weak), message=f"sync: the offset of {', '.join(weak)} is not clearly "
+                         "better than other offsets (contrast under 0.15 or reprojection over 15 px); expected "
+                         "videos where the person moves and every camera sees them (hardware-synchronised "
+                         "cameras need no sync file); nothing written")
+    if out is not None:
+        out.write_text(json.dumps({"by": "pose", "offsets_s": {k: v["offset_s"] for k, v in by_video.items()},
+                                   "confidence": {k: v["contrast"] for k, v in by_video.items()}}, indent=2)
                        + "\n", encoding="utf-8")
         typer.echo(f"wrote {out}")
 

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from kinetrace.errors import InputError, NotFoundError
 
@@ -101,6 +99,9 @@ def list_entries(
         typer.echo(json.dumps([e.model_dump(mode="json", by_alias=True) for e in entries], indent=2,
                               ensure_ascii=False))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{kind.value} ({len(entries)}) · knowledge base {kb.version}")
     for h in _HEADERS[kind.value]:
         table.add_column(h)
@@ -294,6 +295,9 @@ def report(
             {"key": d.key, "value": d.value, "range": [d.low, d.high], "source": d.source, "used_by": d.used_by}
             for d in defaults]}, indent=2, ensure_ascii=False))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{len(defaults)} design-default (EO) numbers · knowledge base {kb.version}")
     for h in ("key", "value", "range", "used by", "source"):
         table.add_column(h)

@@ -117,7 +117,8 @@ def register(app: typer.Typer) -> None:
         no_progress: bool = typer.Option(False, "--no-progress", help="Hide the progress bar."),
         calibration: Path | None = typer.Option(None, "--calibration", help="3-D capture: calibration of the "
                                                 "cameras (.toml, .qca.txt, OpenCap .pickle)."),
-        sync: Path | None = typer.Option(None, "--sync", help="3-D capture: offsets from `kinetrace capture sync`."),
+        sync: Path | None = typer.Option(None, "--sync", help="3-D capture: offsets from `kinetrace capture sync`, "
+                                     "or auto (from the 2-D poses and the calibration)."),
     ) -> None:
         """Measure a movement test from video: events, metrics with error and norms, findings, plots.
 

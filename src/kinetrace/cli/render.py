@@ -236,8 +236,8 @@ def print_assessment(a: Assessment, console: Console, *, kb: Any = None) -> None
         console.print(Panel("No exercise plan: the red-flag outcome comes first. Do not start exercises until "
                             "this has been assessed.", title="Plan", border_style="red"))
     if a.triage.follow_up_questions:
-        console.print(Panel("\n".join(f"• {q['text']}" for q in a.triage.follow_up_questions),
-                            title="Follow-up questions to ask"))
+        asked = [q.get("clinician_text") or q["text"] for q in a.triage.follow_up_questions]
+        console.print(Panel("\n".join(f"• {q}" for q in asked), title="Follow-up questions to ask"))
     if a.claims_you_may_have_heard:
         lines = [f"• {c.claim} — {c.grade}: {names.words(c.statement)}" for c in a.claims_you_may_have_heard]
         console.print(Panel("\n".join(lines), title="Claims you may have heard (not ranked)"))
@@ -284,7 +284,8 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
         out += [f"- **{p.name}** ({p.grade}) — {p.dosage or 'no fixed dose'} Why: {_because(a, names, p)}."
                 for p in a.plan]
     if a.triage.follow_up_questions:
-        out += ["", "## Follow-up questions to ask", ""] + [f"- {q['text']}" for q in a.triage.follow_up_questions]
+        out += ["", "## Follow-up questions to ask", ""] + [
+            f"- {q.get('clinician_text') or q['text']}" for q in a.triage.follow_up_questions]
     if a.claims_you_may_have_heard:
         out += ["", "## Claims you may have heard", ""]
         out += [f"- {c.claim} — *{c.grade}*: {names.words(c.statement)}" for c in a.claims_you_may_have_heard]

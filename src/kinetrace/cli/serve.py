@@ -21,9 +21,25 @@ Examples:
 
 The first start asks for the clinic name and the first admin, or reads KINETRACE_CLINIC_NAME, \
 KINETRACE_ADMIN_EMAIL and KINETRACE_ADMIN_PASSWORD. Other settings are KINETRACE_* environment variables \
-(KINETRACE_MAX_UPLOAD_MB, KINETRACE_LINK_VALID_HOURS, KINETRACE_COOKIE_SECURE, ...).
+(all listed in the README, "Settings of the web app"), among them:
 
-Off a loopback address, run it behind an HTTPS proxy: session cookies are then marked Secure.
+  KINETRACE_PUBLIC_URL: address patients open self-screen links at (never taken from the request)
+
+  KINETRACE_DOCS_PUBLIC: true serves /docs and /openapi.json without signing in (default false)
+
+  KINETRACE_RESULT_VALID_DAYS: days a released result stays readable through its link (default 90)
+
+  KINETRACE_MAX_IMAGE_PIXELS: largest photo, width × height, decoded for a preview; bigger ones show a placeholder \
+(default 50000000)
+
+  KINETRACE_SIGN_IN_ATTEMPTS, KINETRACE_SIGN_IN_BACKOFF_S, KINETRACE_SIGN_IN_WINDOW_S: failed sign-ins to one \
+account from one client before the wait starts (5), the first wait in s (2, doubling per failure), and how long \
+failures are remembered and the longest wait in s (900)
+
+  KINETRACE_MAX_UPLOAD_MB, KINETRACE_LINK_VALID_HOURS, KINETRACE_COOKIE_SECURE, KINETRACE_SESSION_MAX_AGE_S
+
+Off a loopback address, run it behind an HTTPS proxy and set KINETRACE_PUBLIC_URL: session cookies are then \
+marked Secure.
 """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from kinetrace.knowledge.outcomes import OutcomeMeasure
 from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
@@ -26,6 +27,7 @@ from kinetrace.knowledge.schema import (
     SeedArticle,
     SeedClaim,
 )
+from kinetrace.knowledge.self_screen import SelfScreenWording
 
 __all__ = ["KnowledgeBase"]
 
@@ -50,6 +52,8 @@ class KnowledgeBase:
     exceptions: tuple[IntegrityException, ...] = ()
     home_exercises: Mapping[str, HomeExercise] = field(default_factory=dict)
     safety_netting: Mapping[str, SafetyNet] = field(default_factory=dict)
+    self_screen: SelfScreenWording | None = None
+    outcomes: Mapping[str, OutcomeMeasure] = field(default_factory=dict)
 
     def red_flag_conditions(self) -> set[str]:
         """Return the public red-flag condition ids used by the rules."""

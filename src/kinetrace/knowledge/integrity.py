@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.knowledge.outcomes import outcome_problems
 from kinetrace.knowledge.schema import Condition, EdgeKind, NodeKind
+from kinetrace.knowledge.self_screen import self_screen_problems
 from kinetrace.values import GradeLevel
 
 __all__ = ["RULES", "check_integrity"]
@@ -256,6 +258,10 @@ def _red_flags(kb: KnowledgeBase) -> list[str]:
         for region in q.required_for:
             if region not in kb.regions:
                 problems.append(f"questions.yaml: entry {q.id!r}, field required_for: unknown region {region!r}")
+        for region in q.regions:
+            if region not in kb.regions:
+                problems.append(f"questions.yaml: entry {q.id!r}, field regions: unknown region {region!r}; "
+                                f"expected one of regions.yaml's ids")
     return problems
 
 
@@ -337,6 +343,9 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "claims_and_seeds_resolve": _claims_and_seeds,
     "activities_and_model": _activities_and_model,
     "patient_texts_resolve": _patient_texts,
+    "self_screen_wording_resolves": lambda kb: self_screen_problems(kb.self_screen, questions=kb.questions,
+                                                                    regions=kb.regions),
+    "outcome_thresholds_fit_their_scales": lambda kb: outcome_problems(kb.outcomes),
 }
 
 

@@ -21,6 +21,7 @@ from kinetrace.errors import KnowledgeError
 from kinetrace.knowledge.base import KnowledgeBase
 from kinetrace.knowledge.design_defaults import range_problems
 from kinetrace.knowledge.integrity import check_integrity
+from kinetrace.knowledge.outcomes import OutcomeMeasure
 from kinetrace.knowledge.schema import (
     Activity,
     ClinicalTest,
@@ -38,6 +39,7 @@ from kinetrace.knowledge.schema import (
     SeedArticle,
     SeedClaim,
 )
+from kinetrace.knowledge.self_screen import SelfScreenWording
 
 __all__ = ["KB_FILES", "KnowledgeBase", "construct_problems", "load_knowledge"]
 
@@ -61,6 +63,7 @@ KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 OPTIONAL_KB_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "home_exercises.yaml": ("home_exercises", HomeExercise),
     "safety_netting.yaml": ("safety_netting", SafetyNet),
+    "outcomes.yaml": ("outcomes", OutcomeMeasure),
 }
 
 
@@ -215,6 +218,20 @@ def _load_exceptions(path: Path, problems: list[str]) -> tuple[IntegrityExceptio
     return tuple(out)
 
 
+def _load_self_screen(path: Path, problems: list[str]) -> SelfScreenWording | None:
+    """Read the self-screen's plain wording when the file is there (small test knowledge bases leave it out)."""
+    if not path.exists():
+        return None
+    raw = _read_yaml(path, problems)
+    if raw is None:
+        return None
+    try:
+        return SelfScreenWording.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_format_error(path.name, "self_screen", e) for e in exc.errors())
+        return None
+
+
 def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> KnowledgeBase:
     problems: list[str] = []
     tables = {attr: _load_entries(folder / name, model, problems) for name, (attr, model) in KB_FILES.items()}
@@ -224,7 +241,8 @@ def _load(folder: Path, check: Callable[[KnowledgeBase], list[str]] | None) -> K
     exceptions = _load_exceptions(folder / "exceptions.yaml", problems)
     if model is None:
         raise KnowledgeError(problems or ["model.yaml: missing"])
-    kb = KnowledgeBase(version=_version(folder), model=model,
+    self_screen = _load_self_screen(folder / "self_screen.yaml", problems)
+    kb = KnowledgeBase(version=_version(folder), model=model, self_screen=self_screen,
                        exceptions=exceptions, **tables)  # type: ignore[arg-type]
     problems.extend(construct_problems(kb.tests))
     problems.extend(range_problems(kb))

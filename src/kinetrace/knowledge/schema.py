@@ -428,6 +428,14 @@ class Question(_Entry):
     required_for: list[str] = Field(default_factory=list, description="pain regions for which it must be answered")
     required_always: bool = False
     help: str = ""
+    regions: list[str] = Field(
+        default_factory=list, description="pain regions a follow-up applies to; empty means any region"
+    )
+    clinician_text: str = Field(default="", description="the question worded for the clinician's report")
+
+    def applies_to(self, regions: set[str]) -> bool:
+        """Whether this question fits a case with pain in `regions` (no listed regions, or no pain map: yes)."""
+        return not self.regions or not regions or bool(regions & set(self.regions))
 
 
 class RedFlagRule(_Entry):

@@ -195,7 +195,7 @@ def build_report(
         ],
         safety_net=list(a.safety_net),
         safety_net_clinician=[n.clinician for n in safety_net_entries(nets, regions)],
-        follow_up_questions=[q.get("text", "") for q in a.triage.follow_up_questions if q.get("text")],
+        follow_up_questions=_follow_up_wording(a, audience),
         warnings=_unfolded_warnings(a),
         photos=list(photos),
         progress=progress,
@@ -543,3 +543,9 @@ def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
         entry = kb.references.get(ref) if kb is not None else None
         out.append(ReferenceView(id=ref, citation=str(entry.citation) if entry is not None else ""))
     return out
+
+
+def _follow_up_wording(a: Assessment, audience: str) -> list[str]:
+    """The follow-up questions as the reader should see them: clinician wording in the clinician's report."""
+    key = "clinician_text" if audience == "clinician" else "text"
+    return [t for q in a.triage.follow_up_questions if (t := q.get(key) or q.get("text", ""))]

@@ -68,7 +68,7 @@ def screen_red_flags(case: Case, kb: KnowledgeBase) -> Triage:
         action=action,
         flags=flags,
         missing_questions=_listed(missing),
-        follow_up_questions=_listed(follow_ups),
+        follow_up_questions=_listed_both(follow_ups),
         summary=_summary(action, flags, missing=missing, unknown=unknown, follow_ups=follow_ups),
         plan_suppressed=action.stops_plan or bool(missing),
         chain_suppressed=action.is_referral,
@@ -114,10 +114,15 @@ def _decide(flags: Sequence[Flag], *, missing: Sequence[Question], unknown: Sequ
 
 
 def _follow_ups(flags: Sequence[Flag], unknown: Sequence[Question], kb: KnowledgeBase, case: Case) -> list[Question]:
-    """Questions to ask next: those answered unknown, then fired rules' follow-ups not answered yes/no."""
+    """Questions to ask next: those answered unknown, then fired rules' follow-ups not answered yes/no that fit
+    the case's painful regions (a question's `regions`)."""
+    regions = {p.region for p in case.pain}
     ids = [q.id for q in unknown]
     for flag in flags:
-        ids.extend(kb.red_flags[flag.rule_id].follow_up_questions)
+        ids.extend(
+            i for i in kb.red_flags[flag.rule_id].follow_up_questions
+            if i in kb.questions and kb.questions[i].applies_to(regions)
+        )
     settled = {k for k, v in case.red_flags.items() if v in {"yes", "no"}}
     return [kb.questions[i] for i in dict.fromkeys(ids) if i in kb.questions and i not in settled]
 
@@ -135,6 +140,11 @@ def _plain(text: str) -> str:
 
 def _listed(questions: Iterable[Question]) -> list[dict[str, str]]:
     return [{"id": q.id, "text": q.text} for q in questions]
+
+
+def _listed_both(questions: Iterable[Question]) -> list[dict[str, str]]:
+    """Follow-up questions with both wordings: the patient's `text` and the clinician's `clinician_text`."""
+    return [{"id": q.id, "text": q.text, "clinician_text": q.clinician_text or q.text} for q in questions]
 
 
 def _names(flags: Iterable[Flag]) -> str:

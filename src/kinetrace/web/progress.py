@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kinetrace.knowledge.load import KnowledgeBase
+from kinetrace.knowledge.outcomes import OutcomeMeasure, find_outcome
+from kinetrace.progress.outcomes import judge_outcome
 from kinetrace.result import Assessment
 from kinetrace.storage import AssessmentRecord
 
@@ -30,6 +32,7 @@ class Series:
     part: str
     values: list[tuple[int, float]] = field(default_factory=list)
     marks: dict[int, tuple[str, str]] = field(default_factory=dict)
+    scale: OutcomeMeasure | None = None
 
     def points(self, visits: int) -> list[dict[str, Any]]:
         """Return plot points {x, y, value, visit, verdict, text}."""
@@ -64,21 +67,42 @@ def _numeric(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def build_progress(records: list[AssessmentRecord], kb: KnowledgeBase) -> tuple[list[Series], list[Any]]:
-    """Return (series, comparisons) for a patient's completed assessments, oldest first."""
-    done = [r for r in records if r.result_data]
-    results = [Assessment.model_validate(r.result_data) for r in done]
-    series: dict[tuple[str, str], Series] = {}
-    # Pain trend first: the patient's 0–10 rating per region. The knowledge base has no change threshold for
-    # pain ratings yet, so these points carry no better/worse verdict.
+def _outcome_series(done: list[AssessmentRecord], kb: KnowledgeBase, series: dict[tuple[str, str], Series]) -> None:
+    """Add the pain (per region) and function series, each later point judged against the scale's MCID."""
+    # Thresholds and direction come from outcomes.yaml; a scale the knowledge base does not know gets no verdict.
+    pain_scale = find_outcome(kb.outcomes, kind="pain")
     for visit, record in enumerate(done):
         for entry in record.case_data.get("pain", []):
             value = _numeric(entry.get("intensity"))
             region = str(entry.get("region", ""))
             if value is not None:
                 key = (f"pain_{region}", "value")
-                s = series.setdefault(key, Series(key[0], f"Pain – {region.replace('_', ' ')}", "0–10", "value"))
+                name = kb.regions[region].name if region in kb.regions else region.replace("_", " ")
+                s = series.setdefault(key, Series(key[0], f"Pain – {name}", "0–10", "value"))
                 s.values.append((visit, value))
+        function = record.case_data.get("function")
+        score = _numeric(function.get("score")) if isinstance(function, dict) else None
+        if isinstance(function, dict) and score is not None:
+            instrument = str(function.get("instrument", "function"))
+            s = series.setdefault(("function", "value"), Series("function", f"Function – {instrument}",
+                                                                 "points", "value"))
+            s.values.append((visit, score))
+            s.scale = find_outcome(kb.outcomes, kind="function", instrument=instrument)
+    for key, s in series.items():
+        scale = pain_scale if key[0].startswith("pain_") else s.scale if key[0] == "function" else None
+        if scale is None:
+            continue
+        for (_, before), (visit, after) in zip(s.values, s.values[1:], strict=False):
+            verdict, text = judge_outcome(before, after, scale)
+            s.marks[visit] = (verdict, f"{text} ({scale.name}; MCID grade {scale.grade})")
+
+
+def build_progress(records: list[AssessmentRecord], kb: KnowledgeBase) -> tuple[list[Series], list[Any]]:
+    """Return (series, comparisons) for a patient's completed assessments, oldest first."""
+    done = [r for r in records if r.result_data]
+    results = [Assessment.model_validate(r.result_data) for r in done]
+    series: dict[tuple[str, str], Series] = {}
+    _outcome_series(done, kb, series)
     for visit, result in enumerate(results):
         for f in result.findings:
             for part in ("left", "right", "value"):

@@ -218,3 +218,33 @@ def test_turning_unknown_into_no_never_raises_the_action(kb: KnowledgeBase, data
     before = screen_red_flags(_case(answers, region=region), kb)
     after = screen_red_flags(_case({**answers, unknown[0]: "no"}, region=region), kb)
     assert action_rank(after.action) >= action_rank(before.action)
+
+
+def test_follow_up_questions_fit_the_painful_regions(kb: KnowledgeBase) -> None:
+    """A neck-plus-hip case with a weak malignancy flag is not asked the low-back (inflammatory back pain)
+    questions; a low-back case with the same answers is."""
+    answers = {**NECK_NO, **LUMBAR_NO, "night_pain_unrelieved": "yes"}
+    neck_hip = parse_case({
+        "patient": {"age": 40, "sex": "female"}, "red_flags": answers,
+        "pain": [{"region": "cervical_lower", "intensity": 5, "duration_weeks": 8},
+                 {"region": "hip", "side": "left", "intensity": 3, "duration_weeks": 8}],
+    })
+    asked = {q["id"] for q in screen_red_flags(neck_hip, kb).follow_up_questions}
+    assert "unexplained_weight_loss" in asked  # a question for any region stays
+    assert not {q for q in asked if q.startswith("ibp_")}
+    lumbar = {q["id"] for q in screen_red_flags(_case({**LUMBAR_NO, "night_pain_unrelieved": "yes"}), kb)
+              .follow_up_questions}
+    assert {"ibp_onset_before_40", "ibp_no_better_with_rest"} <= lumbar
+
+
+def test_every_question_has_clinician_wording_and_known_regions(kb: KnowledgeBase) -> None:
+    for q in kb.questions.values():
+        assert q.clinician_text and q.clinician_text != q.text, q.id
+        assert set(q.regions) <= set(kb.regions), q.id
+
+
+def test_follow_up_questions_carry_the_clinician_wording(kb: KnowledgeBase) -> None:
+    triage = screen_red_flags(_case({**LUMBAR_NO, "night_pain_unrelieved": "yes"}), kb)
+    first = triage.follow_up_questions[0]
+    assert first["clinician_text"] == kb.questions[first["id"]].clinician_text
+    assert first["text"] == kb.questions[first["id"]].text

@@ -126,7 +126,10 @@ def test_unknown_to_a_required_question_means_safety_netting_and_asking_again(
     triage = screen_red_flags(case_of(_with(fever="unknown")), tiny_kb)
     assert triage.action == ActionLevel.PROCEED_WITH_SAFETY_NETTING
     assert triage.missing_questions == []
-    assert triage.follow_up_questions == [{"id": "fever", "text": "Fever or feeling unwell?"}]
+    # follow-ups carry the clinician's wording too (issue 11); without one in the data it is the patient's text
+    assert triage.follow_up_questions == [
+        {"id": "fever", "text": "Fever or feeling unwell?", "clinician_text": "Fever or feeling unwell?"}
+    ]
     assert "answered 'unknown': fever" in triage.summary
 
 
