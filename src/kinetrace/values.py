@@ -31,6 +31,7 @@ __all__ = [
     "ReadingState",
     "Side",
     "State",
+    "is_expert_opinion_source",
     "pain_side_to_side",
     "weakest_level",
 ]
@@ -124,6 +125,11 @@ class Grade(str):
 def weakest_level(grades: Iterable[str]) -> GradeLevel | None:
     """Return the lowest named level across grade strings ('—' and ✗ marks ignored), or None."""
     return GradeLevel.weakest(level for g in grades for level in Grade(g).levels)
+
+
+def is_expert_opinion_source(source: str) -> bool:
+    """Return whether a source statement declares itself expert opinion: it opens with "EO" ("EO default; …")."""
+    return re.match(rf"{GradeLevel.EO.value}\b", source) is not None
 
 
 class ActionLevel(StrEnum):

@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from kinetrace.values import ActionLevel, ConflictKind, Grade, GradeLevel, PainSide, Side, pain_side_to_side
+from kinetrace.values import (
+    ActionLevel,
+    ConflictKind,
+    Grade,
+    GradeLevel,
+    PainSide,
+    Side,
+    is_expert_opinion_source,
+    pain_side_to_side,
+)
 
 PACKAGE = Path(str(resources.files("kinetrace")))
 OWN_MODULE = PACKAGE / "values.py"
@@ -143,3 +152,10 @@ def test_templates_do_not_test_action_levels_or_grades_by_string() -> None:
                 if path.suffix in {".html", ".j2"} for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
                 if ("{%" in line or "{{" in line) and pattern.search(line)]
     assert offences == [], offences
+
+
+def test_a_source_statement_names_expert_opinion_only_when_it_opens_with_eo() -> None:
+    assert is_expert_opinion_source("EO default; the spec gives no prevalence.")
+    assert is_expert_opinion_source("EO design default. The spec has no local source")
+    assert not is_expert_opinion_source("Roach 2015 (B); EO for the cut-off")
+    assert not is_expert_opinion_source("EOS imaging study")

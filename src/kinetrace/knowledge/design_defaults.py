@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.values import is_expert_opinion_source
 
 __all__ = ["DesignDefault", "design_defaults", "range_problems", "with_numbers"]
 
@@ -69,7 +70,7 @@ def design_defaults(kb: KnowledgeBase) -> list[DesignDefault]:
         span = ranges.get(key.removeprefix("model."))
         out.append(DesignDefault(key, value, span[0] if span else None, span[1] if span else None, source, used))
     for node in kb.impairments.values():
-        if not node.prior_source.startswith("EO"):
+        if not is_expert_opinion_source(node.prior_source):
             continue
         low: float | None
         high: float | None
