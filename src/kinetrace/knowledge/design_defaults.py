@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kinetrace.knowledge.base import KnowledgeBase
-from kinetrace.values import is_expert_opinion_source
+from kinetrace.values import State, is_expert_opinion_source
 
 __all__ = ["DesignDefault", "design_defaults", "range_problems", "with_numbers"]
 
@@ -53,7 +53,7 @@ def _model_numbers(kb: KnowledgeBase) -> dict[str, tuple[float, str]]:
     for role, table in m.default_likelihoods.items():
         n = sum(r.role == role for r in rules)
         for state, pair in table.items():
-            for i, given in enumerate(("present", "absent")):
+            for i, given in enumerate((State.PRESENT, State.ABSENT)):
                 numbers[f"model.default_likelihoods.{role}.{state}.{given}"] = (
                     float(pair[i]), f"P({state} reading | impairment {given}) for the {n} {role} inform rules "
                                     "without published accuracy")
@@ -117,7 +117,7 @@ def _model_update(kb: KnowledgeBase, numbers: Mapping[str, Any]) -> dict[str, An
         if parts[1] == "grade_weights":
             weights[parts[2]] = value
         elif parts[1] == "default_likelihoods":
-            likelihoods[parts[2]][parts[3]][0 if parts[4] == "present" else 1] = value
+            likelihoods[parts[2]][parts[3]][0 if parts[4] == State.PRESENT else 1] = value
         else:
             update[parts[1]] = value
     update["grade_weights"] = weights
