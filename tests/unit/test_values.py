@@ -86,12 +86,16 @@ def test_no_grade_or_action_level_string_is_compared_outside_values() -> None:
 # Impairment states and body sides: the scan below fails on a state or side string that is *compared* (an operand,
 # a member of a literal set/tuple it is compared with, a `startswith` argument). Dict keys and assignments are left
 # alone here, since those strings are also the keys of the JSON/YAML output. States are checked across the whole
-# package; sides only in the modules already swept (the rest still compares view names and landmark prefixes).
+# package; sides everywhere but the few modules in SIDE_EXEMPT.
 STATE_IDS = frozenset(s.value for s in State)
 SIDE_IDS = frozenset({*(s.value for s in Side if s is not Side.NONE),
                       *(p.value for p in PainSide if p is not PainSide.NONE)})
-SIDE_SWEPT = ("metrics/movement/", "reports/body.py", "reports/numberline.py", "exports/fhir.py",
-              "imports/coordinates.py", "imports/markers.py", "vision/annotate.py", "vision/_video_outputs.py")
+# Modules whose "left"/"right" are not side values; the scan cannot tell them apart, so they are named here.
+SIDE_EXEMPT = {
+    "metrics/posture.py": "camera view names (catalogue.View: a photo taken from the person's left or right)",
+    "vision/plots.py": "landmark-name prefixes (left_hip) picking a line colour",
+    "capture/outputs.py": "landmark-name substrings picking a line colour",
+}
 
 
 def _compared(tree: ast.AST, tokens: frozenset[str]) -> list[tuple[int, str]]:
@@ -110,12 +114,13 @@ def _compared(tree: ast.AST, tokens: frozenset[str]) -> list[tuple[int, str]]:
 
 
 def test_no_state_or_side_string_is_compared_outside_values() -> None:
+    assert all((PACKAGE / rel).is_file() for rel in SIDE_EXEMPT), "an exempt module moved: update SIDE_EXEMPT"
     offences = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path == OWN_MODULE:
             continue
         rel = path.relative_to(PACKAGE).as_posix()
-        tokens = STATE_IDS | (SIDE_IDS if rel.startswith(SIDE_SWEPT) else frozenset())
+        tokens = STATE_IDS | (frozenset() if rel in SIDE_EXEMPT else SIDE_IDS)
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         offences += [f"kinetrace/{rel}:{line}: {what}" for line, what in _compared(tree, tokens)]
     assert offences == [], "use kinetrace.values (State, Side, SINGLE_SIDES, opposite_side) instead:\n" + "\n".join(
