@@ -1,6 +1,6 @@
 """Movement-test validation in one command: `python -m validation.movement`.
 
-(a) Synthetic: a 3D stick skeleton animated through known angles and times (kinetrace.metrics.movement.scenes),
+(a) Synthetic: a 3D stick skeleton animated through known angles and times (validation/movement_scenes.py),
     projected to landmarks; every metric of every test must come back within a tight tolerance on clean
     landmarks, and within its own stated error with 2 px jitter, a 10-frame leg swap and three dropped frames.
 (b) Real, angle series: the Pose2Sim demo (four calibrated cameras, one person, 60 fps). Landmarks of every
@@ -26,11 +26,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from validation.movement_scenes import SCENES, Scene, build_scene, with_swaps
 from validation.pose2sim import demo_dir, detect_video, load_qca, triangulate_frame
 
 from kinetrace.metrics.movement import analyse_movement, prepare_trajectories
 from kinetrace.metrics.movement.kinematics import compute_kinematics
-from kinetrace.metrics.movement.scenes import SCENES, Scene, build_scene, with_swaps
 from kinetrace.metrics.movement.spec import MovementSpecs, View, load_movement_specs
 from kinetrace.metrics.pose import LANDMARK_NAMES, Landmark, PoseFrame, PoseSequence
 

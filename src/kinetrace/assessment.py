@@ -29,6 +29,7 @@ from kinetrace.reasoning.uncertainty import sample_knowledge, summarise_uncertai
 from kinetrace.result import ASSESSMENT_SCHEMA, Assessment, QuantitativeNote, RankedItem, Triage
 from kinetrace.safety.netting import safety_net_lines
 from kinetrace.safety.red_flags import screen_red_flags
+from kinetrace.values import State
 
 __all__ = ["assess", "case_evidence"]
 
@@ -55,7 +56,7 @@ def _warnings(findings: NormalisedFindings) -> list[str]:
         if r.conflict is not None and r.conflict.is_conflict:
             out.append(f"{r.test_id}: {r.conflict_resolution}")
         for t in r.targets:
-            if t.state == "indeterminate" and t.role == "primary":
+            if t.state == State.INDETERMINATE and t.role == "primary":
                 out.append(f"{r.test_id} → {t.target}: {t.reason}; inside the measurement-error band, so "
                            "indeterminate (never present)")
     return out
@@ -114,7 +115,7 @@ def assess(case: Case, kb: KnowledgeBase, *, profile: str = "evidence", uncertai
         schema=ASSESSMENT_SCHEMA, kb_version=kb.version, profile=model.profile,
         profile_label=PROFILE_LABELS[model.profile],
         case_id=case.id, triage=triage, findings=list(findings.results),
-        impairments=[s for s in findings.statuses.values() if s.state != "not_tested"],
+        impairments=[s for s in findings.statuses.values() if s.state != State.NOT_TESTED],
         ranking=ranking,
         remote_summary=remote_summary(kb, ranking, chain_suppressed=triage.chain_suppressed),
         remote_stands_out=remote_stands_out(kb, ranking, chain_suppressed=triage.chain_suppressed),

@@ -31,6 +31,9 @@ __all__ = [
     "ReadingState",
     "Side",
     "State",
+    "SINGLE_SIDES",
+    "is_expert_opinion_source",
+    "opposite_side",
     "pain_side_to_side",
     "weakest_level",
 ]
@@ -126,6 +129,11 @@ def weakest_level(grades: Iterable[str]) -> GradeLevel | None:
     return GradeLevel.weakest(level for g in grades for level in Grade(g).levels)
 
 
+def is_expert_opinion_source(source: str) -> bool:
+    """Return whether a source statement declares itself expert opinion: it opens with "EO" ("EO default; …")."""
+    return re.match(rf"{GradeLevel.EO.value}\b", source) is not None
+
+
 class ActionLevel(StrEnum):
     """Triage outcome, highest first (§E, §E.4). The value is the public id."""
 
@@ -204,6 +212,18 @@ class PainSide(StrEnum):
 
 _PAIN_TO_SIDE = {PainSide.LEFT: Side.LEFT, PainSide.RIGHT: Side.RIGHT, PainSide.BILATERAL: Side.BOTH,
                  PainSide.CENTRAL: Side.BOTH, PainSide.NONE: Side.NONE}
+
+
+SINGLE_SIDES = frozenset({Side.LEFT, Side.RIGHT})  # a side a value can belong to on its own (one leg, one arm)
+_OPPOSITE = {Side.LEFT: Side.RIGHT, Side.RIGHT: Side.LEFT}
+
+
+def opposite_side(side: str) -> Side:
+    """Return the other side of the body (left ↔ right); raise ValueError naming the value for any other side."""
+    try:
+        return _OPPOSITE[Side(side)]
+    except (KeyError, ValueError):
+        raise ValueError(f"side {side!r} has no opposite: expected 'left' or 'right'") from None
 
 
 def pain_side_to_side(pain_side: PainSide) -> Side:

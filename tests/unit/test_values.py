@@ -17,7 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from kinetrace.values import ActionLevel, ConflictKind, Grade, GradeLevel, PainSide, Side, pain_side_to_side
+from kinetrace.values import (
+    ActionLevel,
+    ConflictKind,
+    Grade,
+    GradeLevel,
+    PainSide,
+    Side,
+    State,
+    is_expert_opinion_source,
+    opposite_side,
+    pain_side_to_side,
+)
 
 PACKAGE = Path(str(resources.files("kinetrace")))
 OWN_MODULE = PACKAGE / "values.py"
@@ -70,6 +81,75 @@ def _scan(path: Path) -> list[str]:
 def test_no_grade_or_action_level_string_is_compared_outside_values() -> None:
     offences = [o for path in sorted(PACKAGE.rglob("*.py")) if path != OWN_MODULE for o in _scan(path)]
     assert offences == [], "use kinetrace.values (Grade, GradeLevel, ActionLevel) instead:\n" + "\n".join(offences)
+
+
+# Impairment states and body sides: the scan below fails on a state or side string that is *compared* (an operand,
+# a member of a literal set/tuple it is compared with, a `startswith` argument). Dict keys and assignments are left
+# alone here, since those strings are also the keys of the JSON/YAML output. States are checked across the whole
+# package; sides everywhere but the few modules in SIDE_EXEMPT.
+STATE_IDS = frozenset(s.value for s in State)
+SIDE_IDS = frozenset({*(s.value for s in Side if s is not Side.NONE),
+                      *(p.value for p in PainSide if p is not PainSide.NONE)})
+# Modules whose "left"/"right" are not side values; the scan cannot tell them apart, so they are named here.
+SIDE_EXEMPT = {
+    "metrics/posture.py": "camera view names (catalogue.View: a photo taken from the person's left or right)",
+    "vision/plots.py": "landmark-name prefixes (left_hip) picking a line colour",
+    "capture/outputs.py": "landmark-name substrings picking a line colour",
+}
+
+
+def _compared(tree: ast.AST, tokens: frozenset[str]) -> list[tuple[int, str]]:
+    def hit(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in tokens
+
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            members = [m for op in [node.left, *node.comparators] for m in [op, *_literal_members(op)]]
+            found += [(node.lineno, f"compared {ast.literal_eval(m)!r}") for m in members if hit(m)]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {
+                "startswith", "endswith"}:
+            found += [(node.lineno, f"{node.func.attr} {ast.literal_eval(a)!r}") for a in node.args if hit(a)]
+    return found
+
+
+def test_no_state_or_side_string_is_compared_outside_values() -> None:
+    assert all((PACKAGE / rel).is_file() for rel in SIDE_EXEMPT), "an exempt module moved: update SIDE_EXEMPT"
+    offences = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == OWN_MODULE:
+            continue
+        rel = path.relative_to(PACKAGE).as_posix()
+        tokens = STATE_IDS | (frozenset() if rel in SIDE_EXEMPT else SIDE_IDS)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        offences += [f"kinetrace/{rel}:{line}: {what}" for line, what in _compared(tree, tokens)]
+    assert offences == [], "use kinetrace.values (State, Side, SINGLE_SIDES, opposite_side) instead:\n" + "\n".join(
+        offences)
+
+
+@pytest.mark.parametrize("source", [
+    'ok = item.state == "present"',
+    'ok = state not in ("present", "probable")',
+    'ok = states.get(x) != "absent"',
+    'ok = "indeterminate" == t.state',
+    'ok = metric.side in {"left", "right"}',
+    'ok = side == "bilateral"',
+    'ok = label.endswith("central")',
+])
+def test_the_state_and_side_scan_catches_each_way_of_comparing(source: str) -> None:
+    assert _compared(ast.parse(source), STATE_IDS | SIDE_IDS), source
+
+
+def test_the_state_and_side_scan_lets_output_keys_and_prose_through() -> None:
+    source = ('"""A present finding on the left side."""\nrow = {"left": 1, "right": 2}\n'
+              'words = {"present": "present beyond error"}\ntext = f"{side} leg, {state}"\nname = "left_hip"\n')
+    assert _compared(ast.parse(source), STATE_IDS | SIDE_IDS) == []
+
+
+def test_opposite_side_swaps_left_and_right_only() -> None:
+    assert opposite_side("left") is Side.RIGHT and opposite_side(Side.RIGHT) is Side.LEFT
+    with pytest.raises(ValueError, match="'both'"):
+        opposite_side("both")
 
 
 @pytest.mark.parametrize("source", [
@@ -143,3 +223,10 @@ def test_templates_do_not_test_action_levels_or_grades_by_string() -> None:
                 if path.suffix in {".html", ".j2"} for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
                 if ("{%" in line or "{{" in line) and pattern.search(line)]
     assert offences == [], offences
+
+
+def test_a_source_statement_names_expert_opinion_only_when_it_opens_with_eo() -> None:
+    assert is_expert_opinion_source("EO default; the spec gives no prevalence.")
+    assert is_expert_opinion_source("EO design default. The spec has no local source")
+    assert not is_expert_opinion_source("Roach 2015 (B); EO for the cut-off")
+    assert not is_expert_opinion_source("EOS imaging study")

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from kinetrace.reports.wording import humanise
 from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem, TargetState
-from kinetrace.values import ActionLevel
+from kinetrace.values import ActionLevel, State
 
 __all__ = ["print_assessment", "to_markdown"]
 
@@ -79,7 +79,7 @@ def _reads_as(f: FindingResult, names: _Names) -> str:
     categorical = all(isinstance(v, str) for v in (f.left, f.right, f.value) if v is not None)
 
     def state(t: TargetState) -> str:
-        if categorical and t.state == "present":
+        if categorical and t.state == State.PRESENT:
             return "present (positive test)"  # a yes/no result has no measurement error to be beyond
         return _STATE_WORDS.get(t.state, str(t.state))
 

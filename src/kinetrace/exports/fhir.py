@@ -24,7 +24,7 @@ import yaml
 
 from kinetrace.intake.case import Case
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
-from kinetrace.values import ActionLevel
+from kinetrace.values import ActionLevel, Side
 
 __all__ = ["CODE_SYSTEM_TEST", "fhir_bundle", "fhir_bundle_json"]
 
@@ -235,7 +235,7 @@ def fhir_bundle(
 def _entered_side(case: Case | None, test_id: str) -> str | None:
     """The side given with a single-value finding in the case (`side: left`), if any."""
     entries = case.finding_list(test_id) if case is not None else []
-    side = next((e.side for e in entries if e.side in {"left", "right", "both"}), None)
+    side = next((e.side for e in entries if e.side in (Side.LEFT, Side.RIGHT, Side.BOTH)), None)
     return str(side) if side else None
 
 

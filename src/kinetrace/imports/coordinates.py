@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kinetrace.errors import InputError
 from kinetrace.imports.trial import CoordinateTrial
+from kinetrace.values import opposite_side
 
 __all__ = ["coordinate_findings", "trial_kinds"]
 
@@ -80,7 +81,7 @@ def _apply(trial: CoordinateTrial, rule: _Rule) -> tuple[dict[str, Any] | None, 
         if value is None:
             return None, " or ".join(rule.coordinate)
         if rule.low_side_if_positive is not None:
-            other = "left" if rule.low_side_if_positive == "right" else "right"
+            other = opposite_side(rule.low_side_if_positive)
             entry.update(value=abs(value), side=rule.low_side_if_positive if value > 0 else other)
         else:
             entry["value"] = value

@@ -20,6 +20,7 @@ from kinetrace.errors import InputError
 from kinetrace.imports.checks import check_missing, check_standing_travel
 from kinetrace.imports.trial import MarkerTrial
 from kinetrace.metrics.pose import LANDMARK_NAMES, Landmark, PoseFrame, Provenance
+from kinetrace.values import opposite_side
 
 __all__ = ["BodyAxes", "body_axes", "landmarks_from_markers", "pelvic_obliquity_from_pelvis", "pelvis_markers",
            "posture_from_markers", "projected_frames", "used_markers"]
@@ -106,7 +107,7 @@ def pelvic_obliquity_from_pelvis(trial: MarkerTrial, axes: BodyAxes) -> dict[str
     sides = {}
     for side in ("left", "right"):
         sides[side] = [pelvis[f"{side}_{p}"] for p in ("asis", "psis")
-                       if f"{side}_{p}" in pelvis and f"{'right' if side == 'left' else 'left'}_{p}" in pelvis]
+                       if f"{side}_{p}" in pelvis and f"{opposite_side(side)}_{p}" in pelvis]
     if not sides["left"] or not sides["right"]:
         return None
     left, right = np.mean(sides["left"], axis=0), np.mean(sides["right"], axis=0)

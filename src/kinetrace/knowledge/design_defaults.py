@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kinetrace.knowledge.base import KnowledgeBase
+from kinetrace.values import State, is_expert_opinion_source
 
 __all__ = ["DesignDefault", "design_defaults", "range_problems", "with_numbers"]
 
@@ -52,7 +53,7 @@ def _model_numbers(kb: KnowledgeBase) -> dict[str, tuple[float, str]]:
     for role, table in m.default_likelihoods.items():
         n = sum(r.role == role for r in rules)
         for state, pair in table.items():
-            for i, given in enumerate(("present", "absent")):
+            for i, given in enumerate((State.PRESENT, State.ABSENT)):
                 numbers[f"model.default_likelihoods.{role}.{state}.{given}"] = (
                     float(pair[i]), f"P({state} reading | impairment {given}) for the {n} {role} inform rules "
                                     "without published accuracy")
@@ -69,7 +70,7 @@ def design_defaults(kb: KnowledgeBase) -> list[DesignDefault]:
         span = ranges.get(key.removeprefix("model."))
         out.append(DesignDefault(key, value, span[0] if span else None, span[1] if span else None, source, used))
     for node in kb.impairments.values():
-        if not node.prior_source.startswith("EO"):
+        if not is_expert_opinion_source(node.prior_source):
             continue
         low: float | None
         high: float | None
@@ -116,7 +117,7 @@ def _model_update(kb: KnowledgeBase, numbers: Mapping[str, Any]) -> dict[str, An
         if parts[1] == "grade_weights":
             weights[parts[2]] = value
         elif parts[1] == "default_likelihoods":
-            likelihoods[parts[2]][parts[3]][0 if parts[4] == "present" else 1] = value
+            likelihoods[parts[2]][parts[3]][0 if parts[4] == State.PRESENT else 1] = value
         else:
             update[parts[1]] = value
     update["grade_weights"] = weights

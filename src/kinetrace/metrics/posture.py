@@ -26,6 +26,7 @@ from kinetrace.metrics.pose import PoseFrame, Provenance
 from kinetrace.metrics.scale import Scale, stature_px
 from kinetrace.metrics.views import facing_sign
 from kinetrace.units import Side
+from kinetrace.values import opposite_side
 
 __all__ = ["NEEDS_REVIEW", "LandmarkUse", "Measurement", "Status", "measure_posture"]
 
@@ -150,7 +151,7 @@ _FRONTAL: dict[str, tuple[tuple[str, ...], Callable[[Points], float]]] = {
 
 def _knee_frontal(p: Points, side: str) -> float:
     """Frontal knee angle of one leg, + = valgus (knee medial of the hip–ankle line)."""
-    other = "right" if side == "left" else "left"
+    other = opposite_side(side)
     medial = 1.0 if p[f"{other}_hip"][0] > p[f"{side}_hip"][0] else -1.0
     return -medial * g.bend_angle_deg(p[f"{side}_hip"], p[f"{side}_knee"], p[f"{side}_ankle"])
 
@@ -319,7 +320,7 @@ def _reviewed(spec: MetricSpec, m: Measurement) -> Measurement:
 
 
 def _far_leg_hidden(spec: MetricSpec, ctx: _Context) -> list[Measurement]:
-    hidden = Side("right" if ctx.view == "left" else "left")
+    hidden = opposite_side(ctx.view)
     reason = "the far leg is hidden in a side view; photograph the other side"
     return [m for m in _not_measurable(spec, ctx.view, reason, ctx.frame.source) if m.side == hidden]
 
@@ -328,7 +329,7 @@ def _measure_sagittal(ctx: _Context, spec: MetricSpec) -> list[Measurement]:
     stems, formula = _SAGITTAL[spec.id]
     facing = ctx.facing
     reason = ""
-    for side in (ctx.near, "right" if ctx.near == "left" else "left"):  # nearer side first
+    for side in (ctx.near, opposite_side(ctx.near)):  # nearer side first
         names = tuple(f"{side}_{s}" for s in stems)
         why = _missing(ctx, names)
         if why is not None:
@@ -373,7 +374,7 @@ def _measure_knees_frontal(ctx: _Context, spec: MetricSpec) -> list[Measurement]
             f"{side}_hip",
             f"{side}_knee",
             f"{side}_ankle",
-            f"{'right' if side == 'left' else 'left'}_hip",
+            f"{opposite_side(side)}_hip",
         )
         why = _missing(ctx, names)
         if why is not None:

@@ -81,8 +81,7 @@ def _general(kb: KnowledgeBase, painful: frozenset[str], blocked: set[str], *, a
         region_names = ", ".join(sorted(set(iv.regions) & painful)) or "every plan"
         because = f"general layer for {region_names} (clinical.md §D)"
         if iv.targets:
-            found = ", ".join(t for t in iv.targets if statuses.get(t) and statuses[t].state in ("present",
-                                                                                                   "probable"))
+            found = ", ".join(t for t in iv.targets if statuses.get(t) and statuses[t].state.is_likely)
             because = f"{found} found present or probable (non-red-flag route, clinical.md §D)"
         if "psychosocial_risk_high" in iv.targets and high_risk is not None:
             because = f"psychosocial risk {high_risk.state} (clinical.md §C.3, §D)"

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.knowledge.schema import ClinicalTest, InformRule
 from kinetrace.result import Claim, NextTest, NotTested, RankedItem
-from kinetrace.values import GradeLevel
+from kinetrace.values import GradeLevel, State
 
 __all__ = ["contested_claims", "next_test", "not_tested", "remote_stands_out", "remote_summary", "standing_remote"]
 
@@ -119,7 +119,7 @@ def standing_remote(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_s
     # chain fits the pain behaviour (named even when the local-before-remote rule keeps it below a local source)
     return [i for i in ranking if i.kind == "remote" and (
         (i.may_rank_first and (i.probability or 0.0) >= kb.model.remote_stands_out_probability)
-        or (i.state == "present" and bool(i.behaviour_matches)))]
+        or (i.state == State.PRESENT and bool(i.behaviour_matches)))]
 
 
 def remote_stands_out(kb: KnowledgeBase, ranking: Sequence[RankedItem], *, chain_suppressed: bool) -> bool:

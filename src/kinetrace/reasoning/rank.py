@@ -26,6 +26,7 @@ from kinetrace.reasoning.evidence import CaseEvidence
 from kinetrace.reasoning.model import ChainModel, is_rankable
 from kinetrace.reasoning.paths import find_paths
 from kinetrace.result import Flag, Path, RankedItem
+from kinetrace.values import State
 
 __all__ = ["exclusion_draws", "flag_items", "rank_contributors"]
 
@@ -45,7 +46,7 @@ def flag_items(flags: Sequence[Flag]) -> list[RankedItem]:
         if f.condition_id in items or not f.action.is_referral:
             continue
         items[f.condition_id] = RankedItem(
-            id=f.condition_id, name=f.suspected, kind="red_flag", probability=None, state="present",
+            id=f.condition_id, name=f.suspected, kind="red_flag", probability=None, state=State.PRESENT,
             explanation=f"Red flag {f.rule_id} ({f.reason}): {f.advice} See {f.whom}, {f.how_soon}.")
     return list(items.values())
 
@@ -100,8 +101,8 @@ def _candidate(kb: KnowledgeBase, model: ChainModel, node_id: str, post: Mapping
     if node.excluded_by:
         probability, exclusion_note = _exclusion_probability(kb, node_id, post, findings, evidence.painful)
     kind: Literal["local", "remote"] = "local" if is_local else "remote"
-    if kind == "remote" and probability < kb.model.display_threshold and state not in ("present", "probable",
-                                                                                        "possible"):
+    if kind == "remote" and probability < kb.model.display_threshold and state not in (State.PRESENT, State.PROBABLE,
+                                                                                        State.POSSIBLE):
         return None
     matches, mismatches = _behaviour_fit(kb, paths, evidence)
     return RankedItem(id=node_id, name=node.name, kind=kind, probability=round(probability, 6), prior=node.prior,
@@ -126,7 +127,7 @@ def _exclusion_probability(kb: KnowledgeBase, node_id: str, post: Mapping[str, f
     specific = _specific_sources(kb, node_id, painful)
     if not specific:
         return posterior, ""
-    ruled_out = [s for s in specific if findings.statuses[s].state == "absent"]
+    ruled_out = [s for s in specific if findings.statuses[s].state == State.ABSENT]
     found = [s for s in specific if findings.statuses[s].state in _FOUND]
     ceiling = prior + max(0.0, posterior - prior) * len(ruled_out) / len(specific)
     cap = 1.0 - max((post[s] for s in found), default=0.0)
@@ -140,7 +141,7 @@ def _exclusion_probability(kb: KnowledgeBase, node_id: str, post: Mapping[str, f
     return probability, note
 
 
-_FOUND = ("present", "probable")
+_FOUND = (State.PRESENT, State.PROBABLE)
 
 
 def exclusion_draws(kb: KnowledgeBase, draws: Mapping[str, NDArray[np.float64]], states: Mapping[str, str],
@@ -155,7 +156,7 @@ def exclusion_draws(kb: KnowledgeBase, draws: Mapping[str, NDArray[np.float64]],
         specific = _specific_sources(kb, node_id, painful) if node is not None and node.excluded_by else []
         if node is None or not specific:
             continue
-        ruled_out = sum(1 for x in specific if states.get(x) == "absent")
+        ruled_out = sum(1 for x in specific if states.get(x) == State.ABSENT)
         ceiling = node.prior + np.maximum(0.0, samples - node.prior) * ruled_out / len(specific)
         adjusted = np.minimum(samples, ceiling)
         for x in specific:
@@ -193,7 +194,7 @@ def _note_first_rule(items: list[RankedItem]) -> list[RankedItem]:
     for item in items[1:]:
         if item.kind == "remote" and (item.probability or 0.0) > (first.probability or 0.0):
             why = []
-            if item.state != "present":
+            if item.state != State.PRESENT:
                 why.append("it is not present beyond measurement error")
             if not item.behaviour_matches:
                 why.append("the pain behaviour does not fit its chain")
@@ -213,7 +214,7 @@ def _gate(items: list[RankedItem], profile: str, kb: KnowledgeBase, painful: fro
     gated = []
     for item in items:
         if item.kind == "remote" and profile == "evidence":
-            eligible = (item.state == "present" and bool(item.behaviour_matches)
+            eligible = (item.state == State.PRESENT and bool(item.behaviour_matches)
                         and (item.probability or 0.0) > best_local)
             gated.append(item.model_copy(update={"may_rank_first": eligible}))
         else:

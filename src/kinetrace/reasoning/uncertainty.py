@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from kinetrace.knowledge.design_defaults import design_defaults, with_numbers
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.result import RankedItem, UncertaintySummary
+from kinetrace.values import State
 
 __all__ = ["sample_knowledge", "summarise_uncertainty"]
 
@@ -40,8 +41,8 @@ def sample_knowledge(kb: KnowledgeBase, *, samples: int | None = None, seed: int
 def _first_by_rule(items: Sequence[RankedItem], draws: NDArray[np.float64], profile: str) -> NDArray[np.int64]:
     """Index (into `items`) of the item the ranking rule would put first, per sample."""
     is_local = np.array([i.kind == "local" for i in items])
-    fits = np.array([i.kind == "local" or profile != "evidence" or (i.state == "present" and bool(i.behaviour_matches))
-                     for i in items])
+    fits = np.array([i.kind == "local" or profile != "evidence"
+                     or (i.state == State.PRESENT and bool(i.behaviour_matches)) for i in items])
     best_local = np.where(is_local[:, None], draws, -np.inf).max(axis=0) if is_local.any() else np.zeros(
         draws.shape[1])
     eligible = fits[:, None] & (is_local[:, None] | (draws > best_local[None, :]) | (profile != "evidence"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from kinetrace.values import Grade, GradeLevel
+from kinetrace.values import SINGLE_SIDES, Grade, GradeLevel, Side
 
 __all__ = ["REGION_ANCHORS", "ChainArrow", "PainMark", "body_svg"]
 
@@ -95,13 +95,13 @@ def _points(region: str, side: str) -> list[tuple[float, float]]:
     dx_right, y = REGION_ANCHORS[region]
     mid = _view_x(region)
     right_sign = 1.0 if mid == _BACK_X else -1.0  # back view: the person's right is on the viewer's right
-    dx = dx_right if region in _LIMBS else (_SPINE_SIDE_DX if side in {"left", "right"} else 0.0)
+    dx = dx_right if region in _LIMBS else (_SPINE_SIDE_DX if side in SINGLE_SIDES else 0.0)
     if dx == 0:
         return [(mid, y)]
     right, left = (mid + right_sign * dx, y), (mid - right_sign * dx, y)
-    if side == "right":
+    if side == Side.RIGHT:
         return [right]
-    if side == "left":
+    if side == Side.LEFT:
         return [left]
     return [right, left]
 

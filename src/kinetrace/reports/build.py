@@ -29,7 +29,7 @@ from kinetrace.reports.people import identity_view, plain_region
 from kinetrace.reports.wording import humanise_model
 from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
-from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel
+from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel, State
 
 __all__ = ["build_report", "format_reading", "grade_words", "unit_suffix"]
 
@@ -425,7 +425,7 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
     targets = sorted(f.targets, key=lambda t: (t.role != "primary", _STATE_ORDER.index(t.state)))
     top = targets[0] if targets else None
     label, tone = _STATE_LABELS.get(top.state, (top.state, "muted")) if top else ("recorded", "muted")
-    if top is not None and top.state == "present" and _is_categorical(f):
+    if top is not None and top.state == State.PRESENT and _is_categorical(f):
         label = "present (positive test)"  # a yes/no or named result has no measurement error to be beyond
     status = f"{names.node(top.target)}: {label}" if top else label
     errors = []

@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from kinetrace.result import FindingResult
+from kinetrace.values import Side
 
 __all__ = ["ChartRow", "numberline_svg", "threshold_rows"]
 
@@ -121,9 +122,9 @@ def _row(row: ChartRow, top: float) -> str:
         cx, cy = x(value), (y0 + y1) / 2 + dy * 0.55
         shape = (
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.2" fill="{colour}"/>'
-            if key == "left"
+            if key == Side.LEFT
             else f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="{colour}"/>'
-            if key == "right"
+            if key == Side.RIGHT
             else f'<path d="M{cx:.1f} {cy - 5.5:.1f} l5.5 5.5 l-5.5 5.5 l-5.5 -5.5 Z" fill="{colour}"/>'
         )
         parts.append(shape)

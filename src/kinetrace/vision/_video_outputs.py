@@ -19,6 +19,7 @@ import yaml
 
 from kinetrace.metrics.movement import MovementMetric, MovementResult, metric_table
 from kinetrace.metrics.movement.spec import MovementTestSpec, View
+from kinetrace.values import SINGLE_SIDES
 from kinetrace.vision.plots import KeyFrame, contact_sheet, plot_series
 
 
@@ -149,7 +150,7 @@ def _key_frames(analysis: MovementAnalysis, thumbs: dict[int, np.ndarray | bytes
     tr = analysis.result.trajectories
     picks: list[tuple[int, str]] = []
     for ev in analysis.result.events:
-        label = ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side not in ("none", "both") else "")
+        label = ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side in SINGLE_SIDES else "")
         picks.append((ev.frame, f"{label} t={ev.time_s:.2f}s"))
     if not picks:
         picks = [(m.frame, f"{m.metric_id} t={m.time_s:.2f}s") for m in analysis.metrics

@@ -18,6 +18,7 @@ from kinetrace.metrics.pose import PoseFrame, Provenance
 from kinetrace.metrics.posture import Measurement, Status
 from kinetrace.metrics.scale import Scale
 from kinetrace.metrics.views import ViewGuess
+from kinetrace.values import SINGLE_SIDES
 from kinetrace.vision.image import save_image
 
 __all__ = ["draw_annotations", "write_annotated"]
@@ -89,7 +90,7 @@ _GREEN, _ORANGE, _RED, _YELLOW, _WHITE, _CYAN = (
 
 
 def _fmt(m: Measurement) -> str:
-    label = m.name + (f" ({m.side.value})" if m.side.value in ("left", "right") else "")
+    label = m.name + (f" ({m.side.value})" if m.side in SINGLE_SIDES else "")
     if m.status is not Status.OK or m.value is None:
         return f"{label}: not measurable - {m.reason}"
     unit = "°" if m.unit == "deg" else f" {m.unit}"

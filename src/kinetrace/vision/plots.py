@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from kinetrace.metrics.movement.events import MovementEvent
+from kinetrace.values import SINGLE_SIDES
 
 __all__ = ["KeyFrame", "SKELETON_EDGES", "contact_sheet", "plot_series"]
 
@@ -66,7 +67,7 @@ def plot_series(
         ax.tick_params(labelsize=8)
     top = axes[0]
     for ev in events:
-        top.annotate(ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side not in ("none", "both") else ""),
+        top.annotate(ev.name.replace("_", " ") + (f" ({ev.side})" if ev.side in SINGLE_SIDES else ""),
                      (ev.time_s, 1.0), xycoords=("data", "axes fraction"), rotation=90, fontsize=6,
                      va="top", ha="right", color="#555555")
     axes[-1].set_xlabel("time (s)", fontsize=8)

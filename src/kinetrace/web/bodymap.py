@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from kinetrace.values import SINGLE_SIDES, PainSide
+
 __all__ = ["AREAS", "Area", "REGION_POINTS", "pain_side"]
 
 View = Literal["front", "back"]
@@ -81,8 +83,8 @@ REGION_POINTS: dict[str, tuple[float, float]] = {
 
 def pain_side(sides: set[str]) -> str:
     """Return the pain-map side for the ticked areas of one region: left, right, bilateral or central."""
-    if "central" in sides or not sides:
-        return "central"
-    if sides == {"left", "right"}:
-        return "bilateral"
+    if PainSide.CENTRAL in sides or not sides:
+        return PainSide.CENTRAL.value  # plain strings: the answer goes into the case file (YAML)
+    if sides == SINGLE_SIDES:
+        return PainSide.BILATERAL.value
     return next(iter(sides))

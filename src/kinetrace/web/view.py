@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from kinetrace.values import ActionLevel
+from kinetrace.values import SINGLE_SIDES, ActionLevel, PainSide, Side
 from kinetrace.web.bodymap import AREAS, REGION_POINTS
 
 __all__ = ["REFERRAL_ACTIONS", "chain_drawing", "install_filters", "is_referral", "pain_area_keys", "rank_reasons"]
@@ -158,10 +158,10 @@ def pain_area_keys(pain: list[dict[str, Any]]) -> set[str]:
     for entry in pain:
         region, side = entry.get("region"), entry.get("side", "central")
         areas = [a for a in AREAS if a.region == region]
-        central = [a for a in areas if a.side == "central"]
+        central = [a for a in areas if PainSide(a.side) is PainSide.CENTRAL]
         if central:
             keys.update(a.key for a in central)
             continue
-        wanted = {"left", "right"} if side in ("bilateral", "central", "both", None) else {side}
+        wanted = set(SINGLE_SIDES) if side in (PainSide.BILATERAL, PainSide.CENTRAL, Side.BOTH, None) else {side}
         keys.update(a.key for a in areas if a.side in wanted)
     return keys

@@ -11,11 +11,11 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from validation.movement_scenes import SCENES, build_scene, with_swaps
 
 from kinetrace.errors import MediaError
 from kinetrace.intake.case import FindingInput
 from kinetrace.metrics.movement import analyse_movement, metric_table
-from kinetrace.metrics.movement.scenes import SCENES, build_scene, with_swaps
 from kinetrace.metrics.movement.spec import View, load_movement_specs
 
 SPECS = load_movement_specs()

@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from validation.movement_scenes import build_scene, with_swaps
 
-from kinetrace.metrics.movement.scenes import build_scene, with_swaps
 from kinetrace.metrics.movement.signal import correct_swaps, fill_gaps, smooth, trajectories_from_sequence
 
 

@@ -74,8 +74,9 @@ def test_plausible_ranges_sit_inside_the_knowledge_base_valid_range_of_the_test_
 
 
 def test_a_value_outside_the_plausible_range_is_not_measurable_with_the_reason():
+    from validation.movement_scenes import single_leg_squat
+
     from kinetrace.metrics.movement import analyse_movement
-    from kinetrace.metrics.movement.scenes import single_leg_squat
 
     scene = single_leg_squat(valgus=75.0)  # far beyond any real knee
     result = analyse_movement(scene.sequence, scene.test, load_movement_specs(), side="right")
@@ -92,11 +93,12 @@ def test_the_movement_catalogue_repeats_no_norm():
 
 def test_video_judges_a_value_as_the_findings_step_does_with_its_error_gate():
     """One value, two surfaces: the movement summary's "below norm" and the assessment's reading agree."""
+    from validation.movement_scenes import build_scene
+
     from kinetrace.assessment import assess
     from kinetrace.intake.load import parse_case
     from kinetrace.knowledge import load_knowledge
     from kinetrace.metrics.movement import analyse_movement
-    from kinetrace.metrics.movement.scenes import build_scene
 
     kb = load_knowledge()
     scene = build_scene("single_leg_stance")  # about 3 s on the left leg

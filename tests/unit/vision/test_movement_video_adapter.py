@@ -14,9 +14,9 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from validation.movement_scenes import build_scene, with_swaps
 
 from kinetrace.errors import InputError, MediaError, NotFoundError
-from kinetrace.metrics.movement.scenes import build_scene, with_swaps
 from kinetrace.metrics.pose import PoseFrame, PoseSequence
 from kinetrace.vision.video import analyse_video, probe_video
 

@@ -3,8 +3,9 @@
 Modules, in pipeline order: `spec` (the test definitions in `metrics/data/movement_tests.yaml`), `signal`
 (trajectories on a frame grid: swaps, spikes, gaps, filtering), `kinematics` (angle series for the camera view),
 `events` (foot-off, touch-down, deepest point, contacts), `measures` (one function per test, with the check that
-the clip shows the test), `analysis` (judge each value by the knowledge-base test it feeds; findings). `synthetic`
-and `scenes` build known movements for tests and validation.
+the clip shows the test), `analysis` (judge each value by the knowledge-base test it feeds; findings). The
+synthetic movements with known answers used by tests and validation live outside the package, in
+`validation/movement_synthetic.py` and `validation/movement_scenes.py`.
 """
 
 from kinetrace.metrics.movement.analysis import (

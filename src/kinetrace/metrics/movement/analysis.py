@@ -36,7 +36,7 @@ from kinetrace.metrics.movement.signal import (
 )
 from kinetrace.metrics.movement.spec import MetricSpec, MovementSpecs, MovementTestSpec, View
 from kinetrace.metrics.pose import PoseSequence
-from kinetrace.values import ReadingState
+from kinetrace.values import SINGLE_SIDES, ReadingState, Side
 
 __all__ = [
     "MovementEvent",
@@ -170,10 +170,10 @@ def _against_knowledge(spec: MetricSpec, metric: MovementMetric, knowledge: Know
         return metric
     if rule.when == "below_age_norm" and age is None:
         return replace(metric, norm_needs_age=True, norm_text=rule.rule)
-    per_side = test.bilateral and metric.side in ("left", "right")
+    per_side = test.bilateral and metric.side in SINGLE_SIDES
     m = Measurement(test_id=test.id, entry_index=0, path=f"video.{spec.id}", unit=test.unit,
-                    left=metric.value if per_side and metric.side == "left" else None,
-                    right=metric.value if per_side and metric.side == "right" else None,
+                    left=metric.value if per_side and metric.side == Side.LEFT else None,
+                    right=metric.value if per_side and metric.side == Side.RIGHT else None,
                     value=None if per_side else metric.value, method="video", uncertainty=metric.error)
     reading = read_rule(test, rule, m, age=age or 0, sex="unknown")
     norm = rule.threshold
@@ -293,7 +293,7 @@ def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMet
         entry = out.setdefault(m.feeds, {"method": "video", "source": source})
         if m.entry_shape == "answer":
             entry["answer"] = _case_value(m)
-        elif m.entry_shape == "value" or m.side not in ("left", "right"):
+        elif m.entry_shape == "value" or m.side not in SINGLE_SIDES:
             entry["value"] = _case_value(m)
         else:
             entry[m.side] = _case_value(m)

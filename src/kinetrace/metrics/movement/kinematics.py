@@ -27,10 +27,11 @@ import numpy as np
 
 from kinetrace.metrics.movement.signal import FloatArray, Trajectories
 from kinetrace.metrics.movement.spec import View
+from kinetrace.values import Side
 
 __all__ = ["Kinematics", "compute_kinematics", "detect_view"]
 
-_SIDES = ("left", "right")
+_SIDES = (Side.LEFT, Side.RIGHT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def _front_series(tr: Trajectories) -> dict[str, FloatArray]:
     }
     for s in _SIDES:
         hip, knee, ankle = tr.point(f"{s}_hip"), tr.point(f"{s}_knee"), tr.point(f"{s}_ankle")
-        lateral = lx if s == "left" else -lx
+        lateral = lx if s == Side.LEFT else -lx
         frac = (knee[:, 1] - hip[:, 1]) / (ankle[:, 1] - hip[:, 1])
         line_x = hip[:, 0] + frac * (ankle[:, 0] - hip[:, 0])
         medial = np.sign((line_x - knee[:, 0]) * lateral)
@@ -208,5 +209,5 @@ def compute_kinematics(tr: Trajectories, view: View, *, speed_cutoff_hz: float =
     series.update(_front_series(tr) if view is View.FRONT else _side_series(tr, facing, leg))
     z_left = _nanmedian(tr.z_rel[:, tr.index("left_hip")], default=0.0)
     z_right = _nanmedian(tr.z_rel[:, tr.index("right_hip")], default=0.0)
-    near = "left" if z_left <= z_right else "right"
+    near = Side.LEFT if z_left <= z_right else Side.RIGHT
     return Kinematics(view, series, leg, trunk, facing, near)

@@ -23,10 +23,9 @@ from kinetrace.metrics.movement.events import (
 from kinetrace.metrics.movement.kinematics import Kinematics
 from kinetrace.metrics.movement.signal import FloatArray
 from kinetrace.metrics.movement.spec import MovementTestSpec, View
+from kinetrace.values import Side, opposite_side
 
 __all__ = ["MEASURES", "MeasureContext", "Outcome", "RawValue"]
-
-_OTHER = {"left": "right", "right": "left"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +103,7 @@ def _stance_intervals(ctx: MeasureContext) -> tuple[str, list[tuple[int, int]]]:
     share, min_frames = ctx.spec.param("foot_lift_share"), ctx.frames(ctx.spec.param("min_lift_s"))
     found = {}
     for stance in ("left", "right"):
-        found[stance] = lift_intervals(ctx.s(f"ankle_y_{stance}_leg"), ctx.s(f"ankle_y_{_OTHER[stance]}_leg"),
+        found[stance] = lift_intervals(ctx.s(f"ankle_y_{stance}_leg"), ctx.s(f"ankle_y_{opposite_side(stance)}_leg"),
                                        lift_share=share, min_frames=min_frames)
     if ctx.side in found:
         return ctx.side, found[ctx.side]
@@ -116,16 +115,16 @@ def _stance_intervals(ctx: MeasureContext) -> tuple[str, list[tuple[int, int]]]:
 def _no_foot_off(ctx: MeasureContext, stance: str) -> str:
     """Why no stance was found, with a hint when the other foot was the one lifted."""
     if ctx.side is not None:
-        other = replace(ctx, side=_OTHER[ctx.side])
+        other = replace(ctx, side=opposite_side(ctx.side))
         if _stance_intervals(other)[1]:
-            return (f"no foot-off of the {_OTHER[stance]} foot found, but the {stance} foot was lifted: "
-                    f"for standing on the {_OTHER[stance]} leg use --side {_OTHER[stance]}")
+            return (f"no foot-off of the {opposite_side(stance)} foot found, but the {stance} foot was lifted: "
+                    f"for standing on the {opposite_side(stance)} leg use --side {opposite_side(stance)}")
     return "no foot-off found: neither foot left the ground for long enough"
 
 
 def _drop_sign(stance: str) -> float:
     """+1 when a positive pelvic obliquity (left hip lower) is a drop of the hip opposite `stance`."""
-    return 1.0 if stance == "right" else -1.0
+    return 1.0 if stance == Side.RIGHT else -1.0
 
 
 def _not_a_quiet_stance(ctx: MeasureContext, a: int, b: int) -> str | None:
@@ -227,7 +226,7 @@ def measure_single_leg_squat(ctx: MeasureContext) -> Outcome:
     base = _standing(ctx, intervals[0][0] if intervals else bottoms[0])
     obliq = ctx.s("pelvic_obliquity_deg")
     base_obliq = _median(obliq[base])
-    lean = ctx.s("trunk_lateral_deg") * (1.0 if stance == "left" else -1.0)
+    lean = ctx.s("trunk_lateral_deg") * (1.0 if stance == Side.LEFT else -1.0)
     note = f"mean of {len(bottoms)} repetition(s)"
     values = [
         _value("knee_fppa_deg", stance, _at(fppa, bottoms), key, f"{stance} hip, knee or ankle", note),
@@ -353,7 +352,7 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
                    if s0 == side]
         sign = _drop_sign(side)
         drops = [np.nanmax(sign * obliq[w]) for w in windows if np.isfinite(obliq[w]).any()]
-        leans = [np.nanmax(lateral[w] * (1.0 if side == "left" else -1.0)) for w in windows
+        leans = [np.nanmax(lateral[w] * (1.0 if side == Side.LEFT else -1.0)) for w in windows
                  if np.isfinite(lateral[w]).any()]
         values.append(_value("pelvic_drop_deg", side, float(np.mean(drops)) if drops else np.nan, None, "hips"))
         values.append(_value("trunk_lean_deg", side, float(np.mean(leans)) if leans else np.nan, None, "trunk"))

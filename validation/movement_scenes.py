@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+from validation.movement_synthetic import Body, Camera, render_frame, render_sequence, skeleton
 
-from kinetrace.metrics.movement.synthetic import Body, Camera, render_frame, render_sequence, skeleton
 from kinetrace.metrics.pose import Landmark, PoseFrame, PoseSequence
 
 __all__ = ["SCENES", "Scene", "build_scene", "with_swaps"]

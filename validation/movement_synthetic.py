@@ -1,6 +1,7 @@
 """A synthetic person: a 3D stick skeleton posed by joint angles and projected to BlazePose landmarks.
 
-Used to check that the movement pipeline recovers known angles (unit tests and `validation/movement.py`).
+Used to check that the movement pipeline recovers known angles (unit tests and `validation/movement.py`); it
+lives outside the installed package, so import it from a source checkout as `validation.movement_synthetic`.
 Body axes: x = the person's left, y = forward, z = up, metres, ground at z = 0. Cameras are orthographic: `front`
 looks at the person's front (their left is image right); `side` looks at their left side (they face image right).
 """
