@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from validation.movement_scenes import SCENES, build_scene
 
 from kinetrace.errors import MediaError
 from kinetrace.metrics.movement import analyse_movement
-from kinetrace.metrics.movement.scenes import SCENES, build_scene
 from kinetrace.metrics.movement.spec import MovementSpecs, load_movement_specs
 
 SPECS = load_movement_specs()
