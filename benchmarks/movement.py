@@ -24,9 +24,9 @@ from pathlib import Path
 BAR = 0.8
 CLIPS = {
     "sports2d": ("sports2d/Demo/demo.mp4", "gait"),
-    # the Pose2Sim clip is a leg swing, which `single_leg_stance` now refuses (issue 9); the single-leg squat
-    # analysis runs the same pipeline over it
-    "pose2sim": ("pose2sim/Demo_SinglePerson/videos/cam02.mp4", "single_leg_squat"),
+    # the Pose2Sim clip is a leg swing with the arms raised: `single_leg_stance` and the squats now refuse it
+    # (issue 9, the clip must show the test); the overhead-reach analysis runs the same pipeline over it
+    "pose2sim": ("pose2sim/Demo_SinglePerson/videos/cam02.mp4", "overhead_reach"),
 }
 
 

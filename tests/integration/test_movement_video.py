@@ -113,3 +113,56 @@ def test_bad_clip_gives_one_clear_error_and_writes_nothing(tmp_path, case):
     assert len(errors) == 1 and re.search(message, errors[0]), run.stderr
     assert "Traceback" not in run.stderr
     assert {p.name for p in tmp_path.iterdir()} == before  # no output folder, no temporary folder
+
+
+@pytest.fixture(scope="module")
+def tracked() -> dict[str, object]:
+    """The main person's pose sequence of each real demo clip, tracked once for the module (the model is slow)."""
+    from kinetrace.vision.backends import pose_estimator
+    from kinetrace.vision.video import FrameReader, probe_video, track_person
+
+    out = {}
+    for clip in (CAM02, SPORTS2D):
+        info = probe_video(media_dir() / clip)
+        with FrameReader(info, thumbnails=False) as frames:
+            estimator = pose_estimator("video", model="full")
+            try:
+                out[clip] = track_person(info, estimator, progress=False, frames=frames).sequence
+            finally:
+                estimator.close()
+    return out
+
+
+@pytest.mark.parametrize(("clip", "test", "check"), [
+    # The Pose2Sim leg swing used to give `dynamic_knee_valgus` findings as a squat (issue 9).
+    (CAM02, "squat", r"one foot lifted for [0-9.]+ s, expected at most 0 s"),
+    (CAM02, "seated_hip_ir", r"knee drop below the hip .* [0-9.]+, expected at most 0.3"),
+    (SPORTS2D, "squat", r"sideways travel of the hips [0-9.]+ leg lengths, expected at most 0.5"),
+    (SPORTS2D, "overhead_reach", r"sideways travel of the hips [0-9.]+ leg lengths, expected at most 0.5"),
+    (SPORTS2D, "seated_trunk_rotation", r"knee drop below the hip"),
+])
+def test_a_real_clip_of_another_movement_is_refused(tracked, clip, test, check):
+    from kinetrace.errors import MediaError
+    from kinetrace.metrics.movement import analyse_movement
+    from kinetrace.metrics.movement.spec import load_movement_specs
+
+    with pytest.raises(MediaError, match=f"does not show the test .*{check}"):
+        analyse_movement(tracked[clip], test, load_movement_specs())
+
+
+def test_the_real_walk_still_shows_gait(tracked):
+    from kinetrace.metrics.movement import analyse_movement
+    from kinetrace.metrics.movement.spec import load_movement_specs
+
+    result = analyse_movement(tracked[SPORTS2D], "gait", load_movement_specs())
+    assert any(m.metric_id == "cadence_steps_per_min" and m.status == "measured" for m in result.metrics)
+
+
+def test_the_leg_swing_run_as_a_squat_exits_2_and_writes_nothing(tmp_path):
+    out = tmp_path / "squat"
+    run = _cli(str(media_dir() / CAM02), "--test", "squat", "--out", str(out), "--no-progress")
+    assert run.returncode == 2, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "does not show the test (Bodyweight or overhead squat): one foot lifted" in errors[0]
+    assert "dynamic_knee_valgus" not in run.stdout + run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()

@@ -180,12 +180,13 @@ def test_activity_keyword_must_be_lower_case(broken):
 def test_exception_excuses_one_entry_for_one_rule_and_cannot_go_stale(broken, tmp_path):
     folder = broken("impairments.yaml", lambda d: _entry(d, "limited_hip_ir").__setitem__("prior", 0.9))
     exceptions = folder / "exceptions.yaml"
-    exceptions.write_text(yaml.safe_dump([{"rule": "impairment_ids_resolve", "id": "limited_hip_ir",
-                                           "reason": "prior from a specialist hip clinic population"}]),
+    shipped = yaml.safe_load(exceptions.read_text(encoding="utf-8")) or []  # the shipped ones stay in force
+    exceptions.write_text(yaml.safe_dump([*shipped, {"rule": "impairment_ids_resolve", "id": "limited_hip_ir",
+                                                     "reason": "prior from a specialist hip clinic population"}]),
                           encoding="utf-8")
     assert load_knowledge(folder).impairments["limited_hip_ir"].prior == 0.9
-    exceptions.write_text(yaml.safe_dump([{"rule": "impairment_ids_resolve", "id": "E06",
-                                           "reason": "stale: nothing about E06 breaks this rule"}]),
+    exceptions.write_text(yaml.safe_dump([*shipped, {"rule": "impairment_ids_resolve", "id": "E06",
+                                                     "reason": "stale: nothing about E06 breaks this rule"}]),
                           encoding="utf-8")
     text = _problems(folder)
     assert "exceptions.yaml: entry 'E06': rule 'impairment_ids_resolve' no longer fires" in text
@@ -274,3 +275,20 @@ def test_loader_rule_rejects_a_construct_with_repeated_ranks_or_one_member():
     problems = construct_problems(broken)
     assert any("validity_rank repeats" in p for p in problems), problems
     assert any("'lonely'" in p and "at least two tests" in p for p in problems), problems
+
+
+def test_a_proxy_method_that_no_test_declares_is_reported(broken):
+    folder = broken("model.yaml", lambda d: d["proxy_confirmation"]["proxy_methods"].append("selfie_cam"))
+    assert ("model.yaml: entry 'selfie_cam', field proxy_confirmation.proxy_methods: got 'selfie_cam'; expected a "
+            "method id of tests.yaml") in _problems(folder)
+
+
+def test_a_photo_method_that_is_not_a_proxy_is_reported(broken):
+    folder = broken("model.yaml", lambda d: d["proxy_confirmation"]["proxy_methods"].remove("side_photo"))
+    assert ("model.yaml: entry 'side_photo', field proxy_confirmation.photo_methods: got 'side_photo'; expected "
+            "one of proxy_methods") in _problems(folder)
+
+
+def test_the_generic_photo_method_needs_its_listed_exception(broken):
+    folder = broken("exceptions.yaml", lambda d: d.clear())
+    assert "model.yaml: entry 'photo', field proxy_confirmation.proxy_methods: got 'photo'" in _problems(folder)

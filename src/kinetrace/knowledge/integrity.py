@@ -330,6 +330,21 @@ def _patient_texts(kb: KnowledgeBase) -> list[str]:
     return problems
 
 
+def _proxy_methods(kb: KnowledgeBase) -> list[str]:
+    """model.yaml proxy_confirmation names method ids that tests.yaml declares; photo methods are proxies too."""
+    rule = kb.model.proxy_confirmation
+    if rule is None:
+        return []
+    known = {m.id for t in kb.tests.values() for m in t.methods}
+    problems: list[str] = []
+    for field in ("proxy_methods", "photo_methods"):
+        problems.extend(f"model.yaml: entry {m!r}, field proxy_confirmation.{field}: got {m!r}; expected a method "
+                        "id of tests.yaml (a test's methods[].id)" for m in getattr(rule, field) if m not in known)
+    problems.extend(f"model.yaml: entry {m!r}, field proxy_confirmation.photo_methods: got {m!r}; expected one "
+                    "of proxy_methods" for m in rule.photo_methods if m not in rule.proxy_methods)
+    return problems
+
+
 RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "references_exist": _refs,
     "regions_form_a_chain": _regions,
@@ -346,6 +361,7 @@ RULES: dict[str, Callable[[KnowledgeBase], list[str]]] = {
     "self_screen_wording_resolves": lambda kb: self_screen_problems(kb.self_screen, questions=kb.questions,
                                                                     regions=kb.regions),
     "outcome_thresholds_fit_their_scales": lambda kb: outcome_problems(kb.outcomes),
+    "proxy_methods_are_test_methods": _proxy_methods,
 }
 
 

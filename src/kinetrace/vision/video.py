@@ -358,7 +358,10 @@ def analyse_video(
             if own:
                 estimator.close()
     people_warnings = _check_people(tracked, info, specs)
-    result = analyse_movement(tracked.sequence, test, specs, side=side, view=chosen_view, age=age)
+    try:
+        result = analyse_movement(tracked.sequence, test, specs, side=side, view=chosen_view, age=age)
+    except MediaError as exc:  # e.g. the clip does not show the test: name the clip, as every other refusal does
+        raise MediaError("video", info.path.name, message=f"{info.path.name}: {exc.message}") from exc
     source = f"video:{info.path.name}"
     analysis = MovementAnalysis(
         test=test, video=info.path, view=result.view, side=result.side, metrics=result.metrics,

@@ -120,10 +120,18 @@ def test_metric_rows_never_hold_nan():
 
 
 def test_no_movement_gives_reasons_not_numbers():
-    scene = build_scene("seated_hip_ir")
-    still = type(scene.sequence)(scene.sequence.frames[:10] * 1, scene.sequence.fps)
-    result = analyse_movement(still, "squat", SPECS)
+    scene = build_scene("single_leg_stance")  # its first second: standing still on both feet
+    still = type(scene.sequence)(scene.sequence.frames[:25], scene.sequence.fps)
+    result = analyse_movement(still, "single_leg_stance", SPECS)
     assert all(m.status == "not_measurable" and m.reason for m in result.metrics)
+
+
+def test_a_still_seated_clip_run_as_a_squat_is_refused_not_measured():
+    # Issue 9: this used to return reasons only; a clip of another movement is now refused (test_movement_shows.py).
+    scene = build_scene("seated_hip_ir")
+    still = type(scene.sequence)(scene.sequence.frames[:10], scene.sequence.fps)
+    with pytest.raises(MediaError, match="does not show the test"):
+        analyse_movement(still, "squat", SPECS)
 
 
 def _mirrored(seq):

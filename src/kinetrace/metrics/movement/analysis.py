@@ -23,6 +23,7 @@ from kinetrace.knowledge.schema import ClinicalTest, InformRule
 from kinetrace.metrics.movement.events import MovementEvent
 from kinetrace.metrics.movement.kinematics import Kinematics, compute_kinematics, detect_view
 from kinetrace.metrics.movement.measures import MEASURES, MeasureContext, Outcome, RawValue
+from kinetrace.metrics.movement.shows import does_not_show
 from kinetrace.metrics.movement.signal import (
     GapReport,
     SwapReport,
@@ -251,7 +252,9 @@ def _analyse(seq: PoseSequence, spec: MovementTestSpec, specs: MovementSpecs, *,
              view: View | None, age: int | None, knowledge: KnowledgeBase) -> MovementResult:
     tr, swaps, gaps, view = prepare_trajectories(seq, specs, view=view)
     kin = compute_kinematics(tr, view, speed_cutoff_hz=specs.processing.speed_cutoff_hz)
-    outcome = MEASURES[test](MeasureContext(spec, kin, tr.fps, side))
+    ctx = MeasureContext(spec, kin, tr.fps, side)
+    refusal = does_not_show(test, ctx)
+    outcome = Outcome([], refusal=refusal) if refusal is not None else MEASURES[test](ctx)
     if outcome.refusal is not None:
         raise MediaError("video", test, message=f"the clip does not show the test ({spec.name}): {outcome.refusal}")
     metrics, judged = _judge_all(spec, outcome, view=view, fps=tr.fps, age=age, knowledge=knowledge)

@@ -185,6 +185,13 @@ def _common_series(tr: Trajectories, leg_px: float, speed_cutoff_hz: float) -> d
     for s in _SIDES:
         ankle = tr.point(f"{s}_ankle")
         out[f"ankle_y_{s}_leg"] = ankle[:, 1] / leg_px
+        # Seated check: the knee's drop below the hip as a share of the hip-to-ankle height (about 0.5 standing,
+        # near 0 seated facing the camera, where the thigh points at the lens).
+        hip_y, knee_y = tr.point(f"{s}_hip")[:, 1], tr.point(f"{s}_knee")[:, 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[f"thigh_drop_{s}_share"] = (knee_y - hip_y) / (ankle[:, 1] - hip_y)
+        # Overhead-reach check: the wrist above the nose, in leg lengths (+ = above the head).
+        out[f"wrist_above_nose_{s}_leg"] = (tr.point("nose")[:, 1] - tr.point(f"{s}_wrist")[:, 1]) / leg_px
         slow = _slow(ankle, tr.fps, speed_cutoff_hz)
         velocity = np.gradient(slow, axis=0) * tr.fps if tr.n_frames > 1 else np.zeros_like(ankle)
         out[f"ankle_speed_{s}_leg_per_s"] = np.linalg.norm(velocity, axis=1) / leg_px

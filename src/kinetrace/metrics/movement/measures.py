@@ -331,7 +331,9 @@ def measure_gait(ctx: MeasureContext) -> Outcome:
     events = [_event(ctx, "contact", round(f), s) for s, frames in contacts.items() for f in frames]
     if n_steps < ctx.spec.param("min_steps") or not steps["left"] or not steps["right"]:
         reason = f"only {n_steps} step(s) found; walk at least four steps in view"
-        return Outcome(_missing(ctx, reason), events, warnings)
+        refusal = (f"steps {n_steps} (left {len(steps['left'])}, right {len(steps['right'])}), expected at least "
+                   f"{ctx.spec.param('min_steps'):g} with both feet stepping")
+        return Outcome(_missing(ctx, reason), events, warnings, refusal=refusal)
     mean = {s: float(np.mean(v)) / ctx.fps for s, v in steps.items()}
     cadence = 120.0 / (mean["left"] + mean["right"])  # two steps per stride; unbiased by unequal step counts
     asym = abs(mean["left"] - mean["right"]) / ((mean["left"] + mean["right"]) / 2) * 100.0
