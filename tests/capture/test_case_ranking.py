@@ -32,6 +32,10 @@ def test_multi_camera_method_is_knowledge_base_data_ranked_above_video() -> None
 def test_conflict_is_resolved_in_favour_of_3d() -> None:
     result = assess(parse_case(yaml.safe_load(CASE)), load_knowledge())
     finding = next(f for f in result.findings if f.test_id == "hip_ir_seated")
-    assert finding.conflict_resolution is not None
-    assert finding.conflict_resolution.startswith("conflict_resolved_by_method: Multi-camera 3-D capture")
-    assert "preferred over Photo or video" in finding.conflict_resolution
+    # The 3-D value is a direct measurement, not a single-view proxy: it stands, the video value is shown beside it.
+    assert finding.left == 41 and finding.right == 43
+    assert finding.conflict is not None and finding.conflict.is_conflict
+    assert finding.conflict.kept.startswith("Multi-camera 3-D capture")
+    assert finding.conflict.dropped == ["Photo or video"] or all("video" in d.lower() for d in finding.conflict.dropped)
+    assert finding.conflict_resolution is not None and "measured by Multi-camera 3-D capture" in finding.conflict_resolution
+    assert any(d["method"] == "video" and "22" in d["value"] for d in finding.discarded)

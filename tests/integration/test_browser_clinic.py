@@ -134,8 +134,13 @@ def _check_result(page: Page) -> None:
     expect(page.locator("#chain-svg")).to_be_visible()
     assert page.locator("table.ranking tbody tr[id^=rank-]").count() >= 1
     expect(page.locator("#next-test")).to_be_visible()
-    assert "front_photo" in page.content()  # the photo's findings reached the result
     _shot(page, "04-result")
+    # The reviewed photo's findings reached the result, named in words and, seen on one photo only, marked
+    # "to confirm" (the knowledge base's confirmation rule): shown, not used as evidence.
+    findings = page.locator("section.card", has=page.get_by_role("heading", name="Findings"))
+    expect(findings.get_by_text("front photo").first).to_be_visible()
+    expect(findings.get_by_text("to confirm").first).to_be_visible()
+    assert "front_photo" not in findings.inner_text()
     page.locator("#plan-link").click()
     expect(page.get_by_role("heading", name=re.compile("^Plan"))).to_be_visible()
     _shot(page, "05-plan")

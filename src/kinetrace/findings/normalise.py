@@ -160,8 +160,8 @@ def _hand_over_proxy(test: ClinicalTest, hand: Sequence[Measurement], proxies: S
     disagree = [p for p in proxies if _differs(test, chosen, p)]
     for p in proxies:
         discarded.append({"method": p.method or "unspecified", "path": p.path, "value": _shown(p),
-                          "reason": "disagrees beyond error; the hand-entered value stands" if p in disagree
-                          else "agrees within error with the hand-entered value"})
+                          "reason": "disagrees beyond error; the directly measured value stands" if p in disagree
+                          else "agrees within error with the directly measured value"})
     if not disagree:
         return _Choice(chosen, resolution, discarded)
     names = {m.id: m.name for m in test.methods}
@@ -170,7 +170,8 @@ def _hand_over_proxy(test: ClinicalTest, hand: Sequence[Measurement], proxies: S
     stands = ConflictResolution(kind=ConflictKind.HAND_ENTERED_STANDS, kept=kept, dropped=dropped,
                                 averaged=resolution.averaged if resolution is not None else 1)
     shown = "; ".join(f"{p.method or 'proxy'}: {_shown(p)}" for p in disagree)
-    extra = (f"{ConflictKind.HAND_ENTERED_STANDS.value}: {_shown(chosen)} entered by hand stands; the proxy "
+    how = "entered by hand" if chosen.method is None else f"measured by {kept}"
+    extra = (f"{ConflictKind.HAND_ENTERED_STANDS.value}: {_shown(chosen)} {how} stands; the proxy "
              f"disagrees beyond error ({shown}); both are shown")
     return _Choice(chosen, stands if resolution is None or not resolution.is_conflict else resolution, discarded,
                    extra_note=extra)

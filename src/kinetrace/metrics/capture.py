@@ -219,7 +219,7 @@ def _compare(gate: str, spec: GateSpec, value: float | None) -> GateCheck:
         return GateCheck(gate, True, GateAction(spec.action), None, spec.unit, expected,
                          f"{gate}: not measurable, not checked")
     ok = (spec.min is None or value >= spec.min) and (spec.max is None or value <= spec.max)
-    shown = f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+    shown = f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"  # 12.3 vs a bound of 12 must not read "12"
     what = spec.text or gate.replace("_", " ")
     msg = f"{gate}: {shown} {spec.unit}".rstrip() + f", expected {expected} ({what})"
     return GateCheck(gate, ok, GateAction(spec.action), value, spec.unit, expected, msg)
