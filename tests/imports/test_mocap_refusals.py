@@ -116,3 +116,40 @@ def test_import_warnings_are_written_with_the_findings(tmp_path: Path, capsys: p
     written = yaml.safe_load(out.read_text())
     assert "pelvic_obliquity_angle" in written["findings"]
     assert "ik.mot: not imported: pelvic_tilt_sagittal" in written["notes"]  # no pelvis_tilt in this trial
+
+
+def _treadmill_walk(path: Path, skeleton: dict, *, frames: int = 60) -> Path:
+    """A treadmill stride: the hips stay in place while each foot swings ±300 mm fore and aft (the pattern of
+    OpenSim's own Gait2354 walk1 and Hamner running trials, whose pelvis travels only 5–8 cm in the lab)."""
+    import opensim as osim
+
+    names = list(skeleton)
+    table = osim.TimeSeriesTableVec3()
+    table.setColumnLabels(names)
+    for i in range(frames):
+        row = osim.RowVectorVec3(len(names))
+        phase = 2 * math.pi * i / 30
+        for j, name in enumerate(names):
+            x, y, z = skeleton[name]
+            if name.endswith(("_ankle", "_heel", "_foot_index")):
+                x += 300 * math.sin(phase + (math.pi if name.startswith("left") else 0.0))
+            row[j] = osim.Vec3(x, y, z)
+        table.appendRow(i / 60.0, row)
+    table.addTableMetaDataString("DataRate", "60")
+    table.addTableMetaDataString("Units", "mm")
+    osim.TRCFileAdapter().write(table, str(path))
+    return path
+
+
+def test_a_treadmill_walk_is_not_read_as_standing(tmp_path: Path, skeleton: dict,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = _treadmill_walk(tmp_path / "treadmill.trc", skeleton)
+    with pytest.raises(InputError, match=r"treadmill\.trc: not a standing trial: a foot moves 29\d mm relative to "
+                                         r"the pelvis, expected at most 100 mm"):
+        import_motion(path)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", str(path), "--out", str(tmp_path / "out.yaml")])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1 and "not a standing trial" in err
+    assert not (tmp_path / "out.yaml").exists()

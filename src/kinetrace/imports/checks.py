@@ -19,7 +19,7 @@ from kinetrace.errors import InputError
 from kinetrace.imports.trial import CoordinateTrial
 
 __all__ = ["TrialChecks", "check_frame_count", "check_missing", "check_standing_coordinates",
-           "check_standing_travel", "check_valid_ranges", "trial_checks"]
+           "check_standing_feet", "check_standing_travel", "check_valid_ranges", "trial_checks"]
 
 _PELVIS_TRANSLATIONS = ("pelvis_tx", "pelvis_ty", "pelvis_tz")
 
@@ -28,6 +28,7 @@ class _Standing(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_hip_travel_mm: float = Field(gt=0)
+    max_foot_travel_mm: float = Field(gt=0)
     max_pelvis_travel_m: float = Field(gt=0)
     max_angle_range_deg: float = Field(gt=0)
 
@@ -80,6 +81,17 @@ def check_standing_travel(name: str, travel_mm: float | None) -> None:
         raise InputError(f"{name}: --trial", "standing", message=(
             f"{name}: not a standing trial: the hips travel {travel_mm:.0f} mm, expected at most {bound:g} mm "
             "for quiet standing (a walking or running trial cannot be read as standing posture)."))
+
+
+def check_standing_feet(name: str, travel_mm: float | None) -> None:
+    """Refuse a "standing" marker trial whose feet move relative to the pelvis (treadmill walking or running keeps
+    the hips in place, so hip travel alone misses it)."""
+    bound = trial_checks().standing.max_foot_travel_mm
+    if travel_mm is not None and travel_mm > bound:
+        raise InputError(f"{name}: --trial", "standing", message=(
+            f"{name}: not a standing trial: a foot moves {travel_mm:.0f} mm relative to the pelvis, expected at most "
+            f"{bound:g} mm for quiet standing (a walking or running trial, on a treadmill too, cannot be read as "
+            "standing posture)."))
 
 
 def check_standing_coordinates(trial: CoordinateTrial) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from kinetrace.errors import InputError
-from kinetrace.imports.checks import check_missing, check_standing_travel
+from kinetrace.imports.checks import check_missing, check_standing_feet, check_standing_travel
 from kinetrace.imports.trial import MarkerTrial
 from kinetrace.metrics.pose import LANDMARK_NAMES, Landmark, PoseFrame, Provenance
 from kinetrace.values import opposite_side
@@ -187,15 +187,43 @@ def projected_frames(points: dict[str, np.ndarray], axes: BodyAxes, source: str)
             "front": _frame(points, view(axes.left), f"{source} (front projection)")}
 
 
-def _hip_travel_mm(trial: MarkerTrial) -> float | None:
-    """Largest distance of the hip (or pelvis-marker) midpoint from its median position, or None without them."""
+_FEET = frozenset({"left_heel", "right_heel", "left_ankle", "right_ankle", "left_foot_index", "right_foot_index"})
+
+
+def _foot_travel_mm(trial: MarkerTrial) -> float | None:
+    """Largest distance of any foot marker from its median position relative to the hip (or pelvis-marker) midpoint
+    (None without them)."""
+    centre = _hip_centre(trial)
+    alias, _ = _names()
+    feet = [v for k, v in trial.markers.items() if alias.get(_clean(k)) in _FEET]
+    if centre is None or not feet:
+        return None
+    worst: float | None = None
+    for foot in feet:
+        rel = foot - centre
+        distance = np.linalg.norm(rel - np.nanmedian(rel, axis=0), axis=1)
+        if np.isfinite(distance).any():
+            worst = max(worst or 0.0, float(np.nanmax(distance)))
+    return worst
+
+
+def _hip_centre(trial: MarkerTrial) -> np.ndarray | None:
+    """Per-frame midpoint of the hip (or else the ASIS/PSIS) markers, or None without two of them."""
     alias, _ = _names()
     hips = [v for k, v in trial.markers.items() if alias.get(_clean(k)) in {"left_hip", "right_hip"}]
     if len(hips) < 2:
         hips = list(pelvis_markers(trial).values())
     if len(hips) < 2:
         return None
-    mid = np.mean(hips, axis=0)
+    centre: np.ndarray = np.mean(hips, axis=0)
+    return centre
+
+
+def _hip_travel_mm(trial: MarkerTrial) -> float | None:
+    """Largest distance of the hip (or pelvis-marker) midpoint from its median position, or None without them."""
+    mid = _hip_centre(trial)
+    if mid is None:
+        return None
     distance = np.linalg.norm(mid - np.nanmedian(mid, axis=0), axis=1)
     return float(np.nanmax(distance)) if np.isfinite(distance).any() else None
 
@@ -209,6 +237,7 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
 
     check_missing(trial.source, used_markers(trial))
     check_standing_travel(trial.source, _hip_travel_mm(trial))
+    check_standing_feet(trial.source, _foot_travel_mm(trial))
     points = landmarks_from_markers(trial)
     axes = body_axes(points, trial.source)
     catalogue = load_catalogue()
