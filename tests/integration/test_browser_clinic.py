@@ -100,6 +100,16 @@ def _open_patient(page: Page, name: str) -> int:
     return int(page.url.rsplit("/", 1)[1])
 
 
+def _new_link(page: Page) -> str:
+    """Make a self-screen link and return it. Forms send after an asynchronous session check, so wait for the page
+    with the new link: reading too early returns the previous (single-use) link."""
+    box = page.locator("#self-screen-url")
+    before = box.input_value() if box.count() else ""
+    page.locator("#new-link").click()
+    expect(box).not_to_have_value(before)
+    return box.input_value()
+
+
 def _photo_step(page: Page, photo: Path) -> None:
     expect(page.get_by_role("heading", name="Photos and video")).to_be_visible()
     page.get_by_label("View").select_option("front")
@@ -214,10 +224,7 @@ def test_self_screen_link_is_single_use_flags_referral_and_shows_released_result
     clinic = _page(browser, server)
     _sign_in(clinic, CLINICIAN, PASSWORD)
     pid = _open_patient(clinic, "Alex Chen")
-    clinic.locator("#new-link").click()
-    url = clinic.locator("#self-screen-url").input_value()
-    clinic.locator("#new-link").click()
-    referral_url = clinic.locator("#self-screen-url").input_value()
+    url, referral_url = _new_link(clinic), _new_link(clinic)
 
     patient = _page(browser, server)
     patient.goto(url)

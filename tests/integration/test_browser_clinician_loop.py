@@ -64,8 +64,11 @@ def _open_patient(page: Page, name: str) -> int:
 
 
 def _new_link(page: Page) -> str:
+    box = page.locator("#self-screen-url")
+    before = box.input_value() if box.count() else ""
     page.locator("#new-link").click()
-    return page.locator("#self-screen-url").input_value()
+    expect(box).not_to_have_value(before)  # forms send after an asynchronous session check: wait for the new page
+    return box.input_value()
 
 
 def _answer_all_no(page: Page) -> None:
