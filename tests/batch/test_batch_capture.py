@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.capture.capture_media import write_clip
+
 ROOT = Path(__file__).resolve().parents[2]
 FRAMES = 30
 
@@ -24,30 +26,10 @@ def _demo() -> Path:
     return d
 
 
-def _cut(src: Path, dest: Path, frames: int) -> Path:
-    """Copy the first `frames` real frames of `src` into a new MP4."""
-    import cv2
-
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    writer = None
-    for _ in range(frames):
-        ok, frame = cap.read()
-        if not ok:
-            break
-        if writer is None:
-            writer = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), fps,
-                                     (frame.shape[1], frame.shape[0]))
-        writer.write(frame)
-    cap.release()
-    assert writer is not None, f"no frames in {src}"
-    writer.release()
-    return dest
-
-
 def test_batch_runs_the_capture_pipeline_and_records_3d_findings(tmp_path: Path) -> None:
     demo = _demo()
-    clips = [_cut(demo / "videos" / f"cam0{i}.mp4", tmp_path / f"cam0{i}.mp4", FRAMES) for i in range(1, 5)]
+    clips = [write_clip(demo / "videos" / f"cam0{i}.mp4", tmp_path / f"cam0{i}.mp4", frames=FRAMES)
+             for i in range(1, 5)]
     shutil.copy(demo / "calibration" / "Calib.qca.txt", tmp_path / "Calib.qca.txt")
     case = shutil.copy(ROOT / "examples" / "seed_003_hip_ir_rotation.yaml", tmp_path / "hip.yaml")
     manifest = tmp_path / "day.csv"
