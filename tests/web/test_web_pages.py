@@ -192,3 +192,14 @@ def test_result_page_shows_uncertainty_intervals(north: Signed) -> None:
     assert stored["uncertainty"]["statement"] and stored["ranking"][0]["interval"]
     page = north.client.get(f"/assessments/{done['id']}").text
     assert 'class="muted interval"' in page and stored["uncertainty"]["statement"] in page
+
+
+def test_page_titles_are_plain_text(north: Signed) -> None:
+    """The browser tab shows the <title>: no markup may leak into it (the timeline once put its whole
+    archive/export block there)."""
+    pid = _new_patient(north)
+    for path in ("/patients", f"/patients/{pid}", f"/patients/{pid}/progress"):
+        html = north.client.get(path).text
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title is not None, path
+        assert "<" not in title.group(1) and len(title.group(1)) < 120, (path, title.group(1)[:200])
