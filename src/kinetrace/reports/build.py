@@ -176,7 +176,7 @@ def build_report(
         kb_version=a.kb_version,
         profile=a.profile,
         profile_label=a.profile_label,
-        triage=_triage(a, numbers),
+        triage=_triage(a, numbers, audience),
         pain=pain,
         body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
         remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
@@ -304,7 +304,7 @@ class _Names:
         return []
 
 
-def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
+def _triage(a: Assessment, numbers: Mapping[str, str], audience: str) -> TriageView:
     headline, tone = _HEADLINES.get(a.triage.action, (a.triage.action.replace("_", " "), "warn"))
     if a.triage.flags and tone == "ok":  # weak flags that do not stop the plan still need watching
         headline, tone = _WATCH_HEADLINE, "warn"
@@ -326,7 +326,7 @@ def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
         tone=tone,
         summary=a.triage.summary,
         flags=flags,
-        missing_questions=[q.get("text", q.get("id", "")) for q in a.triage.missing_questions],
+        missing_questions=_worded(a.triage.missing_questions, audience),
         plan_suppressed=a.triage.plan_suppressed,
         chain_suppressed=a.triage.chain_suppressed,
     )
@@ -547,5 +547,11 @@ def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
 
 def _follow_up_wording(a: Assessment, audience: str) -> list[str]:
     """The follow-up questions as the reader should see them: clinician wording in the clinician's report."""
+    return _worded(a.triage.follow_up_questions, audience)
+
+
+def _worded(questions: Sequence[Mapping[str, str]], audience: str) -> list[str]:
+    """Questions in the reader's wording: the knowledge base's `clinician_text` for the clinician, `text` for the
+    patient (an assessment stored before both wordings were kept falls back to `text`)."""
     key = "clinician_text" if audience == "clinician" else "text"
-    return [t for q in a.triage.follow_up_questions if (t := q.get(key) or q.get("text", ""))]
+    return [t for q in questions if (t := q.get(key) or q.get("text") or q.get("id", ""))]
