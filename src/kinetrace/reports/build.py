@@ -374,19 +374,25 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
 
 
 def _explanation(r: RankedItem, names: _Names) -> str:
-    """The clinician's sentence for a ranked item, built from its parts (no ids or file names)."""
+    """The clinician's sentence for a ranked item, built from its parts (no ids or file names).
+
+    The item's name, kind and probability stand in the row above it, so the sentence gives what they do not:
+    the painful region, the chain (only when it passes through other nodes), the link grade and its test status.
+    """
     state = _STATE_LABELS.get(r.state, (r.state, ""))[0]
-    pct = "" if r.probability is None else f" Probability {round(100 * r.probability)}%."
     if r.kind == "red_flag":
-        return f"Flagged by the red-flag screen from the answers given.{pct}"
+        return "Flagged by the red-flag screen from the answers given."
     where = ", ".join(dict.fromkeys(names.region(p.region) for p in r.paths)) or "the painful region"
     if r.kind == "local":
-        return f"Local source in {where}; test status: {state}.{pct}"
-    chain = "; ".join(" → ".join(names.node(n) for n in p.nodes) + f" (grade {p.grade})" for p in r.paths
-                      if p.links)
+        return f"Local source in {where}; {state}."
+    routes = [p for p in r.paths if p.links]
+    chains = "; ".join(" → ".join(names.node(n) for n in p.nodes) for p in routes if len(p.nodes) > 2)
+    grades = "/".join(dict.fromkeys(p.grade for p in routes))
+    via = f" via {chains}" if chains else ""
+    grade = f" (link grade {grades})" if grades else ""
     fits = f" Pain behaviour fits ({', '.join(r.behaviour_matches)})." if r.behaviour_matches else ""
-    verb = "may contribute to" if r.kind == "remote" else "modifies"
-    return f"{r.name} ({state}) {verb} pain in {where}: {chain}.{pct}{fits}"
+    verb = "May contribute to" if r.kind == "remote" else "Modifies"
+    return f"{verb} pain in {where}{via}{grade}; {state}.{fits}"
 
 
 def _extra_path_texts(r: RankedItem) -> list[str]:
