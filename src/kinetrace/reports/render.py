@@ -54,28 +54,29 @@ def _import_weasyprint() -> Any:
 
     WeasyPrint tries several names for each native library (Pango, HarfBuzz, fontconfig…); every name that is not
     a file name makes cffi call `ctypes.util.find_library`, which on Linux runs `ldconfig`, `gcc` and `ld`
-    (about 20 processes, a large share of a cold `kinetrace report`). Each list also holds the library's exact
+    (about 50 processes, a large share of a cold `kinetrace report`). Each list also holds the library's exact
     file name for Linux, macOS and Windows, which loads directly, so the search is skipped while WeasyPrint
     loads; if that fails on some system, the import is retried with the search.
     """
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
     with _IMPORT_LOCK:
-        if "weasyprint" in sys.modules:
-            return sys.modules["weasyprint"]
-        search = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints a help box before it re-raises
-                import weasyprint
-        except OSError:
-            for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-                del sys.modules[name]
-        finally:
-            ctypes.util.find_library = search
+        if "weasyprint" not in sys.modules:  # once loaded (or blocked, as a missing package), a plain import
+            _import_without_library_search()
     import weasyprint
 
     return weasyprint
+
+
+def _import_without_library_search() -> None:
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints a help box before it re-raises
+            import weasyprint  # noqa: F401 (imported for its side effect: loading the native libraries)
+    except OSError:  # a library only found by searching: forget the half-loaded package, import it plainly
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
 
 
 def _font_config() -> Any:
