@@ -31,9 +31,13 @@ class Node:
 
     def all(self, tag: str | None = None, *, cls: str | None = None, **attrs: str) -> list[Node]:
         """Elements inside (or equal to) this one with the tag, class and attribute values given."""
-        return [n for n in self.iter() if (tag is None or n.tag == tag)
-                and (cls is None or cls in n.attrs.get("class", "").split())
-                and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            n
+            for n in self.iter()
+            if (tag is None or n.tag == tag)
+            and (cls is None or cls in n.attrs.get("class", "").split())
+            and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
     def one(self, tag: str | None = None, *, cls: str | None = None, **attrs: str) -> Node | None:
         """The first such element, or None."""

@@ -29,7 +29,7 @@ api = APIRouter(prefix="/api/v1", tags=["media"])
 
 Videos = Annotated[list[UploadFile] | None, File(description="one video per camera, in calibration order")]
 Calibration = Annotated[list[UploadFile] | None, File(description=".toml, .qca.txt or OpenCap .pickle file(s)")]
-SyncFile = Annotated[UploadFile | str | None, File(description="`kinetrace capture sync` JSON (sync=file)")]
+SyncFile = Annotated[UploadFile | None, File(description="`kinetrace capture sync` JSON (sync=file)")]
 
 
 def _named(files: list[UploadFile] | None) -> list[NamedFile]:
@@ -51,10 +51,10 @@ def _form(
     calibration: list[UploadFile] | None,
     test: str,
     sync: str,
-    sync_file: UploadFile | str | None,
+    sync_file: UploadFile | None,
     max_frames: str,
 ) -> CaptureUpload:
-    sync_named = _named([sync_file]) if isinstance(sync_file, UploadFile) else []
+    sync_named = _named([sync_file] if sync_file is not None else [])
     return CaptureUpload(
         videos=_named(videos),
         calibration=_named(calibration),
