@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         typer.echo(f"Error: {exc}", err=True)
+        if isinstance(exc, InputError) and len(exc.problems) > 1:  # every problem, so one edit can fix them all
+            for text in exc.problems[1:]:
+                typer.echo(f"  also: {text}", err=True)
         raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
     except ModuleNotFoundError as exc:
         message = missing_extra_message(exc, args)
