@@ -138,6 +138,39 @@ def test_stale_or_finished_assessments_cannot_be_edited(sessions: sessionmaker[S
         assessment_repo.update_draft(s, scope_a, draft.id, case_data={})
 
 
+def test_a_new_assessment_is_stored_complete_in_one_step(sessions: sessionmaker[Session]) -> None:
+    scope_a, scope_b, pid = _two_clinics(sessions)
+    with sessions.begin() as s:
+        done = assessment_repo.create_completed(s, scope_a, pid, case_data=CASE, result_data=RESULT)
+    assert (done.status, done.version, done.kb_version) == ("complete", 2, "kb-test")
+    assert done.completed_at == done.created_at and done.action_level == "proceed_conservative_plan"
+    with sessions() as s:
+        assert len(s.scalars(select(MeasurementRow)).all()) == 3  # one per entry, as when a draft is completed
+        plan = assessment_repo.get_plan(s, scope_a, done.id)
+        assert plan is not None and plan.items == [{"intervention_id": "x"}]
+        assert assessment_repo.get_assessment(s, scope_a, done.id).case_data == CASE
+    with sessions() as s, pytest.raises(NotFoundError, match="patient_id"):
+        assessment_repo.create_completed(s, scope_b, pid, case_data=CASE, result_data=RESULT)
+
+
+def test_a_draft_changed_while_it_was_assessed_is_not_completed(sessions: sessionmaker[Session]) -> None:
+    # The web app assesses a draft on a read session and stores the result in a later, short write transaction:
+    # an edit in between must not be overwritten by a result computed from the older case.
+    scope_a, _, pid = _two_clinics(sessions)
+    with sessions.begin() as s:
+        draft = assessment_repo.create_draft(s, scope_a, pid, case_data={})
+        assessment_repo.update_draft(s, scope_a, draft.id, case_data={"a": 1})
+    with sessions() as s, pytest.raises(ConflictError, match="changed while it was being assessed"):
+        assessment_repo.complete_assessment(
+            s, scope_a, draft.id, case_data=CASE, result_data=RESULT, expected_version=draft.version
+        )
+    with sessions.begin() as s:
+        done = assessment_repo.complete_assessment(
+            s, scope_a, draft.id, case_data=CASE, result_data=RESULT, expected_version=draft.version + 1
+        )
+    assert done.status == "complete"
+
+
 def test_links_are_single_use_expiring_and_store_no_token(sessions: sessionmaker[Session]) -> None:
     scope_a, _, pid = _two_clinics(sessions)
     with sessions.begin() as s:
