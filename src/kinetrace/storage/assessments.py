@@ -140,13 +140,13 @@ def get_summary(session: Session, scope: Scope, assessment_id: int) -> Assessmen
     """Return one assessment of the caller's clinic without its case and result (no JSON parsed), or raise
     NotFoundError: enough to decide what a page shows when its formatted parts are cached."""
     row = session.execute(
-        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version).where(
+        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version, AssessmentRow.released_at).where(
             AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
         )
     ).one_or_none()
     if row is None:
         raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
-    return AssessmentSummary(*row[:9], kb_version=row[9])
+    return AssessmentSummary(*row[:9], kb_version=row[9], released_at=row[10])
 
 
 def update_draft(

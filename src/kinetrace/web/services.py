@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.storage import AssessmentRecord, PatientRecord, Scope, utcnow
+from kinetrace.storage import AssessmentRecord, PatientRecord, PlanRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
@@ -31,6 +31,7 @@ __all__ = [
     "draft_ranking",
     "previous_assessment",
     "patient_view",
+    "patient_view_of",
     "reassess",
     "release",
     "save_case",
@@ -217,10 +218,14 @@ def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[st
     (items, doses and the clinician's notes). None when there is nothing to show."""
     if record.result_data is None:
         return None
-    plan = assessment_repo.get_plan(db, scope, record.id)
+    return patient_view_of(record.result_data, assessment_repo.get_plan(db, scope, record.id))
+
+
+def patient_view_of(result_data: dict[str, Any], plan: PlanRecord | None) -> dict[str, Any]:
+    """Return what the patient sees of a stored result and its plan (see `patient_view`)."""
     return {
-        "triage": record.result_data.get("triage", {}),
-        "safety_net": record.result_data.get("safety_net", []),
+        "triage": result_data.get("triage", {}),
+        "safety_net": result_data.get("safety_net", []),
         "plan_items": plan.items if plan is not None else [],
         "note": plan.clinician_note if plan is not None else "",
         "has_plan": plan is not None,
