@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinetrace.errors import ConflictError, InputError, NotFoundError
-from kinetrace.storage import Scope, audit, clinics, links, media, patients, utcnow
+from kinetrace.storage import (
+    Scope,
+    audit,
+    clinics,
+    links,
+    make_engine,
+    make_session_factory,
+    media,
+    migrate,
+    patients,
+    utcnow,
+)
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage.tables import MeasurementRow, PlanRow
 
@@ -271,3 +284,29 @@ def test_sign_in_failures_back_off_per_key_instead_of_locking(sessions: sessionm
         from kinetrace.storage.tables import SignInFailureRow
 
         assert "10.0.0.1" not in str([r.key_hash for r in s.scalars(select(SignInFailureRow))])
+
+
+def test_writers_of_two_processes_queue_on_a_private_lock_file(tmp_path: Path) -> None:
+    # Two engines on one file stand in for two server processes: each has its own lock-file descriptor.
+    url = f"sqlite:///{tmp_path / 'kt.sqlite3'}"
+    first, second = make_engine(url), make_engine(url)
+    migrate(first)
+    finished = threading.Event()
+
+    def write_second() -> None:
+        with make_session_factory(second).begin() as s:
+            clinics.create_clinic(s, "South")
+        finished.set()
+
+    try:
+        with make_session_factory(first).begin() as s:
+            clinics.create_clinic(s, "North")
+            waiter = threading.Thread(target=write_second)
+            waiter.start()
+            assert not finished.wait(0.3)  # the second writer waits while the first transaction is open
+        waiter.join(timeout=10)
+        assert finished.is_set()
+        assert (tmp_path / "kt.sqlite3.writelock").stat().st_mode & 0o777 == 0o600
+    finally:
+        first.dispose()
+        second.dispose()
