@@ -295,6 +295,11 @@ class _Names:
             return str(entry.name)
         return self.region(node_id)
 
+    def patient_note(self, node_id: str) -> str:
+        """A modifier's plain-words note for the patient (knowledge base), or '' without one."""
+        entry = self.kb.impairments.get(node_id) if self.kb is not None else None
+        return str(getattr(entry, "patient_note", "")) if entry is not None else ""
+
     def regions_of(self, node_id: str) -> list[str]:
         """The body regions a node sits in; a region id stands for itself."""
         if self.kb is not None and node_id in self.kb.impairments:
@@ -404,9 +409,7 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
     if r.kind == "red_flag":
         return f"{r.name}: this needs a doctor to look at it before anything else."
     if r.kind == "modifier":
-        return (
-            f"{r.name}: how pain, worry and mood affect each other; it changes the plan, not the diagnosis."
-        )
+        return f"{r.name}: {names.patient_note(r.id)}".rstrip(": ")
     grade = min((p.grade for p in r.paths), key=_grade_rank, default="")
     where = ", ".join(dict.fromkeys(plain_region(names.region(p.region)).lower() for p in r.paths))
     tail = f" to pain in your {where}" if where else ""

@@ -84,7 +84,7 @@ def _build_state(settings: WebSettings, kb: KnowledgeBase | None) -> AppState:
         sessions=sessions,
         read_sessions=make_session_factory(reader),
         view_log=ViewLog(sessions),
-        users=UserCache(make_session_factory(reader)),
+        users=UserCache(make_session_factory(reader), settings.data_dir / "users.stamp"),
         inbox_alerts=InboxAlerts(make_session_factory(reader)),
         write_gate=asyncio.Lock() if url.startswith("sqlite") else contextlib.nullcontext(),
         templates=templates,
