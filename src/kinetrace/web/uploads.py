@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import BinaryIO
 
 from kinetrace.errors import InputError, MediaError
 
-__all__ = ["StoredFile", "remove_partial_files", "store_upload"]
+__all__ = ["StoredFile", "remove_partial_files", "remove_stored", "store_upload"]
 
 _CHUNK = 1 << 20
 
@@ -80,10 +81,19 @@ def store_upload(source: BinaryIO, uploads: Path, *, filename: str, max_bytes: i
 
 
 def remove_partial_files(uploads: Path, *, keep: set[str]) -> int:
-    """Delete `.part` leftovers and files no database row points at; return how many were removed."""
+    """Delete `.part` leftovers and files or capture folders no database row points at; return how many."""
     removed = 0
     for path in uploads.iterdir():
-        if path.is_file() and (path.name.endswith(".part") or path.name not in keep):
-            path.unlink(missing_ok=True)
+        if path.name.endswith(".part") or path.name not in keep:
+            remove_stored(uploads, path.name)
             removed += 1
     return removed
+
+
+def remove_stored(uploads: Path, stored_name: str) -> None:
+    """Delete one stored upload: a file, or a multi-camera capture's folder with its outputs."""
+    path = uploads / stored_name
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
