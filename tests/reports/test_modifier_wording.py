@@ -40,3 +40,18 @@ def test_terminal_labels_a_modifier_as_a_factor_not_a_local_source() -> None:
     row = next(line for line in out.getvalue().splitlines() if "Sedentary behaviour" in line and "%" in line)
     assert "whole-person factor" in row and "local source" not in row
     assert "1 points" not in out.getvalue()
+
+
+def test_terminal_names_pain_behaviours_in_words_not_ids() -> None:
+    import yaml
+
+    from kinetrace.intake import parse_case
+
+    kb = load_knowledge()
+    root = demo_case_path().parents[3]
+    case = yaml.safe_load((root / "tests" / "cases" / "080_multi_four_regions_screen.yaml").read_text())["case"]
+    out = io.StringIO()
+    print_assessment(assess(parse_case(case), kb), Console(file=out, width=200, color_system=None), kb=kb)
+    text = out.getvalue()
+    assert "behaviour fits: pain provoked by" in text
+    assert "sustained_posture" not in text

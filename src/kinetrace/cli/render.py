@@ -117,7 +117,7 @@ def _chain(item: RankedItem, names: _Names) -> str:
     paths = [" → ".join(names.of(n) for n in p.nodes) + f" (grade {p.grade})" for p in item.paths[:2] if p.links]
     text = "\n".join(paths) or _NO_PATH_LABELS.get(item.kind, item.kind)
     if item.behaviour_matches:
-        text += f"\nbehaviour fits: {', '.join(item.behaviour_matches)}"
+        text += f"\nbehaviour fits: {'; '.join(names.of(b) for b in item.behaviour_matches)}"
     if item.kind == "remote" and not item.may_rank_first:
         text += "\n(may not rank first: local sources come first)"
     return text
