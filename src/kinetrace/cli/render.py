@@ -60,6 +60,8 @@ def _num(x: float | str | None, unit: str) -> str:
         return "—"
     if isinstance(x, str):
         return x
+    if unit == "points" and x == 1:
+        return "1 point"
     return f"{x:g}{_UNITS.get(unit, ' ' + unit)}"
 
 
@@ -104,11 +106,18 @@ def _pct(item: RankedItem) -> str:
     return f"{item.probability:.0%}"
 
 
+_NO_PATH_LABELS = {
+    "local": "local source",
+    "modifier": "whole-person factor: changes the plan, not ranked as a cause",
+    "red_flag": "red-flag condition",
+}
+
+
 def _chain(item: RankedItem, names: _Names) -> str:
     paths = [" → ".join(names.of(n) for n in p.nodes) + f" (grade {p.grade})" for p in item.paths[:2] if p.links]
-    text = "\n".join(paths) or "local source"
+    text = "\n".join(paths) or _NO_PATH_LABELS.get(item.kind, item.kind)
     if item.behaviour_matches:
-        text += f"\nbehaviour fits: {', '.join(item.behaviour_matches)}"
+        text += f"\nbehaviour fits: {'; '.join(names.of(b) for b in item.behaviour_matches)}"
     if item.kind == "remote" and not item.may_rank_first:
         text += "\n(may not rank first: local sources come first)"
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from kinetrace.capture.labels import parse_capture_source
 from kinetrace.intake.case import Case
 from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.reports.body import ChainArrow, PainMark, body_svg
@@ -263,13 +264,15 @@ def _plain_findings(a: Assessment) -> list[str]:
     for f in a.findings:
         if not any(t.state in _STANDS_OUT and t.role == "primary" for t in f.targets):
             continue
+        capture = parse_capture_source(f.method, f.source)
+        how = f" We measured this in 3-D with {capture.cameras} cameras filming you at once." if capture else ""
         if isinstance(f.left, float | int) and isinstance(f.right, float | int):
             out.append(f"{f.name}: your right side measured {_num(f.right, f.unit)} and your left side "
-                       f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.")
+                       f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.{how}")
         elif isinstance(f.value, str):
             out.append(f"{f.name}: {f.value}.")
         elif f.value is not None:
-            out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.")
+            out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.{how}")
     return out
 
 
@@ -294,6 +297,11 @@ class _Names:
         if entry is not None:
             return str(entry.name)
         return self.region(node_id)
+
+    def patient_note(self, node_id: str) -> str:
+        """A modifier's plain-words note for the patient (knowledge base), or '' without one."""
+        entry = self.kb.impairments.get(node_id) if self.kb is not None else None
+        return str(getattr(entry, "patient_note", "")) if entry is not None else ""
 
     def regions_of(self, node_id: str) -> list[str]:
         """The body regions a node sits in; a region id stands for itself."""
@@ -404,9 +412,7 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
     if r.kind == "red_flag":
         return f"{r.name}: this needs a doctor to look at it before anything else."
     if r.kind == "modifier":
-        return (
-            f"{r.name}: how pain, worry and mood affect each other; it changes the plan, not the diagnosis."
-        )
+        return f"{r.name}: {names.patient_note(r.id)}".rstrip(": ")
     grade = min((p.grade for p in r.paths), key=_grade_rank, default="")
     where = ", ".join(dict.fromkeys(plain_region(names.region(p.region)).lower() for p in r.paths))
     tail = f" to pain in your {where}" if where else ""
@@ -429,11 +435,16 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         label = "present (positive test)"  # a yes/no or named result has no measurement error to be beyond
     status = f"{names.node(top.target)}: {label}" if top else label
     errors = []
+    capture = parse_capture_source(f.method, f.source)
     if f.uncertainty is not None:
-        errors.append(f"photo ±{_num(f.uncertainty, f.unit)}")
+        kind = "3-D capture, validated" if capture else "photo"
+        errors.append(f"{kind} ±{_num(f.uncertainty, f.unit)}")
     if f.error_gate is not None:
         errors.append(f"error band ±{_num(f.error_gate, f.unit)}")
-    method = ", ".join(x for x in (f.method, f.source) if x)
+    if capture:  # "3-D capture, 4 cameras; test: hip rotation"
+        method = f"{capture.method_label}; test: {capture.test_label}"
+    else:
+        method = ", ".join(x for x in (f.method, f.source) if x)
     return FindingView(
         test_id=f.test_id,
         name=f.name,

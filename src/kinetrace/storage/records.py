@@ -110,7 +110,7 @@ class MediaRecord:
 
     id: int
     assessment_id: int
-    kind: Literal["photo", "video"]
+    kind: Literal["photo", "video", "capture"]
     view: str
     movement_test: str | None
     original_name: str

@@ -19,7 +19,14 @@ from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web.view import is_referral
-from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot, with_identity
+from kinetrace.web.wizard import (
+    counts_in_assessment,
+    merge_media_findings,
+    new_case,
+    run_assessment,
+    snapshot,
+    with_identity,
+)
 
 __all__ = [
     "complete",
@@ -62,8 +69,9 @@ def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *
     """Assess the draft with the photo findings merged in and store the snapshot (status `referred` when the
     triage refers the patient on, else `complete`)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them).
-    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done" and m.reviewed_at]
+    # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them); a 3-D
+    # capture is a measurement and enters as soon as it is analysed.
+    media = [m for m in media_repo.list_media(db, scope, assessment_id) if counts_in_assessment(m)]
     case = merge_media_findings(record.case_data, media)
     case = with_identity(case, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
     result = run_assessment(case, kb, profile=profile)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import BinaryIO
 
 from kinetrace.errors import InputError, MediaError
 
-__all__ = ["StoredFile", "remove_partial_files", "store_upload", "sync_folder"]
+__all__ = ["StoredFile", "remove_partial_files", "remove_stored", "store_upload", "sync_folder"]
 
 _CHUNK = 1 << 20
 
@@ -91,14 +92,16 @@ def sync_folder(folder: Path) -> None:
 
 
 def remove_partial_files(uploads: Path, *, keep: set[str], previews: Path | None = None) -> int:
-    """Delete `.part` leftovers, files no database row points at and their previews; return how many.
+    """Delete leftovers no database row points at and return how many.
 
-    Run only while no request is being served: an upload in flight has a complete file before its row commits.
+    That is `.part` files, complete files or capture folders whose row never committed, and previews of photos
+    that are gone. Run only while no request is being served: an upload in flight has a complete file before
+    its row commits.
     """
     removed = 0
     for path in uploads.iterdir():
-        if path.is_file() and (path.name.endswith(".part") or path.name not in keep):
-            path.unlink(missing_ok=True)
+        if path.name.endswith(".part") or path.name not in keep:
+            remove_stored(uploads, path.name)
             removed += 1
     stems = {name.split(".")[0] for name in keep}
     for path in previews.iterdir() if previews is not None and previews.is_dir() else ():
@@ -107,3 +110,12 @@ def remove_partial_files(uploads: Path, *, keep: set[str], previews: Path | None
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def remove_stored(uploads: Path, stored_name: str) -> None:
+    """Delete one stored upload: a file, or a multi-camera capture's folder with its outputs."""
+    path = uploads / stored_name
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -61,12 +61,24 @@ def _plain(text: Any) -> str:
     return _EVIDENCE_ASIDE.sub("", str(text or ""))
 
 
+def _method(finding: Any) -> str:
+    """A finding's method for people: "3-D capture, 4 cameras" for a multi-camera finding, else its id in words."""
+    from kinetrace.capture.labels import method_label
+
+    if isinstance(finding, dict):
+        method, source = finding.get("method"), finding.get("source")
+    else:
+        method, source = getattr(finding, "method", None), getattr(finding, "source", None)
+    return method_label(method, source) or _label(method)
+
+
 def install_filters(env: Environment) -> None:
     """Register the template filters and globals."""
     env.filters.update(
         pct=_pct,
         when=_when,
         label=_label,
+        method=_method,
         number=_number,
         plain=_plain,
         action_style=_action_style,
