@@ -59,6 +59,7 @@ def _to_photo_step(page: Page) -> None:
     expect(page.get_by_role("heading", name="Red-flag questions")).to_be_visible()
     _answer_all_no(page)
     page.locator("#next").click()
+    expect(page.get_by_role("heading", name="Tests")).to_be_visible()
     _tests_step(page, right_ir="19")
     expect(page.get_by_role("heading", name="Multi-camera 3-D capture")).to_be_visible()
 

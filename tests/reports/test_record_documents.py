@@ -174,3 +174,29 @@ def test_clinician_report_lists_follow_up_questions_in_clinician_wording(kb: Any
     assert "Inflammatory back pain" not in html
     patient = model_html(compose_report(result, audience="patient", generated_on="x", kb=kb, case=case))
     assert weight.clinician_text not in patient
+
+
+def test_unanswered_required_questions_use_clinician_wording_in_the_clinician_report(kb: Any) -> None:
+    """A neck case with no red-flag answers: the clinician's triage lists each unanswered required question in the
+    knowledge base's clinician wording, never the patient's ("your…"); the patient's handout keeps the patient's."""
+    import html as html_lib
+
+    from kinetrace.intake import parse_case
+    from kinetrace.reports.render import model_html
+
+    case = parse_case({"patient": {"age": 40, "sex": "female"},
+                       "pain": [{"region": "cervical_lower", "intensity": 5, "duration_weeks": 8}]})
+    result = assess(case, kb)
+    missing = [kb.questions[q["id"]] for q in result.triage.missing_questions]
+    assert {q.id for q in missing} >= {"trauma", "cervical_arterial_symptoms", "myelopathy_symptoms"}
+    clinician = html_lib.unescape(model_html(compose_report(result, audience="clinician", generated_on="x", kb=kb,
+                                                            case=case)))
+    patient = html_lib.unescape(model_html(compose_report(result, audience="patient", generated_on="x", kb=kb,
+                                                          case=case)))
+    for q in missing:
+        assert q.clinician_text and q.clinician_text != q.text
+        assert f"<li>{q.clinician_text}</li>" in clinician, q.id
+        assert q.text not in clinician, q.id
+        assert f"<li>{q.text}</li>" in patient, q.id
+    triage = clinician[clinician.index('id="triage"'):clinician.index("</section>", clinician.index('id="triage"'))]
+    assert not re.search(r"\byour?\b", triage, flags=re.I)

@@ -79,6 +79,29 @@ def _wait(s: Signed, media_id: int, *, timeout_s: float = 300) -> dict:  # type:
     raise AssertionError(f"capture {media_id} still {media['status']} after {timeout_s} s")
 
 
+def _check_photos_step(s: Signed, aid: int, media_id: int, entry: dict) -> None:  # type: ignore[type-arg]
+    """The photos step: findings with method and validated error, gates passed, plot and stick figure, no review."""
+    page = parse(s.client.get(f"/assessments/{aid}/photos").text)
+    item = page.one("li", id=f"capture-{media_id}")
+    assert item is not None and item.attrs["data-status"] == "done"
+    assert item.one(cls="no-review-needed") is not None
+    row = item.one("tr", data_test="hip_ir_seated")
+    assert row is not None and "3-D capture, 4 cameras" in row.text and f"± {entry['uncertainty']:g}" in row.text
+    assert row.text.startswith("Hip internal rotation, seated")  # the knowledge base's name, not the id
+    gates = [li.text for li in item.one("details", cls="gates").all("li")]
+    assert [g.split(":")[0] for g in gates] == [
+        "camera_sees_person",
+        "reprojection",
+        "still_for_scaling",
+        "movement_is_test",
+    ]
+    assert {img.attrs["src"].rsplit("/", 1)[1] for img in item.all("img")} == {"angles.png", "stick_figure.png"}
+    plot = s.client.get(f"/media/{media_id}/capture/angles.png")
+    assert plot.status_code == 200 and plot.headers["content-type"] == "image/png" and plot.content[:4] == b"\x89PNG"
+    assert s.client.get(f"/media/{media_id}/capture/../kinetrace.sqlite3").status_code == 404
+    assert s.api("POST", f"/api/v1/media/{media_id}/review").status_code == 409  # nothing to review
+
+
 def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: list[Path], qca: Path) -> None:
     s = sign_in(analysing_app, "doc@north.org")
     aid = _draft(s)
@@ -99,25 +122,7 @@ def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: lis
     )
     assert isinstance(entry["left"], float) and isinstance(entry["right"], float) and entry["uncertainty"] > 0
 
-    # the photos step: findings with method and validated error, gates passed, plot and stick figure, no review
-    page = parse(s.client.get(f"/assessments/{aid}/photos").text)
-    item = page.one("li", id=f"capture-{media['id']}")
-    assert item is not None and item.attrs["data-status"] == "done"
-    assert item.one(cls="no-review-needed") is not None
-    row = item.one("tr", data_test="hip_ir_seated")
-    assert row is not None and "3-D capture, 4 cameras" in row.text and f"± {entry['uncertainty']:g}" in row.text
-    gates = [li.text for li in item.one("details", cls="gates").all("li")]
-    assert [g.split(":")[0] for g in gates] == [
-        "camera_sees_person",
-        "reprojection",
-        "still_for_scaling",
-        "movement_is_test",
-    ]
-    assert {img.attrs["src"].rsplit("/", 1)[1] for img in item.all("img")} == {"angles.png", "stick_figure.png"}
-    plot = s.client.get(f"/media/{media['id']}/capture/angles.png")
-    assert plot.status_code == 200 and plot.headers["content-type"] == "image/png" and plot.content[:4] == b"\x89PNG"
-    assert s.client.get(f"/media/{media['id']}/capture/../kinetrace.sqlite3").status_code == 404
-    assert s.api("POST", f"/api/v1/media/{media['id']}/review").status_code == 409  # nothing to review
+    _check_photos_step(s, aid, media["id"], entry)
 
     # outputs live in the data folder with the uploads' permissions (folders 0700, files 0600)
     folder = next((analysing_app.state.kt.uploads_dir).glob("*.capture"))
@@ -136,7 +141,9 @@ def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: lis
     section = result.one("section", id="captures")
     assert section is not None and "no landmark review was needed" in section.text
     assert {img.attrs["src"].rsplit("/", 1)[1] for img in section.all("img")} == {"angles.png", "stick_figure.png"}
-    assert "3-D capture, 4 cameras" in section.one("tr", data_test="hip_ir_seated").text  # type: ignore[union-attr]
+    captured_row = section.one("tr", data_test="hip_ir_seated")
+    assert captured_row is not None and captured_row.text.startswith("Hip internal rotation, seated")
+    assert "3-D capture, 4 cameras" in captured_row.text
     rows = [tr.text for tr in result.all("tr") if tr.text.startswith(finding["name"])]
     assert any("3-D capture, 4 cameras" in t for t in rows), rows
 

@@ -167,7 +167,7 @@ def _triage_panel(a: Assessment, names: _Names) -> Panel:
     for f in a.triage.flags:
         lines.append(Text(f"• {f.suspected}: {f.advice} See {f.whom}, {f.how_soon}.", style="bold"))
     for q in a.triage.missing_questions:
-        lines.append(Text(f"? {q['text']}", style="yellow"))
+        lines.append(Text(f"? {q.get('clinician_text') or q['text']}", style="yellow"))
     return Panel(Group(*lines), title=f"[{style}] Triage: {title} [/]",
                  border_style="red" if a.triage.flags else "green")
 
@@ -263,7 +263,7 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
     out += ["", f"*{a.profile_label}* Knowledge base `{a.kb_version}`.", "",
             f"## Triage: {_ACTION_STYLE[a.triage.action][1].lower()}", "", names.words(a.triage.summary), ""]
     out += [f"- **{f.suspected}**: {f.advice} See {f.whom}, {f.how_soon}." for f in a.triage.flags]
-    out += [f"- Question to answer: {q['text']}" for q in a.triage.missing_questions]
+    out += [f"- Question to answer: {q.get('clinician_text') or q['text']}" for q in a.triage.missing_questions]
     if a.findings:
         out += ["", "## Findings", ""]
         for f in a.findings:

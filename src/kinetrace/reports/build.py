@@ -171,7 +171,7 @@ def build_report(
         kb_version=a.kb_version,
         profile=a.profile,
         profile_label=a.profile_label,
-        triage=_triage(a, numbers),
+        triage=_triage(a, numbers, audience),
         pain=pain,
         body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
         remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
@@ -306,7 +306,7 @@ class _Names:
         return []
 
 
-def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
+def _triage(a: Assessment, numbers: Mapping[str, str], audience: str) -> TriageView:
     headline, tone = _HEADLINES.get(a.triage.action, (a.triage.action.replace("_", " "), "warn"))
     if a.triage.flags and tone == "ok":  # weak flags that do not stop the plan still need watching
         headline, tone = _WATCH_HEADLINE, "warn"
@@ -328,7 +328,7 @@ def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
         tone=tone,
         summary=a.triage.summary,
         flags=flags,
-        missing_questions=[q.get("text", q.get("id", "")) for q in a.triage.missing_questions],
+        missing_questions=_worded(a.triage.missing_questions, audience),
         plan_suppressed=a.triage.plan_suppressed,
         chain_suppressed=a.triage.chain_suppressed,
     )
@@ -376,19 +376,25 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
 
 
 def _explanation(r: RankedItem, names: _Names) -> str:
-    """The clinician's sentence for a ranked item, built from its parts (no ids or file names)."""
+    """The clinician's sentence for a ranked item, built from its parts (no ids or file names).
+
+    The item's name, kind and probability stand in the row above it, so the sentence gives what they do not:
+    the painful region, the chain (only when it passes through other nodes), the link grade and its test status.
+    """
     state = _STATE_LABELS.get(r.state, (r.state, ""))[0]
-    pct = "" if r.probability is None else f" Probability {round(100 * r.probability)}%."
     if r.kind == "red_flag":
-        return f"Flagged by the red-flag screen from the answers given.{pct}"
+        return "Flagged by the red-flag screen from the answers given."
     where = ", ".join(dict.fromkeys(names.region(p.region) for p in r.paths)) or "the painful region"
     if r.kind == "local":
-        return f"Local source in {where}; test status: {state}.{pct}"
-    chain = "; ".join(" → ".join(names.node(n) for n in p.nodes) + f" (grade {p.grade})" for p in r.paths
-                      if p.links)
+        return f"Local source in {where}; {state}."
+    routes = [p for p in r.paths if p.links]
+    chains = "; ".join(" → ".join(names.node(n) for n in p.nodes) for p in routes if len(p.nodes) > 2)
+    grades = "/".join(dict.fromkeys(p.grade for p in routes))
+    via = f" via {chains}" if chains else ""
+    grade = f" (link grade {grades})" if grades else ""
     fits = f" Pain behaviour fits ({', '.join(r.behaviour_matches)})." if r.behaviour_matches else ""
-    verb = "may contribute to" if r.kind == "remote" else "modifies"
-    return f"{r.name} ({state}) {verb} pain in {where}: {chain}.{pct}{fits}"
+    verb = "May contribute to" if r.kind == "remote" else "Modifies"
+    return f"{verb} pain in {where}{via}{grade}; {state}.{fits}"
 
 
 def _extra_path_texts(r: RankedItem) -> list[str]:
@@ -552,5 +558,11 @@ def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
 
 def _follow_up_wording(a: Assessment, audience: str) -> list[str]:
     """The follow-up questions as the reader should see them: clinician wording in the clinician's report."""
+    return _worded(a.triage.follow_up_questions, audience)
+
+
+def _worded(questions: Sequence[Mapping[str, str]], audience: str) -> list[str]:
+    """Questions in the reader's wording: the knowledge base's `clinician_text` for the clinician, `text` for the
+    patient (an assessment stored before both wordings were kept falls back to `text`)."""
     key = "clinician_text" if audience == "clinician" else "text"
-    return [t for q in a.triage.follow_up_questions if (t := q.get(key) or q.get("text", ""))]
+    return [t for q in questions if (t := q.get(key) or q.get("text") or q.get("id", ""))]

@@ -102,6 +102,7 @@ class AssessmentSummary:
     completed_at: datetime | None
     version: int = 1
     kb_version: str | None = None
+    released_at: datetime | None = None
 
 
 @dataclass(frozen=True)
