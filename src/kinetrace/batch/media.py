@@ -106,6 +106,7 @@ def measure_media(media: CaseMedia) -> MediaFindings:
         captured = run_capture(list(trial.videos), trial.calibration, trial.test, None)
         _gather(found, captured.findings)
         sources.append(f"3-D capture of {len(trial.videos)} cameras ({trial.test})")
+        warnings += (f"3-D capture ({trial.test}): {note}" for note in captured.notes)
     return MediaFindings(findings=found, sources=tuple(sources), warnings=tuple(warnings))
 
 

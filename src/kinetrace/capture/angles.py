@@ -1,7 +1,8 @@
 """Clinical angles of a 3-D trial: from the OpenSim coordinates and, where the model is rigid, from the markers.
 
 Sign conventions (OpenSim model frame: X forward, Y up, Z right):
-- hip rotation: positive = internal rotation (`hip_rotation_r/l`).
+- hip rotation: positive = internal rotation (`hip_rotation_r/l`); hip flexion: positive = flexion
+  (`hip_flexion_r/l`), about 90° when sitting (the seated tests' position check, `capture.protocols`).
 - pelvic tilt: positive = anterior tilt (minus `pelvis_tilt`); obliquity: positive = right side low
   (`pelvis_list`); rotation: positive = right side forward (`pelvis_rotation`). Pelvic angles are relative to the
   body frame found in the stillest window, so standing still reads near zero for rotation.
@@ -25,6 +26,8 @@ _I = {n: i for i, n in enumerate(LANDMARK_NAMES)}
 ANGLES: dict[str, str] = {
     "hip_rotation_left": "left hip internal (+) / external (−) rotation",
     "hip_rotation_right": "right hip internal (+) / external (−) rotation",
+    "hip_flexion_left": "left hip flexion (+) / extension (−)",
+    "hip_flexion_right": "right hip flexion (+) / extension (−)",
     "pelvic_tilt": "pelvic anterior (+) / posterior (−) tilt",
     "pelvic_obliquity": "pelvic obliquity, right side low (+)",
     "pelvic_rotation": "pelvic rotation, right side forward (+)",
@@ -63,6 +66,8 @@ def clinical_angles(coords: dict[str, np.ndarray], points_model: np.ndarray) -> 
     return {
         "hip_rotation_left": coords["hip_rotation_l"],
         "hip_rotation_right": coords["hip_rotation_r"],
+        "hip_flexion_left": coords["hip_flexion_l"],
+        "hip_flexion_right": coords["hip_flexion_r"],
         "pelvic_tilt": -coords["pelvis_tilt"],
         "pelvic_obliquity": coords["pelvis_list"],
         "pelvic_rotation": coords["pelvis_rotation"],

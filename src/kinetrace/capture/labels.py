@@ -18,7 +18,7 @@ _SOURCE = re.compile(r"^multi-camera 3-D capture \((?P<cameras>\d+) cameras, (?P
 
 @dataclass(frozen=True)
 class CaptureSource:
-    """What a 3-D finding's source says: how many cameras, and which capture test (`capture.gates.CAPTURE_TESTS`)."""
+    """What a 3-D finding's source says: how many cameras, and which capture test (`capture.gates.capture_tests`)."""
 
     cameras: int
     test: str

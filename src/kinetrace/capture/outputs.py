@@ -44,10 +44,11 @@ def _plot_angles(result: CaptureResult, path: Path) -> None:
 
     t = np.arange(result.frames) / result.fps
     groups = [("Hip rotation", ["hip_rotation_left", "hip_rotation_right"]),
+              ("Hip flexion", ["hip_flexion_left", "hip_flexion_right"]),
               ("Pelvis", ["pelvic_tilt", "pelvic_obliquity", "pelvic_rotation"]),
               ("Trunk", ["lumbar_rotation", "thoracic_rotation", "trunk_extension"]),
               ("Shoulder elevation", ["shoulder_elevation_left", "shoulder_elevation_right"])]
-    fig, axes = plt.subplots(len(groups) + 1, 1, figsize=(8, 11), sharex=True)
+    fig, axes = plt.subplots(len(groups) + 1, 1, figsize=(8, 13), sharex=True)
     s, e = result.still_window
     for ax, (title, keys) in zip(axes, groups, strict=False):
         for k in keys:
@@ -104,7 +105,8 @@ def write_outputs(result: CaptureResult, work: Path, *, plots: bool = True) -> d
     summary = dict(result.summary, timings_s={k: round(v, 3) for k, v in result.timings_s.items()})
     (work / names["summary"]).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     header = ("# Findings from multi-camera 3-D capture, case format kinetrace.case/1 (method multi_camera_3d).\n"
-              "# Merge under `findings:` of a case file.\n")
+              "# Merge under `findings:` of a case file.\n"
+              + "".join(f"# {note}\n" for note in result.notes))
     (work / names["findings"]).write_text(header + yaml.safe_dump({"findings": result.findings}, sort_keys=False),
                                           encoding="utf-8")
     if plots:

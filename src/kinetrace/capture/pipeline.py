@@ -65,7 +65,7 @@ def plan_frames(fps: Sequence[float], counts: Sequence[int], offsets: Sequence[f
                 synced: bool, max_frames: int | None) -> tuple[float, list[list[int]]]:
     """Common time base (slowest camera) and the frame index of each camera at each common time."""
     base = min(fps)
-    if not synced and max(fps) - base > gates.GATES["fps_tolerance"] * base:
+    if not synced and max(fps) - base > gates.quality("fps_tolerance") * base:
         listing = ", ".join(f"{n} {f:g} fps" for n, f in zip(names, fps, strict=True))
         raise InputError("videos", listing, message=f"videos: frame rates differ ({listing}) and no --sync file "
                          "was given; expected equal frame rates, or run `kinetrace capture sync` first")
@@ -111,9 +111,9 @@ def solve(cams: Sequence[Camera], poses: Sequence[CameraPose], fps: float, test:
     timings["triangulation"] = time.perf_counter() - t0
     frame_err = tri.frame_error_px
     median_err = float(np.nanmedian(frame_err)) if np.isfinite(frame_err).any() else float("inf")
-    if median_err > gates.GATES["max_median_reprojection_px"]:
+    if median_err > gates.quality("max_median_reprojection_px"):
         raise gates.refuse("reprojection", f"median reprojection error {median_err:.1f} px is above "
-                           f"{gates.GATES['max_median_reprojection_px']:g} px; check that the calibration and video "
+                           f"{gates.quality('max_median_reprojection_px'):g} px; check that the calibration and video "
                            "order match and that the videos are synchronised")
     t0 = time.perf_counter()
     pts = fill_and_filter(tri.points, fps)
@@ -123,9 +123,9 @@ def solve(cams: Sequence[Camera], poses: Sequence[CameraPose], fps: float, test:
         raise gates.refuse("reprojection", f"{', '.join(missing)} triangulated in too few frames (at least "
                            f"{_MIN_COVERAGE:.0%} expected: two or more cameras must see each joint and agree)")
     s, e, speed = _stillest(pts, fps)
-    if speed > gates.GATES["max_still_speed_m_s"]:
+    if speed > gates.quality("max_still_speed_m_s"):
         raise gates.refuse("still_for_scaling", f"the stillest 1/6 s still moves at {speed:.2f} m/s; at most "
-                           f"{gates.GATES['max_still_speed_m_s']:g} m/s expected (stand still for a moment)")
+                           f"{gates.quality('max_still_speed_m_s'):g} m/s expected (stand still for a moment)")
     R = body_frame(pts, s, e)
     model_pts = pts @ R.T
     origin = np.nanmean(model_pts[s:e, _CORE], axis=(0, 1))
@@ -143,9 +143,11 @@ def solve(cams: Sequence[Camera], poses: Sequence[CameraPose], fps: float, test:
         raise gates.refuse("movement_is_test", f"this is not a {test} recording: {why_not}")
     summary = _summary(test, angles, slice(s, e), median_err, ik.marker_rms_m, speed=speed,
                        cams=[c.name for c in cams], fps=fps)
+    findings, notes = _findings(test, summary, angles, model_pts, slice(s, e))
+    summary["knowledge_base"] = {"findings": sorted(findings), "notes": notes}
     return CaptureResult(test, [c.name for c in cams], fps, n, median_err, frame_err, (s, e), speed,
-                         ik.marker_rms_m, angles, summary, _findings(test, summary), model_pts, timings,
-                         {"trc": trc, "mot": ik.mot, "model": ik.scaled_model})
+                         ik.marker_rms_m, angles, summary, findings, model_pts, timings,
+                         {"trc": trc, "mot": ik.mot, "model": ik.scaled_model}, notes=notes)
 
 
 def _summary(test: str, angles: dict[str, np.ndarray], still: slice, median_err: float, rms: np.ndarray, *,
@@ -163,35 +165,30 @@ def _summary(test: str, angles: dict[str, np.ndarray], still: slice, median_err:
             "still_window_frames": [still.start, still.stop], "still_speed_m_s": round(speed, 3), "angles": rows}
 
 
-def _findings(test: str, summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Case-format findings for knowledge-base tests this 3-D trial measures (method multi_camera_3d)."""
+def _findings(test: str, summary: dict[str, Any], angles: dict[str, np.ndarray], model_pts: np.ndarray,
+              still: slice) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Case-format findings for knowledge-base tests this 3-D trial measures (method multi_camera_3d), and the
+    plain reasons for every test or side it does not report (`capture.protocols`)."""
+    from kinetrace.capture.labels import capture_source
+    from kinetrace.capture.protocols import protocol_findings, shape_of
     from kinetrace.capture.validity import MEASUREMENT_ERROR_DEG
 
     a = summary["angles"]
-    from kinetrace.capture.labels import capture_source
-
-    src = capture_source(len(summary["cameras"]), test)
-    out: dict[str, dict[str, Any]] = {}
-
-    def entry(**values: Any) -> dict[str, Any]:
-        return {"method": "multi_camera_3d", "source": src, "unit": "deg", **values}
-
-    if test == "standing":
-        out["pelvic_tilt_sagittal"] = entry(value=a["pelvic_tilt"]["still_mean_deg"],
-                                            uncertainty=MEASUREMENT_ERROR_DEG["pelvic_tilt"])
-        out["pelvic_obliquity_angle"] = entry(value=abs(a["pelvic_obliquity"]["still_mean_deg"]),
-                                              uncertainty=MEASUREMENT_ERROR_DEG["pelvic_obliquity"])
-    if test == "hip_rotation":
-        out["hip_ir_seated"] = entry(left=a["hip_rotation_left"]["max_deg"], right=a["hip_rotation_right"]["max_deg"],
-                                     uncertainty=MEASUREMENT_ERROR_DEG["hip_rotation"])
-    if test == "trunk_rotation":
-        out["thoracic_rotation_seated"] = entry(left=round(abs(a["thoracic_rotation"]["min_deg"]), 1),
-                                                right=round(abs(a["thoracic_rotation"]["max_deg"]), 1),
-                                                uncertainty=MEASUREMENT_ERROR_DEG["thoracic_rotation"])
-    if test == "overhead_reach":
-        out["overhead_reach_lumbar_extension"] = entry(value=a["trunk_extension"]["max_deg"],
-                                                       uncertainty=MEASUREMENT_ERROR_DEG["trunk_extension"])
-    return out
+    entry = {"method": "multi_camera_3d", "source": capture_source(len(summary["cameras"]), test), "unit": "deg"}
+    if test == "standing":  # the movement_is_test gate already held the pelvis still
+        return {"pelvic_tilt_sagittal": {**entry, "value": a["pelvic_tilt"]["still_mean_deg"],
+                                         "uncertainty": MEASUREMENT_ERROR_DEG["pelvic_tilt"]},
+                "pelvic_obliquity_angle": {**entry, "value": abs(a["pelvic_obliquity"]["still_mean_deg"]),
+                                           "uncertainty": MEASUREMENT_ERROR_DEG["pelvic_obliquity"]}}, []
+    findings, verdicts = protocol_findings(test, shape_of(angles, model_pts, still), uncertainty=MEASUREMENT_ERROR_DEG,
+                                           entry=entry)
+    notes = [f"No {v.test_id} finding: {v.reason}." for v in verdicts if v.reason is not None]
+    notes += [f"{v.test_id}: {side} side not reported: {why}." for v in verdicts if v.reason is None
+              for side, why in v.sides_left_out.items()]
+    if not findings:
+        notes.append(f"No knowledge-base finding from this {test.replace('_', ' ')} trial; its angles are in "
+                     "summary.json and the plots.")
+    return findings, notes
 
 
 def _check_out(out_dir: Path) -> None:

@@ -13,7 +13,11 @@ __all__ = ["CaptureResult"]
 
 @dataclass
 class CaptureResult:
-    """Everything the 3-D pipeline measured; `outputs` maps a kind to the file written."""
+    """Everything the 3-D pipeline measured; `outputs` maps a kind to the file written.
+
+    `findings` holds only knowledge-base tests whose protocol the trial showed (`capture.protocols`); `notes` says
+    in plain words why any other test, or a side of one, was not reported.
+    """
 
     test: str
     cameras: list[str]
@@ -30,3 +34,4 @@ class CaptureResult:
     points_m: np.ndarray
     timings_s: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # why a knowledge-base test or side was not reported

@@ -164,6 +164,10 @@ def run_movement_3d(videos: list[Path], calibration: Path | None, test: str, out
     for name, row in s["angles"].items():
         typer.echo(f"{name:<26}{row['still_mean_deg']:>10.1f}°{row['still_sd_deg']:>8.1f}°"
                    f"{row['min_deg']:>7.1f}°{row['max_deg']:>7.1f}°")
+    for note in result.notes:  # why a knowledge-base test (or one side) was not reported
+        typer.echo(note)
+    if result.findings:
+        typer.echo("knowledge-base findings (findings.yaml): " + ", ".join(result.findings))
     typer.echo(f"outputs in {target}: " + ", ".join(p.name for p in result.outputs.values()))
 
 

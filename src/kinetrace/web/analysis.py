@@ -115,10 +115,5 @@ def analyse_capture(folder: Path, *, progress: Callable[[float], None] | None = 
         progress=progress,
     )
     _private_tree(out)
-    notes = []
-    if not result.findings:
-        notes.append(
-            f"The {request['test'].replace('_', ' ')} capture measured no knowledge-base test; its "
-            "angles are in the plot and files."
-        )
-    return PhotoAnalysis(landmarks={}, findings=dict(result.findings), warnings=notes)
+    # why a knowledge-base test (or a side) was not reported: shown beside the capture, nothing merged for it
+    return PhotoAnalysis(landmarks={}, findings=dict(result.findings), warnings=list(result.notes))

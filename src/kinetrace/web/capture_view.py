@@ -1,7 +1,7 @@
 """What the pages show of a finished 3-D capture: method, gates passed with their figures, and its output files.
 
 Read from the capture's `out/summary.json` (written by `capture.outputs`); the gate bounds come from
-`capture.gates.GATES`, so the page states the same bounds the pipeline applied.
+`capture/data/gates.yaml` (`capture.gates.quality`), so the page states the same bounds the pipeline applied.
 """
 
 from __future__ import annotations
@@ -37,18 +37,18 @@ def capture_details(uploads: Path, media: MediaRecord) -> CaptureDetails | None:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    from kinetrace.capture.gates import GATES
+    from kinetrace.capture.gates import quality
     from kinetrace.web.captures import CAPTURE_FILES
 
     cameras = list(summary.get("cameras", []))
     test = str(summary.get("test", media.movement_test or ""))
     gates = [
         f"camera_sees_person: each of {len(cameras)} cameras ({', '.join(cameras)}) found the person in at least "
-        f"{GATES['min_person_fraction']:.0%} of frames",
+        f"{quality('min_person_fraction'):.0%} of frames",
         f"reprojection: median {summary['median_reprojection_px']:g} px (at most "
-        f"{GATES['max_median_reprojection_px']:g} px)",
+        f"{quality('max_median_reprojection_px'):g} px)",
         f"still_for_scaling: stillest 1/6 s at {summary['still_speed_m_s']:g} m/s (at most "
-        f"{GATES['max_still_speed_m_s']:g} m/s); model scaled there, IK marker RMS "
+        f"{quality('max_still_speed_m_s'):g} m/s); model scaled there, IK marker RMS "
         f"{summary['ik_marker_rms_median_m'] * 100:.1f} cm",
         f"movement_is_test: the recording shows {test.replace('_', ' ')}",
     ]

@@ -84,10 +84,10 @@ class StoredCapture:
 
 
 def capture_tests() -> dict[str, str]:
-    """Return {capture test id: description} of the 3-D pipeline (`capture.gates.CAPTURE_TESTS`)."""
-    from kinetrace.capture.gates import CAPTURE_TESTS
+    """Return {capture test id: description} of the 3-D pipeline (`capture.gates.capture_tests`)."""
+    from kinetrace.capture.gates import capture_tests as shipped_tests
 
-    return dict(CAPTURE_TESTS)
+    return shipped_tests()
 
 
 def _safe_name(filename: str, *, fallback: str) -> str:
