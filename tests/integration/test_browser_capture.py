@@ -1,8 +1,9 @@
 """A multi-camera 3-D capture uploaded through the wizard in a real browser (Chromium through Playwright).
 
 A one-camera upload is refused beside its field; four real Pose2Sim demo clips (30 frames) with the demo's
-Qualisys calibration are measured in the background and their 3-D findings, plot and stick figure reach the
-result page. Screenshots go to test-artifacts/browser/capture-*.png.
+Qualisys calibration are measured in the background as a `standing` trial on their first 10 frames (the person
+stands still there; they never sit, so no seated test is filmed) and its 3-D findings (pelvic tilt and obliquity),
+plot and stick figure reach the result page. Screenshots go to test-artifacts/browser/capture-*.png.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def _to_photo_step(page: Page) -> None:
 def _upload(page: Page, videos: list[Path], calibration: Path) -> None:
     page.locator("#videos").set_input_files([str(v) for v in videos])
     page.locator("#calibration").set_input_files(str(calibration))
-    page.get_by_label("Test filmed").select_option("hip_rotation")
+    page.get_by_label("Test filmed").select_option("standing")
+    page.locator("#max_frames").fill("10")  # cam01 frames 0–9: quiet standing
     page.locator("#upload-capture").click()
 
 
@@ -89,7 +91,7 @@ def test_capture_upload_refusal_then_3d_findings_on_the_result(
     item = page.locator("li.capture")
     expect(item.get_by_text(re.compile(r"Measured in 3-D: \d+ finding"))).to_be_visible(timeout=CAPTURE_TIMEOUT_MS)
     expect(item.get_by_text("no landmark review needed")).to_be_visible()
-    expect(item.locator("tr[data-test=hip_ir_seated]")).to_contain_text("3-D capture, 4 cameras")
+    expect(item.locator("tr[data-test=pelvic_tilt_sagittal]")).to_contain_text("3-D capture, 4 cameras")
     expect(item.get_by_role("img", name="3-D stick figure")).to_be_visible()
     _shot(page, "capture-02-measured")
 
@@ -98,7 +100,7 @@ def test_capture_upload_refusal_then_3d_findings_on_the_result(
     captures = page.locator("#captures")
     expect(captures).to_be_visible()
     expect(captures.get_by_role("img", name="Joint angles over the trial")).to_be_visible()
-    expect(captures.locator("tr[data-test=hip_ir_seated]")).to_contain_text("3-D capture, 4 cameras")
+    expect(captures.locator("tr[data-test=pelvic_tilt_sagittal]")).to_contain_text("3-D capture, 4 cameras")
     findings = page.locator("section.card", has=page.get_by_role("heading", name="Findings"))
     expect(findings.get_by_text("3-D capture, 4 cameras").first).to_be_visible()
     _shot(page, "capture-03-result")

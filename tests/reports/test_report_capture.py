@@ -15,15 +15,14 @@ from kinetrace.demo_cases import demo_case_path
 from kinetrace.intake import parse_case
 from kinetrace.reports import render_html
 
-# Seated hip IR measured by 4 cameras: right 12° is under the 30° limit by more than the ±5° error, so limited
-# hip IR stands out (tests.yaml hip_ir_seated, threshold 30°).
+# Standing pelvic tilt measured by 4 cameras (the trial the Pose2Sim demo truly shows): 31° is above the 23° cut-off
+# by more than the ±7° error, so excessive anterior tilt stands out (tests.yaml pelvic_tilt_sagittal, threshold 23°).
 CAPTURED = {
     "method": "multi_camera_3d",
-    "source": capture_source(4, "hip_rotation"),
+    "source": capture_source(4, "standing"),
     "unit": "deg",
-    "left": 38.0,
-    "right": 12.0,
-    "uncertainty": 5.0,
+    "value": 31.0,
+    "uncertainty": 7.0,
 }
 
 
@@ -57,7 +56,7 @@ class _Text(HTMLParser):
 
 def _assessed(kb: Any) -> tuple[Any, Any]:
     data = yaml.safe_load(demo_case_path().read_text(encoding="utf-8"))
-    data["findings"]["hip_ir_seated"] = CAPTURED
+    data["findings"]["pelvic_tilt_sagittal"] = CAPTURED
     case = parse_case(data)
     return assess(case, kb), case
 
@@ -66,18 +65,19 @@ def test_clinician_report_prints_the_3d_finding_with_method_error_and_test(kb: A
     assessment, case = _assessed(kb)
     parser = _Text()
     parser.feed(render_html(assessment, kb, case=case, audience="clinician"))
-    [row] = [r for r in parser.rows if r and r[0] == "Hip internal rotation, seated"]
+    [row] = [r for r in parser.rows if r and r[0] == "Sagittal pelvic tilt (ASIS–PSIS angle)"]
     text = " | ".join(row)
-    assert "L 38° · R 12° (±5°)" in text, text
-    assert "3-D capture, validated ±5°" in text and "photo ±" not in text
-    assert "3-D capture, 4 cameras; test: hip rotation" in text
+    assert "31° (±7°)" in text, text
+    assert "3-D capture, validated ±7°" in text and "photo ±" not in text
+    assert "3-D capture, 4 cameras; test: standing" in text
+    assert "Excessive anterior pelvic tilt: present, beyond measurement error" in text
 
 
 def test_patient_handout_says_the_3d_finding_in_plain_words(kb: Any) -> None:
     assessment, case = _assessed(kb)
     parser = _Text()
     parser.feed(render_html(assessment, kb, case=case, audience="patient"))
-    [item] = [i for i in parser.items if i.startswith("Hip internal rotation, seated")]
-    assert re.search(r"your right side measured 12° and your left side 38°", item), item
+    [item] = [i for i in parser.items if i.startswith("Sagittal pelvic tilt (ASIS–PSIS angle)")]
+    assert re.search(r": 31°\. This is outside the usual range\.", item), item
     assert "We measured this in 3-D with 4 cameras filming you at once." in item
     assert "multi_camera_3d" not in item

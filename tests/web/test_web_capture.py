@@ -2,7 +2,9 @@
 
 One upload runs the real pipeline (pose, triangulation, OpenSim scaling and IK) in the background job on a short
 window of the demo, and its findings reach the result page and the stored assessment; a camera-order mix-up is
-refused by the reprojection gate and shown as failed, gate named.
+refused by the reprojection gate and shown as failed, gate named. The demo person stands and moves about: its
+first 10 frames are a `standing` trial (pelvic tilt and obliquity); a `hip_rotation` upload of it is measured but
+gives no seated hip-rotation finding, says why, and merges nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kinetrace.web.app import create_app
 from kinetrace.web.config import WebSettings
 
 FRAMES = 30  # the window tests/capture/test_pipeline.py shows passing every gate
+STANDING_FRAMES = "10"  # cam01 frames 0–9: quiet standing (the pelvis-travel gate passes on them)
 
 
 def _demo() -> Path:
@@ -85,9 +88,9 @@ def _check_photos_step(s: Signed, aid: int, media_id: int, entry: dict) -> None:
     item = page.one("li", id=f"capture-{media_id}")
     assert item is not None and item.attrs["data-status"] == "done"
     assert item.one(cls="no-review-needed") is not None
-    row = item.one("tr", data_test="hip_ir_seated")
+    row = item.one("tr", data_test="pelvic_tilt_sagittal")
     assert row is not None and "3-D capture, 4 cameras" in row.text and f"± {entry['uncertainty']:g}" in row.text
-    assert row.text.startswith("Hip internal rotation, seated")  # the knowledge base's name, not the id
+    assert row.text.startswith("Sagittal pelvic tilt (ASIS–PSIS angle)")  # the knowledge base's name, not the id
     gates = [li.text for li in item.one("details", cls="gates").all("li")]
     assert [g.split(":")[0] for g in gates] == [
         "camera_sees_person",
@@ -107,20 +110,19 @@ def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: lis
     aid = _draft(s)
     res = s.form(
         f"/assessments/{aid}/captures",
-        {"capture_test": "hip_rotation", "sync": "none"},
+        {"capture_test": "standing", "sync": "none", "max_frames": STANDING_FRAMES},
         files=capture_files(clips, qca),
     )
     assert res.status_code == 303, res.text
     [media] = s.api("GET", f"/api/v1/assessments/{aid}/media").json()
-    assert media["kind"] == "capture" and media["movement_test"] == "hip_rotation"
+    assert media["kind"] == "capture" and media["movement_test"] == "standing"
     done = _wait(s, media["id"])
     assert done["status"] == "done", done["error"]
     assert any(10 < p < 100 for p in done["seen_progress"]), done["seen_progress"]  # progress shown while running
-    entry = done["findings"]["hip_ir_seated"]
-    assert (
-        entry["method"] == "multi_camera_3d" and entry["source"] == "multi-camera 3-D capture (4 cameras, hip_rotation)"
-    )
-    assert isinstance(entry["left"], float) and isinstance(entry["right"], float) and entry["uncertainty"] > 0
+    assert set(done["findings"]) == {"pelvic_tilt_sagittal", "pelvic_obliquity_angle"}
+    entry = done["findings"]["pelvic_tilt_sagittal"]
+    assert entry["method"] == "multi_camera_3d" and entry["source"] == "multi-camera 3-D capture (4 cameras, standing)"
+    assert isinstance(entry["value"], float) and entry["uncertainty"] > 0
 
     _check_photos_step(s, aid, media["id"], entry)
     other = sign_in(analysing_app, "doc@south.org")  # the plot exists, but not for another clinic
@@ -136,16 +138,16 @@ def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: lis
     # complete: the 3-D finding is merged without a review, and shown on the result page
     assert s.form(f"/assessments/{aid}/complete").status_code == 303
     stored = s.api("GET", f"/api/v1/assessments/{aid}").json()
-    case_entry = stored["case"]["findings"]["hip_ir_seated"]
-    assert case_entry["method"] == "multi_camera_3d" and case_entry["left"] == entry["left"]
-    [finding] = [f for f in stored["result"]["findings"] if f["test_id"] == "hip_ir_seated"]
+    case_entry = stored["case"]["findings"]["pelvic_tilt_sagittal"]
+    assert case_entry["method"] == "multi_camera_3d" and case_entry["value"] == entry["value"]
+    [finding] = [f for f in stored["result"]["findings"] if f["test_id"] == "pelvic_tilt_sagittal"]
     assert finding["method"] == "multi_camera_3d" and finding["uncertainty"] == entry["uncertainty"]
     result = parse(s.client.get(f"/assessments/{aid}").text)
     section = result.one("section", id="captures")
     assert section is not None and "no landmark review was needed" in section.text
     assert {img.attrs["src"].rsplit("/", 1)[1] for img in section.all("img")} == {"angles.png", "stick_figure.png"}
-    captured_row = section.one("tr", data_test="hip_ir_seated")
-    assert captured_row is not None and captured_row.text.startswith("Hip internal rotation, seated")
+    captured_row = section.one("tr", data_test="pelvic_tilt_sagittal")
+    assert captured_row is not None and captured_row.text.startswith("Sagittal pelvic tilt (ASIS–PSIS angle)")
     assert "3-D capture, 4 cameras" in captured_row.text
     rows = [tr.text for tr in result.all("tr") if tr.text.startswith(finding["name"])]
     assert any("3-D capture, 4 cameras" in t for t in rows), rows
@@ -154,9 +156,9 @@ def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: lis
     report = s.client.get(f"/assessments/{aid}/report.html")
     assert report.status_code == 200
     text = parse(report.text).text
-    assert "3-D capture, 4 cameras; test: hip rotation" in text
+    assert "3-D capture, 4 cameras; test: standing" in text
     assert re.search(r"3-D capture, validated ±\d", text)
-    assert "joint angles over the hip rotation trial" in text
+    assert "joint angles over the standing trial" in text
     s.client.__exit__(None, None, None)
 
 
@@ -167,13 +169,12 @@ def test_hand_entered_value_stands_over_the_capture(analysing_app: FastAPI) -> N
     from kinetrace.web.wizard import counts_in_assessment, merge_media_findings, run_assessment
 
     capture = {
-        "hip_ir_seated": {
+        "pelvic_tilt_sagittal": {
             "method": "multi_camera_3d",
-            "source": "multi-camera 3-D capture (4 cameras, hip_rotation)",
+            "source": "multi-camera 3-D capture (4 cameras, standing)",
             "unit": "deg",
-            "left": 20.0,
-            "right": 44.0,
-            "uncertainty": 5.0,
+            "value": 12.0,
+            "uncertainty": 7.0,
         }
     }
     media = MediaRecord(
@@ -181,7 +182,7 @@ def test_hand_entered_value_stands_over_the_capture(analysing_app: FastAPI) -> N
         assessment_id=1,
         kind="capture",
         view="3d",
-        movement_test="hip_rotation",
+        movement_test="standing",
         original_name="a.mp4 + b.mp4 · c.toml",
         stored_name="x.capture",
         content_type="x",
@@ -201,12 +202,12 @@ def test_hand_entered_value_stands_over_the_capture(analysing_app: FastAPI) -> N
         **DEMO_CASE,
         "findings": {
             **DEMO_CASE["findings"],
-            "hip_ir_seated": {"left": 38, "right": 40, "unit": "deg", "method": "goniometer"},
+            "pelvic_tilt_sagittal": {"value": 29, "unit": "deg", "method": "palpation_meter"},
         },
     }
     result = run_assessment(merge_media_findings(hand, [media]), load_knowledge(), profile="evidence")
-    [f] = [f for f in result.findings if f.test_id == "hip_ir_seated"]
-    assert f.method == "goniometer" and f.left == 38
+    [f] = [f for f in result.findings if f.test_id == "pelvic_tilt_sagittal"]
+    assert f.method == "palpation_meter" and f.value == 29
     assert any(d["method"] == "multi_camera_3d" for d in f.discarded)
 
 
@@ -227,4 +228,34 @@ def test_camera_order_mix_up_fails_with_the_gate_named(analysing_app: FastAPI, c
     item = parse(s.client.get(f"/assessments/{aid}/photos").text).one("li", id=f"capture-{failed['id']}")
     assert item is not None and item.one(cls="analysis-failed") is not None
     assert "gate reprojection" in item.one(cls="capture-error").text  # type: ignore[union-attr]
+    s.client.__exit__(None, None, None)
+
+
+def test_hip_rotation_of_a_standing_person_gives_no_seated_finding(
+    analysing_app: FastAPI, clips: list[Path], qca: Path
+) -> None:
+    """The demo person never sits: the capture is measured (angles, plot) but nothing is merged, and it says why."""
+    s = sign_in(analysing_app, "doc@north.org")
+    aid = _draft(s)
+    res = s.api(
+        "POST",
+        f"/api/v1/assessments/{aid}/captures",
+        data={"capture_test": "hip_rotation"},
+        files=capture_files(clips, qca),
+    )
+    assert res.status_code == 201, res.text
+    done = _wait(s, res.json()["id"])
+    assert done["status"] == "done", done["error"]
+    assert done["findings"] == {}
+    [why] = [w for w in done["warnings"] if w.startswith("No hip_ir_seated finding: ")]
+    assert "the person was standing" in why and "needs sitting with hips at about 90°" in why
+    item = parse(s.client.get(f"/assessments/{aid}/photos").text).one("li", id=f"capture-{done['id']}")
+    assert item is not None and "Measured in 3-D: 0 finding(s)" in item.text
+    assert item.one("table", cls="capture-findings") is None
+    assert "the seated hip-rotation test needs sitting with hips at about 90°" in item.text
+    assert {img.attrs["src"].rsplit("/", 1)[1] for img in item.all("img")} == {"angles.png", "stick_figure.png"}
+    assert s.form(f"/assessments/{aid}/complete").status_code == 303
+    stored = s.api("GET", f"/api/v1/assessments/{aid}").json()
+    assert "hip_ir_seated" not in stored["case"]["findings"]
+    assert not [f for f in stored["result"]["findings"] if f.get("method") == "multi_camera_3d"]
     s.client.__exit__(None, None, None)
