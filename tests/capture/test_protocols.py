@@ -148,3 +148,19 @@ protocols:
     problems = "\n".join(err.value.problems)
     assert "quality.min_person_fraction.source" in problems and "quality.max_still_speed_m_s" in problems
     assert "protocols.0.oops" in problems
+
+
+def test_standing_gives_pelvic_tilt_and_obliquity_from_the_still_window() -> None:
+    shape = _shape(flexion_deg=5.0)
+    shape.angles["pelvic_tilt"] = _ramp(12.0, 30.0)  # still window mean 12°, whatever happens after
+    shape.angles["pelvic_obliquity"] = _ramp(-2.5, 4.0)  # left side low 2.5°: reported as its size
+    findings, _ = protocol_findings("standing", shape, uncertainty=MEASUREMENT_ERROR_DEG, entry=ENTRY)
+    assert findings["pelvic_tilt_sagittal"]["value"] == 12.0
+    assert findings["pelvic_obliquity_angle"]["value"] == 2.5
+    assert findings["pelvic_obliquity_angle"]["uncertainty"] == MEASUREMENT_ERROR_DEG["pelvic_obliquity"]
+
+
+def test_a_seated_person_is_not_a_standing_posture_trial() -> None:
+    findings, verdicts = protocol_findings("standing", _shape(flexion_deg=90.0), uncertainty=MEASUREMENT_ERROR_DEG,
+                                           entry=ENTRY)
+    assert findings == {} and all("the hips were seated or crouched" in (v.reason or "") for v in verdicts)

@@ -56,6 +56,8 @@ class SideSpec(_Model):
 
 class _Value(_Model):
     angle: str
+    statistic: Literal["still_mean", "max"]  # the still window's mean, or the trial's largest value
+    absolute: bool = False  # report the size only (e.g. obliquity: the side is not part of the value)
 
 
 class Protocol(_Model):

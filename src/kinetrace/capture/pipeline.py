@@ -173,13 +173,7 @@ def _findings(test: str, summary: dict[str, Any], angles: dict[str, np.ndarray],
     from kinetrace.capture.protocols import protocol_findings, shape_of
     from kinetrace.capture.validity import MEASUREMENT_ERROR_DEG
 
-    a = summary["angles"]
     entry = {"method": "multi_camera_3d", "source": capture_source(len(summary["cameras"]), test), "unit": "deg"}
-    if test == "standing":  # the movement_is_test gate already held the pelvis still
-        return {"pelvic_tilt_sagittal": {**entry, "value": a["pelvic_tilt"]["still_mean_deg"],
-                                         "uncertainty": MEASUREMENT_ERROR_DEG["pelvic_tilt"]},
-                "pelvic_obliquity_angle": {**entry, "value": abs(a["pelvic_obliquity"]["still_mean_deg"]),
-                                           "uncertainty": MEASUREMENT_ERROR_DEG["pelvic_obliquity"]}}, []
     findings, verdicts = protocol_findings(test, shape_of(angles, model_pts, still), uncertainty=MEASUREMENT_ERROR_DEG,
                                            entry=entry)
     notes = [f"No {v.test_id} finding: {v.reason}." for v in verdicts if v.reason is not None]

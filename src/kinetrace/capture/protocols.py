@@ -99,7 +99,9 @@ def judge_protocol(p: Protocol, shape: TrialShape) -> Verdict:
     if problem is not None:
         return Verdict(p.test_id, reason=problem)
     if p.value is not None:
-        return Verdict(p.test_id, values={"value": round(float(np.nanmax(shape.angles[p.value.angle])), 2)})
+        series = shape.angles[p.value.angle]
+        value = _still_mean(series, shape.still) if p.value.statistic == "still_mean" else float(np.nanmax(series))
+        return Verdict(p.test_id, values={"value": round(abs(value) if p.value.absolute else value, 2)})
     values: dict[str, float] = {}
     left_out: dict[str, str] = {}
     for side, spec in (p.sides or {}).items():
