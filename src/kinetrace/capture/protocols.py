@@ -100,8 +100,8 @@ def judge_protocol(p: Protocol, shape: TrialShape) -> Verdict:
         return Verdict(p.test_id, reason=problem)
     if p.value is not None:
         series = shape.angles[p.value.angle]
-        value = _still_mean(series, shape.still) if p.value.statistic == "still_mean" else float(np.nanmax(series))
-        return Verdict(p.test_id, values={"value": round(abs(value) if p.value.absolute else value, 2)})
+        single = _still_mean(series, shape.still) if p.value.statistic == "still_mean" else float(np.nanmax(series))
+        return Verdict(p.test_id, values={"value": round(abs(single) if p.value.absolute else single, 2)})
     values: dict[str, float] = {}
     left_out: dict[str, str] = {}
     for side, spec in (p.sides or {}).items():
