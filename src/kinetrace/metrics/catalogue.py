@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kinetrace.errors import KnowledgeError
 
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
+
 __all__ = [
     "CATALOGUE_SCHEMA",
     "Anthropometry",
@@ -226,4 +228,4 @@ def parse_catalogue(data: Any, *, source: str = "posture_metrics.yaml") -> Catal
 def load_catalogue() -> Catalogue:
     """Return the shipped posture-metric catalogue (read once, then cached; it is immutable)."""
     text = resources.files("kinetrace.metrics").joinpath("data", "posture_metrics.yaml").read_text("utf-8")
-    return parse_catalogue(yaml.safe_load(text))
+    return parse_catalogue(yaml.load(text, Loader=_SAFE_LOADER))
