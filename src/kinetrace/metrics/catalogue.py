@@ -151,6 +151,10 @@ class ViewDetection(_Model):
     side_max_ratio: float = Field(gt=0, lt=1)
     frontal_min_ratio: float = Field(gt=0, lt=2)
     nose_depth_front_max: float = Field(ge=-1, le=1)
+    world_nose_ahead_min_m: float = Field(
+        ge=0, le=0.2, description="3-D landmarks: the nose this far (m) ahead of the ear midpoint, towards the camera, "
+        "votes front; this far behind votes back; nearer, no vote"
+    )
 
     @model_validator(mode="after")
     def _gap(self) -> ViewDetection:
