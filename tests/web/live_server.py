@@ -113,7 +113,12 @@ def running(data: Path, *, workers: int = 1, database_url: str | None = None) ->
 
 def signed_in(live: Live, email: str = ADMIN, password: str = SECRET) -> tuple[httpx.Client, dict[str, str]]:
     """Return a client signed in through the API and the CSRF header it must send."""
-    client = httpx.Client(base_url=live.url, timeout=30)
+    return signed_in_at(live.port, email, password)
+
+
+def signed_in_at(port: int, email: str = ADMIN, password: str = SECRET) -> tuple[httpx.Client, dict[str, str]]:
+    """Return a client of the server on `port`, signed in through the API, and the CSRF header it must send."""
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     res = client.post("/api/v1/session", json={"email": email, "password": password})
     res.raise_for_status()
     return client, {"X-CSRF-Token": res.json()["csrf_token"]}
@@ -136,3 +141,92 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+_ZYGOTE = r"""
+import os, signal, sys
+from kinetrace.cli.app import main
+import alembic.command, fastapi, sqlalchemy, uvicorn, uvicorn.main  # noqa: F401 - imported once, before any fork
+import kinetrace.web.app, kinetrace.web.routes  # noqa: F401
+from kinetrace.knowledge import load_knowledge
+load_knowledge()  # read-only data, cached: each server still calls it, and gets the same object
+for line in sys.stdin:
+    args = line.split()
+    if args[0] == "wait":
+        print(os.waitpid(int(args[1]), 0)[1], flush=True)
+        continue
+    pid = os.fork()
+    if pid == 0:  # the server: its own process group, stdout and stdin closed, stderr to the log
+        os.setsid()
+        null, log = os.open(os.devnull, os.O_RDWR), os.open(args[0], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(null, 0), os.dup2(null, 1), os.dup2(log, 2)
+        sys.argv = ["kinetrace", *args[1:]]
+        try:
+            main()
+        finally:
+            os._exit(1)
+    print(pid, flush=True)
+"""
+
+
+class Launcher:
+    """Starts `kinetrace serve` many times fast: forks it from one interpreter that has imported Kinetrace.
+
+    Each server is a new process running the real `serve` command from its arguments on (settings, migrations,
+    start-up recovery, uvicorn); only the imports and the knowledge-base read are done once, so a crash loop
+    spends its time crashing.
+    """
+
+    def __init__(self, data: Path) -> None:
+        env = {
+            **os.environ,
+            "KINETRACE_ADMIN_EMAIL": ADMIN,
+            "KINETRACE_ADMIN_PASSWORD": SECRET,
+            "KINETRACE_COOKIE_SECURE": "false",
+            "KINETRACE_ANALYSE_MEDIA": "false",
+        }
+        self._data = data
+        self._zygote = subprocess.Popen(
+            [sys.executable, "-c", _ZYGOTE], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.log = data.parent / "server.log"
+
+    def _ask(self, line: str) -> str:
+        assert self._zygote.stdin is not None and self._zygote.stdout is not None
+        self._zygote.stdin.write(line + "\n")
+        self._zygote.stdin.flush()
+        answer = self._zygote.stdout.readline().strip()
+        if not answer:
+            raise RuntimeError("the server launcher died")
+        return answer
+
+    def start(self, *, database_url: str | None = None) -> int:
+        """Start a server on a free port and wait until it answers; return the port."""
+        port = free_port()
+        args = ["serve", "--data-dir", str(self._data), "--port", str(port), "--workers", "1"]
+        if database_url:
+            args += ["--database-url", database_url]
+        pid = int(self._ask(" ".join([str(self.log), *args])))
+        self.pid = pid
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                return port
+            except httpx.TransportError:
+                if time.monotonic() > deadline or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                    self.kill()
+                    raise RuntimeError(f"server did not start; see {self.log}") from None
+                time.sleep(0.02)
+
+    def kill(self) -> int:
+        """SIGKILL the running server's whole process group; return its wait status."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)
+        return int(self._ask(f"wait {self.pid}"))
+
+    def close(self) -> None:
+        """Stop the launcher."""
+        assert self._zygote.stdin is not None
+        self._zygote.stdin.close()
+        self._zygote.wait(timeout=10)

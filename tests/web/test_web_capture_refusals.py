@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from html_tree import parse
@@ -185,6 +186,11 @@ def test_stored_capture_is_deleted_with_its_folder_and_audited(
     assert all((p.stat().st_mode & 0o777) == 0o600 for p in folder.iterdir())
     page = parse(doc.client.get(f"/assessments/{aid}/photos").text)
     assert page.one("li", id=f"capture-{media['id']}") is not None
+    other = sign_in(app, "doc@south.org")  # another clinic sees nothing of it
+    assert other.api("GET", f"/api/v1/media/{media['id']}").status_code == 404
+    assert other.form(f"/media/{media['id']}/delete").status_code == 404
+    other.client.__exit__(None, None, None)
+    assert doc.client.get(f"/media/{media['id']}/file").status_code == 404  # a folder, not one file to download
     assert doc.form(f"/media/{media['id']}/delete").status_code == 303
     assert list(app.state.kt.uploads_dir.iterdir()) == []
     assert doc.api("GET", f"/api/v1/media/{media['id']}").status_code == 404
@@ -192,3 +198,70 @@ def test_stored_capture_is_deleted_with_its_folder_and_audited(
         scope = Scope(doc.clinic_id)
         assert audit_repo.has_event(db, scope, "upload", "media", media["id"])
         assert audit_repo.has_event(db, scope, "delete", "media", media["id"])
+
+
+def _opencap_pickles(qca: Path, folder: Path) -> list[Path]:
+    """One OpenCap-style pickle per demo camera (intrinsics, distortion, pose in mm, image size rows × cols)."""
+    import pickle
+
+    from kinetrace.capture.cameras import load_calibration
+
+    out = []
+    for cam in load_calibration(qca):
+        data = {
+            "intrinsicMat": cam.K,
+            "distortion": cam.dist[None, :],
+            "rotation": cam.R,
+            "translation": cam.t.reshape(3, 1) * 1000.0,
+            "imageSize": np.array([[cam.height_px], [cam.width_px]]),
+        }
+        path = folder / f"{cam.name}.pickle"
+        path.write_bytes(pickle.dumps(data))
+        out.append(path)
+    return out
+
+
+def test_other_calibration_formats_are_accepted_and_a_pickle_with_code_is_refused(
+    app: FastAPI, doc: Signed, clips: list[Path], qca: Path, tmp_path: Path
+) -> None:
+    import pickle
+
+    from kinetrace.capture.cameras import load_calibration, write_toml
+
+    toml = write_toml(load_calibration(qca), tmp_path / "Calib.toml")
+    aid = _draft(doc)
+    url = f"/api/v1/assessments/{aid}/captures"
+    res = doc.api("POST", url, data={"capture_test": "standing"}, files=_parts(clips, toml))
+    assert res.status_code == 201, res.text
+    pickles = _opencap_pickles(qca, tmp_path)
+    parts = _parts(clips, None) + [
+        ("calibration", (p.name, p.read_bytes(), "application/octet-stream")) for p in pickles
+    ]
+    res = doc.api("POST", url, data={"capture_test": "standing"}, files=parts)
+    assert res.status_code == 201, res.text
+    folder = app.state.kt.uploads_dir / next(m.stored_name for m in _media(app, doc, aid) if m.id == res.json()["id"])
+    assert sorted(p.name for p in (folder / "calibration").iterdir()) == [f"0{i}_cam0{i}.pickle" for i in range(1, 5)]
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (print, ("pwned",))
+
+    evil = tmp_path / "evil.pickle"
+    evil.write_bytes(pickle.dumps({"intrinsicMat": Evil()}))
+    before = sorted(p.name for p in app.state.kt.uploads_dir.iterdir())
+    res = doc.api("POST", url, data={"capture_test": "standing"}, files=_parts(clips[:2], evil))
+    assert res.status_code == 422
+    [error] = res.json()["errors"]
+    assert error["field"] == "calibration" and "not allowed" in error["message"] and "evil.pickle" in error["message"]
+    mixed = _parts(clips, toml) + [
+        ("calibration", (pickles[0].name, pickles[0].read_bytes(), "application/octet-stream"))
+    ]
+    res = doc.api("POST", url, data={"capture_test": "standing"}, files=mixed)
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "calibration"
+    assert sorted(p.name for p in app.state.kt.uploads_dir.iterdir()) == before
+    assert len(_media(app, doc, aid)) == 2
+
+
+def _media(app: FastAPI, s: Signed, aid: int) -> list:  # type: ignore[type-arg]
+    with app.state.kt.read_sessions() as db:
+        return media_repo.list_media(db, Scope(s.clinic_id), aid)

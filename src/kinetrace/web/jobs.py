@@ -57,7 +57,7 @@ def recover_after_crash(state: AppState) -> None:
 
     with state.sessions.begin() as db:
         keep = set(db.scalars(select(MediaRow.stored_name)))
-        removed = remove_partial_files(state.uploads_dir, keep=keep)
+        removed = remove_partial_files(state.uploads_dir, keep=keep, previews=state.settings.data_dir / "previews")
         media_repo.requeue_interrupted(db)
     if removed:
         log.info("removed %d unfinished upload file(s)", removed)
