@@ -49,7 +49,10 @@ def test_posture_prints_json_writes_csv_and_annotations(
 ) -> None:
     out = kinetrace("posture", str(photos["side"]), str(photos["front"]), "--height-cm", "172", "--json",
                      "--annotate", str(tmp_path / "ann"), "--csv", str(tmp_path / "m.csv"))
-    assert out.returncode == 0, out.stderr
+    # the walking side view is refused by a capture gate: exit 3, one line for it, the front photo still reported
+    assert out.returncode == 3, out.stderr
+    assert out.stderr.splitlines() == ["Error: side.jpg: refused by capture gate(s) knees_straight, stance_width; "
+                                       "not measured"]
     data = json.loads(out.stdout)
     assert data["schema"] == "kinetrace.posture/1"
     assert {p["view"] for p in data["photos"]} == {"left", "front"}
@@ -68,8 +71,24 @@ def test_posture_prints_json_writes_csv_and_annotations(
 def test_posture_table_marks_what_a_view_cannot_show(kinetrace: Callable[..., Run], photos: dict[str, Path]) -> None:
     out = kinetrace("posture", str(photos["front"]), "--view", "front")
     assert out.returncode == 0, out.stderr
-    assert "pelvic_obliquity_angle" in out.stdout
-    assert "not measurable" in out.stdout and "needs a left or right" in out.stdout
+    assert "Pelvic obliquity" in out.stdout and "pelvic_obliquity_angle:" not in out.stdout.split("warning")[0]
+    assert "not measurable (needs a left or right view" in out.stdout
+    assert "Craniovertebral angle" in out.stdout.split("not measurable")[1]  # listed once, below the table
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80  # readable in an 80-column terminal
+
+
+def test_a_photo_refused_by_a_gate_is_named_once_and_exits_2_when_nothing_is_left(
+    kinetrace: Callable[..., Run], photos: dict[str, Path]
+) -> None:
+    out = kinetrace("posture", str(photos["side"]))
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        "Error: side.jpg: refused by capture gate(s) knees_straight, stance_width; not measured",
+        "Error: no photo passed the capture gates",
+    ]
+    assert out.stdout.count("refused by gate stance_width") == 1  # the gate, its value and bound, printed once
+    assert "No metric measured: no photo passed the capture gates" in out.stdout
+    assert "Posture metrics" not in out.stdout  # no table of rows that all repeat the refusal
 
 
 def test_some_bad_files_give_one_error_each_and_exit_3(
@@ -81,7 +100,7 @@ def test_some_bad_files_give_one_error_each_and_exit_3(
     errors = [line for line in out.stderr.splitlines() if line.startswith("Error:")]
     assert errors == ["Error: text.jpg: not an image file (expected JPEG, PNG, ...)"]
     assert "Traceback" not in out.stderr
-    assert "pelvic_obliquity_angle" in out.stdout
+    assert "Pelvic obliquity" in out.stdout
 
 
 def test_no_usable_photo_exits_2_and_a_bad_view_names_the_field(kinetrace: Callable[..., Run], tmp_path: Path) -> None:
@@ -101,3 +120,19 @@ def test_assess_merges_photo_findings(kinetrace: Callable[..., Run], photos: dic
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert "photo:front.jpg" in json.dumps(result["findings"])
+
+
+def test_the_pose_model_native_start_up_log_stays_off_the_terminal(photos: dict[str, Path]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run([sys.executable, "-m", "kinetrace", "posture", str(photos["front"])],
+                         capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # no "INFO: Created TensorFlow Lite XNNPACK delegate", no absl "W0000 …" lines
+    env["KINETRACE_NATIVE_LOG"] = "1"
+    loud = subprocess.run([sys.executable, "-m", "kinetrace", "posture", str(photos["front"])],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert "XNNPACK" in loud.stderr  # the switch shows them again, for debugging a model

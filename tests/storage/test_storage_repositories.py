@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinetrace.errors import ConflictError, InputError, NotFoundError
-from kinetrace.storage import Scope, audit, clinics, links, media, patients, utcnow
+from kinetrace.storage import (
+    Scope,
+    audit,
+    clinics,
+    links,
+    make_engine,
+    make_session_factory,
+    media,
+    migrate,
+    patients,
+    utcnow,
+)
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage.tables import MeasurementRow, PlanRow
 
@@ -138,6 +151,39 @@ def test_stale_or_finished_assessments_cannot_be_edited(sessions: sessionmaker[S
         assessment_repo.update_draft(s, scope_a, draft.id, case_data={})
 
 
+def test_a_new_assessment_is_stored_complete_in_one_step(sessions: sessionmaker[Session]) -> None:
+    scope_a, scope_b, pid = _two_clinics(sessions)
+    with sessions.begin() as s:
+        done = assessment_repo.create_completed(s, scope_a, pid, case_data=CASE, result_data=RESULT)
+    assert (done.status, done.version, done.kb_version) == ("complete", 2, "kb-test")
+    assert done.completed_at == done.created_at and done.action_level == "proceed_conservative_plan"
+    with sessions() as s:
+        assert len(s.scalars(select(MeasurementRow)).all()) == 3  # one per entry, as when a draft is completed
+        plan = assessment_repo.get_plan(s, scope_a, done.id)
+        assert plan is not None and plan.items == [{"intervention_id": "x"}]
+        assert assessment_repo.get_assessment(s, scope_a, done.id).case_data == CASE
+    with sessions() as s, pytest.raises(NotFoundError, match="patient_id"):
+        assessment_repo.create_completed(s, scope_b, pid, case_data=CASE, result_data=RESULT)
+
+
+def test_a_draft_changed_while_it_was_assessed_is_not_completed(sessions: sessionmaker[Session]) -> None:
+    # The web app assesses a draft on a read session and stores the result in a later, short write transaction:
+    # an edit in between must not be overwritten by a result computed from the older case.
+    scope_a, _, pid = _two_clinics(sessions)
+    with sessions.begin() as s:
+        draft = assessment_repo.create_draft(s, scope_a, pid, case_data={})
+        assessment_repo.update_draft(s, scope_a, draft.id, case_data={"a": 1})
+    with sessions() as s, pytest.raises(ConflictError, match="changed while it was being assessed"):
+        assessment_repo.complete_assessment(
+            s, scope_a, draft.id, case_data=CASE, result_data=RESULT, expected_version=draft.version
+        )
+    with sessions.begin() as s:
+        done = assessment_repo.complete_assessment(
+            s, scope_a, draft.id, case_data=CASE, result_data=RESULT, expected_version=draft.version + 1
+        )
+    assert done.status == "complete"
+
+
 def test_links_are_single_use_expiring_and_store_no_token(sessions: sessionmaker[Session]) -> None:
     scope_a, _, pid = _two_clinics(sessions)
     with sessions.begin() as s:
@@ -238,3 +284,29 @@ def test_sign_in_failures_back_off_per_key_instead_of_locking(sessions: sessionm
         from kinetrace.storage.tables import SignInFailureRow
 
         assert "10.0.0.1" not in str([r.key_hash for r in s.scalars(select(SignInFailureRow))])
+
+
+def test_writers_of_two_processes_queue_on_a_private_lock_file(tmp_path: Path) -> None:
+    # Two engines on one file stand in for two server processes: each has its own lock-file descriptor.
+    url = f"sqlite:///{tmp_path / 'kt.sqlite3'}"
+    first, second = make_engine(url), make_engine(url)
+    migrate(first)
+    finished = threading.Event()
+
+    def write_second() -> None:
+        with make_session_factory(second).begin() as s:
+            clinics.create_clinic(s, "South")
+        finished.set()
+
+    try:
+        with make_session_factory(first).begin() as s:
+            clinics.create_clinic(s, "North")
+            waiter = threading.Thread(target=write_second)
+            waiter.start()
+            assert not finished.wait(0.3)  # the second writer waits while the first transaction is open
+        waiter.join(timeout=10)
+        assert finished.is_set()
+        assert (tmp_path / "kt.sqlite3.writelock").stat().st_mode & 0o777 == 0o600
+    finally:
+        first.dispose()
+        second.dispose()

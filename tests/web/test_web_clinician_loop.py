@@ -78,6 +78,10 @@ def test_the_plan_is_edited_and_approved_before_release_and_the_patient_sees_the
     assert plan["is_approved"] is False and len(plan["items"]) >= 2
     page = north.form(f"/assessments/{aid}/release", {"released": "yes"})
     assert page.status_code == 409  # not approved yet
+    # Seen before the edit (the pages keep rendered parts per version, so the edit must show up below).
+    before = north.client.get(f"/assessments/{aid}/release").text.split('id="patient-preview"')[1]
+    assert plan["items"][0]["name"] in before and "Twice a day" not in before
+    assert '<option value="cbt_informed_component">' in north.client.get(f"/assessments/{aid}/plan/edit").text
     kept = plan["items"][1]
     edits = [
         {"intervention_id": kept["intervention_id"], "dosage": "Twice a day", "clinician_note": "Slowly."},
@@ -101,11 +105,13 @@ def test_the_plan_is_edited_and_approved_before_release_and_the_patient_sees_the
     preview = north.client.get(f"/assessments/{aid}/release").text
     assert "Twice a day" in preview and "See you in two weeks." in preview and 'id="confirm-release"' in preview
     assert plan["items"][0]["name"] not in preview.split('id="patient-preview"')[1]
+    assert '<option value="cbt_informed_component">' not in north.client.get(f"/assessments/{aid}/plan/edit").text
     stale = north.form(
         f"/assessments/{aid}/plan", {"keep__0": "yes", "action": "save", "version": str(plan["version"])}
     )
     assert stale.status_code == 422 and "changed elsewhere" in stale.text
     assert north.form(f"/assessments/{aid}/release", {"released": "yes"}).status_code == 303
+    assert 'id="released"' in north.client.get(f"/assessments/{aid}/release").text
     locked = _approve(north, aid, [{"intervention_id": kept["intervention_id"]}])
     assert locked.status_code == 409  # released plans are withdrawn before editing
 

@@ -10,9 +10,10 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +24,11 @@ from kinetrace.capture.result import CaptureResult
 from kinetrace.errors import InputError
 from kinetrace.metrics.pose import LANDMARK_NAMES
 
-__all__ = ["CaptureResult", "load_sync", "match_cameras", "plan_frames", "run_capture", "solve"]
+if TYPE_CHECKING:
+    from kinetrace.vision.video import VideoInfo
+
+__all__ = ["CapturePlan", "CaptureResult", "check_inputs", "load_sync", "match_cameras", "plan_frames", "run_capture",
+           "solve"]
 
 _CORE = [LANDMARK_NAMES.index(n) for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee",
                                            "right_knee", "left_ankle", "right_ankle")]
@@ -163,7 +168,9 @@ def _findings(test: str, summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
     from kinetrace.capture.validity import MEASUREMENT_ERROR_DEG
 
     a = summary["angles"]
-    src = f"multi-camera 3-D capture ({len(summary['cameras'])} cameras, {test})"
+    from kinetrace.capture.labels import capture_source
+
+    src = capture_source(len(summary["cameras"]), test)
     out: dict[str, dict[str, Any]] = {}
 
     def entry(**values: Any) -> dict[str, Any]:
@@ -192,20 +199,27 @@ def _check_out(out_dir: Path) -> None:
         raise InputError("--out", str(out_dir), "a new or empty folder")
 
 
-def run_capture(videos: Sequence[str | Path], calibration: str | Path, test: str, out_dir: str | Path | None, *,
-                sync: str | Path | None = None, model: str = "full", max_frames: int | None = None,
-                mass_kg: float = 70.0, plots: bool = True) -> CaptureResult:
-    """Run the whole 3-D pipeline; write outputs to `out_dir` only when it succeeds (None: write nothing)."""
+@dataclass(frozen=True)
+class CapturePlan:
+    """Checked inputs of one trial: the videos, their calibrated cameras and the frames to read from each."""
+
+    infos: list[VideoInfo]
+    cams: list[Camera]
+    fps: float
+    frames: list[list[int]]
+    is_auto_sync: bool
+
+
+def check_inputs(videos: Sequence[str | Path], calibration: str | Path, test: str, *,
+                 sync: str | Path | None = None, max_frames: int | None = None) -> CapturePlan:
+    """Check a trial's inputs as every surface does (CLI, web, batch) before any pose work; InputError names the
+    field: one camera only, a calibration of other cameras, unequal frame rates without sync, too few frames."""
     from kinetrace.vision.video import probe_video
 
     gates.check_tests_known(test)
     if len(videos) < 2:  # noqa: PLR2004
         raise InputError("videos", f"{len(videos)} video", "two or more synchronised videos of calibrated cameras "
                          "(one video: use the single-view `kinetrace movement VIDEO --test ...`)")
-    out = Path(out_dir) if out_dir is not None else None
-    if out is not None:
-        _check_out(out)
-    timings: dict[str, float] = {}
     infos = [probe_video(v) for v in videos]
     names = [i.path.name for i in infos]
     cams = load_calibration(calibration)
@@ -219,17 +233,39 @@ def run_capture(videos: Sequence[str | Path], calibration: str | Path, test: str
 
         reach = len(frames[0]) + 2 * int(round(AUTO_MAX_LAG_S * fps))
         frames = [list(range(min(reach, i.frame_count))) for i in infos]
-    t0 = time.perf_counter()
-    poses = [detect_camera(i.path, idx, i.fps, model=model, name=c.name)
-             for i, idx, c in zip(infos, frames, cams, strict=True)]
-    timings["pose_2d"] = time.perf_counter() - t0
-    if auto:
-        from kinetrace.capture.sync import auto_sync
+    return CapturePlan(infos, cams, fps, frames, auto)
 
-        poses, _rows = auto_sync(cams, poses, fps, max_lag_s=AUTO_MAX_LAG_S)
+
+def run_capture(videos: Sequence[str | Path], calibration: str | Path, test: str, out_dir: str | Path | None, *,
+                sync: str | Path | None = None, model: str = "full", max_frames: int | None = None,
+                mass_kg: float = 70.0, plots: bool = True,
+                progress: Callable[[float], None] | None = None) -> CaptureResult:
+    """Run the whole 3-D pipeline; write outputs to `out_dir` only when it succeeds (None: write nothing).
+
+    `progress`, when given, is called with the share of the work done (0–1) after each camera and step.
+    """
+    out = Path(out_dir) if out_dir is not None else None
+    gates.check_tests_known(test)
+    if out is not None:
+        _check_out(out)
+    plan = check_inputs(videos, calibration, test, sync=sync, max_frames=max_frames)
+    report = progress or (lambda _share: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    poses = []
+    for k, (i, idx, c) in enumerate(zip(plan.infos, plan.frames, plan.cams, strict=True)):
+        poses.append(detect_camera(i.path, idx, i.fps, model=model, name=c.name))
+        report(0.7 * (k + 1) / len(plan.cams))
+    timings["pose_2d"] = time.perf_counter() - t0
+    fps = plan.fps
+    if plan.is_auto_sync:
+        from kinetrace.capture.sync import AUTO_MAX_LAG_S, auto_sync
+
+        poses, _rows = auto_sync(plan.cams, poses, fps, max_lag_s=AUTO_MAX_LAG_S)
     with tempfile.TemporaryDirectory(prefix="kinetrace-capture-") as tmp:
         work = Path(tmp)
-        result = solve(cams, poses, fps, test, work, mass_kg=mass_kg, timings=timings)
+        result = solve(plan.cams, poses, fps, test, work, mass_kg=mass_kg, timings=timings)
+        report(0.9)
         t0 = time.perf_counter()
         from kinetrace.capture.outputs import write_outputs
 
@@ -241,4 +277,5 @@ def run_capture(videos: Sequence[str | Path], calibration: str | Path, test: str
             for kind, name in files.items():
                 shutil.move(str(work / name), out / name)
                 result.outputs[kind] = out / name
+    report(1.0)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import typer
 
@@ -53,6 +54,30 @@ def _hide_flag_placeholders() -> None:
 
 
 _hide_flag_placeholders()
+
+
+def _reflow_help_paragraphs() -> None:
+    """Let `--help` re-wrap prose paragraphs to the terminal (Typer 0.29 keeps the docstrings' hard line breaks,
+    which leaves ragged half-lines at 80 columns); paragraphs with indented lines (examples) keep their lines."""
+    from typer import rich_utils
+
+    fix = getattr(rich_utils, "_fix_linebreaks", None)
+    if fix is None or getattr(fix, "_kinetrace", False):
+        return
+
+    def reflow(paragraphs: list[str], markup_mode: Any) -> str:
+        out = []
+        for para in paragraphs:
+            lines = para.split("\n")
+            keep = any(line[:1] in (" ", "\t", "-", "*", "•") for line in lines)
+            out.append(para if keep else " ".join(line.strip() for line in lines))
+        return str(fix(out, markup_mode))
+
+    reflow._kinetrace = True  # type: ignore[attr-defined]
+    rich_utils._fix_linebreaks = reflow
+
+
+_reflow_help_paragraphs()
 
 
 @app.callback()
@@ -107,6 +132,9 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         typer.echo(f"Error: {exc}", err=True)
+        if isinstance(exc, InputError) and len(exc.problems) > 1:  # every problem, so one edit can fix them all
+            for text in exc.problems[1:]:
+                typer.echo(f"  also: {text}", err=True)
         raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
     except ModuleNotFoundError as exc:
         message = missing_extra_message(exc, args)

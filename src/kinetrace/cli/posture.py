@@ -24,56 +24,69 @@ def _value_text(value: float | None, unit: str, unc: float | None) -> str:
 
 def _print_table(analysis: Any) -> None:
     from rich.console import Console
-    from rich.table import Table
 
-    from kinetrace.metrics.posture import Status
-
-    console = Console(width=max(Console().width, 130))
+    console = Console()  # the terminal's width (80 columns when not a terminal)
     for p in analysis.photos:
         if not p.ok:
             continue
         detected = p.view_detected.view if p.view_detected else None
         view = f"{p.view or 'unknown'} view" + (f" (detected: {detected})" if p.view_given else " (detected)")
         console.print(
-            f"[bold]{p.source}[/bold]: {view}, {p.people_detected} person(s) found"
+            f"[bold]{_esc(p.source)}[/bold]: {view}, {p.people_detected} person(s) found"
             + (f", annotated → {p.annotated}" if p.annotated else "")
         )
         for gate in p.refused_by:
             console.print(f"  [red]refused[/red] by gate {_esc(gate.message)}")
-    table = Table(title="Posture metrics (photos averaged; ± = validated 1-SD total error, see "
-                  "docs: README accuracy)", show_lines=False)
-    for col in ("metric", "side", "value", "n", "SD", "views", "status"):
-        table.add_column(col, overflow="fold")
-    for s in analysis.metrics:
-        side = s.side.value if s.side.value != "none" else (s.direction.value if s.direction.value != "none" else "")
-        if s.status is Status.OK:
-            shown = abs(s.value) if s.direction.value != "none" and s.value is not None else s.value
-            spread = f"{s.spread_sd:.1f}" if s.spread_sd is not None else ""
-            status = "[yellow]needs review[/yellow]" if s.review else "ok"
-            table.add_row(
-                _label(s), side, _value_text(shown, s.unit, s.uncertainty), str(s.n), spread, "/".join(s.views), status
-            )
-        else:
-            table.add_row(_label(s), side, "—", "0", "", "", f"[red]not measurable[/red]: {_first_reason(s.reason)}")
-    console.print(table)
+    if any(p.ok and not p.refused_by for p in analysis.photos):
+        _print_metrics(analysis, console)
+    else:
+        console.print("No metric measured: no photo passed the capture gates (reasons above).")
     for w in analysis.warnings:
         if not w.startswith("not used:") and ": refused, not measured: " not in w:
             console.print(f"[yellow]warning[/yellow]: {_esc(w)}")
+
+
+def _print_metrics(analysis: Any, console: Any) -> None:
+    """The measured metrics as a table; those not measurable listed once per reason below it."""
+    from rich.table import Table
+
+    from kinetrace.metrics.posture import Status
+
+    table = Table(title="Posture metrics (photos averaged; ± = validated 1-SD total error, README: accuracy)")
+    for col in ("metric", "side", "value", "n", "SD", "views", "status"):
+        table.add_column(col, overflow="fold")
+    unmeasured: dict[str, list[str]] = {}
+    for s in analysis.metrics:
+        if s.status is not Status.OK:
+            names = unmeasured.setdefault(_reason(s.reason), [])
+            if s.name not in names:
+                names.append(s.name)
+            continue
+        side = s.side.value if s.side.value != "none" else (s.direction.value if s.direction.value != "none" else "")
+        shown = abs(s.value) if s.direction.value != "none" and s.value is not None else s.value
+        spread = f"{s.spread_sd:.1f}" if s.spread_sd is not None else ""
+        status = "[yellow]needs review[/yellow]" if s.review else "ok"
+        value = _value_text(shown, s.unit, s.uncertainty)
+        table.add_row(_esc(s.name), side, value, str(s.n), spread, "/".join(s.views), status)
+    if table.row_count:
+        console.print(table)
+    for reason, names in unmeasured.items():
+        console.print(f"[red]not measurable[/red] ({reason}): {_esc(', '.join(names))}")
+
+
+def _reason(reason: str) -> str:
+    """A metric's reasons, short: a capture-gate refusal is already printed once per photo above the table."""
+    parts = dict.fromkeys(
+        "a photo refused by a capture gate (above)" if part.startswith("photo refused by capture gate") else part
+        for part in reason.split(" | ")
+    )
+    return _esc("; ".join(parts))
 
 
 def _esc(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def _label(s: Any) -> str:
-    return str(s.metric_id) + (" (proxy)" if s.is_proxy else "")
-
-
-def _first_reason(reason: str) -> str:
-    parts = reason.split(" | ")
-    return parts[0] + (f" (+{len(parts) - 1} more)" if len(parts) > 1 else "")
 
 
 def register(app: typer.Typer) -> None:
@@ -111,8 +124,9 @@ def register(app: typer.Typer) -> None:
           kinetrace posture a.jpg b.jpg --view left --view front --json
           kinetrace posture side.jpg --landmarks fixes.json --csv posture.csv
 
-        Exit status: 0 all photos used; 3 some unusable (one Error line each, the rest reported);
-        2 bad input or no usable photo; 1 other error.
+        Exit status: 0 all photos used; 3 some unusable or refused by a capture gate (one Error line each,
+        the rest reported); 2 bad input or no photo usable (results and gate reasons are still printed);
+        1 other error.
         """
         from kinetrace.errors import MediaError
         from kinetrace.vision.backends import pose_estimator
@@ -136,11 +150,17 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Error: {failed.error}", err=True)
         if len(analysis.failures) == len(analysis.photos):
             raise MediaError("photos", None, message="no photo could be used")
+        refused = [p for p in analysis.photos if p.ok and p.refused_by]
         if csv_path is not None:
             write_text_atomic(analysis_to_csv(analysis), csv_path)
         if as_json:
             sys.stdout.write(json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=False) + "\n")
         else:
             _print_table(analysis)
-        if analysis.failures:
+        for p in refused:
+            gates = ", ".join(g.gate for g in p.refused_by)
+            typer.echo(f"Error: {p.source}: refused by capture gate(s) {gates}; not measured", err=True)
+        if len(analysis.failures) + len(refused) == len(analysis.photos):
+            raise MediaError("photos", None, message="no photo passed the capture gates")
+        if analysis.failures or refused:
             raise SystemExit(EXIT_SOME_FAILED)

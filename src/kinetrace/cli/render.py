@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kinetrace.reports.wording import humanise
-from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem, TargetState
+from kinetrace.result import KIND_LABELS, Assessment, FindingResult, NotTested, RankedItem, TargetState
 from kinetrace.values import ActionLevel, State
 
 __all__ = ["print_assessment", "to_markdown"]
@@ -60,6 +60,8 @@ def _num(x: float | str | None, unit: str) -> str:
         return "—"
     if isinstance(x, str):
         return x
+    if unit == "points" and x == 1:
+        return "1 point"
     return f"{x:g}{_UNITS.get(unit, ' ' + unit)}"
 
 
@@ -104,11 +106,15 @@ def _pct(item: RankedItem) -> str:
     return f"{item.probability:.0%}"
 
 
+
+
 def _chain(item: RankedItem, names: _Names) -> str:
     paths = [" → ".join(names.of(n) for n in p.nodes) + f" (grade {p.grade})" for p in item.paths[:2] if p.links]
-    text = "\n".join(paths) or "local source"
+    text = "\n".join(paths) or KIND_LABELS.get(item.kind, item.kind)
+    if item.kind == "modifier":
+        text += ": changes the plan, not ranked as a cause"
     if item.behaviour_matches:
-        text += f"\nbehaviour fits: {', '.join(item.behaviour_matches)}"
+        text += f"\nbehaviour fits: {'; '.join(names.of(b) for b in item.behaviour_matches)}"
     if item.kind == "remote" and not item.may_rank_first:
         text += "\n(may not rank first: local sources come first)"
     return text
@@ -161,7 +167,7 @@ def _triage_panel(a: Assessment, names: _Names) -> Panel:
     for f in a.triage.flags:
         lines.append(Text(f"• {f.suspected}: {f.advice} See {f.whom}, {f.how_soon}.", style="bold"))
     for q in a.triage.missing_questions:
-        lines.append(Text(f"? {q['text']}", style="yellow"))
+        lines.append(Text(f"? {q.get('clinician_text') or q['text']}", style="yellow"))
     return Panel(Group(*lines), title=f"[{style}] Triage: {title} [/]",
                  border_style="red" if a.triage.flags else "green")
 
@@ -257,7 +263,7 @@ def to_markdown(a: Assessment, *, kb: Any = None) -> str:
     out += ["", f"*{a.profile_label}* Knowledge base `{a.kb_version}`.", "",
             f"## Triage: {_ACTION_STYLE[a.triage.action][1].lower()}", "", names.words(a.triage.summary), ""]
     out += [f"- **{f.suspected}**: {f.advice} See {f.whom}, {f.how_soon}." for f in a.triage.flags]
-    out += [f"- Question to answer: {q['text']}" for q in a.triage.missing_questions]
+    out += [f"- Question to answer: {q.get('clinician_text') or q['text']}" for q in a.triage.missing_questions]
     if a.findings:
         out += ["", "## Findings", ""]
         for f in a.findings:

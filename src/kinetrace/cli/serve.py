@@ -108,7 +108,7 @@ def serve(
         overrides["public_url"] = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}"
     settings = WebSettings(**overrides)  # type: ignore[arg-type]
     kb = load_knowledge()
-    app = create_app(settings, kb=kb, recover=workers == 1)
+    app = create_app(settings, kb=kb, recover=workers == 1, freeze_heap=workers == 1)
     sessions = app.state.kt.sessions
     if demo:
         if seed_demo(sessions, kb, profile=settings.profile):

@@ -60,11 +60,13 @@ class KnowledgeBase:
         return {rule.condition_id for rule in self.red_flags.values()}
 
     def name_of(self, node_id: str) -> str:
-        """Return a readable name for any id (impairment, region, test, condition)."""
+        """Return a readable name for any id (impairment, region, test, condition, pain-behaviour signature)."""
         for table in (self.impairments, self.regions, self.tests, self.interventions):
             if node_id in table:
                 return str(table[node_id].name)
         for rule in self.red_flags.values():
             if rule.condition_id == node_id:
                 return rule.suspected
+        if node_id in self.model.behaviours:  # a pain-behaviour signature: its meaning
+            return self.model.behaviours[node_id]
         return node_id.replace("_", " ")

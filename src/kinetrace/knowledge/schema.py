@@ -136,6 +136,8 @@ class Impairment(_Entry):
     grade: Grade
     profile: Profile = "literature"
     observation_only: bool = Field(False, description="recorded but never ranked (e.g. frontal head tilt)")
+    patient_note: str = Field(
+        "", description="for a modifier: what it means, in plain words for the patient handout (required there)")
     excluded_by: list[str] = Field(
         default_factory=list,
         description="for a label of exclusion (non-specific pain): the specific local sources it needs ruled out")
@@ -144,6 +146,8 @@ class Impairment(_Entry):
     def _local_sources_name_regions(self) -> Impairment:
         if self.kind == NodeKind.LOCAL and not self.local_to:
             raise ValueError("a local source needs local_to: the regions it explains")
+        if self.kind == NodeKind.MODIFIER and not self.patient_note:
+            raise ValueError("a modifier needs patient_note: what it means, in plain words for the patient")
         return self
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from kinetrace.errors import InputError, KnowledgeError
@@ -24,9 +24,9 @@ Profile = Literal["evidence", "seed"]
 
 PROFILE_LABELS: dict[str, str] = {
     "evidence": "Evidence profile: link strengths follow the published evidence grades; contradicted links are "
-                "shown as claims, never ranked.",
+    "shown as claims, never ranked.",
     "seed": "SEED PROFILE: the seed articles' chains taken at face value, as their authors tell them. These are "
-            "practitioner claims, not established evidence; see the evidence grade of every link.",
+    "practitioner claims, not established evidence; see the evidence grade of every link.",
 }
 
 
@@ -67,7 +67,16 @@ class ChainModel:
 
     def region_links(self, region: str) -> tuple[Link, ...]:
         """Return the links ending in pain in `region`."""
-        return tuple(link for link in self.links if link.to_region and link.effect == region)
+        return self._links_by_region.get(region, ())
+
+    @cached_property
+    def _links_by_region(self) -> dict[str, tuple[Link, ...]]:
+        # Built once per model: every assessment asks for each painful region's links, several times.
+        out: dict[str, list[Link]] = {}
+        for link in self.links:
+            if link.to_region:
+                out.setdefault(link.effect, []).append(link)
+        return {region: tuple(links) for region, links in out.items()}
 
 
 def link_grade(edge: Edge, *, to_region: bool) -> tuple[GradeLevel | None, bool]:
@@ -140,8 +149,13 @@ def _build(kb: KnowledgeBase, profile: Profile) -> ChainModel:
     links.extend(_local_links(kb))
     nodes = [n.id for n in kb.impairments.values()]
     leak = {n.id: n.prior for n in kb.impairments.values()}
-    return ChainModel(profile=profile, order=_topological(nodes, links), leak=leak, links=tuple(links),
-                      contradicted=tuple(contradicted))
+    return ChainModel(
+        profile=profile,
+        order=_topological(nodes, links),
+        leak=leak,
+        links=tuple(links),
+        contradicted=tuple(contradicted),
+    )
 
 
 def build_model(kb: KnowledgeBase, profile: str = "evidence") -> ChainModel:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from kinetrace.capture.labels import parse_capture_source
 from kinetrace.intake.case import Case
 from kinetrace.knowledge.schema import ActionLevel
 from kinetrace.reports.body import ChainArrow, PainMark, body_svg
@@ -27,7 +28,7 @@ from kinetrace.reports.model import (
 )
 from kinetrace.reports.people import identity_view, plain_region
 from kinetrace.reports.wording import humanise_model
-from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
+from kinetrace.result import KIND_LABELS, Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
 from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel, State
 
@@ -58,12 +59,6 @@ _STATE_LABELS = {
     "indeterminate": ("within measurement error", "muted"),
     "absent": ("not found", "ok"),
     "not_tested": ("not tested", "muted"),
-}
-_KIND_LABELS = {
-    "local": "local source",
-    "remote": "remote contributor",
-    "red_flag": "red-flag condition",
-    "modifier": "whole-person factor",
 }
 _UNIT_SUFFIX = {
     "deg": "°",
@@ -176,7 +171,7 @@ def build_report(
         kb_version=a.kb_version,
         profile=a.profile,
         profile_label=a.profile_label,
-        triage=_triage(a, numbers),
+        triage=_triage(a, numbers, audience),
         pain=pain,
         body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
         remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
@@ -263,13 +258,15 @@ def _plain_findings(a: Assessment) -> list[str]:
     for f in a.findings:
         if not any(t.state in _STANDS_OUT and t.role == "primary" for t in f.targets):
             continue
+        capture = parse_capture_source(f.method, f.source)
+        how = f" We measured this in 3-D with {capture.cameras} cameras filming you at once." if capture else ""
         if isinstance(f.left, float | int) and isinstance(f.right, float | int):
             out.append(f"{f.name}: your right side measured {_num(f.right, f.unit)} and your left side "
-                       f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.")
+                       f"{_num(f.left, f.unit)}. The difference is bigger than the test can get wrong.{how}")
         elif isinstance(f.value, str):
             out.append(f"{f.name}: {f.value}.")
         elif f.value is not None:
-            out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.")
+            out.append(f"{f.name}: {_num(f.value, f.unit)}. This is outside the usual range.{how}")
     return out
 
 
@@ -295,6 +292,11 @@ class _Names:
             return str(entry.name)
         return self.region(node_id)
 
+    def patient_note(self, node_id: str) -> str:
+        """A modifier's plain-words note for the patient (knowledge base), or '' without one."""
+        entry = self.kb.impairments.get(node_id) if self.kb is not None else None
+        return str(getattr(entry, "patient_note", "")) if entry is not None else ""
+
     def regions_of(self, node_id: str) -> list[str]:
         """The body regions a node sits in; a region id stands for itself."""
         if self.kb is not None and node_id in self.kb.impairments:
@@ -304,7 +306,7 @@ class _Names:
         return []
 
 
-def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
+def _triage(a: Assessment, numbers: Mapping[str, str], audience: str) -> TriageView:
     headline, tone = _HEADLINES.get(a.triage.action, (a.triage.action.replace("_", " "), "warn"))
     if a.triage.flags and tone == "ok":  # weak flags that do not stop the plan still need watching
         headline, tone = _WATCH_HEADLINE, "warn"
@@ -326,7 +328,7 @@ def _triage(a: Assessment, numbers: Mapping[str, str]) -> TriageView:
         tone=tone,
         summary=a.triage.summary,
         flags=flags,
-        missing_questions=[q.get("text", q.get("id", "")) for q in a.triage.missing_questions],
+        missing_questions=_worded(a.triage.missing_questions, audience),
         plan_suppressed=a.triage.plan_suppressed,
         chain_suppressed=a.triage.chain_suppressed,
     )
@@ -361,7 +363,7 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
         id=r.id,
         name=r.name,
         kind=r.kind,
-        kind_label=_KIND_LABELS.get(r.kind, r.kind),
+        kind_label=KIND_LABELS.get(r.kind, r.kind),
         probability_pct=None if r.probability is None else round(100 * r.probability),
         interval_pct=None if r.interval is None else [round(100 * x) for x in r.interval],
         state_label=state_label,
@@ -374,19 +376,25 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
 
 
 def _explanation(r: RankedItem, names: _Names) -> str:
-    """The clinician's sentence for a ranked item, built from its parts (no ids or file names)."""
+    """The clinician's sentence for a ranked item, built from its parts (no ids or file names).
+
+    The item's name, kind and probability stand in the row above it, so the sentence gives what they do not:
+    the painful region, the chain (only when it passes through other nodes), the link grade and its test status.
+    """
     state = _STATE_LABELS.get(r.state, (r.state, ""))[0]
-    pct = "" if r.probability is None else f" Probability {round(100 * r.probability)}%."
     if r.kind == "red_flag":
-        return f"Flagged by the red-flag screen from the answers given.{pct}"
+        return "Flagged by the red-flag screen from the answers given."
     where = ", ".join(dict.fromkeys(names.region(p.region) for p in r.paths)) or "the painful region"
     if r.kind == "local":
-        return f"Local source in {where}; test status: {state}.{pct}"
-    chain = "; ".join(" → ".join(names.node(n) for n in p.nodes) + f" (grade {p.grade})" for p in r.paths
-                      if p.links)
+        return f"Local source in {where}; {state}."
+    routes = [p for p in r.paths if p.links]
+    chains = "; ".join(" → ".join(names.node(n) for n in p.nodes) for p in routes if len(p.nodes) > 2)
+    grades = "/".join(dict.fromkeys(p.grade for p in routes))
+    via = f" via {chains}" if chains else ""
+    grade = f" (link grade {grades})" if grades else ""
     fits = f" Pain behaviour fits ({', '.join(r.behaviour_matches)})." if r.behaviour_matches else ""
-    verb = "may contribute to" if r.kind == "remote" else "modifies"
-    return f"{r.name} ({state}) {verb} pain in {where}: {chain}.{pct}{fits}"
+    verb = "May contribute to" if r.kind == "remote" else "Modifies"
+    return f"{verb} pain in {where}{via}{grade}; {state}.{fits}"
 
 
 def _extra_path_texts(r: RankedItem) -> list[str]:
@@ -404,9 +412,7 @@ def _patient_rank_text(r: RankedItem, names: _Names) -> str:
     if r.kind == "red_flag":
         return f"{r.name}: this needs a doctor to look at it before anything else."
     if r.kind == "modifier":
-        return (
-            f"{r.name}: how pain, worry and mood affect each other; it changes the plan, not the diagnosis."
-        )
+        return f"{r.name}: {names.patient_note(r.id)}".rstrip(": ")
     grade = min((p.grade for p in r.paths), key=_grade_rank, default="")
     where = ", ".join(dict.fromkeys(plain_region(names.region(p.region)).lower() for p in r.paths))
     tail = f" to pain in your {where}" if where else ""
@@ -429,11 +435,17 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         label = "present (positive test)"  # a yes/no or named result has no measurement error to be beyond
     status = f"{names.node(top.target)}: {label}" if top else label
     errors = []
+    capture = parse_capture_source(f.method, f.source)
     if f.uncertainty is not None:
-        errors.append(f"photo ±{_num(f.uncertainty, f.unit)}")
+        kind = "3-D capture, validated" if capture else "photo"
+        errors.append(f"{kind} ±{_num(f.uncertainty, f.unit)}")
     if f.error_gate is not None:
         errors.append(f"error band ±{_num(f.error_gate, f.unit)}")
-    method = ", ".join(x for x in (f.method, f.source) if x)
+    if capture:  # "3-D capture, 4 cameras; test: hip rotation"
+        method = f"{capture.method_label}; test: {capture.test_label}"
+    else:
+        source = _source_words(f.source)
+        method = f.method or source if not f.method or source in f.method else f"{f.method}, {source}"
     return FindingView(
         test_id=f.test_id,
         name=f.name,
@@ -445,6 +457,18 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         reason=top.reason if top else "",
         rule="",
     )
+
+
+def _source_words(source: str | None) -> str:
+    """Where a finding came from, in words: 'case history' for a history field (not its field path), 'photo' for
+    a photo (its file name says nothing to the reader); anything else as given."""
+    if not source:
+        return ""
+    if source.startswith("history."):
+        return "case history"
+    if source.startswith("photo:"):
+        return "photo"
+    return source
 
 
 def _is_categorical(f: FindingResult) -> bool:
@@ -547,5 +571,11 @@ def _references(a: Assessment, kb: _Knowledge | None) -> list[ReferenceView]:
 
 def _follow_up_wording(a: Assessment, audience: str) -> list[str]:
     """The follow-up questions as the reader should see them: clinician wording in the clinician's report."""
+    return _worded(a.triage.follow_up_questions, audience)
+
+
+def _worded(questions: Sequence[Mapping[str, str]], audience: str) -> list[str]:
+    """Questions in the reader's wording: the knowledge base's `clinician_text` for the clinician, `text` for the
+    patient (an assessment stored before both wordings were kept falls back to `text`)."""
     key = "clinician_text" if audience == "clinician" else "text"
-    return [t for q in a.triage.follow_up_questions if (t := q.get(key) or q.get("text", ""))]
+    return [t for q in questions if (t := q.get(key) or q.get("text") or q.get("id", ""))]

@@ -67,7 +67,7 @@ def screen_red_flags(case: Case, kb: KnowledgeBase) -> Triage:
     return Triage(
         action=action,
         flags=flags,
-        missing_questions=_listed(missing),
+        missing_questions=_listed_both(missing),
         follow_up_questions=_listed_both(follow_ups),
         summary=_summary(action, flags, missing=missing, unknown=unknown, follow_ups=follow_ups),
         plan_suppressed=action.stops_plan or bool(missing),
@@ -138,12 +138,8 @@ def _plain(text: str) -> str:
     return text
 
 
-def _listed(questions: Iterable[Question]) -> list[dict[str, str]]:
-    return [{"id": q.id, "text": q.text} for q in questions]
-
-
 def _listed_both(questions: Iterable[Question]) -> list[dict[str, str]]:
-    """Follow-up questions with both wordings: the patient's `text` and the clinician's `clinician_text`."""
+    """Questions with both wordings: the patient's `text` and the clinician's `clinician_text`."""
     return [{"id": q.id, "text": q.text, "clinician_text": q.clinician_text or q.text} for q in questions]
 
 

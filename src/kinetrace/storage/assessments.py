@@ -18,6 +18,7 @@ from kinetrace.storage.tables import AssessmentRow, MeasurementRow, PatientRow, 
 
 __all__ = [
     "complete_assessment",
+    "create_completed",
     "create_draft",
     "delete_draft",
     "get_assessment",
@@ -139,13 +140,13 @@ def get_summary(session: Session, scope: Scope, assessment_id: int) -> Assessmen
     """Return one assessment of the caller's clinic without its case and result (no JSON parsed), or raise
     NotFoundError: enough to decide what a page shows when its formatted parts are cached."""
     row = session.execute(
-        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version).where(
+        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version, AssessmentRow.released_at).where(
             AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
         )
     ).one_or_none()
     if row is None:
         raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
-    return AssessmentSummary(*row[:9], kb_version=row[9])
+    return AssessmentSummary(*row[:9], kb_version=row[9], released_at=row[10])
 
 
 def update_draft(
@@ -182,20 +183,75 @@ def complete_assessment(
     case_data: dict[str, Any],
     result_data: dict[str, Any],
     status: str = "complete",
+    expected_version: int | None = None,
 ) -> AssessmentRecord:
-    """Store the result snapshot, measurements and plan with the case, in the caller's transaction."""
+    """Store the result snapshot, measurements and plan with the case, in the caller's transaction.
+
+    With `expected_version` (a draft assessed before this transaction), a draft changed since raises ConflictError.
+    """
     row = _row(session, scope, assessment_id, for_update=True)
     if row.status not in _EDITABLE:
         raise ConflictError(f"assessment {assessment_id} is already {row.status}.")
-    now = utcnow()
+    if expected_version is not None and expected_version != row.version:
+        raise ConflictError(
+            f"assessment {assessment_id} was changed while it was being assessed (version {row.version}, "
+            f"assessed {expected_version}); complete it again."
+        )
     row.case_data = case_data
+    row.version += 1
+    _set_result(row, result_data=result_data, status=status)
+    _add_outputs(session, scope, row)
+    return _record(row)
+
+
+def create_completed(
+    session: Session,
+    scope: Scope,
+    patient_id: int,
+    *,
+    case_data: dict[str, Any],
+    result_data: dict[str, Any],
+    status: str = "complete",
+    origin: str = "clinic",
+) -> AssessmentRecord:
+    """Store a new assessment that is finished at once (case, result, measurements and plan in one insert), for
+    a case assessed before the write transaction began."""
+    owner = session.scalar(
+        select(PatientRow.id).where(PatientRow.id == patient_id, PatientRow.clinic_id == scope.clinic_id)
+    )
+    if owner is None:
+        raise NotFoundError("patient_id", patient_id, "the id of a patient of your clinic")
+    now = utcnow()
+    row = AssessmentRow(
+        clinic_id=scope.clinic_id,
+        patient_id=patient_id,
+        created_by=scope.user_id,
+        origin=origin,
+        case_data=case_data,
+        is_released=False,
+        version=2,  # as a draft created and then completed
+        created_at=now,
+    )
+    _set_result(row, result_data=result_data, status=status)
+    session.add(row)
+    session.flush()  # gives the row its id
+    _add_outputs(session, scope, row)
+    return _record(row)
+
+
+def _set_result(row: AssessmentRow, *, result_data: dict[str, Any], status: str) -> None:
+    now = row.created_at if row.id is None else utcnow()  # a new row is created and completed at one moment
     row.result_data = result_data
     row.kb_version = str(result_data.get("kb_version", ""))
     row.profile = str(result_data.get("profile", "evidence"))
     row.action_level = str(result_data.get("triage", {}).get("action", "")) or None
     row.status = status
-    row.version += 1
     row.updated_at = row.completed_at = now
+
+
+def _add_outputs(session: Session, scope: Scope, row: AssessmentRow) -> None:
+    """Add the measurements of the row's case and, when complete, the suggested plan (the row has its id)."""
+    case_data, result_data = row.case_data, row.result_data or {}
     for test_id, raw in (case_data.get("findings") or {}).items():
         for entry in raw if isinstance(raw, list) else [raw]:
             session.add(
@@ -207,18 +263,17 @@ def complete_assessment(
                     method=entry.get("method"),
                 )
             )
-    if status == "complete":
+    if row.status == "complete":
         session.add(
             PlanRow(
                 clinic_id=scope.clinic_id,
                 assessment_id=row.id,
                 items={"items": list(result_data.get("plan", []))},
                 clinician_note="",
-                created_at=now,
+                created_at=row.completed_at,
             )
         )
     session.flush()
-    return _record(row)
 
 
 def release_assessment(session: Session, scope: Scope, assessment_id: int, *, is_released: bool) -> AssessmentRecord:

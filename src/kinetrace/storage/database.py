@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinetrace.errors import ConflictError
+
+try:
+    import fcntl
+except ImportError:  # Windows: writers of several processes meet in SQLite's busy handler only
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["make_engine", "make_session_factory", "migrate", "sqlite_url", "utcnow"]
 
@@ -55,18 +62,53 @@ def make_engine(url: str, *, pool_size: int = 10, for_writing: bool = True) -> E
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         if for_writing:
-            _serialise_writers(engine)
+            _serialise_writers(engine, _ProcessLock.for_database(make_url(url).database))
         else:
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True)
 
 
-def _serialise_writers(engine: Engine, *, wait_s: float = 30.0) -> None:
+class _ProcessLock:
+    """An exclusive lock on a file beside the database, shared by every server process on this machine.
+
+    Without it, writers of two processes meet only in SQLite's busy handler, which sleeps up to 100 ms between
+    tries: the process that just wrote keeps winning and the other's writers wait seconds. Here a waiter blocks
+    in the kernel and is woken as soon as the lock is free. The operating system drops the lock if its process
+    dies; a transaction holds it only while it runs (see `_serialise_writers`).
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    @classmethod
+    def for_database(cls, database: str | None) -> _ProcessLock:
+        """Return the lock of a database file (a no-op for an in-memory database or without fcntl)."""
+        if not database or database == ":memory:" or fcntl is None:
+            return cls(None)
+        return cls(Path(database).with_name(Path(database).name + ".writelock"))
+
+    def acquire(self) -> None:
+        """Take the lock; the caller holds this process's writer lock, so one thread per process waits here."""
+        if self._path is None or fcntl is None:
+            return
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        """Let the next process's writer in."""
+        if self._fd is not None and fcntl is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _serialise_writers(engine: Engine, process_lock: _ProcessLock, *, wait_s: float = 30.0) -> None:
     # SQLite has one writer at a time. Queueing writers of this process on a lock (first come, first served)
-    # avoids SQLite's sleep-and-retry busy loop, which starves some writers under load; BEGIN IMMEDIATE then
-    # only waits for other processes. The lock is released when the transaction ends, and in any case when the
-    # connection goes back to the pool, so an invalidated connection cannot keep it.
+    # avoids SQLite's sleep-and-retry busy loop, which starves some writers under load; the process lock then
+    # queues them against other server processes, and BEGIN IMMEDIATE waits only for other programs. The locks
+    # are released when the transaction ends, and in any case when the connection goes back to the pool, so an
+    # invalidated connection cannot keep them.
     lock = threading.Lock()
 
     def begin(conn: Connection) -> None:
@@ -74,6 +116,7 @@ def _serialise_writers(engine: Engine, *, wait_s: float = 30.0) -> None:
             raise ConflictError(f"the database stayed busy for {wait_s:.0f} s; try again.")
         conn.info["kt_write_lock"] = True
         try:
+            process_lock.acquire()
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             _release(conn.info)
@@ -81,6 +124,7 @@ def _serialise_writers(engine: Engine, *, wait_s: float = 30.0) -> None:
 
     def _release(info: dict[Any, Any]) -> None:
         if info.pop("kt_write_lock", False):
+            process_lock.release()  # unlocking a lock not held (acquire failed) is harmless
             lock.release()
 
     event.listen(engine, "begin", begin)

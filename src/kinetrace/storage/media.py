@@ -19,6 +19,7 @@ __all__ = [
     "claim_for_analysis",
     "get_media",
     "list_queued",
+    "list_captures",
     "list_media",
     "requeue_interrupted",
     "save_analysis",
@@ -103,6 +104,20 @@ def list_media(session: Session, scope: Scope, assessment_id: int) -> list[Media
     rows = session.scalars(
         select(MediaRow)
         .where(MediaRow.assessment_id == assessment_id, MediaRow.clinic_id == scope.clinic_id)
+        .order_by(MediaRow.id)
+    )
+    return [_record(r) for r in rows]
+
+
+def list_captures(session: Session, scope: Scope, assessment_id: int) -> list[MediaRecord]:
+    """Return the multi-camera 3-D captures of one assessment, in upload order."""
+    rows = session.scalars(
+        select(MediaRow)
+        .where(
+            MediaRow.assessment_id == assessment_id,
+            MediaRow.clinic_id == scope.clinic_id,
+            MediaRow.kind == "capture",
+        )
         .order_by(MediaRow.id)
     )
     return [_record(r) for r in rows]

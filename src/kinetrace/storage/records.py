@@ -102,6 +102,7 @@ class AssessmentSummary:
     completed_at: datetime | None
     version: int = 1
     kb_version: str | None = None
+    released_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class MediaRecord:
 
     id: int
     assessment_id: int
-    kind: Literal["photo", "video"]
+    kind: Literal["photo", "video", "capture"]
     view: str
     movement_test: str | None
     original_name: str

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from kinetrace.metrics.pose import PoseFrame
+from kinetrace.vision.native_log import quiet_native_log
 
 __all__ = ["blur_faces", "face_boxes"]
 
@@ -24,7 +25,8 @@ def _detector() -> Any:
 
     path = str(resources.files("kinetrace.vision").joinpath("models", "face_detector_short_range.tflite"))
     options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_path=path), min_detection_confidence=0.5)
-    return vision.FaceDetector.create_from_options(options)
+    with quiet_native_log():
+        return vision.FaceDetector.create_from_options(options)
 
 
 def face_boxes(rgb: np.ndarray, frame: PoseFrame | None = None) -> list[Box]:

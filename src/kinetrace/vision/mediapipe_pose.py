@@ -25,6 +25,7 @@ import numpy as np
 
 from kinetrace.errors import InputError, MediaError
 from kinetrace.metrics.pose import LANDMARK_NAMES, Landmark, PoseFrame, Provenance
+from kinetrace.vision.native_log import quiet_native_log
 
 __all__ = ["MODEL_FILES", "MediaPipePose", "model_path"]
 
@@ -101,7 +102,9 @@ class MediaPipePose:
             min_pose_presence_confidence=min_presence_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
-        self._landmarker: Any = vision.PoseLandmarker.create_from_options(options)
+        with quiet_native_log():
+            self._landmarker: Any = vision.PoseLandmarker.create_from_options(options)
+        self._started = False  # the first inference logs natively too
         self._last_ms = -1
         self._version = _mp_version()
 
@@ -117,6 +120,10 @@ class MediaPipePose:
         """
         import mediapipe as mp
 
+        if not self._started:
+            self._started = True
+            with quiet_native_log():
+                return self.estimate(image_rgb, time_s=time_s, source=source)
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             got = f"{image_rgb.dtype} array of shape {image_rgb.shape}"
             raise InputError("image", got, "H×W×3 uint8 RGB")

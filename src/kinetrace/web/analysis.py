@@ -7,13 +7,15 @@ findings are recomputed from the edited points by the same code.
 from __future__ import annotations
 
 import functools
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kinetrace.errors import MediaError
 
-__all__ = ["PhotoAnalysis", "analyse_clip", "analyse_photo", "movement_tests"]
+__all__ = ["PhotoAnalysis", "analyse_capture", "analyse_clip", "analyse_photo", "movement_tests"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,41 @@ def analyse_clip(path: Path, *, test: str, original_name: str, age: int | None =
         findings[test_id] = {**entry, "source": f"video:{original_name}"} if isinstance(entry, dict) else entry
     warnings = [w.replace(path.name, original_name) for w in analysis.warnings]
     return PhotoAnalysis(landmarks={}, findings=findings, warnings=warnings)
+
+
+def _private_tree(folder: Path) -> None:
+    """Make the pipeline's outputs readable only by the server's user, like every other upload."""
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def analyse_capture(folder: Path, *, progress: Callable[[float], None] | None = None) -> PhotoAnalysis:
+    """Run the 3-D pipeline on a stored multi-camera capture (`web.captures`); outputs go to `folder/out`.
+
+    A gate refusal is a MediaError whose message starts with `gate <name>:`.
+    """
+    from kinetrace.capture.pipeline import run_capture
+    from kinetrace.web.captures import capture_request
+
+    request = capture_request(folder)
+    out = folder / "out"
+    shutil.rmtree(out, ignore_errors=True)  # a run cut off by a restart starts again from nothing
+    sync = request.get("sync")
+    result = run_capture(
+        [folder / v for v in request["videos"]],
+        folder / request["calibration"],
+        request["test"],
+        out,
+        sync=None if sync is None else sync if sync == "auto" else folder / sync,
+        max_frames=request.get("max_frames"),
+        progress=progress,
+    )
+    _private_tree(out)
+    notes = []
+    if not result.findings:
+        notes.append(
+            f"The {request['test'].replace('_', ' ')} capture measured no knowledge-base test; its "
+            "angles are in the plot and files."
+        )
+    return PhotoAnalysis(landmarks={}, findings=dict(result.findings), warnings=notes)

@@ -6,13 +6,14 @@ On start-up, media whose analysis was queued or cut off by a restart are queued 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from kinetrace.errors import InputError
 from kinetrace.storage import media as media_repo
 from kinetrace.storage.tables import MediaRow
-from kinetrace.web.analysis import analyse_clip, analyse_photo
+from kinetrace.web.analysis import analyse_capture, analyse_clip, analyse_photo
 from kinetrace.web.uploads import remove_partial_files
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def recover_after_crash(state: AppState) -> None:
 
     with state.sessions.begin() as db:
         keep = set(db.scalars(select(MediaRow.stored_name)))
-        removed = remove_partial_files(state.uploads_dir, keep=keep)
+        removed = remove_partial_files(state.uploads_dir, keep=keep, previews=state.settings.data_dir / "previews")
         media_repo.requeue_interrupted(db)
     if removed:
         log.info("removed %d unfinished upload file(s)", removed)
@@ -85,6 +86,15 @@ class MediaJobs:
         """Stop taking work; a running analysis is left queued and resumes on the next start."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    def _progress(self, media_id: int) -> Callable[[float], None]:
+        """Store a running analysis' share of work done (10–95 %) on its row, for the page to show."""
+
+        def report(share: float) -> None:
+            with self._state.sessions.begin() as db:
+                media_repo.set_progress(db, media_id, status="running", progress=10 + int(85 * min(share, 1.0)))
+
+        return report
+
     def _run(self, media_id: int) -> None:
         sessions = self._state.sessions
         with sessions.begin() as db:
@@ -97,7 +107,9 @@ class MediaJobs:
             movement_test = row.movement_test
             edited = row.edited_landmarks
         try:
-            if kind == "video":
+            if kind == "capture":
+                outcome = analyse_capture(path, progress=self._progress(media_id))
+            elif kind == "video":
                 if not movement_test:
                     raise InputError(
                         name,

@@ -33,6 +33,9 @@ _CACHEABLE = ("/static/", "/docs-static/")
 _UPLOAD_PATHS = re.compile(r"^(/api/v1)?/assessments/\d+/media$")
 _SELF_SCREEN = re.compile(r"^/s/[^/]+$")
 _SELF_SCREEN_FILES = 3
+# A multi-camera 3-D capture: up to eight videos (`web.captures.MAX_CAMERAS`) and a small calibration and sync file.
+_CAPTURE_PATHS = re.compile(r"^(/api/v1)?/assessments/\d+/captures$")
+_CAPTURE_FILES = 9
 _FORM_LIMIT = 1 << 20
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _OPEN_WRITES = frozenset({"/api/v1/session"})  # sign-in through the API: JSON credentials, no session yet
@@ -63,6 +66,8 @@ class SecurityMiddleware:
             return self.body_limit
         if _SELF_SCREEN.match(path):
             return self.body_limit * _SELF_SCREEN_FILES
+        if _CAPTURE_PATHS.match(path):
+            return self.body_limit * _CAPTURE_FILES
         return _FORM_LIMIT
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

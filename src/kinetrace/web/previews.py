@@ -7,6 +7,7 @@ the page shows a placeholder instead. Previews are cached next to the uploads (0
 from __future__ import annotations
 
 import os
+import uuid
 import warnings
 from pathlib import Path
 
@@ -40,8 +41,15 @@ def make_preview(source: Path, previews: Path, *, size: str, max_pixels: int) ->
                 shown.thumbnail((long_side, long_side))
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None
-    part = previews / f".{target.name}.part"
-    with os.fdopen(os.open(part, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600), "wb") as out:
-        shown.save(out, format="JPEG", quality=82)
-    part.replace(target)
+    # A part file of its own (two requests may make the same preview at once), complete on disk before the rename,
+    # so a preview is either whole or absent; start-up removes parts a crash left.
+    part = previews / f".{target.name}.{uuid.uuid4().hex[:8]}.part"
+    try:
+        with os.fdopen(os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as out:
+            shown.save(out, format="JPEG", quality=82)
+            out.flush()
+            os.fsync(out.fileno())
+        part.replace(target)
+    finally:
+        part.unlink(missing_ok=True)
     return target

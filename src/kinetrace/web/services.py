@@ -6,32 +6,45 @@ the database as it was.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.storage import AssessmentRecord, Scope, utcnow
+from kinetrace.storage import AssessmentRecord, PatientRecord, PlanRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web.view import is_referral
-from kinetrace.web.wizard import merge_media_findings, new_case, run_assessment, snapshot, with_identity
+from kinetrace.web.wizard import (
+    counts_in_assessment,
+    merge_media_findings,
+    new_case,
+    run_assessment,
+    snapshot,
+    with_identity,
+)
 
 __all__ = [
+    "AssessedCase",
+    "assess_draft",
+    "assess_new",
     "complete",
     "export_patient",
     "draft_ranking",
     "previous_assessment",
     "patient_view",
+    "patient_view_of",
     "reassess",
     "release",
     "save_case",
     "screen_red_flags",
     "start",
+    "store_assessed",
     "triage_self_screen",
 ]
 
@@ -58,21 +71,84 @@ def save_case(
     return record
 
 
-def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str) -> AssessmentRecord:
-    """Assess the draft with the photo findings merged in and store the snapshot (status `referred` when the
-    triage refers the patient on, else `complete`)."""
+@dataclass(frozen=True)
+class AssessedCase:
+    """A case assessed, ready to store. Assessing is the slow part (inference and its uncertainty), so it runs
+    in a read transaction and only `store_assessed` writes: SQLite has one writer at a time, and a writer that
+    assessed inside its transaction would hold every other writer back for as long."""
+
+    patient_id: int
+    case_data: dict[str, Any]
+    result_data: dict[str, Any]
+    status: str
+    assessment_id: int | None = None  # the draft assessed, or None for a new assessment
+    draft_version: int | None = None  # the draft's version when it was read
+
+
+def assess_new(
+    db: Session, scope: Scope, kb: KnowledgeBase, patient_id: int, case_data: dict[str, Any], *, profile: str
+) -> AssessedCase:
+    """Assess a case for a new assessment of a patient of the caller's clinic (reads only)."""
+    patient = patient_repo.get_patient(db, scope, patient_id)
+    return _assessed(db, scope, kb, patient, case_data, profile=profile)
+
+
+def assess_draft(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str) -> AssessedCase:
+    """Assess a draft with its reviewed photo findings merged in (reads only)."""
     record = assessment_repo.get_assessment(db, scope, assessment_id)
-    # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them).
-    media = [m for m in media_repo.list_media(db, scope, assessment_id) if m.status == "done" and m.reviewed_at]
+    if record.status != "draft":
+        raise ConflictError(f"assessment {assessment_id} is already {record.status}.")
+    # Photo findings enter only after the clinician reviewed the landmarks (confirmed or moved them); a 3-D
+    # capture is a measurement and enters as soon as it is analysed.
+    media = [m for m in media_repo.list_media(db, scope, assessment_id) if counts_in_assessment(m)]
     case = merge_media_findings(record.case_data, media)
-    case = with_identity(case, patient_repo.get_patient(db, scope, record.patient_id), **_visit(db, scope))
+    patient = patient_repo.get_patient(db, scope, record.patient_id)
+    assessed = _assessed(db, scope, kb, patient, case, profile=profile)
+    return AssessedCase(**{**assessed.__dict__, "assessment_id": record.id, "draft_version": record.version})
+
+
+def _assessed(
+    db: Session, scope: Scope, kb: KnowledgeBase, patient: PatientRecord, case: dict[str, Any], *, profile: str
+) -> AssessedCase:
+    case = with_identity(case, patient, **_visit(db, scope))
     result = run_assessment(case, kb, profile=profile)
     status = "referred" if is_referral(result.triage.action) else "complete"
-    done = assessment_repo.complete_assessment(
-        db, scope, assessment_id, case_data=case, result_data=snapshot(result), status=status
-    )
-    audit_repo.record_event(db, scope, "complete", "assessment", assessment_id, detail=status)
+    return AssessedCase(patient_id=patient.id, case_data=case, result_data=snapshot(result), status=status)
+
+
+def store_assessed(db: Session, scope: Scope, assessed: AssessedCase) -> AssessmentRecord:
+    """Store an assessed case (status `referred` when the triage refers the patient on, else `complete`).
+
+    Raises ConflictError when the draft was changed or completed after it was read.
+    """
+    if assessed.assessment_id is None:
+        done = assessment_repo.create_completed(
+            db,
+            scope,
+            assessed.patient_id,
+            case_data=assessed.case_data,
+            result_data=assessed.result_data,
+            status=assessed.status,
+        )
+        audit_repo.record_event(db, scope, "create", "assessment", done.id)
+    else:
+        done = assessment_repo.complete_assessment(
+            db,
+            scope,
+            assessed.assessment_id,
+            case_data=assessed.case_data,
+            result_data=assessed.result_data,
+            status=assessed.status,
+            expected_version=assessed.draft_version,
+        )
+    audit_repo.record_event(db, scope, "complete", "assessment", done.id, detail=assessed.status)
     return done
+
+
+def complete(db: Session, scope: Scope, kb: KnowledgeBase, assessment_id: int, *, profile: str) -> AssessmentRecord:
+    """Assess the draft with the photo findings merged in and store the snapshot, in the caller's transaction
+    (status `referred` when the triage refers the patient on, else `complete`)."""
+    return store_assessed(db, scope, assess_draft(db, scope, kb, assessment_id, profile=profile))
 
 
 def _visit(db: Session, scope: Scope) -> dict[str, Any]:
@@ -150,10 +226,14 @@ def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[st
     (items, doses and the clinician's notes). None when there is nothing to show."""
     if record.result_data is None:
         return None
-    plan = assessment_repo.get_plan(db, scope, record.id)
+    return patient_view_of(record.result_data, assessment_repo.get_plan(db, scope, record.id))
+
+
+def patient_view_of(result_data: dict[str, Any], plan: PlanRecord | None) -> dict[str, Any]:
+    """Return what the patient sees of a stored result and its plan (see `patient_view`)."""
     return {
-        "triage": record.result_data.get("triage", {}),
-        "safety_net": record.result_data.get("safety_net", []),
+        "triage": result_data.get("triage", {}),
+        "safety_net": result_data.get("safety_net", []),
         "plan_items": plan.items if plan is not None else [],
         "note": plan.clinician_note if plan is not None else "",
         "has_plan": plan is not None,

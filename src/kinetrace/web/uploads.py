@@ -1,13 +1,15 @@
 """Receiving uploaded photos and videos safely: type by content, size limit, temp file then atomic rename.
 
-A file becomes visible under its final name only after it is complete and flushed to disk, and a database row
-points at it only after that; a crash mid-upload leaves at most a `.part` file, which start-up removes.
+A file becomes visible under its final name only after it is complete and flushed to disk (file and folder), and
+a database row points at it only after that; a crash mid-upload leaves at most a `.part` file or a file no row
+points at, and start-up removes both (and previews of photos that are gone).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import BinaryIO
 
 from kinetrace.errors import InputError, MediaError
 
-__all__ = ["StoredFile", "remove_partial_files", "store_upload"]
+__all__ = ["StoredFile", "remove_partial_files", "remove_stored", "store_upload", "sync_folder"]
 
 _CHUNK = 1 << 20
 
@@ -72,6 +74,7 @@ def store_upload(source: BinaryIO, uploads: Path, *, filename: str, max_bytes: i
             out.flush()
             os.fsync(out.fileno())
         part.replace(uploads / name)
+        sync_folder(uploads)  # the new name is on disk before any row points at it
     finally:
         part.unlink(missing_ok=True)
     return StoredFile(
@@ -79,11 +82,40 @@ def store_upload(source: BinaryIO, uploads: Path, *, filename: str, max_bytes: i
     )
 
 
-def remove_partial_files(uploads: Path, *, keep: set[str]) -> int:
-    """Delete `.part` leftovers and files no database row points at; return how many were removed."""
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_partial_files(uploads: Path, *, keep: set[str], previews: Path | None = None) -> int:
+    """Delete leftovers no database row points at and return how many.
+
+    That is `.part` files, complete files or capture folders whose row never committed, and previews of photos
+    that are gone. Run only while no request is being served: an upload in flight has a complete file before
+    its row commits.
+    """
     removed = 0
     for path in uploads.iterdir():
-        if path.is_file() and (path.name.endswith(".part") or path.name not in keep):
+        if path.name.endswith(".part") or path.name not in keep:
+            remove_stored(uploads, path.name)
+            removed += 1
+    stems = {name.split(".")[0] for name in keep}
+    for path in previews.iterdir() if previews is not None and previews.is_dir() else ():
+        # A preview is named `<upload stem>.<size>.jpg`; one being written is `.<that name>.part`.
+        if path.is_file() and (path.name.startswith(".") or path.name.split(".")[0] not in stems):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def remove_stored(uploads: Path, stored_name: str) -> None:
+    """Delete one stored upload: a file, or a multi-camera capture's folder with its outputs."""
+    path = uploads / stored_name
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

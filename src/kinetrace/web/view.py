@@ -61,12 +61,48 @@ def _plain(text: Any) -> str:
     return _EVIDENCE_ASIDE.sub("", str(text or ""))
 
 
+def _method(finding: Any) -> str:
+    """A finding's method for people: "3-D capture, 4 cameras" for a multi-camera finding, else its id in words."""
+    from kinetrace.capture.labels import method_label
+
+    if isinstance(finding, dict):
+        method, source = finding.get("method"), finding.get("source")
+    else:
+        method, source = getattr(finding, "method", None), getattr(finding, "source", None)
+    return method_label(method, source) or _label(method)
+
+
+def _name(node_id: Any) -> str:
+    """A knowledge-base id (impairment, region, test, behaviour) as its human name."""
+    from kinetrace.knowledge import load_knowledge
+
+    return str(load_knowledge().name_of(str(node_id or ""))) if node_id else ""
+
+
+def _words(text: Any) -> str:
+    """Core text for people: ids become names, pointers into the specification go (as in the reports)."""
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.reports.wording import humanise
+
+    return humanise(str(text or ""), load_knowledge())
+
+
+def _kind(kind: Any) -> str:
+    from kinetrace.result import KIND_LABELS
+
+    return KIND_LABELS.get(str(kind), _label(kind))
+
+
 def install_filters(env: Environment) -> None:
     """Register the template filters and globals."""
     env.filters.update(
         pct=_pct,
         when=_when,
         label=_label,
+        name=_name,
+        kind=_kind,
+        words=_words,
+        method=_method,
         number=_number,
         plain=_plain,
         action_style=_action_style,

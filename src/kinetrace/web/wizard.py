@@ -25,6 +25,7 @@ __all__ = [
     "check_case",
     "findings_from_form",
     "lay_out_tests",
+    "counts_in_assessment",
     "merge_media_findings",
     "new_case",
     "pain_from_form",
@@ -175,6 +176,12 @@ def findings_from_form(form: Mapping[str, Any], kb: KnowledgeBase) -> dict[str, 
         if entry is not None:
             findings[test.id] = entry
     return findings
+
+
+def counts_in_assessment(media: MediaRecord) -> bool:
+    """Whether an upload's findings enter the assessment: analysed, and either its landmarks reviewed by the
+    clinician (photo proxies) or a multi-camera 3-D capture (a measurement: no landmarks to review)."""
+    return media.status == "done" and (media.reviewed_at is not None or media.kind == "capture")
 
 
 def merge_media_findings(case: dict[str, Any], media: Iterable[MediaRecord]) -> dict[str, Any]:

@@ -64,6 +64,18 @@ def test_bad_findings_give_one_line_and_exit_2(tmp_path: Path, findings: str, ne
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_a_case_with_several_problems_lists_each_on_its_own_line(tmp_path: Path):
+    path = tmp_path / "case.yaml"
+    path.write_text("schema: kinetrace.case/1\npatient: {sex: female}\n"
+                    "pain:\n  - {region: cervical_lower, intensity: 6, duration_weeks: 3}\n"
+                    "measurements: []\n", encoding="utf-8")
+    proc = run("assess", str(path))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("Error: ") and "patient.age: is missing" in lines[0]
+    assert len(lines) == 2 and lines[1].startswith("  also: ") and "measurements: unknown field" in lines[1]
+
+
 def test_malformed_yaml_names_the_line(tmp_path: Path):
     path = tmp_path / "bad.yaml"
     path.write_text("patient: {age: 40\npain: [\n", encoding="utf-8")

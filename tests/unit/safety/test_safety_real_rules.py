@@ -169,6 +169,7 @@ def test_missing_required_lumbar_answers_are_listed_with_their_text(kb: Knowledg
     assert triage.plan_suppressed
     assert [q["id"] for q in triage.missing_questions] == ["bladder_bowel_change", "cancer_history", "fever", "trauma"]
     assert all(q["text"] == kb.questions[q["id"]].text for q in triage.missing_questions)
+    assert all(q["clinician_text"] == kb.questions[q["id"]].clinician_text for q in triage.missing_questions)
 
 
 def test_unknown_trauma_answer_means_safety_netting_and_asks_again(kb: KnowledgeBase) -> None:

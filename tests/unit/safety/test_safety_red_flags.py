@@ -98,9 +98,11 @@ def test_missing_required_answers_request_the_screen_and_list_the_questions(
     assert triage.action == ActionLevel.REQUEST_RED_FLAG_SCREEN
     assert triage.plan_suppressed
     assert triage.missing_questions == [
-        {"id": "bladder_bowel_change", "text": "New trouble passing or holding urine or stools?"},
-        {"id": "cancer_history", "text": "Have you ever had cancer?"},
-        {"id": "fever", "text": "Fever or feeling unwell?"},
+        # the tiny rule set has no clinician wording, so both wordings are the patient's
+        {"id": "bladder_bowel_change", "text": "New trouble passing or holding urine or stools?",
+         "clinician_text": "New trouble passing or holding urine or stools?"},
+        {"id": "cancer_history", "text": "Have you ever had cancer?", "clinician_text": "Have you ever had cancer?"},
+        {"id": "fever", "text": "Fever or feeling unwell?", "clinician_text": "Fever or feeling unwell?"},
     ]
     assert triage.summary.startswith("Red-flag screen incomplete: 3 required questions unanswered")
 

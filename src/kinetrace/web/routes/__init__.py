@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from kinetrace.web.routes import (
     assessments,
     auth,
+    captures,
     inbox,
     links,
     media,
@@ -28,6 +29,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     assessments.api,
     media.pages,
     media.api,
+    captures.pages,
+    captures.api,
     links.pages,
     links.api,
     progress.pages,

@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from kinetrace.storage import AssessmentRecord
 from kinetrace.storage import assessments as assessment_repo
-from kinetrace.web import services
+from kinetrace.web import services, transactions
 from kinetrace.web.deps import DB, KB, CsrfChecked, RecordId, State, UserScope
 from kinetrace.web.wizard import check_case
 
@@ -68,14 +69,21 @@ class AssessmentPublic(BaseModel):
 @api.post(
     "/patients/{patient_id}/assessments", response_model=AssessmentPublic, status_code=201, dependencies=[CsrfChecked]
 )
-def create(
-    state: State, db: DB, scope: UserScope, kb: KB, patient_id: RecordId, body: AssessmentCreate
+async def create(
+    state: State, scope: UserScope, kb: KB, patient_id: RecordId, body: AssessmentCreate
 ) -> AssessmentPublic:
     """Store a case for a patient; with `complete` (default) assess it and store the result in the same step."""
-    check_case(body.case, kb)
-    record = services.start(db, scope, patient_id, case_data=body.case)
-    if body.complete:
-        record = services.complete(db, scope, kb, record.id, profile=state.settings.profile)
+    # Async on purpose: the assessment runs in a worker thread on a read session, and only the inserts take the
+    # write lock (see web/transactions.py), so concurrent writers do not queue behind each other's inference.
+    await run_in_threadpool(check_case, body.case, kb)
+    if not body.complete:
+        record = await transactions.write(state, lambda db: services.start(db, scope, patient_id, case_data=body.case))
+        return AssessmentPublic.of(record)
+    profile = state.settings.profile
+    assessed = await transactions.read(
+        state, lambda db: services.assess_new(db, scope, kb, patient_id, body.case, profile=profile)
+    )
+    record = await transactions.write(state, lambda db: services.store_assessed(db, scope, assessed))
     return AssessmentPublic.of(record)
 
 
@@ -109,9 +117,13 @@ def update_case(db: DB, scope: UserScope, kb: KB, assessment_id: RecordId, body:
 
 
 @api.post("/assessments/{assessment_id}/complete", response_model=AssessmentPublic, dependencies=[CsrfChecked])
-def complete(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: RecordId) -> AssessmentPublic:
-    """Assess a draft (with its analysed photos) and store the result."""
-    return AssessmentPublic.of(services.complete(db, scope, kb, assessment_id, profile=state.settings.profile))
+async def complete(state: State, scope: UserScope, kb: KB, assessment_id: RecordId) -> AssessmentPublic:
+    """Assess a draft (with its analysed photos) and store the result (409 when the draft changed meanwhile)."""
+    profile = state.settings.profile
+    assessed = await transactions.read(
+        state, lambda db: services.assess_draft(db, scope, kb, assessment_id, profile=profile)
+    )
+    return AssessmentPublic.of(await transactions.write(state, lambda db: services.store_assessed(db, scope, assessed)))
 
 
 @api.post("/assessments/{assessment_id}/release", response_model=AssessmentPublic, dependencies=[CsrfChecked])

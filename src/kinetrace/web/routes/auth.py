@@ -86,7 +86,7 @@ def _end_session(request: Request, state: State, db: DB) -> None:
         if user is not None and user.session_version == request.session.get("sv"):
             clinic_repo.end_sessions(db, user_id)
             audit_repo.record_event(db, Scope(user.clinic_id, user.id), "sign_out", "user", user.id)
-        state.users.forget(user_id)
+        state.users.forget(user_id, after=db)
     request.session.clear()
 
 
@@ -164,7 +164,7 @@ def _change_password(request: Request, state: State, db: DB, user: UserRecord, c
         raise InputError("current_password", None, "your current password")
     check_password(new, email=user.email, field="new_password")
     clinic_repo.set_password_hash(db, user.id, hash_password(new), end_sessions=True)
-    state.users.forget(user.id)
+    state.users.forget(user.id, after=db)
     _start_session(request, user, version=user.session_version + 1)
     audit_repo.record_event(db, Scope(user.clinic_id, user.id), "update", "user", user.id, detail="password")
 

@@ -18,7 +18,7 @@ from kinetrace.storage import media as media_repo
 from kinetrace.web.analysis import movement_tests
 from kinetrace.web.deps import DB, CsrfChecked, CurrentUser, RecordId, State, UserScope
 from kinetrace.web.previews import PLACEHOLDER_SVG, PREVIEW_SIZES, make_preview
-from kinetrace.web.uploads import store_upload
+from kinetrace.web.uploads import remove_stored, store_upload
 
 __all__ = ["api", "pages", "save_upload"]
 
@@ -122,6 +122,10 @@ def upload_page(
 def media_file(state: State, db: DB, scope: UserScope, media_id: RecordId) -> Response:
     """Return the stored file (only to users of the owning clinic)."""
     media = media_repo.get_media(db, scope, media_id)
+    if media.kind == "capture":
+        raise NotFoundError(
+            "media_id", media_id, f"a photo or video; a 3-D capture's files are under /media/{media_id}/capture/"
+        )
     state.view_log.viewed(scope, "media", media_id)
     return FileResponse(
         state.uploads_dir / media.stored_name,
@@ -212,7 +216,7 @@ def api_landmarks(
 
 def _remove_files(state: State, media: MediaRecord) -> None:
     """Remove a deleted upload's file and previews (after the commit; start-up sweeps any leftovers)."""
-    (state.uploads_dir / media.stored_name).unlink(missing_ok=True)
+    remove_stored(state.uploads_dir, media.stored_name)
     for preview in (state.settings.data_dir / "previews").glob(f"{Path(media.stored_name).stem}.*"):
         preview.unlink(missing_ok=True)
 
@@ -244,6 +248,11 @@ def delete_api(state: State, db: DB, scope: UserScope, background: BackgroundTas
 
 def _review(db: DB, scope: Scope, media_id: RecordId) -> MediaRecord:
     media = media_repo.get_media(db, scope, media_id)
+    if media.kind == "capture":
+        raise ConflictError(
+            f"media {media_id} is a 3-D capture: a measurement, not a photo proxy; its findings "
+            "enter the assessment without a landmark review."
+        )
     if media.status != "done" or not media.landmarks:
         raise ConflictError(f"media {media_id} is {media.status}; review its landmarks once the analysis is done.")
     reviewed = media_repo.mark_reviewed(db, scope, media_id)

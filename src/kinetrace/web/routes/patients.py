@@ -20,6 +20,7 @@ from kinetrace.storage import patient_list as list_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
 from kinetrace.web.deps import DB, Admin, CsrfChecked, CurrentUser, FormFields, RecordId, State, UserScope
+from kinetrace.web.uploads import remove_stored
 
 __all__ = ["api", "pages"]
 
@@ -211,7 +212,7 @@ def export_patient(db: DB, scope: UserScope, patient_id: RecordId) -> Response:
 
 def _remove_files(state: State, names: list[str]) -> None:
     for name in names:
-        (state.uploads_dir / name).unlink(missing_ok=True)
+        remove_stored(state.uploads_dir, name)
         for preview in (state.settings.data_dir / "previews").glob(f"{Path(name).stem}.*"):
             preview.unlink(missing_ok=True)
 

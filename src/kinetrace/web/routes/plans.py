@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from kinetrace.errors import ConflictError, InputError, NotFoundError
@@ -15,6 +16,7 @@ from kinetrace.storage import PlanRecord, Scope
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import patients as patient_repo
+from kinetrace.storage.records import AssessmentSummary
 from kinetrace.web import services
 from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, FormFields, RecordId, State, UserScope
 
@@ -117,6 +119,18 @@ def _save(db: DB, scope: Scope, kb: KnowledgeBase, assessment_id: RecordId, body
     return saved
 
 
+def _choice_options(state: State, kb: KnowledgeBase, plan: PlanRecord) -> Markup:
+    """The <option>s of the interventions not in the plan, by name (knowledge-base text only, no patient data:
+    rendered once per knowledge base and set of planned items)."""
+    in_plan = frozenset(str(i.get("intervention_id")) for i in plan.items)
+
+    def render() -> str:
+        choices = sorted((e for e in kb.interventions.values() if e.id not in in_plan), key=lambda e: e.name)
+        return "".join(str(Markup('<option value="{}">{}</option>').format(e.id, e.name)) for e in choices)
+
+    return state.fragments.get(("plan-choices", kb.version, in_plan), render)
+
+
 def _update_from_form(form: dict[str, Any], plan: PlanRecord) -> PlanUpdate:
     edits: list[PlanItemEdit] = []
     for i, item in enumerate(plan.items):
@@ -167,19 +181,17 @@ def _render_edit(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    record = assessment_repo.get_assessment(db, scope, assessment_id)
+    summary = assessment_repo.get_summary(db, scope, assessment_id)  # no case or result JSON to parse
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     if plan is None:
         return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
-    patient = patient_repo.get_patient(db, scope, record.patient_id)
-    in_plan = {i.get("intervention_id") for i in plan.items}
-    choices = sorted((e for e in kb.interventions.values() if e.id not in in_plan), key=lambda e: e.name)
+    patient = patient_repo.get_patient(db, scope, summary.patient_id)
     context = {
         "user": user,
-        "record": record,
+        "record": summary,
         "patient": patient,
         "plan": plan,
-        "choices": choices,
+        "choice_options": _choice_options(state, kb, plan),
         "errors": errors or {},
     }
     return state.templates.TemplateResponse(request, "plan_edit.html", context, status_code=status_code)
@@ -217,17 +229,32 @@ def release_preview(
     request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
     """Show exactly what the patient will see, with the button that releases it."""
-    record = assessment_repo.get_assessment(db, scope, assessment_id)
-    patient = patient_repo.get_patient(db, scope, record.patient_id)
+    summary = assessment_repo.get_summary(db, scope, assessment_id)
+    patient = patient_repo.get_patient(db, scope, summary.patient_id)
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     context = {
         "user": user,
-        "record": record,
+        "record": summary,
         "patient": patient,
-        "view": services.patient_view(db, scope, record),
+        "view_html": _patient_view_html(state, db, scope, summary, plan),
         "needs_approval": plan is not None and plan.approved_at is None,
     }
     return state.templates.TemplateResponse(request, "release.html", context)
+
+
+def _patient_view_html(
+    state: State, db: DB, scope: Scope, summary: AssessmentSummary, plan: PlanRecord | None
+) -> Markup:
+    """The patient's view of a stored result and plan, rendered once per version of each ("" when none)."""
+
+    def render() -> str:
+        result = assessment_repo.get_assessment(db, scope, summary.id).result_data
+        if result is None:
+            return ""
+        view = services.patient_view_of(result, plan)
+        return state.templates.env.get_template("_patient_view.html").render(view=view)
+
+    return state.fragments.get(("patient-view", summary.id, summary.version, plan.version if plan else 0), render)
 
 
 @api.put("/assessments/{assessment_id}/plan", response_model=PlanPublic, dependencies=[CsrfChecked])

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kinetrace.errors import NotFoundError
-from kinetrace.storage import AssessmentRecord
+from kinetrace.storage import AssessmentRecord, MediaRecord
 from kinetrace.storage import assessments as assessment_repo
+from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
 from kinetrace.web import services
+from kinetrace.web.capture_view import CaptureDetails, capture_details
 from kinetrace.web.deps import DB, KB, CsrfChecked, CurrentUser, RecordId, State, UserScope
-from kinetrace.web.reporting import render_report, report_available
+from kinetrace.web.reporting import capture_plots, render_report, report_available
 
 __all__ = ["pages"]
 
@@ -53,9 +55,20 @@ def result_page(
         "patient": patient,
         "report_available": report_available(),
         "result_body": body,
+        "captures": _captures(state, db, scope, assessment_id),
         **head,
     }
     return state.templates.TemplateResponse(request, "result.html", context)
+
+
+def _captures(state: State, db: DB, scope: UserScope, assessment_id: int) -> list[tuple[MediaRecord, CaptureDetails]]:
+    """The assessment's analysed 3-D captures with their page view (findings, gates, plot and stick figure)."""
+    shown = []
+    for media in media_repo.list_captures(db, scope, assessment_id):
+        details = capture_details(state.uploads_dir, media)
+        if details is not None:
+            shown.append((media, details))
+    return shown
 
 
 @pages.get("/assessments/{assessment_id}/plan")
@@ -97,7 +110,8 @@ def report(state: State, db: DB, scope: UserScope, kb: KB, assessment_id: Record
         for r in assessment_repo.list_assessments(db, scope, record.patient_id)
         if r.status == "complete" and r.completed_at and record.completed_at and r.completed_at < record.completed_at
     ]
-    body, media_type = render_report(record, kb, fmt=fmt, previous=earlier[-1] if earlier else None)
+    plots = capture_plots(state.uploads_dir, media_repo.list_captures(db, scope, assessment_id))
+    body, media_type = render_report(record, kb, fmt=fmt, previous=earlier[-1] if earlier else None, photos=plots)
     state.view_log.viewed(scope, "assessment", assessment_id, action="export", detail=fmt)
     return Response(
         body,

@@ -81,7 +81,7 @@ def _set_active(
     if user_id == admin.id and not is_active:
         raise InputError("user_id", user_id, "another user: you cannot disable your own account")
     user = clinic_repo.set_active(db, scope, user_id, is_active=is_active)
-    state.users.forget(user_id)
+    state.users.forget(user_id, after=db)
     audit_repo.record_event(db, scope, "enable" if is_active else "disable", "user", user_id)
     return user
 

@@ -21,13 +21,14 @@ from kinetrace.web.wizard import (
     carried_findings,
     check_carried,
     check_case,
+    counts_in_assessment,
     findings_from_form,
     lay_out_tests,
     pain_from_form,
     red_flags_from_form,
 )
 
-__all__ = ["pages"]
+__all__ = ["pages", "render_photos"]
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -197,10 +198,35 @@ def test_save(
 def photo_step(
     request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
 ) -> Response:
-    """Show the upload form and each photo's analysis progress."""
-    media = media_repo.list_media(db, scope, assessment_id)
-    extra = {"media": media, "movement_tests": movement_tests()}
-    return _render(request, state, db, user, _draft(db, scope, assessment_id), "photos", extra)
+    """Show the upload forms (photo or video; multi-camera 3-D capture) and each upload's analysis progress."""
+    return render_photos(request, state, db, user, _draft(db, scope, assessment_id))
+
+
+def render_photos(
+    request: Request,
+    state: State,
+    db: DB,
+    user: UserRecord,
+    record: AssessmentRecord,
+    extra: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    """Render the photos step (the capture upload shows it again with its field errors)."""
+    from kinetrace.web.capture_view import capture_details
+    from kinetrace.web.captures import capture_tests
+
+    media = media_repo.list_media(db, _scope_of(user), record.id)
+    captures = {m.id: capture_details(state.uploads_dir, m) for m in media if m.kind == "capture"}
+    context = {
+        "media": media,
+        "movement_tests": movement_tests(),
+        "capture_tests": capture_tests(),
+        "captures": captures,
+        "capture_form": {},
+        **(extra or {}),
+    }
+    return _render(request, state, db, user, record, "photos", context, status_code=status_code)
 
 
 @pages.get("/assessments/{assessment_id}/review")
@@ -218,7 +244,7 @@ def _ready_to_complete(record: AssessmentRecord, media: list[Any], reason: str) 
     case = dict(record.case_data)
     if not case.get("red_flags"):
         raise InputError("red_flags", None, "the red-flag questions answered before the assessment is completed")
-    has_photo_findings = any(m.status == "done" and m.findings and m.reviewed_at for m in media)
+    has_photo_findings = any(counts_in_assessment(m) and m.findings for m in media)
     if not case.get("findings") and not has_photo_findings:
         if not reason:
             raise InputError("no_tests_reason", None, "at least one test result, or a reason why no tests were done")
