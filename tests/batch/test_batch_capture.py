@@ -31,17 +31,37 @@ def _demo() -> Path:
 def _run(tmp_path: Path, frames: int, test: str) -> dict:  # type: ignore[type-arg]
     """Batch one case with a capture of the first `frames` demo frames filed as `test`; return its record."""
     demo = _demo()
-    clips = [write_clip(demo / "videos" / f"cam0{i}.mp4", tmp_path / f"cam0{i}.mp4", frames=frames)
-             for i in range(1, 5)]
+    clips = [
+        write_clip(demo / "videos" / f"cam0{i}.mp4", tmp_path / f"cam0{i}.mp4", frames=frames) for i in range(1, 5)
+    ]
     shutil.copy(demo / "calibration" / "Calib.qca.txt", tmp_path / "Calib.qca.txt")
     case = shutil.copy(ROOT / "examples" / "seed_003_hip_ir_rotation.yaml", tmp_path / "hip.yaml")
     manifest = tmp_path / "day.csv"
-    manifest.write_text("case,capture\n" + f"{Path(case).name},"
-                        + "+".join(c.name for c in clips) + f"@Calib.qca.txt:{test}\n", encoding="utf-8")
+    manifest.write_text(
+        "case,capture\n" + f"{Path(case).name}," + "+".join(c.name for c in clips) + f"@Calib.qca.txt:{test}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "kinetrace", "batch", "--manifest", str(manifest), "--out", str(out),
-                           "--workers", "1", "--no-progress"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kinetrace",
+            "batch",
+            "--manifest",
+            str(manifest),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "1 ok, 0 failed" in proc.stderr and "Traceback" not in proc.stderr
     (line,) = (out / "assessments.jsonl").read_text(encoding="utf-8").splitlines()
@@ -63,5 +83,7 @@ def test_batch_runs_the_capture_pipeline_and_records_3d_findings(tmp_path: Path)
 def test_batch_hip_rotation_of_a_standing_person_records_why_no_finding(tmp_path: Path) -> None:
     record = _run(tmp_path, FRAMES, "hip_rotation")
     assert not [f for f in record["assessment"]["findings"] if f.get("method") == "multi_camera_3d"]
-    assert any(w.startswith("3-D capture (hip_rotation): No hip_ir_seated finding: the person was standing")
-               for w in record.get("media_warnings", [])), record.get("media_warnings")
+    assert any(
+        w.startswith("3-D capture (hip_rotation): No hip_ir_seated finding: the person was standing")
+        for w in record.get("media_warnings", [])
+    ), record.get("media_warnings")

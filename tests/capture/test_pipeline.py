@@ -41,8 +41,16 @@ def standing(videos: list[Path], qca: Path, tmp_path_factory: pytest.TempPathFac
 
 def test_outputs_are_written(captured: CaptureResult) -> None:
     names = {p.name for p in captured.outputs.values()}
-    assert {"markers.trc", "ik.mot", "frames.parquet", "summary.json", "findings.yaml", "angles.png",
-            "stick_figure.png", "model_scaled.osim"} <= names
+    assert {
+        "markers.trc",
+        "ik.mot",
+        "frames.parquet",
+        "summary.json",
+        "findings.yaml",
+        "angles.png",
+        "stick_figure.png",
+        "model_scaled.osim",
+    } <= names
     for p in captured.outputs.values():
         assert p.is_file() and p.stat().st_size > 0
     table = pq.read_table(captured.outputs["frames_parquet"])
@@ -93,7 +101,8 @@ def posed(videos: list[Path], qca: Path) -> tuple[list, list[CameraPose]]:  # ty
 
 
 def test_trunk_rotation_of_the_standing_demo_gives_no_seated_thoracic_finding(
-    posed: tuple[list, list[CameraPose]], tmp_path: Path  # type: ignore[type-arg]
+    posed: tuple[list, list[CameraPose]],
+    tmp_path: Path,  # type: ignore[type-arg]
 ) -> None:
     cams, poses = posed
     result = solve(cams, poses, 60.0, "trunk_rotation", tmp_path)  # the shoulders do turn 20° against the hips
@@ -102,8 +111,9 @@ def test_trunk_rotation_of_the_standing_demo_gives_no_seated_thoracic_finding(
     assert "the person was standing" in reason and "seated (lumbar-locked) thoracic-rotation test" in reason
 
 
-def test_cli_prints_why_no_seated_finding_was_made(videos: list[Path], qca: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_why_no_seated_finding_was_made(
+    videos: list[Path], qca: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clips = [write_clip(v, tmp_path / v.name, frames=FRAMES) for v in videos]
     out = tmp_path / "trial"
     with pytest.raises(SystemExit) as exc:

@@ -25,9 +25,15 @@ def _ramp(start: float, end: float) -> np.ndarray:
     return np.concatenate([np.full(20, start), np.linspace(start, end, N - 20)])
 
 
-def _shape(*, flexion_deg: float = 90.0, left: tuple[float, float] = (0.0, 0.0),
-           right: tuple[float, float] = (0.0, 0.0), thoracic: tuple[float, float, float] = (0.0, 0.0, 0.0),
-           pelvis_rotation: tuple[float, float] = (0.0, 0.0), travel_m: float = 0.02) -> TrialShape:
+def _shape(
+    *,
+    flexion_deg: float = 90.0,
+    left: tuple[float, float] = (0.0, 0.0),
+    right: tuple[float, float] = (0.0, 0.0),
+    thoracic: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    pelvis_rotation: tuple[float, float] = (0.0, 0.0),
+    travel_m: float = 0.02,
+) -> TrialShape:
     """A trial: hips flexed `flexion_deg`, each hip's rotation ramping (still → end), thoracic (still → min → max)."""
     angles = {k: np.zeros(N) for k in ANGLES}
     angles["hip_flexion_left"] = angles["hip_flexion_right"] = np.full(N, flexion_deg)
@@ -161,6 +167,7 @@ def test_standing_gives_pelvic_tilt_and_obliquity_from_the_still_window() -> Non
 
 
 def test_a_seated_person_is_not_a_standing_posture_trial() -> None:
-    findings, verdicts = protocol_findings("standing", _shape(flexion_deg=90.0), uncertainty=MEASUREMENT_ERROR_DEG,
-                                           entry=ENTRY)
+    findings, verdicts = protocol_findings(
+        "standing", _shape(flexion_deg=90.0), uncertainty=MEASUREMENT_ERROR_DEG, entry=ENTRY
+    )
     assert findings == {} and all("the hips were seated or crouched" in (v.reason or "") for v in verdicts)

@@ -17,8 +17,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kinetrace.vision.pose import PoseEstimator
 
-__all__ = ["CaptureSpec", "CaseMedia", "MediaFindings", "VideoSpec", "close_pose_models", "measure_media",
-           "merge_findings"]
+__all__ = [
+    "CaptureSpec",
+    "CaseMedia",
+    "MediaFindings",
+    "VideoSpec",
+    "close_pose_models",
+    "measure_media",
+    "merge_findings",
+]
 
 _local = threading.local()
 _opened: list[PoseEstimator] = []  # every cached estimator of this process, for `close_pose_models`
@@ -86,9 +93,13 @@ def measure_media(media: CaseMedia) -> MediaFindings:
         from kinetrace.metrics.catalogue import load_catalogue
 
         catalogue = load_catalogue()
-        per_photo = [(catalogue.metric(s.metric_id).test_id,
-                      [m.value for m in s.measurements if m.value is not None and m.unit == s.unit])
-                     for s in photos.metrics]
+        per_photo = [
+            (
+                catalogue.metric(s.metric_id).test_id,
+                [m.value for m in s.measurements if m.value is not None and m.unit == s.unit],
+            )
+            for s in photos.metrics
+        ]
         _gather(found, add_photo_spread(photos.findings, per_photo))
         _gather(found, photos.review)  # flagged "needs review": shown by the assessment, never evidence
         sources.append(f"{len(media.photos)} photo(s)")

@@ -42,8 +42,9 @@ ANGLES: dict[str, str] = {
 def _thoracic_rotation(pts: np.ndarray) -> np.ndarray:
     hips = pts[:, _I["right_hip"]] - pts[:, _I["left_hip"]]
     shoulders = pts[:, _I["right_shoulder"]] - pts[:, _I["left_shoulder"]]
-    axis = (pts[:, _I["left_shoulder"]] + pts[:, _I["right_shoulder"]] - pts[:, _I["left_hip"]]
-            - pts[:, _I["right_hip"]]) / 2.0
+    axis = (
+        pts[:, _I["left_shoulder"]] + pts[:, _I["right_shoulder"]] - pts[:, _I["left_hip"]] - pts[:, _I["right_hip"]]
+    ) / 2.0
     axis /= np.linalg.norm(axis, axis=1, keepdims=True)
 
     def flat(v: np.ndarray) -> np.ndarray:
@@ -56,8 +57,9 @@ def _thoracic_rotation(pts: np.ndarray) -> np.ndarray:
 
 
 def _trunk_extension(pts: np.ndarray) -> np.ndarray:
-    trunk = (pts[:, _I["left_shoulder"]] + pts[:, _I["right_shoulder"]] - pts[:, _I["left_hip"]]
-             - pts[:, _I["right_hip"]]) / 2.0
+    trunk = (
+        pts[:, _I["left_shoulder"]] + pts[:, _I["right_shoulder"]] - pts[:, _I["left_hip"]] - pts[:, _I["right_hip"]]
+    ) / 2.0
     return np.asarray(np.degrees(np.arctan2(-trunk[:, 0], trunk[:, 1])))  # X forward, Y up
 
 

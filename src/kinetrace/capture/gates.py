@@ -12,8 +12,7 @@ from kinetrace.capture.gate_data import Bound, gate_data
 from kinetrace.errors import InputError, MediaError
 from kinetrace.metrics.pose import LANDMARK_NAMES
 
-__all__ = ["capture_tests", "check_person", "check_tests_known", "pelvis_travel_m", "quality", "refuse",
-           "test_matches"]
+__all__ = ["capture_tests", "check_person", "check_tests_known", "pelvis_travel_m", "quality", "refuse", "test_matches"]
 
 _I = {n: i for i, n in enumerate(LANDMARK_NAMES)}
 
@@ -47,8 +46,9 @@ def refuse(gate: str, message: str) -> MediaError:
 def _arm_elevation(pts: np.ndarray, side: str) -> float:
     """Largest angle (deg) between the upper arm and the trunk's downward axis over the trial."""
     shoulder, elbow = pts[:, _I[f"{side}_shoulder"]], pts[:, _I[f"{side}_elbow"]]
-    down = (pts[:, _I["left_hip"]] + pts[:, _I["right_hip"]] - pts[:, _I["left_shoulder"]]
-            - pts[:, _I["right_shoulder"]]) / 2.0
+    down = (
+        pts[:, _I["left_hip"]] + pts[:, _I["right_hip"]] - pts[:, _I["left_shoulder"]] - pts[:, _I["right_shoulder"]]
+    ) / 2.0
     arm = elbow - shoulder
     cos = np.sum(arm * down, axis=1) / (np.linalg.norm(arm, axis=1) * np.linalg.norm(down, axis=1))
     return float(np.degrees(np.nanmax(np.arccos(np.clip(cos, -1.0, 1.0)))))
@@ -68,8 +68,9 @@ def test_matches(test: str, angles: dict[str, np.ndarray], pts: np.ndarray, stil
         rng = float(np.nanmax(angles["thoracic_rotation"]) - np.nanmin(angles["thoracic_rotation"]))
         return None if rng >= bound else f"shoulders turn only {rng:.0f}° against the hips (need {bound:g}°)"
     if test == "hip_rotation":
-        rng = max(float(np.nanmax(a) - np.nanmin(a)) for a in (angles["hip_rotation_left"],
-                                                             angles["hip_rotation_right"]))
+        rng = max(
+            float(np.nanmax(a) - np.nanmin(a)) for a in (angles["hip_rotation_left"], angles["hip_rotation_right"])
+        )
         return None if rng >= bound else f"hips turn only {rng:.0f}° (need {bound:g}°)"
     if test == "overhead_reach":
         elevation = max(_arm_elevation(pts, "left"), _arm_elevation(pts, "right"))
@@ -93,5 +94,8 @@ def check_person(names: Sequence[str], fractions: Sequence[float]) -> None:
     """Each camera must see the person in most frames."""
     for name, frac in zip(names, fractions, strict=True):
         if frac < quality("min_person_fraction"):
-            raise refuse("camera_sees_person", f"camera {name} finds the person in {frac:.0%} of frames; at least "
-                         f"{quality('min_person_fraction'):.0%} expected (check framing and lighting)")
+            raise refuse(
+                "camera_sees_person",
+                f"camera {name} finds the person in {frac:.0%} of frames; at least "
+                f"{quality('min_person_fraction'):.0%} expected (check framing and lighting)",
+            )

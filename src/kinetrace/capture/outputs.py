@@ -12,12 +12,26 @@ from kinetrace.capture.result import CaptureResult
 
 __all__ = ["write_outputs"]
 
-_BONES = [("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"), ("left_shoulder", "left_hip"),
-          ("right_shoulder", "right_hip"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
-          ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_hip", "left_knee"),
-          ("left_knee", "left_ankle"), ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
-          ("left_ankle", "left_heel"), ("left_heel", "left_foot_index"), ("left_ankle", "left_foot_index"),
-          ("right_ankle", "right_heel"), ("right_heel", "right_foot_index"), ("right_ankle", "right_foot_index")]
+_BONES = [
+    ("left_shoulder", "right_shoulder"),
+    ("left_hip", "right_hip"),
+    ("left_shoulder", "left_hip"),
+    ("right_shoulder", "right_hip"),
+    ("left_shoulder", "left_elbow"),
+    ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"),
+    ("right_elbow", "right_wrist"),
+    ("left_hip", "left_knee"),
+    ("left_knee", "left_ankle"),
+    ("right_hip", "right_knee"),
+    ("right_knee", "right_ankle"),
+    ("left_ankle", "left_heel"),
+    ("left_heel", "left_foot_index"),
+    ("left_ankle", "left_foot_index"),
+    ("right_ankle", "right_heel"),
+    ("right_heel", "right_foot_index"),
+    ("right_ankle", "right_foot_index"),
+]
 
 
 def _parquet(result: CaptureResult, path: Path) -> None:
@@ -25,14 +39,20 @@ def _parquet(result: CaptureResult, path: Path) -> None:
     import pyarrow.parquet as pq
 
     n = result.frames
-    cols: dict[str, np.ndarray] = {"frame": np.arange(n), "time_s": np.arange(n) / result.fps,
-                                   "reprojection_px": result.frame_reprojection_px[:n],
-                                   "marker_rms_m": np.resize(result.marker_rms_m, n)}
+    cols: dict[str, np.ndarray] = {
+        "frame": np.arange(n),
+        "time_s": np.arange(n) / result.fps,
+        "reprojection_px": result.frame_reprojection_px[:n],
+        "marker_rms_m": np.resize(result.marker_rms_m, n),
+    }
     for k, v in result.angles.items():
         cols[f"{k}_deg"] = np.asarray(v)[:n]
     table = pa.table(cols)
-    meta = {b"kinetrace.method": b"multi_camera_3d", b"kinetrace.test": result.test.encode(),
-            b"kinetrace.cameras": ",".join(result.cameras).encode()}
+    meta = {
+        b"kinetrace.method": b"multi_camera_3d",
+        b"kinetrace.test": result.test.encode(),
+        b"kinetrace.cameras": ",".join(result.cameras).encode(),
+    }
     pq.write_table(table.replace_schema_metadata(meta), path)
 
 
@@ -43,11 +63,13 @@ def _plot_angles(result: CaptureResult, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     t = np.arange(result.frames) / result.fps
-    groups = [("Hip rotation", ["hip_rotation_left", "hip_rotation_right"]),
-              ("Hip flexion", ["hip_flexion_left", "hip_flexion_right"]),
-              ("Pelvis", ["pelvic_tilt", "pelvic_obliquity", "pelvic_rotation"]),
-              ("Trunk", ["lumbar_rotation", "thoracic_rotation", "trunk_extension"]),
-              ("Shoulder elevation", ["shoulder_elevation_left", "shoulder_elevation_right"])]
+    groups = [
+        ("Hip rotation", ["hip_rotation_left", "hip_rotation_right"]),
+        ("Hip flexion", ["hip_flexion_left", "hip_flexion_right"]),
+        ("Pelvis", ["pelvic_tilt", "pelvic_obliquity", "pelvic_rotation"]),
+        ("Trunk", ["lumbar_rotation", "thoracic_rotation", "trunk_extension"]),
+        ("Shoulder elevation", ["shoulder_elevation_left", "shoulder_elevation_right"]),
+    ]
     fig, axes = plt.subplots(len(groups) + 1, 1, figsize=(8, 13), sharex=True)
     s, e = result.still_window
     for ax, (title, keys) in zip(axes, groups, strict=False):
@@ -82,11 +104,11 @@ def _stick_figure(points_m: np.ndarray, fps: float, path: Path) -> None:
         ax = fig.add_subplot(1, len(picks), k + 1, projection="3d")
         p = points_m[f]
         for a, b in _BONES:
-            colour = "tab:red" if "left" in a and "left" in b else "tab:blue" if "right" in a and "right" in b \
-                else "k"
+            colour = "tab:red" if "left" in a and "left" in b else "tab:blue" if "right" in a and "right" in b else "k"
             # model frame X forward, Y up, Z right → plot (Z, X, Y) so up is up
-            ax.plot([p[idx[a], 2], p[idx[b], 2]], [p[idx[a], 0], p[idx[b], 0]], [p[idx[a], 1], p[idx[b], 1]],
-                    color=colour)
+            ax.plot(
+                [p[idx[a], 2], p[idx[b], 2]], [p[idx[a], 0], p[idx[b], 0]], [p[idx[a], 1], p[idx[b], 1]], color=colour
+            )
         ax.set_title(f"t = {f / fps:.2f} s", fontsize=9)
         ax.set_box_aspect((1, 1, 2))
         ax.set_xticks([])
@@ -99,16 +121,24 @@ def _stick_figure(points_m: np.ndarray, fps: float, path: Path) -> None:
 
 def write_outputs(result: CaptureResult, work: Path, *, plots: bool = True) -> dict[str, str]:
     """Write the trial's files into `work`; returns kind → file name (TRC, MOT and model are already there)."""
-    names = {"trc": "markers.trc", "mot": "ik.mot", "model": "model_scaled.osim", "frames_parquet": "frames.parquet",
-             "summary": "summary.json", "findings": "findings.yaml"}
+    names = {
+        "trc": "markers.trc",
+        "mot": "ik.mot",
+        "model": "model_scaled.osim",
+        "frames_parquet": "frames.parquet",
+        "summary": "summary.json",
+        "findings": "findings.yaml",
+    }
     _parquet(result, work / names["frames_parquet"])
     summary = dict(result.summary, timings_s={k: round(v, 3) for k, v in result.timings_s.items()})
     (work / names["summary"]).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    header = ("# Findings from multi-camera 3-D capture, case format kinetrace.case/1 (method multi_camera_3d).\n"
-              "# Merge under `findings:` of a case file.\n"
-              + "".join(f"# {note}\n" for note in result.notes))
-    (work / names["findings"]).write_text(header + yaml.safe_dump({"findings": result.findings}, sort_keys=False),
-                                          encoding="utf-8")
+    header = (
+        "# Findings from multi-camera 3-D capture, case format kinetrace.case/1 (method multi_camera_3d).\n"
+        "# Merge under `findings:` of a case file.\n" + "".join(f"# {note}\n" for note in result.notes)
+    )
+    (work / names["findings"]).write_text(
+        header + yaml.safe_dump({"findings": result.findings}, sort_keys=False), encoding="utf-8"
+    )
     if plots:
         _plot_angles(result, work / "angles.png")
         names["plot_png"] = "angles.png"

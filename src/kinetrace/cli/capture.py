@@ -17,8 +17,9 @@ __all__ = ["register", "run_movement_3d"]
 
 _MIN_SYNC_CORRELATION = 0.6  # below it a cross-correlation peak is not trusted without a look
 
-capture_app = typer.Typer(help="3-D capture from two or more calibrated cameras (needs kinetrace[capture]).",
-                          no_args_is_help=True)
+capture_app = typer.Typer(
+    help="3-D capture from two or more calibrated cameras (needs kinetrace[capture]).", no_args_is_help=True
+)
 
 
 def _board(spec: str, square_mm: float, charuco: bool, marker_mm: float | None) -> Any:
@@ -64,8 +65,9 @@ def calibrate(
         cam, rms = calibrate_camera(src, spec, name=src.stem, every=every)
         cams.append(cam)
         errors.append(rms)
-        typer.echo(f"{cam.name}: {cam.width_px}×{cam.height_px} px, focal {cam.K[0, 0]:.1f} px, "
-                   f"RMS reprojection {rms:.2f} px")
+        typer.echo(
+            f"{cam.name}: {cam.width_px}×{cam.height_px} px, focal {cam.K[0, 0]:.1f} px, RMS reprojection {rms:.2f} px"
+        )
     write_toml(cams, out, error_px=max(errors))
     typer.echo(f"wrote {out}")
 
@@ -73,10 +75,15 @@ def calibrate(
 @capture_app.command("sync")
 def sync(
     videos: list[Path] = typer.Argument(..., help="Two or more videos of the same take."),
-    by: str = typer.Option("motion", "--by", help="motion (frame-difference energy) or audio (needs ffmpeg); "
-                           "ignored with --calibration."),
-    calibration: Path | None = typer.Option(None, "--calibration", "-c", help="Calibration of these cameras: "
-                                            "sync by 3-D agreement of 2-D poses (the trustworthy way)."),
+    by: str = typer.Option(
+        "motion", "--by", help="motion (frame-difference energy) or audio (needs ffmpeg); ignored with --calibration."
+    ),
+    calibration: Path | None = typer.Option(
+        None,
+        "--calibration",
+        "-c",
+        help="Calibration of these cameras: sync by 3-D agreement of 2-D poses (the trustworthy way).",
+    ),
     frames: int = typer.Option(100, "--frames", help="Leading frames per video posed for --calibration sync."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the offsets as JSON (for --sync)."),
     max_lag_s: float = typer.Option(2.0, "--max-lag", help="Largest offset searched, seconds."),
@@ -98,9 +105,18 @@ def sync(
         weak = "  [low correlation: check this offset by eye]" if row["correlation"] < _MIN_SYNC_CORRELATION else ""
         typer.echo(f"{name}: offset {row['offset_s']:+.3f} s (correlation {row['correlation']:.2f}){weak}")
     if out is not None:
-        out.write_text(json.dumps({"by": by, "offsets_s": {k: v["offset_s"] for k, v in result.items()},
-                                   "correlation": {k: v["correlation"] for k, v in result.items()}}, indent=2)
-                       + "\n", encoding="utf-8")
+        out.write_text(
+            json.dumps(
+                {
+                    "by": by,
+                    "offsets_s": {k: v["offset_s"] for k, v in result.items()},
+                    "correlation": {k: v["correlation"] for k, v in result.items()},
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         typer.echo(f"wrote {out}")
 
 
@@ -126,44 +142,82 @@ def _sync_by_pose(videos: list[Path], calibration: Path, frames: int, max_lag_s:
             continue
         if row["offset_frames"] is None:
             continue
-        typer.echo(f"{name}: offset {row['offset_s']:+.3f} s ({row['offset_frames']:+d} frames), reprojection "
-                   f"{row['reprojection_px']:.1f} px, contrast {row['contrast']:.2f}, motion correlation "
-                   f"{row['motion_correlation']:.2f}" + ("" if row["confident"] else "  [weak evidence]"))
+        typer.echo(
+            f"{name}: offset {row['offset_s']:+.3f} s ({row['offset_frames']:+d} frames), reprojection "
+            f"{row['reprojection_px']:.1f} px, contrast {row['contrast']:.2f}, motion correlation "
+            f"{row['motion_correlation']:.2f}" + ("" if row["confident"] else "  [weak evidence]")
+        )
     weak = [n for n, r in by_video.items() if not r["confident"]]
     if weak:
-        raise InputError("sync", ", ".join(weak), message=f"sync: the offset of {', '.join(weak)} is not clearly "
-                         "better than other offsets (contrast under 0.15 or reprojection over 15 px); expected "
-                         "videos where the person moves and every camera sees them (hardware-synchronised "
-                         "cameras need no sync file); nothing written")
+        raise InputError(
+            "sync",
+            ", ".join(weak),
+            message=f"sync: the offset of {', '.join(weak)} is not clearly "
+            "better than other offsets (contrast under 0.15 or reprojection over 15 px); expected "
+            "videos where the person moves and every camera sees them (hardware-synchronised "
+            "cameras need no sync file); nothing written",
+        )
     if out is not None:
-        out.write_text(json.dumps({"by": "pose", "offsets_s": {k: v["offset_s"] for k, v in by_video.items()},
-                                   "confidence": {k: v["contrast"] for k, v in by_video.items()}}, indent=2)
-                       + "\n", encoding="utf-8")
+        out.write_text(
+            json.dumps(
+                {
+                    "by": "pose",
+                    "offsets_s": {k: v["offset_s"] for k, v in by_video.items()},
+                    "confidence": {k: v["contrast"] for k, v in by_video.items()},
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         typer.echo(f"wrote {out}")
 
 
-def run_movement_3d(videos: list[Path], calibration: Path | None, test: str, out: Path | None, *,
-                    sync_file: Path | None = None, model: str = "full", as_json: bool = False) -> None:
+def run_movement_3d(
+    videos: list[Path],
+    calibration: Path | None,
+    test: str,
+    out: Path | None,
+    *,
+    sync_file: Path | None = None,
+    model: str = "full",
+    as_json: bool = False,
+) -> None:
     """The 3-D branch of `kinetrace movement`: run the capture pipeline and print its figures."""
     from kinetrace.capture.pipeline import run_capture
 
     if calibration is None:
-        raise InputError("--calibration", None, "a calibration file (.toml, .qca.txt or OpenCap .pickle) when "
-                         "several videos are given")
+        raise InputError(
+            "--calibration",
+            None,
+            "a calibration file (.toml, .qca.txt or OpenCap .pickle) when several videos are given",
+        )
     target = out if out is not None else Path.cwd() / f"{videos[0].stem}-{test}-3d"
     result = run_capture(videos, calibration, test, target, sync=sync_file, model=model)
     if as_json:
-        typer.echo(json.dumps({**result.summary, "findings": result.findings,
-                               "outputs": {k: str(v) for k, v in result.outputs.items()}}, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    **result.summary,
+                    "findings": result.findings,
+                    "outputs": {k: str(v) for k, v in result.outputs.items()},
+                },
+                indent=2,
+            )
+        )
         return
     s = result.summary
-    typer.echo(f"3-D capture, {len(result.cameras)} cameras, {result.frames} frames at {result.fps:g} fps: "
-               f"median reprojection error {s['median_reprojection_px']:.1f} px; IK marker RMS "
-               f"{s['ik_marker_rms_median_m'] * 100:.1f} cm; stillest window frames {s['still_window_frames']}")
+    typer.echo(
+        f"3-D capture, {len(result.cameras)} cameras, {result.frames} frames at {result.fps:g} fps: "
+        f"median reprojection error {s['median_reprojection_px']:.1f} px; IK marker RMS "
+        f"{s['ik_marker_rms_median_m'] * 100:.1f} cm; stillest window frames {s['still_window_frames']}"
+    )
     typer.echo(f"{'angle':<26}{'still mean':>11}{'still SD':>9}{'min':>8}{'max':>8}")
     for name, row in s["angles"].items():
-        typer.echo(f"{name:<26}{row['still_mean_deg']:>10.1f}°{row['still_sd_deg']:>8.1f}°"
-                   f"{row['min_deg']:>7.1f}°{row['max_deg']:>7.1f}°")
+        typer.echo(
+            f"{name:<26}{row['still_mean_deg']:>10.1f}°{row['still_sd_deg']:>8.1f}°"
+            f"{row['min_deg']:>7.1f}°{row['max_deg']:>7.1f}°"
+        )
     for note in result.notes:  # why a knowledge-base test (or one side) was not reported
         typer.echo(note)
     if result.findings:
