@@ -203,3 +203,11 @@ def test_page_titles_are_plain_text(north: Signed) -> None:
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         assert title is not None, path
         assert "<" not in title.group(1) and len(title.group(1)) < 120, (path, title.group(1)[:200])
+
+
+def test_the_plan_page_of_a_draft_leads_back_to_the_wizard(north: Signed) -> None:
+    # A draft has no result and no plan yet: the page sends the clinician back to the wizard (was a 500).
+    pid = north.api("POST", "/api/v1/patients", json={"display_name": "Draft Plan"}).json()["id"]
+    draft = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE, "complete": False})
+    res = north.client.get(f"/assessments/{draft.json()['id']}/plan", follow_redirects=False)
+    assert res.status_code == 303 and res.headers["location"] == f"/assessments/{draft.json()['id']}/pain"
