@@ -14,6 +14,7 @@ from kinetrace.values import ActionLevel, ConflictKind, State
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
+    "KIND_LABELS",
     "ActivityMapping",
     "Assessment",
     "CaseIdentity",
@@ -157,6 +158,15 @@ class Path(_Out):
     strength: float
     grade: str
     text: str
+
+
+KIND_LABELS: dict[str, str] = {
+    "local": "local source",
+    "remote": "remote contributor",
+    "red_flag": "red-flag condition",
+    "modifier": "whole-person factor",
+}
+"""A ranked item's kind in words, for every surface (terminal, reports, web)."""
 
 
 class RankedItem(_Out):

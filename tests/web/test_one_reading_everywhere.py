@@ -92,7 +92,7 @@ def _web(north: Signed) -> ReadingState:
     page = north.client.get(f"/assessments/{res.json()['id']}").text
     test_name = load_knowledge().tests[TEST_ID].name
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, flags=re.S) if test_name in r)
-    shown = re.search(TARGET.replace("_", " ") + r": ([a-z ]+) \(", row)
+    shown = re.search(re.escape(load_knowledge().name_of(TARGET)) + r": ([a-z ]+) \(", row)
     assert shown, row
     return _STATE_TO_READING[State(shown.group(1).replace(" ", "_"))]
 

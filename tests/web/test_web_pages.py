@@ -211,3 +211,17 @@ def test_the_plan_page_of_a_draft_leads_back_to_the_wizard(north: Signed) -> Non
     draft = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE, "complete": False})
     res = north.client.get(f"/assessments/{draft.json()['id']}/plan", follow_redirects=False)
     assert res.status_code == 303 and res.headers["location"] == f"/assessments/{draft.json()['id']}/pain"
+
+
+def test_result_page_names_things_in_words_not_ids(north: Signed, kb) -> None:  # type: ignore[no-untyped-def]
+    """Chain links, kinds, finding targets and notes use the knowledge base's names ('limited hip ir' and
+    'thoracic_rotation_seated → limited_thoracic_rotation' once reached the clinician's page)."""
+    pid = _new_patient(north)
+    done = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE}).json()
+    page = north.client.get(f"/assessments/{done['id']}").text
+    body = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])
+    body = re.sub(r'(?:data-[a-z-]+|id|href|class)="[^"]*"', "", body)
+    assert "Limited hip internal rotation → Lumbar spine (low back)" in body
+    assert "remote contributor" in body and "local source" in body
+    assert "limited hip ir" not in body
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", body), re.findall(r"\b[a-z]+_[a-z_]+\b", body)[:10]

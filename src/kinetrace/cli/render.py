@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kinetrace.reports.wording import humanise
-from kinetrace.result import Assessment, FindingResult, NotTested, RankedItem, TargetState
+from kinetrace.result import KIND_LABELS, Assessment, FindingResult, NotTested, RankedItem, TargetState
 from kinetrace.values import ActionLevel, State
 
 __all__ = ["print_assessment", "to_markdown"]
@@ -106,16 +106,13 @@ def _pct(item: RankedItem) -> str:
     return f"{item.probability:.0%}"
 
 
-_NO_PATH_LABELS = {
-    "local": "local source",
-    "modifier": "whole-person factor: changes the plan, not ranked as a cause",
-    "red_flag": "red-flag condition",
-}
 
 
 def _chain(item: RankedItem, names: _Names) -> str:
     paths = [" → ".join(names.of(n) for n in p.nodes) + f" (grade {p.grade})" for p in item.paths[:2] if p.links]
-    text = "\n".join(paths) or _NO_PATH_LABELS.get(item.kind, item.kind)
+    text = "\n".join(paths) or KIND_LABELS.get(item.kind, item.kind)
+    if item.kind == "modifier":
+        text += ": changes the plan, not ranked as a cause"
     if item.behaviour_matches:
         text += f"\nbehaviour fits: {'; '.join(names.of(b) for b in item.behaviour_matches)}"
     if item.kind == "remote" and not item.may_rank_first:

@@ -28,7 +28,7 @@ from kinetrace.reports.model import (
 )
 from kinetrace.reports.people import identity_view, plain_region
 from kinetrace.reports.wording import humanise_model
-from kinetrace.result import Assessment, FindingResult, PlanItem, RankedItem
+from kinetrace.result import KIND_LABELS, Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
 from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel, State
 
@@ -59,12 +59,6 @@ _STATE_LABELS = {
     "indeterminate": ("within measurement error", "muted"),
     "absent": ("not found", "ok"),
     "not_tested": ("not tested", "muted"),
-}
-_KIND_LABELS = {
-    "local": "local source",
-    "remote": "remote contributor",
-    "red_flag": "red-flag condition",
-    "modifier": "whole-person factor",
 }
 _UNIT_SUFFIX = {
     "deg": "°",
@@ -369,7 +363,7 @@ def _rank(r: RankedItem, names: _Names, numbers: Mapping[str, str] | None = None
         id=r.id,
         name=r.name,
         kind=r.kind,
-        kind_label=_KIND_LABELS.get(r.kind, r.kind),
+        kind_label=KIND_LABELS.get(r.kind, r.kind),
         probability_pct=None if r.probability is None else round(100 * r.probability),
         interval_pct=None if r.interval is None else [round(100 * x) for x in r.interval],
         state_label=state_label,
@@ -450,7 +444,8 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
     if capture:  # "3-D capture, 4 cameras; test: hip rotation"
         method = f"{capture.method_label}; test: {capture.test_label}"
     else:
-        method = ", ".join(x for x in (f.method, f.source) if x)
+        source = _source_words(f.source)
+        method = f.method or source if not f.method or source in f.method else f"{f.method}, {source}"
     return FindingView(
         test_id=f.test_id,
         name=f.name,
@@ -462,6 +457,18 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         reason=top.reason if top else "",
         rule="",
     )
+
+
+def _source_words(source: str | None) -> str:
+    """Where a finding came from, in words: 'case history' for a history field (not its field path), 'photo' for
+    a photo (its file name says nothing to the reader); anything else as given."""
+    if not source:
+        return ""
+    if source.startswith("history."):
+        return "case history"
+    if source.startswith("photo:"):
+        return "photo"
+    return source
 
 
 def _is_categorical(f: FindingResult) -> bool:

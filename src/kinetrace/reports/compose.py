@@ -48,7 +48,8 @@ def compose_report(
             after_label=f"visit of {date_words(after_on)}" if after_on else (assessment.case_id or "this visit"),
             photo_pairs=photo_pairs,
             chart=progress_chart_png(comparison.changes),
-            outcomes=outcome_changes(previous.identity, assessment.identity, regions),
+            outcomes=outcome_changes(previous.identity, assessment.identity, regions,
+                                     outcomes=getattr(kb, "outcomes", {}), audience=audience),
             interval=interval_words(before_on, after_on),
         )
     model = build_report(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from kinetrace.knowledge.outcomes import OutcomeMeasure, find_outcome
 from kinetrace.progress import Progress, TestChange
+from kinetrace.progress.outcomes import judge_outcome
 from kinetrace.reports.build import unit_suffix
 from kinetrace.reports.model import ChangeView, PhotoPair, ProgressView, Tone
 from kinetrace.result import CaseIdentity
@@ -61,40 +63,62 @@ def interval_words(before: str | None, after: str | None) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def _direction(change: float, *, lower_is_better: bool) -> tuple[str, str, Tone]:
-    if change == 0:
-        return "unchanged", "no change", "muted"
-    better = change < 0 if lower_is_better else change > 0
-    return ("improved", "better", "ok") if better else ("worsened", "worse", "danger")
+# The web app's colours: green better, red worse, grey within error (and grey with no threshold to judge by).
+_OUTCOME_WORDS: dict[str, dict[str, tuple[str, Tone]]] = {
+    "clinician": {"improved": ("improved", "ok"), "worsened": ("worse", "danger"),
+                  "within_measurement_error": ("within error", "muted"), "changed": ("not judged", "muted")},
+    "patient": {"improved": ("better", "ok"), "worsened": ("worse", "danger"),
+                "within_measurement_error": ("too small to count yet", "muted"), "changed": ("not judged", "muted")},
+}
 
 
-def outcome_changes(before: CaseIdentity | None, after: CaseIdentity | None,
-                    region_name: dict[str, str] | None = None) -> list[ChangeView]:
+def _judged(name: str, before: float, after: float, measure: OutcomeMeasure | None, *, unit: str,
+            audience: str) -> ChangeView:
+    """One outcome row: the change judged against the scale's MCID from outcomes.yaml (no threshold in code)."""
+    change = after - before
+    if measure is None:
+        verdict = "changed"
+        basis = "no minimal important change for this scale in the knowledge base"
+    else:
+        verdict = judge_outcome(before, after, measure)[0]
+        basis = (f"MCID {measure.mcid:g} points (grade {measure.grade})" if audience == "clinician"
+                 else f"a change of {measure.mcid:g} or more counts")
+    label, tone = _OUTCOME_WORDS[audience][verdict]
+    return ChangeView(name=name, before=f"{before:g}{unit}", after=f"{after:g}{unit}", change=f"{change:+g}",
+                      error=basis, verdict=verdict, verdict_label=label, tone=tone)
+
+
+def outcome_changes(
+    before: CaseIdentity | None,
+    after: CaseIdentity | None,
+    region_name: dict[str, str] | None = None,
+    *,
+    outcomes: Mapping[str, OutcomeMeasure] | None = None,
+    audience: str = "clinician",
+) -> list[ChangeView]:
     """Pain intensity per painful region and the function score, before → after, as the patient reported them.
 
-    Shown as reported, without a judgement against a clinically important change (no threshold in code).
+    Each change is judged against its scale's minimal clinically important difference (MCID) from the knowledge
+    base's outcomes.yaml: improved or worse when it reaches the MCID, else within error; a scale the knowledge
+    base does not know is shown but not judged.
     """
     if before is None or after is None:
         return []
-    names = region_name or {}
+    names, scales = region_name or {}, outcomes or {}
+    pain_scale = find_outcome(scales, kind="pain")
     out = []
     earlier = {(p.region, p.side): p for p in before.complaint}
     for p in after.complaint:
         old = earlier.get((p.region, p.side)) or next((q for q in before.complaint if q.region == p.region), None)
-        if old is None:
-            continue
-        change = p.intensity - old.intensity
-        verdict, label, tone = _direction(change, lower_is_better=True)
-        out.append(ChangeView(name=f"Pain, {names.get(p.region, p.region)} ({p.side})", before=f"{old.intensity}/10",
-                              after=f"{p.intensity}/10", change=f"{change:+d}", error="patient-reported 0–10",
-                              verdict=verdict, verdict_label=label, tone=tone))
+        if old is not None:
+            out.append(_judged(f"Pain, {names.get(p.region, p.region)} ({p.side})", old.intensity, p.intensity,
+                               pain_scale, unit="/10", audience=audience))
     if before.function_score is not None and after.function_score is not None:
-        change_f = after.function_score - before.function_score
-        verdict, label, tone = _direction(change_f, lower_is_better=not after.function_higher_is_better)
-        out.append(ChangeView(name=f"Function ({after.function_instrument})", before=f"{before.function_score:g}",
-                              after=f"{after.function_score:g}", change=f"{change_f:+g}",
-                              error="higher is better" if after.function_higher_is_better else "lower is better",
-                              verdict=verdict, verdict_label=label, tone=tone))
+        instrument = after.function_instrument
+        # an unnamed score is not judged: taking the first function scale's MCID would be a guess
+        scale = find_outcome(scales, kind="function", instrument=instrument) if instrument else None
+        out.append(_judged(f"Function ({instrument or 'score'})", before.function_score, after.function_score,
+                           scale, unit="", audience=audience))
     return out
 
 
@@ -112,7 +136,7 @@ def progress_view(
     improved, worsened = progress.count("improved"), progress.count("worsened")
     within = progress.count("within_measurement_error")
     summary = (
-        f"{improved} improved and {worsened} worse beyond measurement error; "
+        f"Tests measured again: {improved} improved and {worsened} worse beyond measurement error; "
         f"{within} within measurement error, so not a real change yet."
     )
     return ProgressView(

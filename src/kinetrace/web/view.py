@@ -72,12 +72,36 @@ def _method(finding: Any) -> str:
     return method_label(method, source) or _label(method)
 
 
+def _name(node_id: Any) -> str:
+    """A knowledge-base id (impairment, region, test, behaviour) as its human name."""
+    from kinetrace.knowledge import load_knowledge
+
+    return str(load_knowledge().name_of(str(node_id or ""))) if node_id else ""
+
+
+def _words(text: Any) -> str:
+    """Core text for people: ids become names, pointers into the specification go (as in the reports)."""
+    from kinetrace.knowledge import load_knowledge
+    from kinetrace.reports.wording import humanise
+
+    return humanise(str(text or ""), load_knowledge())
+
+
+def _kind(kind: Any) -> str:
+    from kinetrace.result import KIND_LABELS
+
+    return KIND_LABELS.get(str(kind), _label(kind))
+
+
 def install_filters(env: Environment) -> None:
     """Register the template filters and globals."""
     env.filters.update(
         pct=_pct,
         when=_when,
         label=_label,
+        name=_name,
+        kind=_kind,
+        words=_words,
         method=_method,
         number=_number,
         plain=_plain,
