@@ -112,7 +112,7 @@ def self_screen_submit(
 
 
 @pages.get("/s/{token}/result")
-def self_screen_result(request: Request, state: State, db: DB, token: str) -> Response:
+def self_screen_result(request: Request, state: State, db: DB, kb: KB, token: str) -> Response:
     """Show the patient the result and the approved plan once the clinician released them; a release stays
     readable for `result_valid_days` after it was made, however long ago the link itself expired."""
     now = utcnow()
@@ -125,5 +125,5 @@ def self_screen_result(request: Request, state: State, db: DB, token: str) -> Re
         record = assessment_repo.get_assessment(db, scope, link.assessment_id)
         keep = timedelta(days=state.settings.result_valid_days)
         if record.is_released and record.released_at is not None and record.released_at + keep > now:
-            view = services.patient_view(db, scope, record)
+            view = services.patient_view(db, scope, kb, record)
     return state.templates.TemplateResponse(request, "self_screen_result.html", {"view": view})
