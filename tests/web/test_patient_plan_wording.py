@@ -32,8 +32,11 @@ DOSE, NOTE, CLINIC_NOTE = "Ten minutes every morning, for two weeks.", "Go slowl
 
 def _released_through_a_link(s: Signed, app: FastAPI, kb: Any) -> tuple[int, str]:
     """A self-screen sent through a link, completed, its plan edited and approved: (assessment id, patient page)."""
-    pid = int(s.api("POST", "/api/v1/patients", json={"display_name": "Pat Words", "birth_year": 1980,
-                                                        "sex": "female"}).json()["id"])
+    pid = int(
+        s.api(
+            "POST", "/api/v1/patients", json={"display_name": "Pat Words", "birth_year": 1980, "sex": "female"}
+        ).json()["id"]
+    )
     token = s.api("POST", f"/api/v1/patients/{pid}/links").json()["url"].rsplit("/", 1)[1]
     answers = {f"rf__{q}": "no" for q in kb.questions}
     s.client.get(f"/s/{token}")
@@ -59,7 +62,7 @@ def _released_through_a_link(s: Signed, app: FastAPI, kb: Any) -> tuple[int, str
 
 
 def _main(page: str) -> str:
-    return page[page.index("<main"):page.index("</main>")]
+    return page[page.index("<main") : page.index("</main>")]
 
 
 def _item(page: str, intervention_id: str) -> str:
@@ -119,7 +122,7 @@ def test_the_released_plan_is_in_patient_words_with_the_clinicians_dose_and_note
 
     # The release preview is the very same markup.
     preview = north.client.get(f"/assessments/{aid}/release").text.split('id="patient-preview">', 1)[1]
-    assert _main(page).split('<h1>Your results</h1>', 1)[1].strip()[:3000] in preview
+    assert _main(page).split("<h1>Your results</h1>", 1)[1].strip()[:3000] in preview
 
 
 def test_the_patient_page_reads_at_about_age_11_to_12(north: Signed, app: FastAPI, kb: Any) -> None:
@@ -135,7 +138,8 @@ def test_the_patient_page_reads_at_about_age_11_to_12(north: Signed, app: FastAP
 def test_the_checks_catch_the_old_clinician_text(kb: Any) -> None:
     """The measures have teeth: the clinician's wording of the same items fails both."""
     old = [kb.interventions[i] for i in (HOME_USUAL, HOME_EDITED, CLINIC)]
-    text = " ".join(f"{iv.name}. {iv.description} {iv.cautions} {iv.dosage.progression if iv.dosage else ''}"
-                    for iv in old)
+    text = " ".join(
+        f"{iv.name}. {iv.description} {iv.cautions} {iv.dosage.progression if iv.dosage else ''}" for iv in old
+    )
     assert CLINICIAN_ONLY.search(text)
     assert textstat.flesch_kincaid_grade(text) > MAX_GRADE

@@ -18,10 +18,23 @@ __all__ = ["PAGE_KEYS", "SelfScreenWording", "self_screen_problems"]
 
 # Fixed page texts the self-screen template reads (every one must be given).
 PAGE_KEYS: tuple[str, ...] = (
-    "title", "intro", "where_heading", "age_label", "how_bad_heading", "how_bad_hint", "intensity_label",
-    "weeks_label", "safety_heading", "safety_hint", "more_questions", "photos_heading", "photos_hint", "submit",
+    "title",
+    "intro",
+    "where_heading",
+    "age_label",
+    "how_bad_heading",
+    "how_bad_hint",
+    "intensity_label",
+    "weeks_label",
+    "safety_heading",
+    "safety_hint",
+    "more_questions",
+    "photos_heading",
+    "photos_hint",
+    "submit",
     "footer",
 )
+
 
 class SelfScreenWording(BaseModel):
     """Plain-language texts of the self-screen: body areas, questions and fixed page texts."""
@@ -32,7 +45,8 @@ class SelfScreenWording(BaseModel):
     questions: dict[str, str] = Field(description="question id → plain question")
     page: dict[str, str] = Field(description="fixed page text key → plain text")
     triage: dict[str, str] = Field(
-        default_factory=dict, description="action level → what the safety check means, for the released result page")
+        default_factory=dict, description="action level → what the safety check means, for the released result page"
+    )
 
     def question(self, question_id: str, fallback: str) -> str:
         """Return the plain wording of a question, or `fallback` when none is given."""
@@ -43,8 +57,9 @@ class SelfScreenWording(BaseModel):
         return self.regions.get(region_id, fallback)
 
 
-def self_screen_problems(wording: SelfScreenWording | None, *, questions: Iterable[str], regions: Iterable[str]
-                         ) -> list[str]:
+def self_screen_problems(
+    wording: SelfScreenWording | None, *, questions: Iterable[str], regions: Iterable[str]
+) -> list[str]:
     """Return problems with self_screen.yaml: unknown ids, missing page texts, empty texts."""
     if wording is None:
         return []
@@ -58,13 +73,21 @@ def self_screen_problems(wording: SelfScreenWording | None, *, questions: Iterab
     # A question or region without plain wording is not a load error: the page falls back to the clinician
     # wording and tests/web/test_self_screen_wording.py fails, so adding a question never breaks the app.
     for section, given, known in tables:
-        problems.extend(f"self_screen.yaml: entry {key!r}, field {section}: got an unknown id; expected one of the "
-                        f"{section} ids" for key in sorted(given - known))
+        problems.extend(
+            f"self_screen.yaml: entry {key!r}, field {section}: got an unknown id; expected one of the {section} ids"
+            for key in sorted(given - known)
+        )
         if section in ("page", "triage"):
-            problems.extend(f"self_screen.yaml: entry {key!r}, field {section}: missing; expected plain wording for "
-                            f"every {section} key" for key in sorted(known - given))
+            problems.extend(
+                f"self_screen.yaml: entry {key!r}, field {section}: missing; expected plain wording for "
+                f"every {section} key"
+                for key in sorted(known - given)
+            )
     for section in ("regions", "questions", "page", "triage"):
         texts: dict[str, str] = getattr(wording, section)
-        problems.extend(f"self_screen.yaml: entry {key!r}, field {section}: got an empty text; expected words"
-                        for key, text in texts.items() if not text.strip())
+        problems.extend(
+            f"self_screen.yaml: entry {key!r}, field {section}: got an empty text; expected words"
+            for key, text in texts.items()
+            if not text.strip()
+        )
     return problems

@@ -43,8 +43,17 @@ def _how_often(ex: Any) -> str:
 def exercise_view(ex: Any) -> HomeExerciseView:
     """Return one home exercise (a `HomeExercise` entry) as the patient reads it: drawing, steps, dose in words."""
     return HomeExerciseView(
-        name=ex.name, why=ex.why, svg=exercise_svg(ex.illustration), steps=list(ex.steps), dose=_dose(ex),
-        how_often=_how_often(ex), feel=ex.feel, progress=ex.progress, stop=ex.stop, days=_days(ex.days_per_week))
+        name=ex.name,
+        why=ex.why,
+        svg=exercise_svg(ex.illustration),
+        steps=list(ex.steps),
+        dose=_dose(ex),
+        how_often=_how_often(ex),
+        feel=ex.feel,
+        progress=ex.progress,
+        stop=ex.stop,
+        days=_days(ex.days_per_week),
+    )
 
 
 def home_programme(plan: Sequence[PlanItem], exercises: Mapping[str, Any]) -> list[HomeExerciseView]:

@@ -81,9 +81,7 @@ def _same_text(a: str | None, b: str | None) -> bool:
 
 def _usual_doses(kb: KnowledgeBase, result_data: Mapping[str, Any]) -> dict[str, str]:
     """The dose each intervention had before the clinician's edit: the suggested plan's, else the knowledge base's."""
-    doses = {
-        iv.id: (iv.dosage.text if iv.dosage is not None else "") for iv in kb.interventions.values()
-    }
+    doses = {iv.id: (iv.dosage.text if iv.dosage is not None else "") for iv in kb.interventions.values()}
     doses.update({str(p.get("intervention_id")): p.get("dosage") or "" for p in result_data.get("plan", [])})
     return doses
 
@@ -103,9 +101,21 @@ def _item(kb: KnowledgeBase, item: Mapping[str, Any], usual: Mapping[str, str]) 
     if exercise is not None:
         ex = exercise_view(exercise)
         return PatientItem(
-            intervention_id=iid, name=ex.name, why=ex.why, at_home=True, clinician_dose=dose, clinician_note=note,
-            svg=Markup(ex.svg), steps=tuple(ex.steps), usual_dose=ex.dose, how_often=ex.how_often, feel=ex.feel,
-            progress=ex.progress, stop=ex.stop, days=tuple(ex.days))
+            intervention_id=iid,
+            name=ex.name,
+            why=ex.why,
+            at_home=True,
+            clinician_dose=dose,
+            clinician_note=note,
+            svg=Markup(ex.svg),
+            steps=tuple(ex.steps),
+            usual_dose=ex.dose,
+            how_often=ex.how_often,
+            feel=ex.feel,
+            progress=ex.progress,
+            stop=ex.stop,
+            days=tuple(ex.days),
+        )
     entry = kb.interventions.get(iid)
     if entry is None:  # an intervention since removed from the knowledge base: only the clinician's words remain
         return None if not (dose or note) else PatientItem(iid, "From your clinician", "", False, dose, note)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.storage import AssessmentRecord, PatientRecord, PlanRecord, Scope, utcnow
+from kinetrace.storage import AssessmentRecord, PatientRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
