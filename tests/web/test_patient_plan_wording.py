@@ -143,3 +143,15 @@ def test_the_checks_catch_the_old_clinician_text(kb: Any) -> None:
     )
     assert CLINICIAN_ONLY.search(text)
     assert textstat.flesch_kincaid_grade(text) > MAX_GRADE
+
+
+def test_every_patient_name_and_summary_reads_plainly(kb: Any) -> None:
+    """Each item without a home version has patient words (integrity.py requires them) that pass the self-screen's
+    wording rules: Flesch–Kincaid grade at most 7, no jargon, no clinician-only words."""
+    from test_self_screen_wording import _problems
+
+    plain = [iv for iv in kb.interventions.values() if iv.id not in kb.home_exercises]
+    assert plain and all(iv.patient_name and iv.patient_summary for iv in plain)
+    problems = [p for iv in plain for t in (iv.patient_name, iv.patient_summary) for p in _problems(iv.id, t)]
+    problems += [f"{iv.id}: {m}" for iv in plain for m in CLINICIAN_ONLY.findall(iv.patient_summary)]
+    assert not problems, "\n".join(problems)
