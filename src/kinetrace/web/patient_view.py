@@ -19,7 +19,7 @@ from markupsafe import Markup
 from kinetrace.knowledge.load import KnowledgeBase
 from kinetrace.storage import PlanRecord
 
-__all__ = ["FlagAdvice", "PatientItem", "PatientView", "ScheduleLine", "patient_view_of"]
+__all__ = ["FlagAdvice", "PatientItem", "PatientView", "ScheduleLine", "patient_triage_text", "patient_view_of"]
 
 
 @dataclass(frozen=True)
@@ -126,27 +126,29 @@ def _schedule(items: Sequence[PatientItem]) -> tuple[ScheduleLine, ...]:
     return tuple(ScheduleLine(i.name, i.days, i.clinician_dose) for i in items if i.at_home)
 
 
-def _triage(kb: KnowledgeBase, triage: Mapping[str, Any]) -> tuple[str, tuple[FlagAdvice, ...]]:
-    action = str(triage.get("action", ""))
+def patient_triage_text(kb: KnowledgeBase, triage: Mapping[str, Any]) -> str:
+    """Return what the safety check means in the patient's words (self_screen.yaml), by triage action level."""
     wording = kb.self_screen.triage if kb.self_screen is not None else {}
-    flags = tuple(
+    # Without patient wording (a small test knowledge base) the clinician's summary is safer than silence.
+    return wording.get(str(triage.get("action", ""))) or str(triage.get("summary", ""))
+
+
+def _flags(triage: Mapping[str, Any]) -> tuple[FlagAdvice, ...]:
+    return tuple(
         FlagAdvice(str(f.get("whom", "")), str(f.get("how_soon", "")), str(f.get("advice", "")))
         for f in triage.get("flags", [])
     )
-    # Without patient wording (a small test knowledge base) the clinician's summary is safer than silence.
-    return wording.get(action) or str(triage.get("summary", "")), flags
 
 
 def patient_view_of(kb: KnowledgeBase, result_data: Mapping[str, Any], plan: PlanRecord | None) -> PatientView:
     """Return what the patient sees of a stored result and its approved plan, in the patient's words."""
     triage = result_data.get("triage", {})
-    text, flags = _triage(kb, triage)
     usual = _usual_doses(kb, result_data)
     items = tuple(i for i in (_item(kb, p, usual) for p in (plan.items if plan else [])) if i is not None)
     return PatientView(
         action=str(triage.get("action", "")),
-        triage_text=text,
-        flags=flags,
+        triage_text=patient_triage_text(kb, triage),
+        flags=_flags(triage),
         has_plan=plan is not None,
         plan_suppressed=bool(triage.get("plan_suppressed", False)),
         note=plan.clinician_note if plan is not None else "",

@@ -22,6 +22,7 @@ from kinetrace.storage import utcnow
 from kinetrace.web import services
 from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
+from kinetrace.web.patient_view import patient_triage_text
 from kinetrace.web.routes.media import save_upload
 from kinetrace.web.wizard import age_from_form, new_case, pain_from_form, red_flags_from_form
 
@@ -108,7 +109,9 @@ def self_screen_submit(
     for media_id in media_ids:
         background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
     flags = (stopped.result_data or {}).get("triage", {}) if stopped else None
-    return state.templates.TemplateResponse(request, "self_screen_done.html", {"triage": flags, "token": token})
+    said = patient_triage_text(kb, flags) if flags else ""
+    context = {"triage": flags, "triage_text": said, "token": token}
+    return state.templates.TemplateResponse(request, "self_screen_done.html", context)
 
 
 @pages.get("/s/{token}/result")
