@@ -218,19 +218,37 @@ def _headline(agreement: list[Row], repeat: list[Row]) -> None:
               f"LoA {use.loa_low:+.1f}…{use.loa_high:+.1f}, n={use.n} {which}); {sdc.get(metric, '')}")
 
 
+_MODEL_ORDER = ["heavy", "full", "lite"]
+
+
+def _existing_models(path: Path) -> dict[str, dict[str, object]]:
+    """The other models' sections already in the errors file (a version-1 file is one model's section)."""
+    import yaml
+
+    if not path.is_file():
+        return {}
+    old = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if old.get("schema") == "kinetrace.posture_errors/2":
+        return dict(old.get("models") or {})
+    if old.get("schema") == "kinetrace.posture_errors/1" and old.get("model") in _MODEL_ORDER:
+        m = old["model"]
+        return {m: {"pose_model": f"mediapipe-pose-landmarker-{m}", "command": old["command"], "mode": old["mode"],
+                    "repeatability": old["repeatability"], "metrics": old["metrics"]}}
+    return {}
+
+
 def write_errors(agreement: list[Row], repeat: list[Row], note: str, path: Path, *, model: str = "heavy",
                  mode: str = "image") -> None:
     """Write the validated total error per metric and view class (the data every printed ± comes from)."""
-    import yaml
-
     def base(label: str) -> str:
         return label.split(" (", maxsplit=1)[0]
 
-    # bilateral metrics: the side with the larger error stands for both
+    # bilateral metrics: the side with the larger total (RMS) error stands for both (by SD alone, a side with a
+    # large bias and little scatter would hide behind the other)
     by: dict[tuple[str, str], Row] = {}
     for r in agreement:
         key = (base(r.metric), r.view)
-        if key not in by or r.sd > by[key].sd:
+        if key not in by or math.hypot(r.bias, r.sd) > math.hypot(by[key].bias, by[key].sd):
             by[key] = r
     rep: dict[str, Row] = {}
     for r in repeat:
@@ -258,27 +276,41 @@ def write_errors(agreement: list[Row], repeat: list[Row], note: str, path: Path,
             entry["typical_error"] = round(te, 2)
             entry["sdc95"] = round(1.96 * math.sqrt(2) * te, 2)
         metrics[metric] = entry
-    data = {
-        "schema": "kinetrace.posture_errors/1",
+    section = {
+        "pose_model": f"mediapipe-pose-landmarker-{model}",
         "command": f"python -m validation.posture --write-errors --model {model} --mode {mode}",
-        "model": model,
         "mode": mode,
+        "repeatability": f"typical_error = within-camera SD over consecutive video frames ({note}); NOT a "
+                         "re-stood, re-taken photo, so it understates test-retest error. sdc95 = 1.96 * sqrt(2) * "
+                         "typical_error, the smallest change one photo to the next can show beyond that noise.",
+        "metrics": metrics,
+    }
+    models = _existing_models(path)
+    models[model] = section
+    _write_errors_file(path, models)
+
+
+def _write_errors_file(path: Path, models: dict[str, dict[str, object]]) -> None:
+    import yaml
+
+    data = {
+        "schema": "kinetrace.posture_errors/2",
         "reference": "Pose2Sim Demo_SinglePerson: 4 calibrated cameras (~45 deg oblique, mounted high); landmarks "
                      "triangulated and projected on the person's frontal plane. Differences are single photo - "
                      "reference, i.e. the total error (detection + camera geometry). error = root-mean-square "
                      "difference sqrt(bias^2 + sd^2), the +/- every output prints; loa = bias +/- 1.96 sd. One "
-                     "person, one session: the frames are not independent, so n overstates the evidence.",
-        "repeatability": f"typical_error = within-camera SD over consecutive video frames ({note}); NOT a "
-                         "re-stood, re-taken photo, so it understates test-retest error. sdc95 = 1.96 * sqrt(2) * "
-                         "typical_error, the smallest change one photo to the next can show beyond that noise.",
+                     "person, one session: the frames are not independent, so n overstates the evidence. Each "
+                     "model's section holds the figures of landmarks from that model only.",
         "frames_rule": f"frames: the single-camera frames that passed every capture gate when there are at least "
                        f"{MIN_GATED_N}, else all frames with a person (the larger, conservative error)",
-        "not_validated": "metrics absent here (every sagittal metric: no camera of the demo films from the side) "
-                         "carry no error and are flagged validated: false",
-        "metrics": metrics,
+        "not_validated": "metrics absent here (every sagittal metric: no camera of the demo films from the side), "
+                         "and every metric of a model without a section, carry no error and are flagged "
+                         "validated: false",
+        "models": {k: models[k] for k in sorted(models, key=_MODEL_ORDER.index)},
     }
-    header = ("# Generated by `python -m validation.posture --write-errors`; do not edit by hand.\n"
-              "# Every printed +/- of a photo metric comes from here (kinetrace.metrics.errors).\n")
+    header = ("# Generated by `python -m validation.posture --write-errors --model MODEL` (one section per model, "
+              "the others kept);\n# do not edit by hand. Every printed +/- of a photo metric comes from the section "
+              "of its model (kinetrace.metrics.errors).\n")
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, width=110), encoding="utf-8")
 
 

@@ -119,3 +119,19 @@ def test_single_value_finding_with_a_side_carries_its_laterality(kb: Any) -> Non
     obs = next(o for o in _res(bundle, "Observation") if o["code"]["coding"][-1]["code"] == "pelvic_obliquity_angle")
     lat = obs["bodySite"]["extension"][0]["valueCodeableConcept"]["coding"][0]
     assert lat["code"] == "7771000"  # left
+
+
+def test_joint_range_findings_carry_the_snomed_range_of_joint_movement_beside_the_local_test(kb: Any) -> None:
+    """SNOMED CT 364564000 |Range of joint movement| for goniometric ranges; the local test code stays beside it
+    and the joint and side stay in bodySite, so a receiver still knows which range was measured."""
+    bundle = _bundle("seed_003_hip_ir_rotation.yaml", kb)
+    hip = next(o for o in _res(bundle, "Observation") if o["code"]["coding"][-1]["code"] == "hip_ir_prone")
+    first, local = hip["code"]["coding"][0], hip["code"]["coding"][-1]
+    assert (first["system"], first["code"]) == ("http://snomed.info/sct", "364564000")
+    assert local["system"].startswith("https://kinetrace.dev/") and local["code"] == "hip_ir_prone"
+    assert hip["bodySite"]["coding"][0]["code"] == "24136001"  # hip joint structure
+    sling = next(o for o in _res(bundle, "Observation") if o["code"]["coding"][-1]["code"] == "straight_leg_raise")
+    assert len(sling["code"]["coding"]) == 1  # a provocation test is not a joint range: local code only
+    Bundle.model_validate(bundle)
+    table = yaml.safe_load(resources.files("kinetrace.exports").joinpath("data/fhir_codes.yaml").read_text("utf-8"))
+    assert set(table["tests"]) <= set(kb.tests)  # every coded test id is a real clinical test

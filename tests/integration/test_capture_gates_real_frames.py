@@ -91,3 +91,40 @@ def test_the_two_people_of_a_wide_outdoor_frame_are_found_and_counted(tmp_path: 
         a = analyse_photos([_photo(tmp_path, "sports2d/demo", index)], estimator=pose)
         assert a.photos[0].people_detected == 2
         assert any("2 people found" in w for w in a.photos[0].warnings)
+
+
+# Front and back views of the demo footage, checked by eye: Pose2Sim cam01/cam02 film the subject from the front,
+# cam03/cam04 from behind (frames where the subject turns side-on are left out); Sports2D frames 0-60 show the man
+# on the roof facing the camera.
+FRONT_VIEWS = [("pose2sim/cam01", 0), ("pose2sim/cam01", 20), ("pose2sim/cam02", 0), ("pose2sim/cam02", 40),
+               ("pose2sim/cam02", 80), ("sports2d/demo", 0), ("sports2d/demo", 30)]
+BACK_VIEWS = [("pose2sim/cam03", 0), ("pose2sim/cam03", 20), ("pose2sim/cam03", 40), ("pose2sim/cam04", 0),
+              ("pose2sim/cam04", 80)]
+
+
+@pytest.mark.parametrize(("video", "index", "expected"),
+                         [(v, i, "front") for v, i in FRONT_VIEWS] + [(v, i, "back") for v, i in BACK_VIEWS])
+def test_front_and_back_views_are_told_apart_and_the_3d_head_agrees(pose: PoseEstimator, video: str, index: int,
+                                                                   expected: str) -> None:
+    import dataclasses
+
+    from kinetrace.metrics.catalogue import load_catalogue
+    from kinetrace.metrics.views import detect_view
+    from kinetrace.vision.people import find_people
+    from kinetrace.vision.pose import main_person
+
+    cat = load_catalogue()
+    frame = main_person(find_people(pose, frame_rgb(video, index))[0])
+    assert frame is not None
+    guess = detect_view(frame, cat)
+    assert guess.view == expected, (video, index, guess.reason)
+    # the 3-D cue votes on its own, clear of its margin: nose ahead of the ears in front views, behind in back views
+    world = {n: frame.landmarks[n].world_m for n in ("nose", "left_ear", "right_ear")}
+    ahead_m = world["nose"][2] - (world["left_ear"][2] + world["right_ear"][2]) / 2  # type: ignore[index]
+    margin = cat.view_detection.world_nose_ahead_min_m
+    assert (ahead_m <= -margin) if expected == "front" else (ahead_m >= margin), (video, index, ahead_m)
+    # and it is a veto: the same frame with its 3-D head turned round is no longer called `expected`
+    flipped = {n: dataclasses.replace(lm, world_m=(lm.world_m[0], lm.world_m[1], -lm.world_m[2]))
+               for n, lm in frame.landmarks.items() if lm.world_m is not None}
+    turned = dataclasses.replace(frame, landmarks={**frame.landmarks, **flipped})
+    assert detect_view(turned, cat).view is None

@@ -40,3 +40,30 @@ def test_real_footage_triangulation_agrees_with_the_calibration() -> None:
         assert 600.0 < X[2] < 1700.0  # hips and shoulders between 0.6 and 1.7 m above the lab floor
         used += n
     assert used >= 10
+
+
+def test_writing_one_models_errors_keeps_the_other_models_and_takes_the_worse_knee_side(tmp_path: Path) -> None:
+    import math
+
+    import yaml
+
+    sys.path.insert(0, str(REPO))
+    from validation.posture import Row, write_errors
+
+    def row(metric: str, view: str, bias: float, sd: float) -> Row:
+        return Row("real", metric, view, 20, "deg", bias, sd, bias - 1.96 * sd, bias + 1.96 * sd, 1.0, 1.0, 2.0, "")
+
+    # left: little scatter but a large bias (total 8.54); right: more scatter, no bias (total 5.0)
+    rows = [row(f"standing_knee_frontal_angle ({s})", part, b, sd) for s, b, sd in (("left", 8.0, 3.0),
+                                                                                   ("right", 0.0, 5.0))
+            for part in ("total", "total, gates passed", "detection")]
+    path = tmp_path / "errors.yaml"
+    write_errors(rows, [], "frames 0-11", path, model="heavy")
+    write_errors([row("pelvic_obliquity_angle", p, 1.0, 2.0) for p in ("total", "total, gates passed")], [],
+                 "frames 0-11", path, model="full")
+    data = yaml.safe_load(path.read_text())
+    assert data["schema"] == "kinetrace.posture_errors/2" and list(data["models"]) == ["heavy", "full"]
+    knee = data["models"]["heavy"]["metrics"]["standing_knee_frontal_angle"]
+    assert knee["error"] == round(math.hypot(8.0, 3.0), 2)  # the worse side by total error, not by SD
+    assert data["models"]["full"]["command"] == "python -m validation.posture --write-errors --model full --mode image"
+    assert "pelvic_obliquity_angle" in data["models"]["full"]["metrics"]

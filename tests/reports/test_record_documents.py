@@ -149,7 +149,10 @@ def test_no_example_report_leaks_spec_references_or_edge_ids(kb: Any) -> None:
             page = model_html(compose_report(result, audience=audience, generated_on="x", kb=kb, case=case))
             page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", page, flags=re.S)
             text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
-            assert not re.search(r"§|clinical\.md|\bE\d\d\b|\bbits\b|\bRF-[A-Z]+\d", text), (path.name, audience)
+            assert not re.search(r"§|clinical\.md|\bE\d\d\b|\bbits\b|\bRF-[A-Z]+\d|\w\.txt\b|\w\.ya?ml\b", text), (
+                path.name,
+                audience,
+            )  # no spec sections, edge or rule codes, nor knowledge-base file names (seed articles are cited by title)
             if audience == "patient":
                 assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), path.name
 
@@ -200,3 +203,16 @@ def test_unanswered_required_questions_use_clinician_wording_in_the_clinician_re
         assert f"<li>{q.text}</li>" in patient, q.id
     triage = clinician[clinician.index('id="triage"'):clinician.index("</section>", clinician.index('id="triage"'))]
     assert not re.search(r"\byour?\b", triage, flags=re.I)
+
+
+def test_findings_name_their_source_in_words_not_field_paths(demo: tuple, kb: Any) -> None:
+    """A finding read from the case history says 'case history', not 'history.rotation_sport'; a photo finding
+    says how it was measured, not the photo's file name."""
+    assessment, case = demo
+    model = compose_report(assessment, audience="clinician", generated_on="x", kb=kb, case=case)
+    methods = {f.test_id: f.method for f in model.findings}
+    history = [f.test_id for f in assessment.findings if (f.source or "").startswith("history.")]
+    photo = [f.test_id for f in assessment.findings if (f.source or "").startswith("photo:")]
+    assert history and photo
+    assert all(methods[t] == "case history" for t in history)
+    assert all("photo" in methods[t] and ":" not in methods[t] and "." not in methods[t] for t in photo)

@@ -61,4 +61,6 @@ def test_every_section_renders_strictly(sample: Assessment, sample_week6: Assess
     progress = progress_view(compare_assessments(sample, sample_week6, kb), before_label="a", after_label="b")
     # Worked by hand: left hip IR +12° and the L–R gap 16° → 4° exceed √2 × 5° = 7.1°; the CVA's +4.5° exceeds
     # the combined photo error hypot(2.5, 2.5) = 3.5°. Right IR, both thoracic sides and pelvic tilt stay within.
-    assert progress.summary.startswith("Tests measured again: 3 improved and 0 worse beyond measurement error; 4 within")
+    assert progress.summary.startswith(
+        "Tests measured again: 3 improved and 0 worse beyond measurement error; 4 within"
+    )

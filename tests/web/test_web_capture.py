@@ -123,6 +123,9 @@ def test_capture_is_measured_merged_and_shown(analysing_app: FastAPI, clips: lis
     assert isinstance(entry["left"], float) and isinstance(entry["right"], float) and entry["uncertainty"] > 0
 
     _check_photos_step(s, aid, media["id"], entry)
+    other = sign_in(analysing_app, "doc@south.org")  # the plot exists, but not for another clinic
+    assert other.client.get(f"/media/{media['id']}/capture/angles.png").status_code == 404
+    other.client.__exit__(None, None, None)
 
     # outputs live in the data folder with the uploads' permissions (folders 0700, files 0600)
     folder = next((analysing_app.state.kt.uploads_dir).glob("*.capture"))

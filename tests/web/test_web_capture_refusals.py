@@ -186,6 +186,11 @@ def test_stored_capture_is_deleted_with_its_folder_and_audited(
     assert all((p.stat().st_mode & 0o777) == 0o600 for p in folder.iterdir())
     page = parse(doc.client.get(f"/assessments/{aid}/photos").text)
     assert page.one("li", id=f"capture-{media['id']}") is not None
+    other = sign_in(app, "doc@south.org")  # another clinic sees nothing of it
+    assert other.api("GET", f"/api/v1/media/{media['id']}").status_code == 404
+    assert other.form(f"/media/{media['id']}/delete").status_code == 404
+    other.client.__exit__(None, None, None)
+    assert doc.client.get(f"/media/{media['id']}/file").status_code == 404  # a folder, not one file to download
     assert doc.form(f"/media/{media['id']}/delete").status_code == 303
     assert list(app.state.kt.uploads_dir.iterdir()) == []
     assert doc.api("GET", f"/api/v1/media/{media['id']}").status_code == 404

@@ -40,7 +40,8 @@ def _value_text(row: dict[str, Any]) -> str:
     unit = {"deg": "°", "s": " s", "percent": " %", "steps_per_min": " steps/min"}.get(row["unit"], "")
     if row["answer"] is not None:
         return f"{row['answer']} ({row['value']:.1f})"
-    return f"{row['value']:.1f}{unit} ± {row['error']:g}"
+    # the ± of a movement metric is a design default or a published figure, never a Kinetrace-validated error
+    return f"{row['value']:.1f}{unit} ± {row['error']:g}" + ("" if row["validated"] else " (not validated)")
 
 
 def _norm_text(row: dict[str, Any]) -> str:

@@ -249,7 +249,9 @@ def posture_from_markers(trial: MarkerTrial) -> tuple[dict[str, Any], list[str]]
     findings = posture_findings(summaries, catalogue)
     for entry in findings.values():
         entry.update(method="mocap", source=f"mocap:{trial.source}")
-        entry.pop("note", None)
+        # the photo harness's ± and "not validated" are about pose-model landmarks, not markers
+        for key in ("note", "uncertainty", "validated"):
+            entry.pop(key, None)
     obliquity = pelvic_obliquity_from_pelvis(trial, axes)
     if obliquity is not None:
         findings["pelvic_obliquity_angle"] = obliquity

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kinetrace.errors import KnowledgeError
 
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
+
 __all__ = [
     "CATALOGUE_SCHEMA",
     "Anthropometry",
@@ -149,6 +151,10 @@ class ViewDetection(_Model):
     side_max_ratio: float = Field(gt=0, lt=1)
     frontal_min_ratio: float = Field(gt=0, lt=2)
     nose_depth_front_max: float = Field(ge=-1, le=1)
+    world_nose_ahead_min_m: float = Field(
+        ge=0, le=0.2, description="3-D landmarks: the nose this far (m) ahead of the ear midpoint, towards the camera, "
+        "votes front; this far behind votes back; nearer, no vote"
+    )
 
     @model_validator(mode="after")
     def _gap(self) -> ViewDetection:
@@ -226,4 +232,4 @@ def parse_catalogue(data: Any, *, source: str = "posture_metrics.yaml") -> Catal
 def load_catalogue() -> Catalogue:
     """Return the shipped posture-metric catalogue (read once, then cached; it is immutable)."""
     text = resources.files("kinetrace.metrics").joinpath("data", "posture_metrics.yaml").read_text("utf-8")
-    return parse_catalogue(yaml.safe_load(text))
+    return parse_catalogue(yaml.load(text, Loader=_SAFE_LOADER))

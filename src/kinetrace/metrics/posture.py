@@ -90,6 +90,7 @@ class _Context:
     near: str  # "left"/"right": side nearer the camera (side views)
     stature_px: float | None
     scale: Scale | None
+    model: str | None = None  # the pose model that gave the landmarks: its validated errors are the ±
 
 
 def _lateral(p: Points) -> float:
@@ -164,18 +165,22 @@ def measure_posture(
     scale: Scale | None = None,
     roll_deg: float = 0.0,
     refused: str | None = None,
+    model: str | None = None,
 ) -> tuple[Measurement, ...]:
     """Measure every catalogue metric on one frame seen from `view` (None = unknown view).
 
     Left/right labels must already agree with the view (see `views.match_labels_to_view`). `refused` is the
     reason a capture gate refused the photo (see `metrics.capture`): every metric is then not measurable.
+    `model` names the pose model that produced the landmarks (short name or the back end's `describe()`): each
+    ± is that model's validated error (`metrics.errors`); with no model, or one never validated, every metric
+    is "not validated" and carries no ±.
     """
     source = frame.source
     gate = refused or _frame_gate(frame, view, catalogue)
     if gate is not None or view is None:
         reason = gate or "the view is not known; give it (front, back, left or right)"
         return tuple(m for spec in catalogue.metrics for m in _not_measurable(spec, view, reason, source))
-    ctx = _context(frame, view, catalogue, scale=scale, roll_deg=roll_deg)
+    ctx = _context(frame, view, catalogue, scale=scale, roll_deg=roll_deg, model=model)
     out: list[Measurement] = []
     for spec in catalogue.metrics:
         if view not in spec.views:
@@ -199,7 +204,9 @@ def _frame_gate(frame: PoseFrame, view: View | None, catalogue: Catalogue) -> st
     return None
 
 
-def _context(frame: PoseFrame, view: View, catalogue: Catalogue, *, scale: Scale | None, roll_deg: float) -> _Context:
+def _context(
+    frame: PoseFrame, view: View, catalogue: Catalogue, *, scale: Scale | None, roll_deg: float, model: str | None
+) -> _Context:
     centre = np.array([frame.image_width_px / 2.0, -frame.image_height_px / 2.0])
     points = {name: g.to_y_up(*frame.point_px(name)) for name in frame.landmarks}
     if roll_deg:
@@ -223,6 +230,7 @@ def _context(frame: PoseFrame, view: View, catalogue: Catalogue, *, scale: Scale
         near=near,
         stature_px=stature_px(frame, catalogue, roll_deg=roll_deg),
         scale=scale,
+        model=model,
     )
 
 
@@ -287,7 +295,7 @@ def _finish(ctx: _Context, spec: MetricSpec, fn: Callable[[dict[str, np.ndarray]
     base = Measurement(metric_id=spec.id, name=spec.name, view=ctx.view, status=Status.OK, unit=spec.unit,
                        side=side, is_proxy=spec.is_proxy, landmarks=_uses(ctx, spec, names),
                        source=ctx.frame.source)
-    err = validated_error(spec.id, ctx.view)
+    err = validated_error(spec.id, ctx.view, ctx.model)
     stature = ctx.stature_px
     if spec.kind == "angle":
         unc = err.total if err is not None and err.unit == "deg" else None

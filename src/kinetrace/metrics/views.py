@@ -84,18 +84,43 @@ def detect_view(frame: PoseFrame, catalogue: Catalogue) -> ViewGuess:
 
 
 def _front_or_back(frame: PoseFrame, catalogue: Catalogue, ratio: float) -> ViewGuess:
-    """Front or back from two cues that must agree: left/right order across the image, and nose depth."""
+    """Front or back from cues that must all agree: left/right order across the image, nose depth against the
+    shoulders (image landmarks), and nose depth against the ears (3-D world landmarks, when given and clear)."""
+    votes = {"left/right order": _order_vote(frame), "nose depth": _image_depth_vote(frame, catalogue),
+             "nose ahead of the ears (3-D)": _world_depth_vote(frame, catalogue)}
+    cast = {cue: v for cue, v in votes.items() if v is not None}
+    what = f"frontal view (shoulder width {ratio:.2f} of torso length)"
+    if votes["left/right order"] is None or len(set(cast.values())) != 1:  # shoulders and hips crossed, or cues differ
+        said = ", ".join(f"{cue} says {v or 'neither'}" for cue, v in votes.items())
+        return ViewGuess(None, ratio, f"{what}, but front and back cannot be told apart ({said}); give the view")
+    view = next(iter(cast.values()))
+    face = "towards" if view == "front" else "away from"
+    return ViewGuess(view, ratio, f"{what}, face {face} the camera")
+
+
+def _order_vote(frame: PoseFrame) -> View | None:
     lms = frame.landmarks
     order = sum(float(np.sign(lms[f"left_{s}"].x_norm - lms[f"right_{s}"].x_norm)) for s in _ORDER_STEMS)
+    return "front" if order > 0 else "back" if order < 0 else None
+
+
+def _image_depth_vote(frame: PoseFrame, catalogue: Catalogue) -> View:
+    lms = frame.landmarks
     shoulder_z = (lms["left_shoulder"].z_norm + lms["right_shoulder"].z_norm) / 2.0
     depth = lms["nose"].z_norm - shoulder_z
-    by_depth: View = "front" if depth < catalogue.view_detection.nose_depth_front_max else "back"
-    by_order: View | None = "front" if order > 0 else "back" if order < 0 else None
-    what = f"frontal view (shoulder width {ratio:.2f} of torso length)"
-    if by_order != by_depth:
-        return ViewGuess(None, ratio, f"{what}, but front and back cannot be told apart; give the view")
-    face = "towards" if by_depth == "front" else "away from"
-    return ViewGuess(by_depth, ratio, f"{what}, face {face} the camera")
+    return "front" if depth < catalogue.view_detection.nose_depth_front_max else "back"
+
+
+def _world_depth_vote(frame: PoseFrame, catalogue: Catalogue) -> View | None:
+    """The nose ahead of (front) or behind (back) the ear midpoint in the model's 3-D landmarks; None when the
+    frame has no 3-D landmarks or the head is seen side-on (within the catalogue's margin)."""
+    world = [frame.landmarks[n].world_m for n in ("nose", "left_ear", "right_ear")]
+    if any(w is None for w in world):
+        return None
+    nose, left, right = (w[2] for w in world if w is not None)
+    ahead = nose - (left + right) / 2.0  # world z grows away from the camera: negative = nose nearer
+    margin = catalogue.view_detection.world_nose_ahead_min_m
+    return "front" if ahead <= -margin else "back" if ahead >= margin else None
 
 
 def mirror_labels(frame: PoseFrame) -> PoseFrame:

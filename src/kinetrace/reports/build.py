@@ -444,7 +444,8 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
     if capture:  # "3-D capture, 4 cameras; test: hip rotation"
         method = f"{capture.method_label}; test: {capture.test_label}"
     else:
-        method = ", ".join(x for x in (f.method, f.source) if x)
+        source = _source_words(f.source)
+        method = f.method or source if not f.method or source in f.method else f"{f.method}, {source}"
     return FindingView(
         test_id=f.test_id,
         name=f.name,
@@ -456,6 +457,18 @@ def _finding(f: FindingResult, names: _Names) -> FindingView:
         reason=top.reason if top else "",
         rule="",
     )
+
+
+def _source_words(source: str | None) -> str:
+    """Where a finding came from, in words: 'case history' for a history field (not its field path), 'photo' for
+    a photo (its file name says nothing to the reader); anything else as given."""
+    if not source:
+        return ""
+    if source.startswith("history."):
+        return "case history"
+    if source.startswith("photo:"):
+        return "photo"
+    return source
 
 
 def _is_categorical(f: FindingResult) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import NotFoundError
@@ -63,27 +64,53 @@ def list_patients(
     per_page: int = 25,
 ) -> PatientPage:
     """Return one page of the clinic's patients matching every word of `query`."""
+    words = query.lower().split()[:5]
+    params: dict[str, object] = {"clinic_id": scope.clinic_id}
+    for i, word in enumerate(words):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[f"word_{i}"] = f"%{escaped}%"
+    count_stmt, page_stmt = _statements(status, sort, len(words))
+    total = int(session.scalar(count_stmt, params) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = [
+        PatientListing(
+            id=r[0],
+            display_name=r[1],
+            reference=r[2],
+            birth_year=r[3],
+            created_at=r[4],
+            archived_at=r[5],
+            last_visit=r[6],
+            open_drafts=int(r[7] or 0),
+        )
+        for r in session.execute(page_stmt, {**params, "offset": (page - 1) * per_page, "limit": per_page})
+    ]
+    return PatientPage(rows=rows, total=total, page=page, pages=pages)
+
+
+@lru_cache(maxsize=64)
+def _statements(status: Status, sort: Sort, n_words: int) -> tuple[Select[int], Select[Any]]:
+    """The count and page statements for one shape of request, built once: every value is a bound parameter
+    (building and keying this join anew cost more than running it)."""
+    clinic: BindParameter[int] = bindparam("clinic_id")
     last_visit = (
         select(
             AssessmentRow.patient_id.label("pid"),
             func.max(AssessmentRow.created_at).label("last_visit"),
             func.sum(case((AssessmentRow.status == "draft", 1), else_=0)).label("drafts"),
         )
-        .where(AssessmentRow.clinic_id == scope.clinic_id)
+        .where(AssessmentRow.clinic_id == clinic)
         .group_by(AssessmentRow.patient_id)
         .subquery()
     )
-    where = [PatientRow.clinic_id == scope.clinic_id]
+    where = [PatientRow.clinic_id == clinic]
     if status == "active":
         where.append(PatientRow.archived_at.is_(None))
     elif status == "archived":
         where.append(PatientRow.archived_at.is_not(None))
-    for word in query.lower().split()[:5]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(or_(PatientRow.search_text.like(f"%{escaped}%", escape="\\")))
-    total = int(session.scalar(select(func.count(PatientRow.id)).where(*where)) or 0)
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    for i in range(n_words):
+        where.append(PatientRow.search_text.like(bindparam(f"word_{i}"), escape="\\"))
     order = {
         "name": (func.lower(PatientRow.display_name), PatientRow.id),
         "added": (PatientRow.created_at.desc(), PatientRow.id.desc()),
@@ -94,7 +121,7 @@ def list_patients(
             PatientRow.id.desc(),
         ),
     }[sort]
-    stmt = (
+    page_stmt = (
         select(
             PatientRow.id,
             PatientRow.display_name,
@@ -108,23 +135,10 @@ def list_patients(
         .outerjoin(last_visit, last_visit.c.pid == PatientRow.id)
         .where(*where)
         .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
     )
-    rows = [
-        PatientListing(
-            id=r[0],
-            display_name=r[1],
-            reference=r[2],
-            birth_year=r[3],
-            created_at=r[4],
-            archived_at=r[5],
-            last_visit=r[6],
-            open_drafts=int(r[7] or 0),
-        )
-        for r in session.execute(stmt)
-    ]
-    return PatientPage(rows=rows, total=total, page=page, pages=pages)
+    return select(func.count(PatientRow.id)).where(*where), page_stmt
 
 
 def _owned(session: Session, scope: Scope, patient_id: int) -> PatientRow:

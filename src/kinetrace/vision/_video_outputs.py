@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -106,19 +107,21 @@ def frame_table(analysis: MovementAnalysis) -> dict[str, np.ndarray]:
     return cols
 
 
-def _write_csv(cols: dict[str, np.ndarray], path: Path) -> None:
-    def cell(v: Any) -> Any:
-        if isinstance(v, (bool, np.bool_)):
-            return int(v)
-        if isinstance(v, (float, np.floating)):
-            return "" if not np.isfinite(v) else round(float(v), 3)
-        return v
+def _csv_cells(values: np.ndarray) -> list[Any]:
+    """One column's cells, converted a column at a time: booleans as 0/1, floats to 3 decimals, NaN empty."""
+    arr = np.asarray(values)
+    if arr.dtype == np.bool_:
+        return list(arr.astype(np.int8).tolist())
+    if arr.dtype.kind == "f":
+        return ["" if not math.isfinite(v) else round(v, 3) for v in arr.tolist()]
+    return list(arr.tolist())
 
+
+def _write_csv(cols: dict[str, np.ndarray], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(cols)
-        for row in zip(*cols.values(), strict=True):
-            writer.writerow([cell(v) for v in row])
+        writer.writerows(zip(*(_csv_cells(v) for v in cols.values()), strict=True))
 
 
 def _write_parquet(cols: dict[str, np.ndarray], path: Path, meta: dict[str, str]) -> None:

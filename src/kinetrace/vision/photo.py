@@ -242,6 +242,7 @@ def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], vi
                  estimator: PoseEstimator, cat: Catalogue, *, height_cm: float | None,
                  fixes: PhotoOverrides | None, annotate_dir: Path | None, blur_faces: bool) -> PhotoResult:
     photo, segments = prepared
+    model = estimator.describe()  # each ± is this model's validated error
     try:
         if isinstance(photo, MediaError):
             raise photo
@@ -266,9 +267,9 @@ def _analyse_one(path: Path, prepared: tuple[Photo | MediaError, np.ndarray], vi
     warnings += [c.message for c in gates if not c.passed and not c.refused and c.gate != "people"]
     if refused:
         reason = "photo refused by capture gate " + "; ".join(c.message for c in refused)
-        measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll, refused=reason)
+        measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll, refused=reason, model=model)
     else:
-        measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll)
+        measurements = measure_posture(frame, view, cat, scale=scale, roll_deg=roll, model=model)
     result = PhotoResult(
         source=photo.source,
         ok=True,

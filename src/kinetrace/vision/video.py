@@ -82,10 +82,18 @@ class MovementAnalysis:
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, *, decoder_threads: int | None = None) -> Any:
+    """Open a clip with OpenCV; `decoder_threads` (FFmpeg only) caps the decoder's threads (None: its choice)."""
     import cv2
 
-    cap = cv2.VideoCapture(str(path))
+    cap = None
+    if decoder_threads is not None:
+        cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, decoder_threads])
+        if not cap.isOpened():
+            cap.release()
+            cap = None
+    if cap is None:
+        cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         cap.release()
         raise MediaError("video", path.name, message=f"{path.name}: cannot be opened as a video (corrupt or an "
@@ -187,7 +195,9 @@ class FrameReader:
 
         cap = None
         try:
-            cap = _open(self._info.path)
+            # One decoding thread: it keeps well ahead of the pose model (a few ms per frame against tens), and
+            # FFmpeg's frame threads only add CPU time that the model, running at the same time, then lacks.
+            cap = _open(self._info.path, decoder_threads=1)
             index = 0
             while not self._stop.is_set():
                 ok, bgr = cap.read()

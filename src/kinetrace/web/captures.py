@@ -10,6 +10,7 @@ the pipeline's outputs go into its `out/` subfolder when the background analysis
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kinetrace.errors import InputError
-from kinetrace.web.uploads import store_upload
+from kinetrace.web.uploads import store_upload, sync_folder
 
 __all__ = [
     "CAPTURE_FILES",
@@ -130,6 +131,8 @@ def _copy_limited(source: BinaryIO, dest: Path, *, field: str, name: str, max_by
                     field, f"{name}: more than {max_bytes >> 10} KB", f"a file of at most {max_bytes >> 10} KB"
                 )
             out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
     return size
 
 
@@ -182,6 +185,7 @@ def _store_calibration(form: CaptureUpload, folder: Path) -> tuple[str, int]:
         size += _copy_limited(
             f.file, dest.with_suffix(".pickle"), field="calibration", name=f.filename, max_bytes=limit
         )
+    sync_folder(folder / "calibration")
     return "calibration", size
 
 
@@ -247,9 +251,16 @@ def store_capture(form: CaptureUpload, uploads: Path, *, max_bytes: int) -> Stor
         originals = dict(zip(videos, (v.filename for v in form.videos), strict=True))
         originals[calibration] = ", ".join(f.filename for f in form.calibration)
         _check_with_pipeline(form, part, request, originals)
-        (part / "request.json").write_text(json.dumps(request, indent=1), encoding="utf-8")
-        (part / "request.json").chmod(0o600)
+        _copy_limited(
+            io.BytesIO(json.dumps(request, indent=1).encode()),
+            part / "request.json",
+            field="request",
+            name="request.json",
+            max_bytes=_SYNC_BYTES,
+        )
+        sync_folder(part)
         part.rename(uploads / name)
+        sync_folder(uploads)  # the folder is on disk under its name before any row points at it
     finally:
         shutil.rmtree(part, ignore_errors=True)
     shown = " + ".join(v.filename for v in form.videos) + " · " + originals[calibration]

@@ -59,18 +59,26 @@ async def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
 @asynccontextmanager
 async def _transaction(factory: sessionmaker[Session]) -> AsyncIterator[Session]:
     session = factory()  # connects lazily, in the route's worker thread
+    # Ended in one worker-thread hop (commit or rollback, then close): every hop waits for a free thread.
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(_end, session, commit=False)
         raise
-    else:
-        await run_in_threadpool(session.commit)
-    finally:
-        await run_in_threadpool(session.close)
+    await run_in_threadpool(_end, session, commit=True)
 
 
 async def _db(request: Request, state: State) -> AsyncIterator[Session]:

@@ -95,3 +95,13 @@ def test_two_agreeing_photos_count_and_not_validated_caps_at_possible(kb):
     capped = _result(kb, {"pelvic_obliquity_angle": {**agreed, "validated": False}})
     assert _states(capped)["pelvic_obliquity"] == "possible"
     assert _finding(capped, "pelvic_obliquity_angle").evidence_note.startswith("not validated")
+
+
+def test_a_video_finding_with_a_design_default_error_counts_as_possible_at_most(kb):
+    # a movement metric's ± comes from movement_tests.yaml, not from validation, so its finding says
+    # validated: false; the same 9° without that flag reads present
+    video = {"value": 9.0, "side": "left", "unit": "deg", "method": "video", "source": "video:walk.mp4"}
+    assert _states(_result(kb, {"pelvic_obliquity_angle": video}))["pelvic_obliquity"] == "present"
+    capped = _result(kb, {"pelvic_obliquity_angle": {**video, "validated": False}})
+    assert _states(capped)["pelvic_obliquity"] == "possible"
+    assert _finding(capped, "pelvic_obliquity_angle").evidence_note.startswith("not validated")

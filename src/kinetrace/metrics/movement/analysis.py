@@ -58,6 +58,9 @@ class MovementMetric:
     """One metric of a movement test, measured or not, with its error, norm and key frame.
 
     `value` is in `unit`; yes/no metrics set `answer` and keep the underlying value (e.g. the FPPA) in `value`.
+    `error` is the ± of `movement_tests.yaml` with its `error_basis` (a design default or a published figure for
+    2-D video in general): no validation harness has measured it for Kinetrace, so `validated` is False, every
+    output says "not validated", and the findings step counts the reading as possible at most (issue 9).
     """
 
     metric_id: str
@@ -68,6 +71,8 @@ class MovementMetric:
     value: float | None = None
     answer: bool | None = None
     error: float = 0.0
+    error_basis: str = ""
+    validated: bool = False
     reason: str = ""
     note: str = ""
     feeds: str | None = None
@@ -124,7 +129,7 @@ def _judge(spec: MetricSpec, raw: RawValue, *, view: View, fps: float, age: int 
     """One metric: view check, plausibility, then the knowledge base's reading (the shipped one by default)."""
     knowledge = knowledge if knowledge is not None else load_knowledge()
     base = MovementMetric(metric_id=spec.id, name=spec.name, side=raw.side, unit=spec.unit, status="not_measurable",
-                          error=spec.error, feeds=spec.feeds, note=raw.note)
+                          error=spec.error, error_basis=spec.error_basis, feeds=spec.feeds, note=raw.note)
     if view not in spec.views:
         needed = " or ".join(v.value for v in spec.views)
         return replace(base, reason=f"needs a {needed} view ({spec.view_reason}); this clip is a {view.value} view")
@@ -284,7 +289,7 @@ def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMet
 
     The fed test's shape (`MovementMetric.entry_shape`, from the knowledge base) decides the fields: two-sided
     tests get `left`/`right`; one-value tests get `value`; whole-body yes/no tests get `answer`. Each entry
-    carries `unit`, `method: video`, `source` and, for numbers, `uncertainty` (the metric's ± error).
+    carries `unit`, `method: video`, `source`, for numbers `uncertainty` (the metric's ± error), and `validated: false`.
     """
     out: dict[str, dict[str, Any]] = {}
     for m in metrics:
@@ -300,6 +305,8 @@ def findings_from_metrics(metrics: tuple[MovementMetric, ...] | list[MovementMet
         if m.unit in _CASE_UNIT:
             entry["unit"] = _CASE_UNIT[m.unit]
             entry["uncertainty"] = m.error
+        # the ± is a design default / published figure, not a validated one: possible at most in the reasoning
+        entry["validated"] = bool(entry.get("validated", True)) and m.validated
         if note:
             entry["note"] = note
     return out
@@ -312,7 +319,8 @@ def metric_table(metrics: tuple[MovementMetric, ...]) -> list[dict[str, Any]]:
         value = None if m.value is None or not np.isfinite(m.value) else round(m.value, 2)
         rows.append({"metric": m.metric_id, "name": m.name, "side": m.side, "status": m.status, "value": value,
                      "answer": None if m.answer is None else ("yes" if m.answer else "no"), "unit": m.unit,
-                     "error": m.error, "norm": m.norm_value, "norm_text": m.norm_text,
+                     "error": m.error, "error_basis": m.error_basis, "validated": m.validated,
+                     "norm": m.norm_value, "norm_text": m.norm_text,
                      "outside_norm": m.is_outside_norm, "norm_needs_age": m.norm_needs_age, "reason": m.reason,
                      "note": m.note, "feeds": m.feeds, "reading": None if m.reading is None else str(m.reading),
                      "frame": m.frame, "time_s": None if m.time_s is None else round(m.time_s, 3)})

@@ -56,7 +56,6 @@ def result_page(
         "report_available": report_available(),
         "result_body": body,
         "captures": _captures(state, db, scope, assessment_id),
-        "kb": kb,
         **head,
     }
     return state.templates.TemplateResponse(request, "result.html", context)
