@@ -54,7 +54,10 @@ def test_every_self_screen_text_reads_at_grade_7_or_below_without_jargon(kb) -> 
     assert sorted(set(kb.questions) - set(wording.questions)) == []
     assert sorted(set(kb.regions) - set(wording.regions)) == []
     problems: list[str] = []
-    for section in ("regions", "questions", "page"):
+    from kinetrace.values import ActionLevel
+
+    assert sorted(wording.triage) == sorted(str(a) for a in ActionLevel)  # what each triage outcome means
+    for section in ("regions", "questions", "page", "triage"):
         for key, text in getattr(wording, section).items():
             problems.extend(_problems(f"{section}.{key}", text))
     assert not problems, "\n".join(problems)

@@ -165,6 +165,10 @@ def test_self_screen_red_flag_shows_referral_advice_at_once(north: Signed, app: 
         }
         done = patient.post(path, data=form)
         assert 'id="referral-advice"' in done.text
+        # In the patient's words (self_screen.yaml), not the clinician's triage summary with its condition names.
+        said = re.search(r'id="referral-text">(.*?)</p>', done.text, re.S)
+        assert said and said.group(1).strip() in {" ".join(t.split()) for t in kb.self_screen.triage.values()}
+        assert "referral:" not in done.text
     stored = north.api("GET", f"/api/v1/patients/{pid}/assessments").json()
     assert stored[0]["status"] == "referred" and stored[0]["origin"] == "self_screen"
 

@@ -77,7 +77,25 @@ def _reflow_help_paragraphs() -> None:
     rich_utils._fix_linebreaks = reflow
 
 
-_reflow_help_paragraphs()
+def _reflow_when_help_is_shown() -> None:
+    """Apply `_reflow_help_paragraphs` the first time a help page is formatted, not at start-up: importing Typer's
+    help renderer pulls in rich's Markdown, Syntax (Pygments) and traceback modules, about 0.2 s on every command."""
+    from typer.core import TyperCommand, TyperGroup
+
+    for cls in (TyperCommand, TyperGroup):
+        shown = cls.format_help
+        if getattr(shown, "_kinetrace", False):
+            continue
+
+        def format_help(self: Any, ctx: Any, formatter: Any, _shown: Any = shown) -> None:
+            _reflow_help_paragraphs()
+            _shown(self, ctx, formatter)
+
+        format_help._kinetrace = True  # type: ignore[attr-defined]
+        cls.format_help = format_help  # type: ignore[method-assign]
+
+
+_reflow_when_help_is_shown()
 
 
 @app.callback()
