@@ -180,10 +180,8 @@ def _edit_plan(clinic: Page) -> dict[str, str]:
 
 
 def _patient_plan(page: Page) -> list[str]:
-    return [
-        page.locator("#patient-plan li").nth(i).get_attribute("data-intervention") or ""
-        for i in range(page.locator("#patient-plan li[data-intervention]").count())
-    ]
+    cards = page.locator("#patient-plan > li[data-intervention]")  # each card also holds a list of steps
+    return [cards.nth(i).get_attribute("data-intervention") or "" for i in range(cards.count())]
 
 
 def test_the_plan_the_clinician_edited_is_what_the_patient_sees_after_release(browser: Browser, server: Server) -> None:
@@ -218,6 +216,16 @@ def test_the_plan_the_clinician_edited_is_what_the_patient_sees_after_release(br
     shown = patient.locator("main").inner_html()
     assert preview_html.strip() in shown  # the very same markup the clinician approved
     assert "SMD" not in shown and "Robin Patel" not in patient.content()
+    # Patient words only: home exercises with a drawing, the clinician's dose saying it replaces the usual one.
+    words = patient.locator("main").inner_text()
+    leaks = re.findall(r"ACSM|SMD|protocol|error gate|never tell a person|§|Cochrane|\b[a-z]+_[a-z0-9_]+\b", words)
+    assert not leaks, leaks
+    changed = patient.locator(f'#patient-plan > li[data-intervention="{edits["changed"]}"]')
+    expect(changed).to_contain_text("Ten minutes every morning, for two weeks.")
+    if changed.get_attribute("data-where") == "home":
+        expect(changed).to_contain_text("Your clinician set this dose")
+    assert patient.locator("#patient-plan svg[role=img]").count() >= 1
+    _fits(patient, PHONE["width"])
     _shot(patient, "loop-05-patient-sees-edited-plan-phone")
     for p in (clinic, patient):
         p.context.close()

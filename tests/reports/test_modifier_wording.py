@@ -55,3 +55,24 @@ def test_terminal_names_pain_behaviours_in_words_not_ids() -> None:
     text = out.getvalue()
     assert "behaviour fits: pain provoked by" in text
     assert "sustained_posture" not in text
+
+
+def test_handout_names_clinic_items_in_the_patients_words() -> None:
+    kb, a = _demo()
+    model = build_report(a, audience="patient", generated_on="20 Nov 2026", kb=kb)
+    assert model.clinic_items
+    for text, item in zip(model.clinic_items, [p for p in a.plan if p.intervention_id not in kb.home_exercises],
+                          strict=True):
+        entry = kb.interventions[item.intervention_id]
+        assert text.startswith(entry.patient_name or item.name)
+        assert "protocol" not in text.lower() and "SMD" not in text
+
+
+def test_documents_drop_case_file_paths_and_command_hints_from_warnings() -> None:
+    kb, a = _demo()
+    raw = next(w for w in a.warnings if "a weekend away" in w)
+    assert "pain[0].easing[2]" in raw and "kb list activities" in raw  # the terminal user edits the case file
+    model = build_report(a, audience="clinician", generated_on="20 Nov 2026", kb=kb)
+    shown = next(w for w in model.warnings if "a weekend away" in w)
+    assert shown.startswith("Easing factor 'a weekend away' was not understood")
+    assert "pain[" not in shown and "kinetrace" not in shown

@@ -63,10 +63,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(data: Path, port: int, *, workers: int = 1, database_url: str | None = None) -> Live:
+def start(
+    data: Path, port: int, *, workers: int = 1, database_url: str | None = None, env: dict[str, str] | None = None
+) -> Live:
     """Start `kinetrace serve` on `data` and wait until it answers (raises if it dies or takes over 60 s)."""
     env = {
         **os.environ,
+        **(env or {}),
         "KINETRACE_ADMIN_EMAIL": ADMIN,
         "KINETRACE_ADMIN_PASSWORD": SECRET,
         "KINETRACE_COOKIE_SECURE": "false",
@@ -102,9 +105,11 @@ def kill(live: Live) -> None:
 
 
 @contextmanager
-def running(data: Path, *, workers: int = 1, database_url: str | None = None) -> Iterator[Live]:
+def running(
+    data: Path, *, workers: int = 1, database_url: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[Live]:
     """Run a server until the block ends, then kill it."""
-    live = start(data, free_port(), workers=workers, database_url=database_url)
+    live = start(data, free_port(), workers=workers, database_url=database_url, env=env)
     try:
         yield live
     finally:

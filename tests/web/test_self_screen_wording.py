@@ -54,7 +54,10 @@ def test_every_self_screen_text_reads_at_grade_7_or_below_without_jargon(kb) -> 
     assert sorted(set(kb.questions) - set(wording.questions)) == []
     assert sorted(set(kb.regions) - set(wording.regions)) == []
     problems: list[str] = []
-    for section in ("regions", "questions", "page"):
+    from kinetrace.values import ActionLevel
+
+    assert sorted(wording.triage) == sorted(str(a) for a in ActionLevel)  # what each triage outcome means
+    for section in ("regions", "questions", "page", "triage"):
         for key, text in getattr(wording, section).items():
             problems.extend(_problems(f"{section}.{key}", text))
     assert not problems, "\n".join(problems)
@@ -104,3 +107,11 @@ def test_the_loader_refuses_unknown_ids_and_missing_page_texts(tmp_path: Path) -
     text = str(err.value)
     assert "self_screen.yaml: entry 'no_such_question', field questions: got an unknown id" in text
     assert "self_screen.yaml: entry 'intro', field page: missing" in text
+
+
+def test_every_safety_netting_warning_reads_at_grade_7_or_below(kb) -> None:  # type: ignore[no-untyped-def]
+    """The patient's 'when to get help' advice (handout, released plan, terminal): short sentences, plain words."""
+    problems: list[str] = []
+    for entry in kb.safety_netting.values():
+        problems.extend(_problems(f"safety_netting.{entry.id}.warning", entry.warning))
+    assert not problems, "\n".join(problems)

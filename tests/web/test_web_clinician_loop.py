@@ -80,7 +80,8 @@ def test_the_plan_is_edited_and_approved_before_release_and_the_patient_sees_the
     assert page.status_code == 409  # not approved yet
     # Seen before the edit (the pages keep rendered parts per version, so the edit must show up below).
     before = north.client.get(f"/assessments/{aid}/release").text.split('id="patient-preview"')[1]
-    assert plan["items"][0]["name"] in before and "Twice a day" not in before
+    first = f'data-intervention="{plan["items"][0]["intervention_id"]}"'  # named in patient words, not the clinician's
+    assert first in before and "Twice a day" not in before
     assert '<option value="cbt_informed_component">' in north.client.get(f"/assessments/{aid}/plan/edit").text
     kept = plan["items"][1]
     edits = [
@@ -104,7 +105,7 @@ def test_the_plan_is_edited_and_approved_before_release_and_the_patient_sees_the
     assert res.status_code == 303 and res.headers["location"] == f"/assessments/{aid}/release"
     preview = north.client.get(f"/assessments/{aid}/release").text
     assert "Twice a day" in preview and "See you in two weeks." in preview and 'id="confirm-release"' in preview
-    assert plan["items"][0]["name"] not in preview.split('id="patient-preview"')[1]
+    assert first not in preview.split('id="patient-preview"')[1]
     assert '<option value="cbt_informed_component">' not in north.client.get(f"/assessments/{aid}/plan/edit").text
     stale = north.form(
         f"/assessments/{aid}/plan", {"keep__0": "yes", "action": "save", "version": str(plan["version"])}

@@ -165,6 +165,10 @@ def test_self_screen_red_flag_shows_referral_advice_at_once(north: Signed, app: 
         }
         done = patient.post(path, data=form)
         assert 'id="referral-advice"' in done.text
+        # In the patient's words (self_screen.yaml), not the clinician's triage summary with its condition names.
+        said = re.search(r'id="referral-text">(.*?)</p>', done.text, re.S)
+        assert said and said.group(1).strip() in {" ".join(t.split()) for t in kb.self_screen.triage.values()}
+        assert "referral:" not in done.text
     stored = north.api("GET", f"/api/v1/patients/{pid}/assessments").json()
     assert stored[0]["status"] == "referred" and stored[0]["origin"] == "self_screen"
 
@@ -203,6 +207,14 @@ def test_page_titles_are_plain_text(north: Signed) -> None:
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         assert title is not None, path
         assert "<" not in title.group(1) and len(title.group(1)) < 120, (path, title.group(1)[:200])
+
+
+def test_the_plan_page_of_a_draft_leads_back_to_the_wizard(north: Signed) -> None:
+    # A draft has no result and no plan yet: the page sends the clinician back to the wizard (was a 500).
+    pid = north.api("POST", "/api/v1/patients", json={"display_name": "Draft Plan"}).json()["id"]
+    draft = north.api("POST", f"/api/v1/patients/{pid}/assessments", json={"case": DEMO_CASE, "complete": False})
+    res = north.client.get(f"/assessments/{draft.json()['id']}/plan", follow_redirects=False)
+    assert res.status_code == 303 and res.headers["location"] == f"/assessments/{draft.json()['id']}/pain"
 
 
 def test_result_page_names_things_in_words_not_ids(north: Signed, kb) -> None:  # type: ignore[no-untyped-def]

@@ -107,6 +107,8 @@ def intake_warnings(case: Case, mappings: Sequence[ActivityMapping]) -> list[str
                    "not ease is screened further).")
     for m in mappings:
         if m.activity is None:
-            out.append(f"{m.field}: {m.text!r} was not understood (no activity in the vocabulary matches); it is "
-                       "not used as evidence — rephrase it or pick an id from `kinetrace kb list activities`.")
+            kind = "Easing factor" if ".easing[" in m.field else "Aggravating factor"
+            out.append(f"{kind} {m.text!r} ({m.field}) was not understood (no activity in the vocabulary "
+                       "matches); it is not used as evidence — rephrase it or pick an id from "
+                       "`kinetrace kb list activities`.")
     return out

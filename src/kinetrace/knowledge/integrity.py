@@ -310,7 +310,8 @@ def _activities_and_model(kb: KnowledgeBase) -> list[str]:
 
 
 def _patient_texts(kb: KnowledgeBase) -> list[str]:
-    """Home exercises name a recommended intervention; safety nets name known regions; all references exist."""
+    """Home exercises name a recommended intervention; items without one have plain patient wording; safety nets
+    name known regions; all references exist."""
     problems = []
     for ex in kb.home_exercises.values():
         iv = kb.interventions.get(ex.id)
@@ -322,6 +323,11 @@ def _patient_texts(kb: KnowledgeBase) -> list[str]:
                             "a home version of it must not be given")
         problems.extend(f"home_exercises.yaml: entry {ex.id!r}, field refs: got {r!r}; expected a key of "
                         "references.yaml" for r in ex.refs if r not in kb.references)
+    if kb.home_exercises:  # the patient texts are loaded: every other item needs its own plain wording
+        problems.extend(f"interventions.yaml: entry {iv.id!r}, field {field}: missing; expected plain words for "
+                        "the patient (the item has no home version in home_exercises.yaml)"
+                        for iv in kb.interventions.values() if iv.id not in kb.home_exercises
+                        for field in ("patient_name", "patient_summary") if not getattr(iv, field).strip())
     for net in kb.safety_netting.values():
         problems.extend(f"safety_netting.yaml: entry {net.id!r}, field regions: got {r!r}; expected a region id "
                         "or 'all'" for r in net.regions if r != "all" and r not in kb.regions)

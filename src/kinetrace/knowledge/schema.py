@@ -380,6 +380,9 @@ class Intervention(_Entry):
     not_recommended_reason: str = ""
     cautions: str = ""
     contraindicated_by: list[str] = Field(default_factory=list, description="red-flag condition ids")
+    patient_name: str = Field("", description="plain name for the patient when there is no home version")
+    patient_summary: str = Field(
+        "", description="what it is, in plain words for the patient, when there is no home version (required there)")
 
 
 class Condition(_Entry):

@@ -27,7 +27,7 @@ from kinetrace.reports.model import (
     TriageView,
 )
 from kinetrace.reports.people import identity_view, plain_region
-from kinetrace.reports.wording import humanise_model
+from kinetrace.reports.wording import humanise_model, without_case_file_hints
 from kinetrace.result import KIND_LABELS, Assessment, FindingResult, PlanItem, RankedItem
 from kinetrace.safety.netting import review_advice, safety_net_entries
 from kinetrace.values import CONTRADICTED_MARK, Grade, GradeLevel, State
@@ -201,16 +201,18 @@ def build_report(
         plain_findings=_plain_findings(a),
         home_programme=programme,
         schedule=schedule(programme),
-        clinic_items=[p.name for p in a.plan if p.intervention_id not in getattr(kb, "home_exercises", {})],
+        clinic_items=_clinic_items(a.plan, kb),
         come_back=review.warning if review is not None and not a.triage.plan_suppressed else "",
     )
     return humanise_model(model, kb, numbers)
 
 
 def _unfolded_warnings(a: Assessment) -> list[str]:
-    """Warnings not already shown in their finding's row (those begin with the finding's test id)."""
+    """Warnings not already shown in their finding's row (those begin with the finding's test id), without the
+    case-file field paths and command hints meant for someone editing the case file."""
     ids = {f.test_id for f in a.findings}
-    return [w for w in a.warnings if w.split(":")[0].split(" ")[0] not in ids]
+    kept = [w for w in a.warnings if w.split(":")[0].split(" ")[0] not in ids]
+    return [without_case_file_hints(w) for w in kept]
 
 
 def _not_tested(a: Assessment) -> list[NotTestedView]:
@@ -404,6 +406,21 @@ def _extra_path_texts(r: RankedItem) -> list[str]:
         for p in r.paths
         if p.links and p.text not in r.explanation and not any(ln.edge_id in r.explanation for ln in p.links)
     ]
+
+
+def _clinic_items(plan: Sequence[PlanItem], kb: Any) -> list[str]:
+    """Plan items done with the clinician (no home version), in the patient's words from the knowledge base."""
+    home = getattr(kb, "home_exercises", {}) if kb is not None else {}
+    interventions = getattr(kb, "interventions", {}) if kb is not None else {}
+    out = []
+    for p in plan:
+        if p.intervention_id in home:
+            continue
+        entry = interventions.get(p.intervention_id)
+        name = getattr(entry, "patient_name", "") or p.name
+        summary = getattr(entry, "patient_summary", "")
+        out.append(f"{name}: {summary}" if summary else name)
+    return out
 
 
 def _patient_rank_text(r: RankedItem, names: _Names) -> str:

@@ -10,7 +10,7 @@ from kinetrace.reports.illustrations import exercise_svg
 from kinetrace.reports.model import HomeExerciseView, ScheduleRow
 from kinetrace.result import PlanItem
 
-__all__ = ["WEEKDAYS", "home_programme", "schedule"]
+__all__ = ["WEEKDAYS", "exercise_view", "home_programme", "schedule"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -40,6 +40,22 @@ def _how_often(ex: Any) -> str:
     return days
 
 
+def exercise_view(ex: Any) -> HomeExerciseView:
+    """Return one home exercise (a `HomeExercise` entry) as the patient reads it: drawing, steps, dose in words."""
+    return HomeExerciseView(
+        name=ex.name,
+        why=ex.why,
+        svg=exercise_svg(ex.illustration),
+        steps=list(ex.steps),
+        dose=_dose(ex),
+        how_often=_how_often(ex),
+        feel=ex.feel,
+        progress=ex.progress,
+        stop=ex.stop,
+        days=_days(ex.days_per_week),
+    )
+
+
 def home_programme(plan: Sequence[PlanItem], exercises: Mapping[str, Any]) -> list[HomeExerciseView]:
     """Return the home exercises for the plan items that have a home version, in plan order, without repeats."""
     out: list[HomeExerciseView] = []
@@ -49,10 +65,7 @@ def home_programme(plan: Sequence[PlanItem], exercises: Mapping[str, Any]) -> li
         if ex is None or ex.name in seen:
             continue
         seen.add(ex.name)
-        out.append(HomeExerciseView(
-            name=ex.name, why=ex.why, svg=exercise_svg(ex.illustration), steps=list(ex.steps), dose=_dose(ex),
-            how_often=_how_often(ex), feel=ex.feel, progress=ex.progress, stop=ex.stop,
-            days=_days(ex.days_per_week)))
+        out.append(exercise_view(ex))
     return out
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["humanise", "humanise_model"]
+__all__ = ["humanise", "humanise_model", "without_case_file_hints"]
 
 _SPEC_REF = re.compile(r"[;,]?\s*(?:see\s+)?clinical\.md(?:\s*§\s*[\w.]+(?:\s+row\s+for\s+\w+)?)?|\s*\(?§\s*[\w.]+\)?")
 _EDGE = re.compile(r"\bE\d\d\b")
@@ -33,6 +33,16 @@ def _name(token: str, kb: Any) -> str:
 
 
 _REF = re.compile(r"\[?\b(R\d+[a-z]?|SEED-\d+)\b\]?")
+
+
+_CASE_FIELD = re.compile(r"\s*\((?:pain|history|red_flags|patient|findings)[\w.\[\]]*\)")
+_CLI_HINT = re.compile(r"\s*—\s*rephrase it or pick an id from `[^`]+`")
+
+
+def without_case_file_hints(text: str) -> str:
+    """Drop case-file field paths ("(pain[0].easing[2])") and command hints meant for someone editing a case file;
+    a report or web page reader did neither."""
+    return _CLI_HINT.sub(".", _CASE_FIELD.sub("", text)).replace("..", ".")
 
 
 def humanise(text: str, kb: Any = None, numbers: dict[str, str] | None = None) -> str:

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError
 from kinetrace.knowledge.load import KnowledgeBase
-from kinetrace.storage import AssessmentRecord, PatientRecord, PlanRecord, Scope, utcnow
+from kinetrace.storage import AssessmentRecord, PatientRecord, Scope, utcnow
 from kinetrace.storage import assessments as assessment_repo
 from kinetrace.storage import audit as audit_repo
 from kinetrace.storage import clinics as clinic_repo
 from kinetrace.storage import media as media_repo
 from kinetrace.storage import patients as patient_repo
+from kinetrace.web.patient_view import PatientView, patient_view_of
 from kinetrace.web.view import is_referral
 from kinetrace.web.wizard import (
     counts_in_assessment,
@@ -221,23 +222,12 @@ def reassess(db: Session, scope: Scope, assessment_id: int) -> AssessmentRecord:
     return start(db, scope, previous.patient_id, case_data={**case, "findings": {}})
 
 
-def patient_view(db: Session, scope: Scope, record: AssessmentRecord) -> dict[str, Any] | None:
-    """Return exactly what the patient sees of an assessment: triage summary, safety net and the approved plan
-    (items, doses and the clinician's notes). None when there is nothing to show."""
+def patient_view(db: Session, scope: Scope, kb: KnowledgeBase, record: AssessmentRecord) -> PatientView | None:
+    """Return exactly what the patient sees of an assessment: triage in plain words, safety net and the approved
+    plan in patient wording (with the clinician's doses and notes). None when there is nothing to show."""
     if record.result_data is None:
         return None
-    return patient_view_of(record.result_data, assessment_repo.get_plan(db, scope, record.id))
-
-
-def patient_view_of(result_data: dict[str, Any], plan: PlanRecord | None) -> dict[str, Any]:
-    """Return what the patient sees of a stored result and its plan (see `patient_view`)."""
-    return {
-        "triage": result_data.get("triage", {}),
-        "safety_net": result_data.get("safety_net", []),
-        "plan_items": plan.items if plan is not None else [],
-        "note": plan.clinician_note if plan is not None else "",
-        "has_plan": plan is not None,
-    }
+    return patient_view_of(kb, record.result_data, assessment_repo.get_plan(db, scope, record.id))
 
 
 def export_patient(db: Session, scope: Scope, patient_id: int) -> dict[str, Any]:

@@ -82,9 +82,9 @@ def _name(node_id: Any) -> str:
 def _words(text: Any) -> str:
     """Core text for people: ids become names, pointers into the specification go (as in the reports)."""
     from kinetrace.knowledge import load_knowledge
-    from kinetrace.reports.wording import humanise
+    from kinetrace.reports.wording import humanise, without_case_file_hints
 
-    return humanise(str(text or ""), load_knowledge())
+    return humanise(without_case_file_hints(str(text or "")), load_knowledge())
 
 
 def _kind(kind: Any) -> str:

@@ -22,6 +22,7 @@ from kinetrace.storage import utcnow
 from kinetrace.web import services
 from kinetrace.web.deps import DB, KB, CsrfChecked, FormFields, RecordId, State, UserScope
 from kinetrace.web.errors import problems_of
+from kinetrace.web.patient_view import patient_triage_text
 from kinetrace.web.routes.media import save_upload
 from kinetrace.web.wizard import age_from_form, new_case, pain_from_form, red_flags_from_form
 
@@ -108,11 +109,13 @@ def self_screen_submit(
     for media_id in media_ids:
         background.add_task(state.jobs.submit, media_id)  # type: ignore[union-attr]
     flags = (stopped.result_data or {}).get("triage", {}) if stopped else None
-    return state.templates.TemplateResponse(request, "self_screen_done.html", {"triage": flags, "token": token})
+    said = patient_triage_text(kb, flags) if flags else ""
+    context = {"triage": flags, "triage_text": said, "token": token}
+    return state.templates.TemplateResponse(request, "self_screen_done.html", context)
 
 
 @pages.get("/s/{token}/result")
-def self_screen_result(request: Request, state: State, db: DB, token: str) -> Response:
+def self_screen_result(request: Request, state: State, db: DB, kb: KB, token: str) -> Response:
     """Show the patient the result and the approved plan once the clinician released them; a release stays
     readable for `result_valid_days` after it was made, however long ago the link itself expired."""
     now = utcnow()
@@ -125,5 +128,5 @@ def self_screen_result(request: Request, state: State, db: DB, token: str) -> Re
         record = assessment_repo.get_assessment(db, scope, link.assessment_id)
         keep = timedelta(days=state.settings.result_valid_days)
         if record.is_released and record.released_at is not None and record.released_at + keep > now:
-            view = services.patient_view(db, scope, record)
+            view = services.patient_view(db, scope, kb, record)
     return state.templates.TemplateResponse(request, "self_screen_result.html", {"view": view})

@@ -226,7 +226,7 @@ def plan_save_page(
 
 @pages.get("/assessments/{assessment_id}/release")
 def release_preview(
-    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, assessment_id: RecordId
+    request: Request, state: State, db: DB, user: CurrentUser, scope: UserScope, kb: KB, assessment_id: RecordId
 ) -> Response:
     """Show exactly what the patient will see, with the button that releases it."""
     summary = assessment_repo.get_summary(db, scope, assessment_id)
@@ -236,14 +236,14 @@ def release_preview(
         "user": user,
         "record": summary,
         "patient": patient,
-        "view_html": _patient_view_html(state, db, scope, summary, plan),
+        "view_html": _patient_view_html(state, db, scope, kb, summary, plan),
         "needs_approval": plan is not None and plan.approved_at is None,
     }
     return state.templates.TemplateResponse(request, "release.html", context)
 
 
 def _patient_view_html(
-    state: State, db: DB, scope: Scope, summary: AssessmentSummary, plan: PlanRecord | None
+    state: State, db: DB, scope: Scope, kb: KnowledgeBase, summary: AssessmentSummary, plan: PlanRecord | None
 ) -> Markup:
     """The patient's view of a stored result and plan, rendered once per version of each ("" when none)."""
 
@@ -251,10 +251,11 @@ def _patient_view_html(
         result = assessment_repo.get_assessment(db, scope, summary.id).result_data
         if result is None:
             return ""
-        view = services.patient_view_of(result, plan)
+        view = services.patient_view_of(kb, result, plan)
         return state.templates.env.get_template("_patient_view.html").render(view=view)
 
-    return state.fragments.get(("patient-view", summary.id, summary.version, plan.version if plan else 0), render)
+    key = ("patient-view", kb.version, summary.id, summary.version, plan.version if plan else 0)
+    return state.fragments.get(key, render)
 
 
 @api.put("/assessments/{assessment_id}/plan", response_model=PlanPublic, dependencies=[CsrfChecked])

@@ -77,6 +77,8 @@ def plan_page(
 ) -> Response:
     """Show the plan: each item with its dose, grade, sources and the finding that chose it."""
     summary = assessment_repo.get_summary(db, scope, assessment_id)
+    if summary.status == "draft":  # no result yet, so no plan: back to the wizard (was a 500)
+        return RedirectResponse(f"/assessments/{assessment_id}/pain", status_code=303)
     patient = patient_repo.get_patient(db, scope, summary.patient_id)
     plan = assessment_repo.get_plan(db, scope, assessment_id)
     state.view_log.viewed(scope, "plan", assessment_id)
