@@ -83,7 +83,7 @@ def _postgres_url() -> str:
     return server.rsplit("/", 1)[0] + f"/{name}"
 
 
-def _start(data: Path, port: int, database_url: str | None) -> subprocess.Popen[bytes]:
+def _start(data: Path, port: int, database_url: str | None, workers: int | None = None) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-c",
@@ -97,6 +97,8 @@ def _start(data: Path, port: int, database_url: str | None) -> subprocess.Popen[
     ]
     if database_url:
         cmd += ["--database-url", database_url]
+    if workers:
+        cmd += ["--workers", str(workers)]
     env = {**os.environ, "KINETRACE_COOKIE_SECURE": "false", "KINETRACE_ANALYSE_MEDIA": "false"}
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("wb"), start_new_session=True
@@ -224,11 +226,13 @@ async def _run(
         return results
 
 
-def bench(db: str, *, requests: int, clients: int, only: str = "") -> dict[str, dict[str, float]]:
+def bench(
+    db: str, *, requests: int, clients: int, only: str = "", workers: int | None = None
+) -> dict[str, dict[str, float]]:
     """Run the benchmark on one database kind and return {endpoint: stats}."""
     with tempfile.TemporaryDirectory(prefix="kt-bench-") as tmp:
         port = _port()
-        proc = _start(Path(tmp), port, _postgres_url() if db == "postgresql" else None)
+        proc = _start(Path(tmp), port, _postgres_url() if db == "postgresql" else None, workers)
         try:
             base = f"http://127.0.0.1:{port}"
             return asyncio.run(_run(base, requests=requests, clients=clients, server_pid=proc.pid, only=only))
@@ -287,12 +291,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--only", default="", help="run only endpoints whose 'METHOD /path' contains this")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--workers", type=int, help="server processes (default: `kinetrace serve`'s default)")
     args = parser.parse_args()
     load_before = tuple(round(x, 2) for x in os.getloadavg())
     out: dict[str, Any] = {"clients": args.clients, "cpus": os.cpu_count(), "load_before": load_before, "results": {}}
     print(f"machine load average before: {load_before} on {os.cpu_count()} cores", file=sys.stderr)
     for db in ["sqlite", "postgresql"] if args.db == "both" else [_DB_NAMES[args.db]]:
-        out["results"][db] = bench(db, requests=args.requests, clients=args.clients, only=args.only)
+        out["results"][db] = bench(
+            db, requests=args.requests, clients=args.clients, only=args.only, workers=args.workers
+        )
     out["load_after"] = tuple(round(x, 2) for x in os.getloadavg())
     print_table(out["results"], clients=args.clients, requests=args.requests)
     print(f"machine load average (1, 5, 15 min): before {load_before}, after {out['load_after']}")
