@@ -9,35 +9,17 @@ plot and stick figure reach the result page. Screenshots go to test-artifacts/br
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, prepare_data, running_server
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser_server import ARTIFACTS, Server
+from playwright.sync_api import Browser, Page, expect
 from test_browser_clinic import _answer_all_no, _open_patient, _pain_step, _sign_in, _tests_step
 from tests.capture.capture_media import write_clip
 from tests.web.web_helpers import pose2sim_clip
 
 CLINICIAN, PASSWORD = "clinician@demo.kinetrace", "demo-password"
 CAPTURE_TIMEOUT_MS = 300_000  # 4 cameras × 30 frames of pose, then OpenSim scaling and IK, on a shared 2-core box
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("browser-capture-data")
-    prepare_data(data)
-    with running_server(data) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

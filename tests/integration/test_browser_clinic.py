@@ -8,42 +8,20 @@ under test-artifacts/browser/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser_server import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     OTHER_EMAIL,
     OTHER_PASSWORD,
     Server,
-    prepare_data,
     real_photo,
-    running_server,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 CLINICIAN, PASSWORD = "clinician@demo.kinetrace", "demo-password"
 ANALYSIS_TIMEOUT_MS = 90_000
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("browser-data")
-    prepare_data(data)
-    with running_server(data) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,31 +10,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from browser_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, prepare_data, running_server
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser_server import ARTIFACTS, Server
+from playwright.sync_api import Browser, Page, expect
 
 CLINICIAN, ADMIN, PASSWORD = "clinician@demo.kinetrace", "admin@demo.kinetrace", "demo-password"
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("browser-loop")
-    prepare_data(data)
-    with running_server(data) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser: Browser, server: Server, *, viewport: dict[str, int] | None = None) -> Page:

@@ -7,15 +7,13 @@ per-frame marker RMS error.
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from kinetrace.vision.native_log import silenced_fd
 
 __all__ = ["IGNORED_MARKERS", "IKResult", "read_mot", "scale_and_solve"]
 
@@ -50,21 +48,6 @@ def read_mot(path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return cols.pop("time"), cols
 
 
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence OpenSim's C++ prints to stdout (the scaled model's summary), so JSON output stays clean."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], trial_s: tuple[float, float],
                     mass_kg: float = 70.0, ignore: tuple[str, ...] = IGNORED_MARKERS) -> IKResult:
     """Scale the generic model on the static window of `trc`, then run IK over `trial_s`; files go to `out_dir`."""
@@ -97,7 +80,7 @@ def scale_and_solve(trc: Path, out_dir: Path, *, static_s: tuple[float, float], 
     placer.setOutputModelFileName(str(scaled))
     placer.setOutputMotionFileName(str(out_dir / "static_pose.mot"))
     placer.setMaxMarkerMovement(-1.0)
-    with _quiet_stdout():
+    with silenced_fd(1):
         ok = tool.run()
     if not ok:
         raise RuntimeError("OpenSim scaling failed")
@@ -123,7 +106,7 @@ def _inverse_kinematics(trc: Path, out_dir: Path, scaled: Path, trial_s: tuple[f
     for name in ignore:
         if tasks.contains(name):
             tasks.get(name).setApply(False)
-    with _quiet_stdout():
+    with silenced_fd(1):
         ok = ik.run()
     if not ok:
         raise RuntimeError("OpenSim inverse kinematics failed")

@@ -9,29 +9,11 @@ import numpy as np
 import yaml
 
 from kinetrace.capture.result import CaptureResult
+from kinetrace.metrics.pose import BODY_BONES
 
 __all__ = ["write_outputs"]
 
-_BONES = [
-    ("left_shoulder", "right_shoulder"),
-    ("left_hip", "right_hip"),
-    ("left_shoulder", "left_hip"),
-    ("right_shoulder", "right_hip"),
-    ("left_shoulder", "left_elbow"),
-    ("left_elbow", "left_wrist"),
-    ("right_shoulder", "right_elbow"),
-    ("right_elbow", "right_wrist"),
-    ("left_hip", "left_knee"),
-    ("left_knee", "left_ankle"),
-    ("right_hip", "right_knee"),
-    ("right_knee", "right_ankle"),
-    ("left_ankle", "left_heel"),
-    ("left_heel", "left_foot_index"),
-    ("left_ankle", "left_foot_index"),
-    ("right_ankle", "right_heel"),
-    ("right_heel", "right_foot_index"),
-    ("right_ankle", "right_foot_index"),
-]
+_BONES = (*BODY_BONES, ("left_ankle", "left_foot_index"), ("right_ankle", "right_foot_index"))
 
 
 def _parquet(result: CaptureResult, path: Path) -> None:

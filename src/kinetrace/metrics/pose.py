@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["LANDMARK_NAMES", "Landmark", "LandmarkName", "PoseFrame", "PoseSequence", "Provenance"]
+__all__ = ["BODY_BONES", "LANDMARK_NAMES", "Landmark", "LandmarkName", "PoseFrame", "PoseSequence", "Provenance"]
 
 # BlazePose's 33 landmarks, in model order.
 LANDMARK_NAMES: tuple[str, ...] = (
@@ -19,6 +19,18 @@ LANDMARK_NAMES: tuple[str, ...] = (
     "right_elbow", "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index", "right_index",
     "left_thumb", "right_thumb", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
     "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+)
+
+# The stick figure drawn on pictures (annotated photos, 3-D stick figures): trunk, arms, legs and feet.
+BODY_BONES: tuple[tuple[str, str], ...] = (
+    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
+    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
+    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
+    ("left_hip", "left_knee"), ("left_knee", "left_ankle"),
+    ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
+    ("left_ankle", "left_heel"), ("left_heel", "left_foot_index"),
+    ("right_ankle", "right_heel"), ("right_heel", "right_foot_index"),
 )
 
 LandmarkName = StrEnum("LandmarkName", {n.upper(): n for n in LANDMARK_NAMES})  # type: ignore[misc]

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from kinetrace.metrics.pose import PoseFrame, Provenance
+from kinetrace.metrics.pose import BODY_BONES, PoseFrame, Provenance
 from kinetrace.metrics.posture import Measurement, Status
 from kinetrace.metrics.scale import Scale
 from kinetrace.metrics.views import ViewGuess
@@ -59,26 +59,7 @@ class PhotoResult(Protocol):
     def source(self) -> str:
         """The photo's path or name."""
 
-_BONES = (
-    ("left_shoulder", "right_shoulder"),
-    ("left_hip", "right_hip"),
-    ("left_shoulder", "left_hip"),
-    ("right_shoulder", "right_hip"),
-    ("left_shoulder", "left_elbow"),
-    ("left_elbow", "left_wrist"),
-    ("right_shoulder", "right_elbow"),
-    ("right_elbow", "right_wrist"),
-    ("left_hip", "left_knee"),
-    ("left_knee", "left_ankle"),
-    ("right_hip", "right_knee"),
-    ("right_knee", "right_ankle"),
-    ("left_ankle", "left_heel"),
-    ("left_heel", "left_foot_index"),
-    ("right_ankle", "right_heel"),
-    ("right_heel", "right_foot_index"),
-    ("left_ear", "left_eye"),
-    ("right_ear", "right_eye"),
-)
+_BONES = (*BODY_BONES, ("left_ear", "left_eye"), ("right_ear", "right_eye"))
 _GREEN, _ORANGE, _RED, _YELLOW, _WHITE, _CYAN = (
     (60, 220, 90),
     (255, 150, 30),

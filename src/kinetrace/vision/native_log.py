@@ -13,7 +13,28 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["quiet_native_log"]
+__all__ = ["quiet_native_log", "silenced_fd"]
+
+
+@contextmanager
+def silenced_fd(fd: int) -> Iterator[None]:
+    """Point file descriptor `fd` (1 or 2) at /dev/null inside the block, restoring it afterwards; native
+    libraries write there directly, past Python's sys.stdout/sys.stderr."""
+    stream = sys.stdout if fd == 1 else sys.stderr
+    try:
+        stream.flush()
+        saved = os.dup(fd)
+    except (OSError, ValueError):  # no usable descriptor (e.g. a closed stream): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 @contextmanager
@@ -22,17 +43,5 @@ def quiet_native_log() -> Iterator[None]:
     if os.environ.get("KINETRACE_NATIVE_LOG") == "1":
         yield
         return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no usable fd 2 (e.g. a closed stream): nothing to hide
+    with silenced_fd(2):
         yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
