@@ -84,11 +84,10 @@ def serve(
     database_url: str | None = typer.Option(None, help="SQLAlchemy URL, e.g. postgresql+psycopg://u@host/db."),
     demo: bool = typer.Option(False, "--demo", help="Seed a demo clinic with users and patients."),
     workers: int = typer.Option(
-        min(8, 2 * (os.cpu_count() or 1)),
+        min(2, os.cpu_count() or 1),
         min=1,
         max=32,
-        help="Server processes. Default: two per core (at most 8), so a process holding most of the open "
-        "connections never leaves a core idle (with one per core, p95 latency doubled when it did).",
+        help="Server processes (one per core is a good start; measured on 2 cores, four were slower than two).",
         show_default=False,
     ),
 ) -> None:
