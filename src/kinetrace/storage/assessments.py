@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import ConflictError, NotFoundError
@@ -56,11 +56,17 @@ def _record(row: AssessmentRow) -> AssessmentRecord:
     )
 
 
+# Hot statements are built once with bind parameters: building one per call costs more CPU than the SQLite
+# lookup itself (coercion and cache key). Every one still filters on the caller's clinic.
+_BY_ID = (AssessmentRow.id == bindparam("assessment_id"), AssessmentRow.clinic_id == bindparam("clinic_id"))
+_OF_PATIENT = (AssessmentRow.patient_id == bindparam("patient_id"), AssessmentRow.clinic_id == bindparam("clinic_id"))
+_GET_ROW = select(AssessmentRow).where(*_BY_ID)
+_GET_ROW_FOR_UPDATE = _GET_ROW.with_for_update()
+
+
 def _row(session: Session, scope: Scope, assessment_id: int, *, for_update: bool = False) -> AssessmentRow:
-    stmt = select(AssessmentRow).where(AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = session.scalar(stmt)
+    stmt = _GET_ROW_FOR_UPDATE if for_update else _GET_ROW
+    row = session.scalar(stmt, {"assessment_id": assessment_id, "clinic_id": scope.clinic_id})
     if row is None:
         raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
     return row
@@ -100,16 +106,12 @@ def get_assessment(session: Session, scope: Scope, assessment_id: int) -> Assess
     return _record(_row(session, scope, assessment_id))
 
 
+_LIST_ROWS = select(AssessmentRow).where(*_OF_PATIENT).order_by(AssessmentRow.created_at, AssessmentRow.id)
+
+
 def list_assessments(session: Session, scope: Scope, patient_id: int) -> list[AssessmentRecord]:
     """Return a patient's assessments, oldest first (the timeline order)."""
-    rows = session.scalars(
-        select(AssessmentRow)
-        .where(
-            AssessmentRow.patient_id == patient_id,
-            AssessmentRow.clinic_id == scope.clinic_id,
-        )
-        .order_by(AssessmentRow.created_at, AssessmentRow.id)
-    )
+    rows = session.scalars(_LIST_ROWS, {"patient_id": patient_id, "clinic_id": scope.clinic_id})
     return [_record(r) for r in rows]
 
 
@@ -124,26 +126,20 @@ _SUMMARY_COLUMNS = (
     AssessmentRow.completed_at,
     AssessmentRow.version,
 )
+_LIST_SUMMARIES = select(*_SUMMARY_COLUMNS).where(*_OF_PATIENT).order_by(AssessmentRow.created_at, AssessmentRow.id)
+_GET_SUMMARY = select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version, AssessmentRow.released_at).where(*_BY_ID)
 
 
 def list_summaries(session: Session, scope: Scope, patient_id: int) -> list[AssessmentSummary]:
     """Return a patient's assessments without case or result (cheap, for timelines), oldest first."""
-    rows = session.execute(
-        select(*_SUMMARY_COLUMNS)
-        .where(AssessmentRow.patient_id == patient_id, AssessmentRow.clinic_id == scope.clinic_id)
-        .order_by(AssessmentRow.created_at, AssessmentRow.id)
-    )
+    rows = session.execute(_LIST_SUMMARIES, {"patient_id": patient_id, "clinic_id": scope.clinic_id})
     return [AssessmentSummary(*row) for row in rows]
 
 
 def get_summary(session: Session, scope: Scope, assessment_id: int) -> AssessmentSummary:
     """Return one assessment of the caller's clinic without its case and result (no JSON parsed), or raise
     NotFoundError: enough to decide what a page shows when its formatted parts are cached."""
-    row = session.execute(
-        select(*_SUMMARY_COLUMNS, AssessmentRow.kb_version, AssessmentRow.released_at).where(
-            AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
-        )
-    ).one_or_none()
+    row = session.execute(_GET_SUMMARY, {"assessment_id": assessment_id, "clinic_id": scope.clinic_id}).one_or_none()
     if row is None:
         raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
     return AssessmentSummary(*row[:9], kb_version=row[9], released_at=row[10])
@@ -286,18 +282,19 @@ def release_assessment(session: Session, scope: Scope, assessment_id: int, *, is
     return _record(row)
 
 
+_GET_PLAN = select(PlanRow).where(
+    PlanRow.assessment_id == bindparam("assessment_id"), PlanRow.clinic_id == bindparam("clinic_id")
+)
+_OWNED_ID = select(AssessmentRow.id).where(*_BY_ID)
+
+
 def get_plan(session: Session, scope: Scope, assessment_id: int) -> PlanRecord | None:
     """Return the stored plan of an assessment of the caller's clinic, or None if it has none."""
-    row = session.scalar(
-        select(PlanRow).where(PlanRow.assessment_id == assessment_id, PlanRow.clinic_id == scope.clinic_id)
-    )
+    params = {"assessment_id": assessment_id, "clinic_id": scope.clinic_id}
+    row = session.scalar(_GET_PLAN, params)
     if row is None:
         # only the id: loading the whole assessment would parse its stored case and result JSON for nothing
-        owned = session.scalar(
-            select(AssessmentRow.id).where(
-                AssessmentRow.id == assessment_id, AssessmentRow.clinic_id == scope.clinic_id
-            )
-        )
+        owned = session.scalar(_OWNED_ID, params)
         if owned is None:
             raise NotFoundError("assessment_id", assessment_id, "the id of an assessment of your clinic")
         return None

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import InputError, NotFoundError
@@ -58,13 +58,17 @@ def issue_link(
     return token, _record(row)
 
 
+# Built once (bind parameters): every view of a patient's timeline lists the links.
+_LIST = (
+    select(ScreenLinkRow)
+    .where(ScreenLinkRow.patient_id == bindparam("patient_id"), ScreenLinkRow.clinic_id == bindparam("clinic_id"))
+    .order_by(ScreenLinkRow.id.desc())
+)
+
+
 def list_links(session: Session, scope: Scope, patient_id: int) -> list[ScreenLinkRecord]:
     """Return a patient's links, newest first."""
-    rows = session.scalars(
-        select(ScreenLinkRow)
-        .where(ScreenLinkRow.patient_id == patient_id, ScreenLinkRow.clinic_id == scope.clinic_id)
-        .order_by(ScreenLinkRow.id.desc())
-    )
+    rows = session.scalars(_LIST, {"patient_id": patient_id, "clinic_id": scope.clinic_id})
     return [_record(r) for r in rows]
 
 

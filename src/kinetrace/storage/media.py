@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import NotFoundError
@@ -109,17 +109,21 @@ def list_media(session: Session, scope: Scope, assessment_id: int) -> list[Media
     return [_record(r) for r in rows]
 
 
+# Built once (bind parameters): the result page asks for captures on every view.
+_LIST_CAPTURES = (
+    select(MediaRow)
+    .where(
+        MediaRow.assessment_id == bindparam("assessment_id"),
+        MediaRow.clinic_id == bindparam("clinic_id"),
+        MediaRow.kind == "capture",
+    )
+    .order_by(MediaRow.id)
+)
+
+
 def list_captures(session: Session, scope: Scope, assessment_id: int) -> list[MediaRecord]:
     """Return the multi-camera 3-D captures of one assessment, in upload order."""
-    rows = session.scalars(
-        select(MediaRow)
-        .where(
-            MediaRow.assessment_id == assessment_id,
-            MediaRow.clinic_id == scope.clinic_id,
-            MediaRow.kind == "capture",
-        )
-        .order_by(MediaRow.id)
-    )
+    rows = session.scalars(_LIST_CAPTURES, {"assessment_id": assessment_id, "clinic_id": scope.clinic_id})
     return [_record(r) for r in rows]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from kinetrace.errors import InputError, NotFoundError
@@ -13,6 +13,10 @@ from kinetrace.storage.tables import PatientRow
 __all__ = ["create_patient", "get_patient", "search_patients"]
 
 _SEXES = ("female", "male", "other", "unknown")
+# Built once: a statement built per call costs more CPU than the SQLite lookup itself (coercion and cache key).
+_GET = select(PatientRow).where(
+    PatientRow.id == bindparam("patient_id"), PatientRow.clinic_id == bindparam("clinic_id")
+)
 
 
 def _record(row: PatientRow) -> PatientRecord:
@@ -68,7 +72,7 @@ def create_patient(
 
 def get_patient(session: Session, scope: Scope, patient_id: int) -> PatientRecord:
     """Return one patient of the caller's clinic; any other id raises NotFoundError."""
-    row = session.scalar(select(PatientRow).where(PatientRow.id == patient_id, PatientRow.clinic_id == scope.clinic_id))
+    row = session.scalar(_GET, {"patient_id": patient_id, "clinic_id": scope.clinic_id})
     if row is None:
         raise NotFoundError("patient_id", patient_id, "the id of a patient of your clinic")
     return _record(row)
