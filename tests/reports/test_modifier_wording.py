@@ -76,3 +76,19 @@ def test_documents_drop_case_file_paths_and_command_hints_from_warnings() -> Non
     shown = next(w for w in model.warnings if "a weekend away" in w)
     assert shown.startswith("Easing factor 'a weekend away' was not understood")
     assert "pain[" not in shown and "kinetrace" not in shown
+
+
+def test_handout_speaks_plainly_about_safety_and_lists_only_likely_local_sources() -> None:
+    kb, a = _demo()
+    model = build_report(a, audience="patient", generated_on="20 Nov 2026", kb=kb)
+    assert model.triage.summary == kb.self_screen.triage[str(a.triage.action)]
+    assert "conservative" not in model.triage.summary
+    floor = kb.model.display_threshold
+    for r in model.ranking:
+        if r.kind == "local":
+            assert r.probability_pct is None or r.probability_pct >= round(100 * floor)
+    radicular = next(r for r in a.ranking if r.id == "lumbar_radicular_pain")
+    assert radicular.probability is not None and radicular.probability < floor
+    assert all(r.id != "lumbar_radicular_pain" for r in model.ranking)
+    clinician = build_report(a, audience="clinician", generated_on="20 Nov 2026", kb=kb)
+    assert clinician.triage.summary == a.triage.summary

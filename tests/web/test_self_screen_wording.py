@@ -115,3 +115,13 @@ def test_every_safety_netting_warning_reads_at_grade_7_or_below(kb) -> None:  # 
     for entry in kb.safety_netting.values():
         problems.extend(_problems(f"safety_netting.{entry.id}.warning", entry.warning))
     assert not problems, "\n".join(problems)
+
+
+def test_every_patient_note_on_an_impairment_reads_at_grade_7_or_below(kb) -> None:  # type: ignore[no-untyped-def]
+    """What the handout says a local source or whole-person factor is: plain words, no anatomy terms."""
+    problems: list[str] = []
+    notes = {i.id: i.patient_note for i in kb.impairments.values() if i.patient_note}
+    assert {"lumbar_radicular_pain", "sedentary_behaviour"} <= set(notes)
+    for key, text in notes.items():
+        problems.extend(_problems(f"impairments.{key}.patient_note", text))
+    assert not problems, "\n".join(problems)

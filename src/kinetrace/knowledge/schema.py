@@ -137,7 +137,7 @@ class Impairment(_Entry):
     profile: Profile = "literature"
     observation_only: bool = Field(False, description="recorded but never ranked (e.g. frontal head tilt)")
     patient_note: str = Field(
-        "", description="for a modifier: what it means, in plain words for the patient handout (required there)")
+        "", description="what it means, in plain words for the patient handout (required for modifiers)")
     excluded_by: list[str] = Field(
         default_factory=list,
         description="for a label of exclusion (non-specific pain): the specific local sources it needs ruled out")

@@ -150,7 +150,7 @@ def build_report(
     numbers = {ref.id: str(i) for i, ref in enumerate(cited, 1)}
     refs = [ref.model_copy(update={"id": numbers[ref.id]}) for ref in cited]  # numbered citations, in order
     # The patient sees the local sources and only the remote contributors the findings single out.
-    listed = shown if audience == "clinician" else [r for r in shown if r.kind != "remote" or r.state in _STANDS_OUT]
+    listed = shown if audience == "clinician" else [r for r in shown if _patient_sees(r, kb)]
     ranking = [_rank(r, names, numbers) for r in listed[:detailed]]
     rest = [_rank(r, names, numbers) for r in shown[detailed:]] if audience == "clinician" else []
     title = "Clinician report" if audience == "clinician" else "Your back and neck report"
@@ -171,7 +171,7 @@ def build_report(
         kb_version=a.kb_version,
         profile=a.profile,
         profile_label=a.profile_label,
-        triage=_triage(a, numbers, audience),
+        triage=_triage(a, numbers, audience, kb),
         pain=pain,
         body_svg=body_svg(pain=_marks(a, pain), chains=_chains(shown[:detailed], a, names, kb)),
         remote_summary=_remote_summary(shown, names, a) if audience == "clinician" else "",
@@ -308,7 +308,7 @@ class _Names:
         return []
 
 
-def _triage(a: Assessment, numbers: Mapping[str, str], audience: str) -> TriageView:
+def _triage(a: Assessment, numbers: Mapping[str, str], audience: str, kb: Any = None) -> TriageView:
     headline, tone = _HEADLINES.get(a.triage.action, (a.triage.action.replace("_", " "), "warn"))
     if a.triage.flags and tone == "ok":  # weak flags that do not stop the plan still need watching
         headline, tone = _WATCH_HEADLINE, "warn"
@@ -328,12 +328,30 @@ def _triage(a: Assessment, numbers: Mapping[str, str], audience: str) -> TriageV
         action=str(a.triage.action),
         headline=headline,
         tone=tone,
-        summary=a.triage.summary,
+        summary=_triage_summary(a, audience, kb),
         flags=flags,
         missing_questions=_worded(a.triage.missing_questions, audience),
         plan_suppressed=a.triage.plan_suppressed,
         chain_suppressed=a.triage.chain_suppressed,
     )
+
+
+def _triage_summary(a: Assessment, audience: str, kb: Any) -> str:
+    """The clinician reads the safety screen's own summary; the patient its plain wording (self_screen.yaml)."""
+    wording = getattr(kb, "self_screen", None) if kb is not None else None
+    if audience == "patient" and wording is not None and str(a.triage.action) in wording.triage:
+        return str(wording.triage[str(a.triage.action)])
+    return a.triage.summary
+
+
+def _patient_sees(r: RankedItem, kb: Any) -> bool:
+    """The handout lists local sources the model finds worth a look (at least the display threshold) and only the
+    remote contributors the findings single out; an unlikely nerve or joint source would only alarm."""
+    if r.kind == "remote":
+        return r.state in _STANDS_OUT
+    model = getattr(kb, "model", None) if kb is not None else None
+    floor = float(getattr(model, "display_threshold", 0.0) or 0.0)
+    return r.kind != "local" or r.probability is None or r.probability >= floor
 
 
 def _shown_ranking(a: Assessment) -> list[RankedItem]:
@@ -425,7 +443,8 @@ def _clinic_items(plan: Sequence[PlanItem], kb: Any) -> list[str]:
 
 def _patient_rank_text(r: RankedItem, names: _Names) -> str:
     if r.kind == "local":
-        return f"{r.name}: pain that starts where you feel it. This is always checked first."
+        note = names.patient_note(r.id) or "pain that starts where you feel it."
+        return f"{r.name}: {note} This is always checked first."
     if r.kind == "red_flag":
         return f"{r.name}: this needs a doctor to look at it before anything else."
     if r.kind == "modifier":
