@@ -11,7 +11,6 @@ Conventions: world coordinates in millimetres, Z up (the lab's vertical); image 
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +27,6 @@ __all__ = [
     "triangulate",
     "triangulate_robust",
 ]
-
-_QCA_UNITS_PER_PX = 64.0  # Qualisys stores intrinsics in sub-pixel sensor units
-
 
 @dataclass(frozen=True)
 class Camera:
@@ -65,35 +61,15 @@ def demo_dir() -> Path:
 
 
 def load_qca(path: str | Path) -> list[Camera]:
-    """Read a Qualisys `.qca.txt` calibration into cameras sorted by name.
+    """Read a Qualisys `.qca.txt` calibration into cameras sorted by name, in millimetres.
 
-    Qualisys gives the camera's orientation (columns r11..r33 read by row, then transposed) and position in
-    the world; OpenCV wants world→camera with the camera looking down +z and y down, hence the half-turn
-    about x.
+    The file is parsed by the package's own reader (`kinetrace.capture.cameras`, metres); this harness works in the
+    calibration's millimetres, so only the translation is rescaled.
     """
-    root = ET.parse(path).getroot()
-    flip = np.diag([1.0, -1.0, -1.0])  # rotation by π about x
-    cams = []
-    for cam in root.findall("cameras/camera"):
-        fov = cam.find("fov_video")
-        intr = cam.find("intrinsic")
-        tr = cam.find("transform")
-        assert fov is not None and intr is not None and tr is not None
-        left, top = float(fov.get("left", 0)), float(fov.get("top", 0))
-        w = int(float(fov.get("right", 0)) - left + 1)
-        h = int(float(fov.get("bottom", 0)) - top + 1)
-        fu = float(intr.get("focalLengthU", 0)) / _QCA_UNITS_PER_PX
-        fv = float(intr.get("focalLengthV", 0)) / _QCA_UNITS_PER_PX
-        cu = float(intr.get("centerPointU", 0)) / _QCA_UNITS_PER_PX - left
-        cv = float(intr.get("centerPointV", 0)) / _QCA_UNITS_PER_PX - top
-        K = np.array([[fu, 0.0, cu], [0.0, fv, cv], [0.0, 0.0, 1.0]])
-        r = np.array([float(tr.get(f"r{i}{j}", 0)) for i in (1, 2, 3) for j in (1, 2, 3)]).reshape(3, 3).T
-        position = np.array([float(tr.get(k, 0)) for k in ("x", "y", "z")])
-        R_wc = r.T
-        t_wc = -R_wc @ position
-        cams.append(Camera(name=cam.get("serial", f"cam{len(cams) + 1:02d}"), width_px=w, height_px=h,
-                           K=K, R=flip @ R_wc, t=flip @ t_wc))
-    return sorted(cams, key=lambda c: c.name)
+    from kinetrace.capture.cameras import load_calibration
+
+    return [Camera(name=c.name, width_px=c.width_px, height_px=c.height_px, K=c.K, R=c.R, t=c.t * 1000.0)
+            for c in load_calibration(path)]
 
 
 def triangulate(projections: Sequence[np.ndarray], points_px: Sequence[tuple[float, float]],
