@@ -173,9 +173,9 @@ def rank_reasons(result: dict[str, Any]) -> dict[str, str]:
             moved = "raised" if item["probability"] > prior else "lowered" if item["probability"] < prior else "kept"
             parts.append(f"{moved} from a starting {_pct(prior)} by what was found ({_label(item.get('state'))})")
         if item.get("behaviour_matches"):
-            parts.append("pain behaviour fits (" + ", ".join(map(_label, item["behaviour_matches"])) + ")")
+            parts.append("pain behaviour fits (" + ", ".join(map(_name, item["behaviour_matches"])) + ")")
         if item.get("behaviour_mismatches"):
-            parts.append("pain behaviour does not fit (" + ", ".join(map(_label, item["behaviour_mismatches"])) + ")")
+            parts.append("pain behaviour does not fit (" + ", ".join(map(_name, item["behaviour_mismatches"])) + ")")
         if i > 0:
             above = ranking[i - 1]
             parts.append(f"below {above['name']} ({_pct(above.get('probability'))})")
